@@ -1,0 +1,169 @@
+//! YAML front matter that every Agent Skills reader accepts.
+//!
+//! The renderer is written by hand rather than through a YAML serializer so that the output
+//! is block style, byte-stable across crate versions, and readable by strict parsers such
+//! as the reference validator's StrictYAML: a value is written plain only when it cannot be
+//! misread, and double-quoted otherwise. The result is then parsed back and compared with
+//! the archetype's values, so a value is either refused or round-trips exactly.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use renkei_model::ArchetypeConfig;
+use serde::Deserialize;
+
+use crate::error::AssembleError;
+
+/// The front matter block, fences included, ending in a newline.
+pub fn render_front_matter(config: &ArchetypeConfig) -> Result<String, AssembleError> {
+    let mut yaml = String::from("---\n");
+    push_field(&mut yaml, "name", &config.name.value);
+    push_field(&mut yaml, "description", &config.description.value);
+    if let Some(license) = &config.license {
+        push_field(&mut yaml, "license", &license.value);
+    }
+    if let Some(compatibility) = &config.compatibility {
+        push_field(&mut yaml, "compatibility", &compatibility.value);
+    }
+    if let Some(allowed_tools) = &config.allowed_tools {
+        push_field(&mut yaml, "allowed-tools", &allowed_tools.value);
+    }
+    if !config.metadata.is_empty() {
+        yaml.push_str("metadata:\n");
+        for (key, value) in &config.metadata {
+            let _ = writeln!(yaml, "  {}: {}", scalar(key), scalar(value));
+        }
+    }
+    yaml.push_str("---\n");
+    verify_round_trip(config, &yaml)?;
+    Ok(yaml)
+}
+
+fn push_field(yaml: &mut String, key: &str, value: &str) {
+    let _ = writeln!(yaml, "{key}: {}", scalar(value));
+}
+
+/// `value` as a YAML scalar: plain when no YAML reader could take it for anything but this
+/// exact string, double-quoted with escapes otherwise.
+pub fn scalar(value: &str) -> String {
+    if is_plain_safe(value) {
+        value.to_string()
+    } else {
+        double_quoted(value)
+    }
+}
+
+fn is_plain_safe(value: &str) -> bool {
+    let Some(first) = value.chars().next() else {
+        return false;
+    };
+    let reserved_start = "-?:,[]{}#&*!|>'\"%@`.+~0123456789 ";
+    let looks_typed = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+    );
+    !reserved_start.contains(first)
+        && !looks_typed
+        && !value.ends_with([' ', ':'])
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && value.chars().all(|c| {
+            !c.is_control()
+                && c != '\u{feff}'
+                && c != '\u{2028}'
+                && c != '\u{2029}'
+                && c != '\u{85}'
+        })
+}
+
+fn double_quoted(value: &str) -> String {
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}') => {
+                let _ = write!(quoted, "\\u{:04X}", u32::from(c));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadBack {
+    name: String,
+    description: String,
+    license: Option<String>,
+    compatibility: Option<String>,
+    #[serde(rename = "allowed-tools")]
+    allowed_tools: Option<String>,
+    #[serde(default)]
+    metadata: BTreeMap<String, String>,
+}
+
+fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), AssembleError> {
+    let archetype = config.name.value.clone();
+    let body = yaml.trim_start_matches("---\n").trim_end_matches("---\n");
+    let read_back: ReadBack =
+        renkei_model::yaml::parse_yaml(Path::new("SKILL.md"), body).map_err(|_| {
+            AssembleError::FrontMatter {
+                archetype: archetype.clone(),
+                field: "front matter",
+            }
+        })?;
+    let value =
+        |spanned: &Option<serde_saphyr::Spanned<String>>| spanned.as_ref().map(|s| s.value.clone());
+    let checks: [(&'static str, bool); 6] = [
+        ("name", read_back.name == config.name.value),
+        (
+            "description",
+            read_back.description == config.description.value,
+        ),
+        ("license", read_back.license == value(&config.license)),
+        (
+            "compatibility",
+            read_back.compatibility == value(&config.compatibility),
+        ),
+        (
+            "allowed-tools",
+            read_back.allowed_tools == value(&config.allowed_tools),
+        ),
+        ("metadata", read_back.metadata == config.metadata),
+    ];
+    match checks.iter().find(|(_, same)| !same) {
+        Some((field, _)) => Err(AssembleError::FrontMatter { archetype, field }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalar;
+
+    #[test]
+    fn plain_only_when_unambiguous() {
+        assert_eq!(
+            scalar("Owns the execution stage, end to end."),
+            "Owns the execution stage, end to end."
+        );
+        assert_eq!(
+            scalar("Use when: a plan exists"),
+            "\"Use when: a plan exists\""
+        );
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("1.0.0"), "\"1.0.0\"");
+        assert_eq!(scalar("- item"), "\"- item\"");
+        assert_eq!(scalar("a # b"), "\"a # b\"");
+        assert_eq!(scalar("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        assert_eq!(scalar(""), "\"\"");
+    }
+}

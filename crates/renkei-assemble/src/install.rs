@@ -1,0 +1,307 @@
+//! Planning and applying an install into one target folder.
+//!
+//! A plan compares what renkei would write with what is there and with the manifest of what
+//! renkei wrote before. Dry runs and `--check` stop at the plan; a push applies it, and
+//! refuses as a whole, before writing anything, when it would overwrite a file renkei did
+//! not write or that was edited since.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::path::Path;
+
+use crate::error::AssembleError;
+use crate::manifest::{Manifest, target_path};
+use crate::render::Skill;
+use crate::target::Target;
+use crate::write::{create_dir_all, remove_file, write_atomic};
+
+/// Lock file that serializes pushes into one target.
+pub const LOCK_FILE: &str = ".renkei.lock";
+
+/// Why renkei will not touch an existing file without `--force`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The manifest does not list the file: someone else put it there.
+    NotWrittenByRenkei,
+    /// The manifest lists the file, but its content changed since renkei wrote it.
+    EditedSinceWritten,
+}
+
+impl Ownership {
+    /// Explanation for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Ownership::NotWrittenByRenkei => "not written by renkei",
+            Ownership::EditedSinceWritten => "edited since renkei wrote it",
+        }
+    }
+}
+
+/// What a push does to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The file does not exist; it will be created.
+    New,
+    /// renkei's earlier output will be replaced.
+    Changed,
+    /// The file already has exactly this content.
+    Unchanged,
+    /// Refused: the file has other content renkei does not own.
+    Conflict(Ownership),
+    /// Overwritten although renkei does not own it, because of `--force`.
+    Forced(Ownership),
+    /// renkei wrote this file but no longer produces it; removed with `--prune`.
+    Prune,
+    /// renkei wrote this file, no longer produces it, and `--prune` was not given.
+    Orphan,
+    /// No longer produced, but edited since renkei wrote it: never pruned without `--force`.
+    OrphanEdited,
+}
+
+impl Status {
+    /// Short lowercase label for listings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+            Status::Conflict(_) => "conflict",
+            Status::Forced(_) => "overwrite",
+            Status::Prune => "prune",
+            Status::Orphan => "orphan",
+            Status::OrphanEdited => "orphan",
+        }
+    }
+
+    /// Whether the target is out of date for `--check`.
+    pub fn is_stale(self) -> bool {
+        matches!(
+            self,
+            Status::New | Status::Changed | Status::Conflict(_) | Status::Forced(_)
+        )
+    }
+}
+
+/// One file's part of a plan.
+#[derive(Debug, Clone)]
+pub struct FileAction {
+    /// Path relative to the target folder (`execution-lead/SKILL.md`).
+    pub relative: String,
+    /// What happens to it.
+    pub status: Status,
+    /// Current content, when the file exists.
+    pub current: Option<Vec<u8>>,
+    /// Content renkei would write; `None` for removals and orphans.
+    pub desired: Option<Vec<u8>>,
+}
+
+/// Options that change what a push may do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushOptions {
+    /// Overwrite (and prune) files renkei does not own.
+    pub force: bool,
+    /// Remove files renkei wrote earlier and no longer produces.
+    pub prune: bool,
+}
+
+/// Everything a push into one target would do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The target.
+    pub target: Target,
+    /// One action per file, sorted by path.
+    pub actions: Vec<FileAction>,
+}
+
+impl Plan {
+    /// Files a push would refuse to overwrite.
+    pub fn conflicts(&self) -> Vec<&FileAction> {
+        self.actions
+            .iter()
+            .filter(|action| matches!(action.status, Status::Conflict(_)))
+            .collect()
+    }
+}
+
+/// Compares `skills` with the contents of `target`. `scope`, when given, lists the skill
+/// folders this run is responsible for: only files inside them are candidates for pruning,
+/// so `--only NAME` never prunes another skill. Without a scope the run owns every folder
+/// in the manifest, which is how a removed archetype's skill gets pruned.
+pub fn plan(
+    target: &Target,
+    skills: &[Skill],
+    scope: Option<&BTreeSet<String>>,
+    options: PushOptions,
+) -> Result<Plan, AssembleError> {
+    let manifest = Manifest::read(&target.dir)?;
+    let mut actions = Vec::new();
+    let mut produced = BTreeSet::new();
+    for skill in skills
+        .iter()
+        .filter(|skill| target.accepts(skill.targets.as_deref()))
+    {
+        for file in &skill.files {
+            let relative = format!("{}/{}", skill.name, file.relative);
+            let path = target_path(&target.dir, &relative)?;
+            refuse_symlinks(&target.dir, &relative)?;
+            let current = read_existing(&path)?;
+            let status = match &current {
+                None => Status::New,
+                Some(bytes) if *bytes == file.bytes => Status::Unchanged,
+                Some(bytes) if manifest.owns(&relative, bytes) => Status::Changed,
+                Some(_) => {
+                    let ownership = if manifest.lists(&relative) {
+                        Ownership::EditedSinceWritten
+                    } else {
+                        Ownership::NotWrittenByRenkei
+                    };
+                    if options.force {
+                        Status::Forced(ownership)
+                    } else {
+                        Status::Conflict(ownership)
+                    }
+                }
+            };
+            produced.insert(relative.clone());
+            actions.push(FileAction {
+                relative,
+                status,
+                current,
+                desired: Some(file.bytes.clone()),
+            });
+        }
+    }
+    for relative in manifest.paths() {
+        let skill_folder = relative.split('/').next().unwrap_or_default();
+        if produced.contains(relative) || scope.is_some_and(|scope| !scope.contains(skill_folder)) {
+            continue;
+        }
+        let path = target_path(&target.dir, relative)?;
+        refuse_symlinks(&target.dir, relative)?;
+        let Some(current) = read_existing(&path)? else {
+            continue;
+        };
+        let status = match (manifest.owns(relative, &current), options.prune) {
+            (true, true) => Status::Prune,
+            (false, true) if options.force => Status::Prune,
+            (true, false) => Status::Orphan,
+            (false, _) => Status::OrphanEdited,
+        };
+        actions.push(FileAction {
+            relative: relative.to_string(),
+            status,
+            current: Some(current),
+            desired: None,
+        });
+    }
+    actions.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(Plan {
+        target: target.clone(),
+        actions,
+    })
+}
+
+/// Applies a plan made under the target's lock. Returns an error, having written nothing,
+/// when the plan has conflicts.
+fn apply(plan: &Plan) -> Result<(), AssembleError> {
+    let conflicts = plan.conflicts();
+    if !conflicts.is_empty() {
+        return Err(AssembleError::Refused {
+            target: plan.target.dir.clone(),
+            paths: conflicts
+                .iter()
+                .map(|action| match action.status {
+                    Status::Conflict(ownership) => {
+                        format!("{} ({})", action.relative, ownership.describe())
+                    }
+                    _ => action.relative.clone(),
+                })
+                .collect(),
+        });
+    }
+    let dir = &plan.target.dir;
+    let mut manifest = Manifest::read(dir)?;
+    // First record the new content as renkei's, beside the old, so that whatever point a
+    // crash interrupts the writes at, the next run recognizes every file as its own.
+    for action in &plan.actions {
+        if let (Some(desired), true) = (&action.desired, action.status != Status::Unchanged) {
+            manifest.add(&action.relative, desired);
+        }
+    }
+    manifest.write(dir)?;
+    for action in &plan.actions {
+        let path = target_path(dir, &action.relative)?;
+        match (action.status, &action.desired) {
+            (Status::New | Status::Changed | Status::Forced(_), Some(desired)) => {
+                if let Some(parent) = path.parent() {
+                    create_dir_all(parent)?;
+                }
+                write_atomic(&path, desired)?;
+                manifest.set(&action.relative, desired);
+            }
+            (Status::Unchanged, Some(desired)) => manifest.set(&action.relative, desired),
+            (Status::Prune, _) => {
+                remove_file(&path, dir)?;
+                manifest.remove(&action.relative);
+            }
+            _ => {}
+        }
+    }
+    manifest.write(dir)
+}
+
+/// Plans and applies a push into `target` while holding its lock, so that concurrent pushes
+/// into one folder run one after the other. Returns the plan that was applied.
+pub fn push(
+    target: &Target,
+    skills: &[Skill],
+    scope: Option<&BTreeSet<String>>,
+    options: PushOptions,
+) -> Result<Plan, AssembleError> {
+    create_dir_all(&target.dir)?;
+    let lock_path = target.dir.join(LOCK_FILE);
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(AssembleError::io(&lock_path))?;
+    lock.lock().map_err(AssembleError::io(&lock_path))?;
+    let plan = plan(target, skills, scope, options)?;
+    apply(&plan)?;
+    Ok(plan)
+}
+
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, AssembleError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(AssembleError::Io {
+            path: path.to_path_buf(),
+            source: error,
+        }),
+    }
+}
+
+/// Refuses a path under `target` that runs through a symbolic link, which could send a
+/// write or a removal outside the target folder.
+fn refuse_symlinks(target: &Path, relative: &str) -> Result<(), AssembleError> {
+    let mut path = target.to_path_buf();
+    for segment in relative.split('/') {
+        path.push(segment);
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(AssembleError::UnsafePath {
+                    path: relative.to_string(),
+                    reason: format!(
+                        "{} is a symbolic link; renkei does not write through links",
+                        path.display()
+                    ),
+                });
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}

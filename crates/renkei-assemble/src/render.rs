@@ -1,0 +1,480 @@
+//! Rendering one archetype into the files of its skill folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use renkei_model::archetype::SourceFile;
+use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, apply_edits};
+use serde::Serialize;
+
+use crate::error::AssembleError;
+use crate::frontmatter::render_front_matter;
+
+/// Template used when an archetype names none.
+pub const DEFAULT_TEMPLATE: &str = "skill.md.tera";
+
+/// The default template, compiled in so that a tree without `templates/` still assembles.
+const EMBEDDED_DEFAULT_TEMPLATE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../templates/skill.md.tera"
+));
+
+/// Body length the Agent Skills specification recommends staying under.
+pub const RECOMMENDED_MAX_BODY_LINES: usize = 500;
+
+/// Claude Code truncates `description` plus `when_to_use` at this many characters in the
+/// skill listing an agent chooses from.
+pub const CLAUDE_LISTING_CAP_CHARS: usize = 1536;
+
+/// One file of a rendered skill folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path inside the skill folder, `/`-separated (`SKILL.md`, `references/template.md`).
+    pub relative: String,
+    /// Exact bytes to install.
+    pub bytes: Vec<u8>,
+}
+
+/// A rendered skill folder.
+#[derive(Debug, Clone)]
+pub struct Skill {
+    /// Skill (and folder) name.
+    pub name: String,
+    /// Built-in targets this skill goes to; `None` means every target.
+    pub targets: Option<Vec<String>>,
+    /// Files, `SKILL.md` first, the rest sorted.
+    pub files: Vec<OutputFile>,
+    /// Warnings about the rendered output (length limits).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loaded templates: a tree's `templates/*.tera`, plus the embedded default when the tree
+/// does not provide `skill.md.tera`.
+pub struct Templates {
+    tera: tera::Tera,
+    dir: PathBuf,
+}
+
+impl Templates {
+    /// Loads `root/templates/*.tera`.
+    pub fn load(root: &Path) -> Result<Self, AssembleError> {
+        let dir = root.join("templates");
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        let mut names = Vec::new();
+        if dir.is_dir() {
+            let entries = std::fs::read_dir(&dir).map_err(AssembleError::io(&dir))?;
+            for entry in entries {
+                let path = entry.map_err(AssembleError::io(&dir))?.path();
+                let is_template = path
+                    .extension()
+                    .is_some_and(|extension| extension == "tera");
+                if is_template && path.is_file() {
+                    names.push(path);
+                }
+            }
+        }
+        names.sort();
+        for path in names {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let source =
+                renkei_model::load::read_text(root, &path).map_err(|error| AssembleError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other(error.to_string()),
+                })?;
+            tera.add_raw_template(&name, &source)
+                .map_err(|error| template_error(&dir, &name, &error))?;
+        }
+        if !tera.contains_template(DEFAULT_TEMPLATE) {
+            tera.add_raw_template(DEFAULT_TEMPLATE, EMBEDDED_DEFAULT_TEMPLATE)
+                .map_err(|error| {
+                    template_error(Path::new("<embedded>"), DEFAULT_TEMPLATE, &error)
+                })?;
+        }
+        Ok(Self { tera, dir })
+    }
+}
+
+fn template_error(dir: &Path, name: &str, error: &tera::Error) -> AssembleError {
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
+        _ => None,
+    };
+    let (file, line, column, message) = match report {
+        Some(report) => {
+            let file = if report.filename().is_empty() {
+                name
+            } else {
+                report.filename()
+            };
+            (
+                file.to_string(),
+                report.span().start_line.max(1),
+                report.span().start_col + 1,
+                report.message().to_string(),
+            )
+        }
+        None => (name.to_string(), 1, 1, error.to_string()),
+    };
+    AssembleError::Template {
+        path: dir.join(file),
+        line,
+        column,
+        message,
+    }
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    name: &'a str,
+    title: String,
+    stage: &'a str,
+    description: &'a str,
+    when_to_use: Option<&'a str>,
+    parts: Vec<PartContext>,
+    references: Vec<ReferenceContext>,
+}
+
+#[derive(Serialize)]
+struct PartContext {
+    path: String,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct ReferenceContext {
+    path: String,
+    title: String,
+}
+
+/// Renders `archetype` into its skill folder's files.
+pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skill, AssembleError> {
+    let name = archetype.name();
+    let config = &archetype.config;
+    let layout = Layout::new(archetype);
+    let context = Context {
+        name,
+        title: title_case(name),
+        stage: &archetype.stage,
+        description: &config.description.value,
+        when_to_use: config
+            .when_to_use
+            .as_ref()
+            .map(|value| value.value.as_str()),
+        parts: archetype
+            .parts
+            .iter()
+            .map(|part| PartContext {
+                path: part.relative.clone(),
+                content: layout.inline_part(part),
+            })
+            .collect(),
+        references: archetype
+            .references
+            .iter()
+            .map(|reference| ReferenceContext {
+                path: reference.relative.clone(),
+                title: reference_title(reference),
+            })
+            .collect(),
+    };
+    let template = config
+        .template
+        .as_ref()
+        .map_or(DEFAULT_TEMPLATE, |template| template.value.as_str());
+    if !templates.tera.contains_template(template) {
+        return Err(AssembleError::TemplateNotFound {
+            archetype: name.to_string(),
+            template: template.to_string(),
+            dir: templates.dir.clone(),
+        });
+    }
+    let tera_context = tera::Context::from_serialize(&context)
+        .map_err(|error| template_error(&templates.dir, template, &error))?;
+    let body = templates
+        .tera
+        .render(template, &tera_context)
+        .map_err(|error| template_error(&templates.dir, template, &error))?;
+    let skill_md = normalize(&format!(
+        "{}\n{}",
+        render_front_matter(config)?,
+        body.trim_start_matches('\n')
+    ));
+
+    let mut files = vec![OutputFile {
+        relative: "SKILL.md".to_string(),
+        bytes: skill_md.clone().into_bytes(),
+    }];
+    for reference in &archetype.references {
+        files.push(OutputFile {
+            relative: reference.relative.clone(),
+            bytes: layout.shipped_reference(reference),
+        });
+    }
+    files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(Skill {
+        name: name.to_string(),
+        targets: config
+            .targets
+            .as_ref()
+            .map(|targets| targets.iter().map(|t| t.value.clone()).collect()),
+        warnings: length_warnings(archetype, &skill_md),
+        files,
+    })
+}
+
+fn length_warnings(archetype: &Archetype, skill_md: &str) -> Vec<Diagnostic> {
+    let config = &archetype.config;
+    let path = &archetype.config_path;
+    let mut warnings = Vec::new();
+    let listing_chars = config.description.value.chars().count()
+        + config
+            .when_to_use
+            .as_ref()
+            .map_or(0, |value| value.value.chars().count());
+    if listing_chars > CLAUDE_LISTING_CAP_CHARS {
+        warnings.push(warning_at(
+            "assemble/listing-too-long",
+            path,
+            &config.description.referenced,
+            format!(
+                "description and when_to_use are {listing_chars} characters together; Claude Code truncates the skill listing at {CLAUDE_LISTING_CAP_CHARS}"
+            ),
+        ));
+    }
+    let body_lines = skill_md.lines().count();
+    if body_lines > RECOMMENDED_MAX_BODY_LINES {
+        warnings.push(
+            warning_at(
+                "assemble/skill-too-long",
+                path,
+                &config.name.referenced,
+                format!(
+                    "SKILL.md of `{}` is {body_lines} lines; the Agent Skills specification recommends under {RECOMMENDED_MAX_BODY_LINES}",
+                    archetype.name()
+                ),
+            )
+            .with_help("move long material to `references/` so it ships beside SKILL.md and loads on demand"),
+        );
+    }
+    warnings
+}
+
+fn warning_at(
+    rule: &'static str,
+    path: &Path,
+    location: &serde_saphyr::Location,
+    message: String,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::whole_file(rule, Severity::Warning, path, message);
+    diagnostic.start.line = usize::try_from(location.line()).unwrap_or(1).max(1);
+    diagnostic.start.column = usize::try_from(location.column()).unwrap_or(1).max(1);
+    diagnostic.end = diagnostic.start;
+    diagnostic
+}
+
+/// Where each archetype file ends up, so links between them can be rewritten to still
+/// resolve once parts are inlined into SKILL.md and references ship beside it.
+struct Layout {
+    /// Part path -> anchor of its first heading in SKILL.md.
+    part_anchors: BTreeMap<String, String>,
+    /// Paths shipped unchanged beside SKILL.md.
+    shipped: Vec<String>,
+}
+
+impl Layout {
+    fn new(archetype: &Archetype) -> Self {
+        let part_anchors = archetype
+            .parts
+            .iter()
+            .map(|part| {
+                let anchor = part
+                    .document
+                    .as_ref()
+                    .and_then(|document| document.headings.first())
+                    .map(|heading| slug(&heading.text))
+                    .unwrap_or_default();
+                (part.relative.clone(), anchor)
+            })
+            .collect();
+        let shipped = archetype
+            .references
+            .iter()
+            .map(|file| file.relative.clone())
+            .collect();
+        Self {
+            part_anchors,
+            shipped,
+        }
+    }
+
+    /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
+    /// skill title is the only H1) and links re-pointed.
+    fn inline_part(&self, part: &SourceFile) -> String {
+        let Some(document) = &part.document else {
+            return String::from_utf8_lossy(&part.bytes).into_owned();
+        };
+        let mut edits = demote_headings(document);
+        edits.extend(self.link_edits(document, &part.relative, 0));
+        let content = apply_edits(&document.source, edits);
+        let content = match &document.front_matter {
+            Some(front_matter) => content
+                .get(front_matter.range.end..)
+                .unwrap_or_default()
+                .to_string(),
+            None => content,
+        };
+        normalize(&content).trim_matches('\n').to_string()
+    }
+
+    /// A shipped reference: links into inlined parts now point into SKILL.md.
+    fn shipped_reference(&self, reference: &SourceFile) -> Vec<u8> {
+        let Some(document) = &reference.document else {
+            return reference.bytes.clone();
+        };
+        let depth = reference.relative.matches('/').count();
+        let edits = self.link_edits(document, &reference.relative, depth);
+        apply_edits(&document.source, edits).into_bytes()
+    }
+
+    /// Edits for links in the file at `from` (archetype-relative) that would break; `depth`
+    /// is how many folders below SKILL.md the output file sits.
+    fn link_edits(&self, document: &Document, from: &str, depth: usize) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        for link in &document.links {
+            let Some(range) = link.destination_range.clone() else {
+                continue;
+            };
+            let Some((target, fragment)) = resolve_relative(from, &link.destination) else {
+                continue;
+            };
+            let replacement = if let Some(anchor) = self.part_anchors.get(&target) {
+                let anchor = fragment.unwrap_or(anchor);
+                format!(
+                    "{}#{anchor}",
+                    if depth == 0 {
+                        String::new()
+                    } else {
+                        format!("{}SKILL.md", "../".repeat(depth))
+                    }
+                )
+            } else if depth == 0 && self.shipped.contains(&target) {
+                fragment.map_or(target.clone(), |fragment| format!("{target}#{fragment}"))
+            } else {
+                continue;
+            };
+            if replacement != link.destination {
+                edits.push(Edit { range, replacement });
+            }
+        }
+        edits
+    }
+}
+
+/// Resolves a link destination relative to the archetype file `from`; `None` for external
+/// links, pure fragments, absolute paths and paths that leave the archetype.
+fn resolve_relative<'a>(from: &str, destination: &'a str) -> Option<(String, Option<&'a str>)> {
+    let (path, fragment) = match destination.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (destination, None),
+    };
+    let external =
+        path.is_empty() || path.starts_with('/') || path.contains(':') || path.contains('?');
+    if external {
+        return None;
+    }
+    let mut segments: Vec<&str> = from.split('/').collect();
+    segments.pop();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            segment => segments.push(segment),
+        }
+    }
+    Some((segments.join("/"), fragment))
+}
+
+fn demote_headings(document: &Document) -> Vec<Edit> {
+    document
+        .headings
+        .iter()
+        .filter(|heading| heading.level < 6)
+        .map(|heading| {
+            let source = &document.source[heading.range.clone()];
+            if heading.atx {
+                let hashes = heading.range.start + source.find('#').unwrap_or(0);
+                Edit {
+                    range: hashes..hashes,
+                    replacement: "#".to_string(),
+                }
+            } else {
+                let marker = "#".repeat(usize::from(heading.level) + 1);
+                let text = source
+                    .trim_end()
+                    .rsplit_once('\n')
+                    .map_or(source, |(text, _underline)| text);
+                Edit {
+                    range: heading.range.clone(),
+                    replacement: format!(
+                        "{marker} {}\n",
+                        text.split_whitespace().collect::<Vec<_>>().join(" ")
+                    ),
+                }
+            }
+        })
+        .collect()
+}
+
+/// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn reference_title(reference: &SourceFile) -> String {
+    reference
+        .document
+        .as_ref()
+        .and_then(|document| document.headings.first())
+        .map_or_else(
+            || reference.relative.clone(),
+            |heading| heading.text.clone(),
+        )
+}
+
+/// LF line endings and exactly one trailing newline, so output is byte-identical on every
+/// machine whatever the sources used.
+fn normalize(text: &str) -> String {
+    let mut normalized = text.replace("\r\n", "\n");
+    let trimmed = normalized.trim_end_matches(['\n', ' ', '\t']).len();
+    normalized.truncate(trimmed);
+    normalized.push('\n');
+    normalized
+}

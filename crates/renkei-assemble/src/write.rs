@@ -1,0 +1,73 @@
+//! The only code in renkei that changes files in a target folder.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::error::AssembleError;
+
+/// Replaces `path` with `bytes` so that a reader (or a crash) sees either the old file or
+/// the new one, never a mix: write a temporary file in the same folder, fsync it, rename it
+/// over `path`, fsync the folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AssembleError> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".renkei-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(AssembleError::io(dir))?;
+    temp.write_all(bytes)
+        .map_err(AssembleError::io(temp.path()))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(AssembleError::io(temp.path()))?;
+    temp.persist(path).map_err(|error| AssembleError::Io {
+        path: path.to_path_buf(),
+        source: error.error,
+    })?;
+    sync_dir(dir)
+}
+
+/// Creates `dir` and its missing parents.
+pub fn create_dir_all(dir: &Path) -> Result<(), AssembleError> {
+    fs::create_dir_all(dir).map_err(AssembleError::io(dir))
+}
+
+/// Removes the file at `path`, then its parent folders up to (not including) `stop` while
+/// they are empty.
+pub fn remove_file(path: &Path, stop: &Path) -> Result<(), AssembleError> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(AssembleError::Io {
+                path: path.to_path_buf(),
+                source: error,
+            });
+        }
+    }
+    let mut dir = path.parent();
+    while let Some(current) = dir {
+        if current == stop || !current.starts_with(stop) || fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
+    if let Some(parent) = path.parent() {
+        let _ = sync_dir(parent);
+    }
+    Ok(())
+}
+
+/// Makes a rename or removal in `dir` durable.
+fn sync_dir(dir: &Path) -> Result<(), AssembleError> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|handle| handle.sync_all())
+            .map_err(AssembleError::io(dir))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, File::open);
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! `archetype.yaml`: what an archetype is called, how it is described to agents, and which of
+//! its files go where.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::ModelError;
+use crate::markdown::Document;
+use crate::name::validate_skill_name;
+
+/// Longest `description` the Agent Skills specification allows.
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+/// Longest `compatibility` the Agent Skills specification allows.
+pub const MAX_COMPATIBILITY_CHARS: usize = 500;
+
+/// The contents of `archetype.yaml`. Unknown keys are rejected with their position.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchetypeConfig {
+    /// Skill name; must equal the archetype's folder name.
+    pub name: Spanned<String>,
+    /// What the skill does and when to use it, as agents see it in their skill listing.
+    pub description: Spanned<String>,
+    /// Extra guidance on when to load the skill; rendered into the body by the default template.
+    pub when_to_use: Option<Spanned<String>>,
+    /// License name or reference, copied into front matter.
+    pub license: Option<Spanned<String>>,
+    /// Environment requirements, copied into front matter (at most 500 characters).
+    pub compatibility: Option<Spanned<String>>,
+    /// Space-delimited pre-approved tools, copied into front matter.
+    #[serde(rename = "allowed-tools")]
+    pub allowed_tools: Option<Spanned<String>>,
+    /// Free-form string pairs, copied into front matter in key order.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Files inlined into SKILL.md, in order; by default `ethos/` then `doctrine/` (see
+    /// [`default_part_order`]).
+    pub parts: Option<Vec<Spanned<String>>>,
+    /// Files shipped beside SKILL.md and linked from it; by default everything under
+    /// `references/` and `truth/`.
+    pub references: Option<Vec<Spanned<String>>>,
+    /// Install targets that receive this skill; by default every target asked for.
+    pub targets: Option<Vec<Spanned<String>>>,
+    /// Template file in the tree's `templates/` folder; by default `skill.md.tera`.
+    pub template: Option<Spanned<String>>,
+}
+
+/// One source file of an archetype.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the archetype folder, with `/` separators (`doctrine/process.md`).
+    pub relative: String,
+    /// Path on disk.
+    pub path: PathBuf,
+    /// The bytes of the file.
+    pub bytes: Vec<u8>,
+    /// The parsed document, for Markdown files.
+    pub document: Option<Document>,
+}
+
+/// A loaded archetype: configuration plus every file that goes into its skill.
+#[derive(Debug, Clone)]
+pub struct Archetype {
+    /// The stage folder it lives in (`execution`).
+    pub stage: String,
+    /// Its folder on disk.
+    pub dir: PathBuf,
+    /// Its `archetype.yaml`.
+    pub config_path: PathBuf,
+    /// The parsed configuration.
+    pub config: ArchetypeConfig,
+    /// Files inlined into the SKILL.md body, in order.
+    pub parts: Vec<SourceFile>,
+    /// Files shipped beside SKILL.md.
+    pub references: Vec<SourceFile>,
+}
+
+impl Archetype {
+    /// The skill name.
+    pub fn name(&self) -> &str {
+        &self.config.name.value
+    }
+}
+
+/// Install targets an archetype may name in `targets`.
+pub const TARGET_NAMES: &[&str] = &["claude", "opencode", "agents", "project"];
+
+/// The order `ethos/` and `doctrine/` files are inlined in when `parts` is not given: the
+/// convictions first, then the process they drive, then the contracts at its edges. Files
+/// not listed here follow their folder's listed files in name order.
+pub fn default_part_order() -> &'static [&'static str] {
+    &[
+        "ethos/tenets.md",
+        "ethos/principles.md",
+        "doctrine/process.md",
+        "doctrine/orchestration.md",
+        "doctrine/handoff-contract.md",
+        "doctrine/output-contract.md",
+        "doctrine/team-contract.md",
+        "doctrine/pipeline.md",
+    ]
+}
+
+/// Checks the values the Agent Skills specification constrains, so that nothing invalid is
+/// ever rendered; `folder` is the archetype folder name the `name` must equal.
+pub(crate) fn validate_config(
+    config: &ArchetypeConfig,
+    config_path: &Path,
+    folder: &str,
+) -> Result<(), ModelError> {
+    let invalid =
+        |location: &serde_saphyr::Location, message: String| ModelError::InvalidArchetype {
+            path: config_path.to_path_buf(),
+            line: location.line().max(1),
+            column: location.column().max(1),
+            message,
+        };
+    let name = &config.name;
+    if let Err(problem) = validate_skill_name(&name.value) {
+        return Err(invalid(
+            &name.referenced,
+            format!("field `name`: {problem}"),
+        ));
+    }
+    if name.value != folder {
+        return Err(invalid(
+            &name.referenced,
+            format!(
+                "field `name` is `{}` but the archetype folder is `{folder}`; they must be equal",
+                name.value
+            ),
+        ));
+    }
+    let description = &config.description;
+    let description_chars = description.value.chars().count();
+    if description.value.trim().is_empty() {
+        return Err(invalid(
+            &description.referenced,
+            "field `description` is empty".to_string(),
+        ));
+    }
+    if description_chars > MAX_DESCRIPTION_CHARS {
+        return Err(invalid(
+            &description.referenced,
+            format!(
+                "field `description` is {description_chars} characters; the Agent Skills limit is {MAX_DESCRIPTION_CHARS}"
+            ),
+        ));
+    }
+    if let Some(bracket) = description.value.chars().find(|c| matches!(c, '<' | '>')) {
+        return Err(invalid(
+            &description.referenced,
+            format!("field `description` contains {bracket:?}; angle brackets are not allowed"),
+        ));
+    }
+    if let Some(compatibility) = &config.compatibility {
+        let chars = compatibility.value.chars().count();
+        if chars == 0 || chars > MAX_COMPATIBILITY_CHARS {
+            return Err(invalid(
+                &compatibility.referenced,
+                format!(
+                    "field `compatibility` is {chars} characters; it must be 1 to {MAX_COMPATIBILITY_CHARS}"
+                ),
+            ));
+        }
+    }
+    for target in config.targets.iter().flatten() {
+        if !TARGET_NAMES.contains(&target.value.as_str()) {
+            return Err(invalid(
+                &target.referenced,
+                format!(
+                    "unknown target `{}`; expected one of {}",
+                    target.value,
+                    TARGET_NAMES.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

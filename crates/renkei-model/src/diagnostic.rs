@@ -1,0 +1,113 @@
+//! The one diagnostic type every renkei check produces.
+//!
+//! Libraries return diagnostics; only the CLI renders them (human, JSON, SARIF, GitHub).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::lines::{LineIndex, Position};
+
+/// How much a finding matters. Errors fail the command (exit 1); warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails the run.
+    Error,
+    /// Reported, does not fail the run.
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// A finding at an exact place in a file.
+///
+/// Positions always come from a parser's byte offsets converted with [`LineIndex`], never
+/// from searching the text again after the fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable rule id, such as `assemble/description-too-long`.
+    pub rule: Cow<'static, str>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// File the finding is in, as the user named it or relative to the root.
+    pub path: PathBuf,
+    /// Byte range of the finding in the file.
+    pub range: Range<usize>,
+    /// 1-based start of the finding.
+    pub start: Position,
+    /// 1-based end of the finding (exclusive column).
+    pub end: Position,
+    /// What is wrong, without a trailing period.
+    pub message: String,
+    /// What to do about it, when there is something specific to say.
+    pub help: Option<String>,
+    /// Candidate replacement texts for `range`; a fix is applied only when there is exactly one.
+    pub replacements: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic covering `range` of `text`, positioned with `index`.
+    pub fn at(
+        rule: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        path: impl Into<PathBuf>,
+        text: &str,
+        index: &LineIndex,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            severity,
+            path: path.into(),
+            start: index.position(text, range.start),
+            end: index.position(text, range.end),
+            range,
+            message: message.into(),
+            help: None,
+            replacements: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about a whole file (something missing from it), pointing at line 1.
+    pub fn whole_file(
+        rule: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = Position { line: 1, column: 1 };
+        Self {
+            rule: rule.into(),
+            severity,
+            path: path.into(),
+            range: 0..0,
+            start,
+            end: start,
+            message: message.into(),
+            help: None,
+            replacements: Vec::new(),
+        }
+    }
+
+    /// Adds advice on what to change.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}

@@ -1,0 +1,77 @@
+//! Errors that stop loading a doctrine tree.
+
+use std::path::PathBuf;
+
+/// Why a doctrine tree, or one file of it, could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// A file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A YAML file is malformed or does not match its schema.
+    #[error("{path}:{line}:{column}: {message}")]
+    Yaml {
+        /// The YAML file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+        /// What the parser said.
+        message: String,
+    },
+    /// A file is larger than renkei will read.
+    #[error("{path}: file is {size} bytes, larger than the {limit}-byte limit for doctrine files")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit it passed.
+        limit: u64,
+    },
+    /// A text file is not valid UTF-8.
+    #[error("{path}:{line}:{column}: file is not valid UTF-8")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based column of the first invalid byte.
+        column: usize,
+    },
+    /// A symbolic link points outside the doctrine root.
+    #[error("{path}: symbolic link leads outside the root {root}; renkei does not follow it")]
+    SymlinkEscapesRoot {
+        /// The link.
+        path: PathBuf,
+        /// The root it would leave.
+        root: PathBuf,
+    },
+    /// An archetype's configuration is invalid.
+    #[error("{path}:{line}:{column}: {message}")]
+    InvalidArchetype {
+        /// The `archetype.yaml` file.
+        path: PathBuf,
+        /// 1-based line of the offending value.
+        line: u64,
+        /// 1-based column of the offending value.
+        column: u64,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// No doctrine root was found.
+    #[error(
+        "no renkei root found in {start} or any parent folder (a root holds `framework/archetypes/` or `renkei.yaml`); pass --root DIR"
+    )]
+    RootNotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+}

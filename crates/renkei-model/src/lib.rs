@@ -1,0 +1,26 @@
+//! The doctrine model of renkei.
+//!
+//! Loads `framework/archetypes/<stage>/<archetype>/` trees: `archetype.yaml` (strict, with
+//! positions), the operational folders (`ethos/`, `doctrine/`, `references/`, `truth/`), and
+//! a Markdown model of each file that keeps the parser's byte offsets. It also owns the
+//! [`Diagnostic`] type every check produces. This crate does no printing.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod archetype;
+pub mod diagnostic;
+pub mod edit;
+pub mod error;
+pub mod lines;
+pub mod load;
+pub mod markdown;
+pub mod name;
+pub mod yaml;
+
+pub use archetype::{Archetype, ArchetypeConfig, SourceFile};
+pub use diagnostic::{Diagnostic, Severity};
+pub use edit::{Edit, apply_edits};
+pub use error::ModelError;
+pub use lines::{LineIndex, Position};
+pub use load::{Framework, find_root, load_framework};
+pub use markdown::Document;

@@ -1,0 +1,71 @@
+//! Skill names: the one place that decides what a name may be.
+//!
+//! A name becomes a folder inside an agent's skills directory, so the rule doubles as the
+//! path-safety rule: a valid name can never contain `/`, `\`, `..`, a drive prefix or any
+//! non-ASCII look-alike character.
+
+/// Longest name the Agent Skills specification allows.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Checks `name` against the Agent Skills rule: 1-64 characters of `[a-z0-9-]`, no leading,
+/// trailing or doubled hyphen. Returns what is wrong, phrased for an error message.
+pub fn validate_skill_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("name is empty".to_string());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "name is {} characters long; the limit is {MAX_NAME_CHARS}",
+            name.chars().count()
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-'))
+    {
+        return Err(format!(
+            "name contains {bad:?}; only lowercase ASCII letters, digits and hyphens are allowed"
+        ));
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Err("name starts or ends with a hyphen".to_string());
+    }
+    if name.contains("--") {
+        return Err("name contains a doubled hyphen".to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_skill_name;
+
+    #[test]
+    fn accepts_spec_names() {
+        for name in ["execution-lead", "a", "x1-2y", &"a".repeat(64)] {
+            assert_eq!(validate_skill_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn refuses_names_that_could_leave_a_folder_or_break_the_spec() {
+        for name in [
+            "",
+            "../etc",
+            "a/b",
+            "a\\b",
+            "..",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "ünïcode",
+            "exеcution",
+            "a b",
+            "C:",
+            &"a".repeat(65),
+        ] {
+            assert!(validate_skill_name(name).is_err(), "{name:?} was accepted");
+        }
+    }
+}

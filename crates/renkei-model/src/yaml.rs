@@ -1,0 +1,59 @@
+//! Strict YAML loading shared by every YAML file renkei reads.
+//!
+//! serde-saphyr is used instead of the deprecated `serde_yaml`: it is maintained, pure Rust,
+//! panic-free on malformed input, reports line and column for every error (unknown keys
+//! included), and enforces a parsing budget that stops alias bombs ("billion laughs") and
+//! runaway nesting before they allocate.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::error::ModelError;
+
+/// Largest YAML file renkei will parse. Configuration files are a few kilobytes; anything
+/// bigger is almost certainly not what the user meant to point renkei at.
+pub const MAX_YAML_BYTES: usize = 1024 * 1024;
+
+/// Parses `text` (the contents of `path`) into `T`, rejecting duplicate keys and, where `T`
+/// uses `deny_unknown_fields`, unknown keys, with the file, line and column of the problem.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
+    if text.len() > MAX_YAML_BYTES {
+        return Err(ModelError::TooLarge {
+            path: path.to_path_buf(),
+            size: text.len() as u64,
+            limit: MAX_YAML_BYTES as u64,
+        });
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_aliases: 1_000,
+            max_depth: 64,
+            max_events: 200_000,
+        },
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|error| yaml_error(path, &error))
+}
+
+fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> ModelError {
+    let (line, column) = error.location().map_or((1, 1), |location| {
+        (location.line().max(1), location.column().max(1))
+    });
+    let message = error.to_string();
+    // The rendered message repeats the position; the diagnostic carries it already.
+    let message = strip_position_suffix(&message).trim().to_string();
+    ModelError::Yaml {
+        path: PathBuf::from(path),
+        line,
+        column,
+        message,
+    }
+}
+
+fn strip_position_suffix(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    }
+}

@@ -1,0 +1,101 @@
+//! The `renkei` command line, as a library so that `cargo xtask` runs exactly the same code.
+//!
+//! Only this crate prints. Commands return an [`Outcome`]; [`run`] turns it into an exit code:
+//! 0 when clean, 1 when there are findings (stale output, refused push), 2 on usage, config
+//! or I/O errors.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod commands;
+mod output;
+
+/// How a command ended, before it becomes an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report.
+    Clean,
+    /// The command ran and found problems the user must act on.
+    Findings,
+}
+
+/// Assemble, lint and check agent doctrine written as Markdown into Agent Skills.
+#[derive(Debug, Parser)]
+#[command(name = "renkei", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Doctrine root (holds `framework/archetypes/`); found from the current folder upward
+    /// when omitted.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render every archetype into a SKILL.md folder; show, check or install the result.
+    Assemble(commands::assemble::AssembleArgs),
+}
+
+/// Parses `args` (program name first), runs the command, prints, and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Assemble(args) => commands::assemble::run(cli.root.as_deref(), args, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::print_error(&error);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &CliError) -> bool {
+    matches!(error, CliError::Output(io) if io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// A command failure: exit code 2.
+#[derive(Debug)]
+pub enum CliError {
+    /// Writing to the terminal failed.
+    Output(io::Error),
+    /// One or more errors, each phrased for the user (file, line and column first).
+    Failed(Vec<String>),
+}
+
+impl From<io::Error> for CliError {
+    fn from(error: io::Error) -> Self {
+        CliError::Output(error)
+    }
+}
+
+impl From<renkei_model::ModelError> for CliError {
+    fn from(error: renkei_model::ModelError) -> Self {
+        CliError::Failed(vec![error.to_string()])
+    }
+}
+
+impl From<renkei_assemble::AssembleError> for CliError {
+    fn from(error: renkei_assemble::AssembleError) -> Self {
+        CliError::Failed(vec![error.to_string()])
+    }
+}

@@ -1,0 +1,291 @@
+//! `renkei assemble --dry-run` and `--check`, and what assembly refuses.
+
+use std::fs;
+
+use crate::support::{DEMO_ARCHETYPE_YAML, Scratch, redact, repo_root, snapshot_tree};
+
+#[test]
+fn dry_run_writes_nothing_and_lists_every_file() {
+    let scratch = Scratch::with_demo();
+    let target = scratch.path("target");
+    fs::create_dir_all(&target).unwrap();
+    fs::write(target.join("keep.txt"), "user file").unwrap();
+    let before = snapshot_tree(&scratch.path(""));
+
+    let run = scratch.renkei(&["assemble", "--dry-run", "--target", target.to_str().unwrap()]).expect_code(0);
+
+    assert_eq!(snapshot_tree(&scratch.path("")), before, "dry run changed the scratch tree");
+    insta::assert_snapshot!(redact(&run.stdout, &scratch), @r"
+    target [scratch]/target ([scratch]/target)
+      new        hello-world/SKILL.md (36 lines)
+      new        hello-world/references/template.md (7 lines)
+    summary: 2 files for [scratch]/target: 2 new; dry run, nothing written
+    ");
+}
+
+#[test]
+fn dry_run_shows_a_unified_diff_for_changed_files() {
+    let scratch = Scratch::with_demo();
+    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+        "# Process\n\nRead the [output contract](output-contract.md) first.\n\n## Step 1: Work\n\nDo it well.\n",
+    );
+    let before = snapshot_tree(&scratch.root());
+
+    let run = scratch.renkei(&["assemble", "--dry-run", "--target", "project"]).expect_code(0);
+
+    assert_eq!(snapshot_tree(&scratch.root()), before);
+    insta::assert_snapshot!(redact(&run.stdout, &scratch), @r"
+    target project ([scratch]/root/.claude/skills)
+      changed    hello-world/SKILL.md
+    --- hello-world/SKILL.md (installed)
+    +++ hello-world/SKILL.md (assembled)
+    @@ -23,7 +23,7 @@
+     
+     ### Step 1: Work
+     
+    -Do it.
+    +Do it well.
+     
+     ## Output Contract
+     
+      unchanged  hello-world/references/template.md
+    summary: 2 files for project: 1 changed, 1 unchanged; dry run, nothing written
+    ");
+}
+
+#[test]
+fn assembled_skill_has_valid_front_matter_demoted_headings_and_working_links() {
+    let scratch = Scratch::with_demo();
+    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    let skill = scratch.root().join(".claude/skills/hello-world");
+    insta::assert_snapshot!(fs::read_to_string(skill.join("SKILL.md")).unwrap(), @r#"
+    ---
+    name: hello-world
+    description: Says hello to the world, carefully. Use when greeting.
+    license: Apache-2.0
+    metadata:
+      stage: demo
+      version: "1.0"
+    ---
+
+    # Hello World
+
+    ## When to Use
+
+    When a greeting is due.
+
+    ## Tenets
+
+    - Tests are proof obligations and precede implementation.
+
+    ## Process
+
+    Read the [output contract](#output-contract) first.
+
+    ### Step 1: Work
+
+    Do it.
+
+    ## Output Contract
+
+    See [the report](references/template.md#outcome).
+
+    ## References
+
+    Read these files, shipped beside this one, when the doctrine above points to them:
+
+    - [Report](references/template.md)
+    "#);
+    insta::assert_snapshot!(fs::read_to_string(skill.join("references/template.md")).unwrap(), @r"
+    # Report
+
+    ## Outcome
+
+    - Outcome: `complete` | `blocked`
+
+    Rules: [process](../SKILL.md#process).
+    ");
+}
+
+#[test]
+fn check_fails_when_missing_or_stale_and_passes_when_fresh() {
+    let scratch = Scratch::with_demo();
+    let missing = scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(1);
+    assert!(missing.stdout.contains("new        hello-world/SKILL.md"), "{}", missing.stdout);
+
+    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(0);
+
+    scratch.write("root/framework/archetypes/demo/hello-world/ethos/tenets.md", "# Tenets\n\n- Changed.\n");
+    let stale = scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(1);
+    assert!(stale.stdout.contains("changed    hello-world/SKILL.md"), "{}", stale.stdout);
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("other", "second-skill", DEMO_ARCHETYPE_YAML);
+    scratch.renkei(&["assemble", "--push", "--target", scratch.path("first").to_str().unwrap()]).expect_code(0);
+    scratch.renkei(&["assemble", "--push", "--target", scratch.path("second").to_str().unwrap()]).expect_code(0);
+    let first = snapshot_tree(&scratch.path("first"));
+    assert_eq!(first, snapshot_tree(&scratch.path("second")));
+    let skill = &first[std::path::Path::new("hello-world/SKILL.md")];
+    assert!(skill.ends_with(b"\n") && !skill.ends_with(b"\n\n") && !skill.contains(&b'\r'));
+}
+
+#[test]
+fn crlf_sources_assemble_to_lf_output() {
+    let scratch = Scratch::with_demo();
+    scratch.write("root/framework/archetypes/demo/hello-world/ethos/tenets.md", "# Tenets\r\n\r\n- One.\r\n");
+    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    let skill = fs::read(scratch.root().join(".claude/skills/hello-world/SKILL.md")).unwrap();
+    assert!(!skill.contains(&b'\r'));
+}
+
+#[test]
+fn only_limits_the_run_and_rejects_unknown_names() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("other", "second-skill", DEMO_ARCHETYPE_YAML);
+    let run = scratch.renkei(&["assemble", "--only", "second-skill", "--target", "project"]).expect_code(0);
+    assert!(run.stdout.contains("second-skill/SKILL.md") && !run.stdout.contains("hello-world"), "{}", run.stdout);
+
+    let unknown = scratch.renkei(&["assemble", "--only", "nope", "--target", "project"]).expect_code(2);
+    assert!(unknown.stderr.contains("--only nope: no archetype has that name; known: hello-world, second-skill"), "{}", unknown.stderr);
+}
+
+#[test]
+fn root_is_found_from_a_subfolder() {
+    let scratch = Scratch::with_demo();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(["assemble", "--target", "project"])
+        .current_dir(scratch.root().join("framework/archetypes/demo"))
+        .env("HOME", scratch.home())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn no_root_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(["assemble"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no renkei root found"));
+}
+
+/// Runs assemble on a tree whose only archetype has `yaml` as its configuration, expecting
+/// exit 2, nothing written, and an error containing `expected`.
+fn assert_refused(yaml: &str, expected: &str) {
+    let scratch = Scratch::new();
+    scratch.add_archetype("demo", "hello-world", yaml);
+    let before = snapshot_tree(&scratch.path(""));
+    let run = scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(2);
+    assert!(run.stderr.contains(expected), "expected {expected:?} in:\n{}", run.stderr);
+    assert_eq!(snapshot_tree(&scratch.path("")), before, "a refused assembly wrote files");
+}
+
+#[test]
+fn malformed_archetype_yaml_names_file_line_and_column() {
+    assert_refused(
+        "name: hello-world\ndescription: [unclosed\n",
+        "framework/archetypes/demo/hello-world/archetype.yaml:2:14: expected string scalar",
+    );
+}
+
+#[test]
+fn unknown_keys_are_rejected_where_they_are() {
+    assert_refused(
+        "name: hello-world\ndescription: Fine.\nwhen-to-use: typo\n",
+        "archetype.yaml:3:1: unknown field `when-to-use`",
+    );
+}
+
+#[test]
+fn missing_description_is_reported() {
+    assert_refused("name: hello-world\n", "missing field `description`");
+}
+
+#[test]
+fn front_matter_rules_name_the_field() {
+    assert_refused("name: hello-world\ndescription: \"   \"\n", "archetype.yaml:2:14: field `description` is empty");
+    assert_refused(
+        "name: hello-world\ndescription: uses <html> tags\n",
+        "field `description` contains '<'; angle brackets are not allowed",
+    );
+    let long = format!("name: hello-world\ndescription: {}\n", "a".repeat(1025));
+    assert_refused(&long, "field `description` is 1025 characters; the Agent Skills limit is 1024");
+    assert_refused(
+        "name: other-name\ndescription: Fine.\n",
+        "field `name` is `other-name` but the archetype folder is `hello-world`",
+    );
+    assert_refused("name: hello-world\ndescription: Fine.\ntargets: [claude, vscode]\n", "unknown target `vscode`");
+}
+
+#[test]
+fn traversal_and_unsafe_names_are_refused_before_any_write() {
+    for name in ["../escape", "a/b", "..", "Hello", "exеcution", "a--b", "-a"] {
+        let yaml = format!("name: {name:?}\ndescription: Fine.\n");
+        assert_refused(&yaml, "field `name`:");
+    }
+}
+
+#[test]
+fn values_that_need_quoting_round_trip_through_front_matter() {
+    let scratch = Scratch::new();
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        "name: hello-world\ndescription: \"Use when: a plan exists # not a comment, 'quoted' \\\"double\\\" yes\"\nlicense: \"true\"\nmetadata:\n  \"key: with colon\": \"- dash\"\n  version: \"1.0\"\n",
+    );
+    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    let skill = fs::read_to_string(scratch.root().join(".claude/skills/hello-world/SKILL.md")).unwrap();
+    let front_matter: Vec<&str> = skill.lines().take(8).collect();
+    insta::assert_snapshot!(front_matter.join("\n"), @r#"
+    ---
+    name: hello-world
+    description: "Use when: a plan exists # not a comment, 'quoted' \"double\" yes"
+    license: "true"
+    metadata:
+      "key: with colon": "- dash"
+      version: "1.0"
+    ---
+    "#);
+}
+
+#[test]
+fn long_skills_and_descriptions_warn_but_assemble() {
+    let scratch = Scratch::new();
+    let yaml = format!("name: hello-world\ndescription: {}\nwhen_to_use: {}\n", "d".repeat(1000), "w".repeat(600));
+    scratch.add_archetype("demo", "hello-world", &yaml);
+    let long_doctrine = format!("# Pipeline\n\n{}", "- step\n".repeat(520));
+    scratch.write("root/framework/archetypes/demo/hello-world/doctrine/pipeline.md", &long_doctrine);
+    let run = scratch.renkei(&["assemble", "--target", "project"]).expect_code(0);
+    assert!(run.stdout.contains("warning[assemble/listing-too-long]: "), "{}", run.stdout);
+    assert!(run.stdout.contains("archetype.yaml:2:14: description and when_to_use are 1600 characters"), "{}", run.stdout);
+    assert!(run.stdout.contains("warning[assemble/skill-too-long]: "), "{}", run.stdout);
+}
+
+#[test]
+fn the_repository_framework_assembles_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |target: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
+            .args(["--root", repo_root().to_str().unwrap(), "assemble", "--push", "--target", target])
+            .output()
+            .unwrap()
+    };
+    for target in ["a", "b"] {
+        let output = run(dir.path().join(target).to_str().unwrap());
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stdout.is_empty() || !String::from_utf8_lossy(&output.stdout).contains("warning"));
+    }
+    let first = snapshot_tree(&dir.path().join("a"));
+    assert_eq!(first.len(), 12, "5 skills of SKILL.md and a report template, the manifest, the lock");
+    assert_eq!(first, snapshot_tree(&dir.path().join("b")));
+}
