@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod commands;
-mod output;
+pub mod config;
+pub mod output;
 
 /// How a command ended, before it becomes an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub enum Outcome {
     Clean,
     /// The command ran and found problems the user must act on.
     Findings,
+    /// The command reported what it could, but some input could not be read: exit 2.
+    Failed,
 }
 
 /// Assemble, lint and check agent doctrine written as Markdown into Agent Skills.
@@ -41,6 +44,8 @@ pub struct Cli {
 pub enum Command {
     /// Render every archetype into a SKILL.md folder; show, check or install the result.
     Assemble(commands::assemble::AssembleArgs),
+    /// Lint doctrine vocabulary: banned words, with exact positions and fixes.
+    Lint(commands::lint::LintArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -56,11 +61,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Assemble(args) => commands::assemble::run(cli.root.as_deref(), args, &mut out),
+        Command::Lint(args) => commands::lint::run(cli.root.as_deref(), args, &mut out),
     };
     let _ = out.flush();
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Failed) => ExitCode::from(2),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             output::print_error(&error);
@@ -90,6 +97,12 @@ impl From<io::Error> for CliError {
 
 impl From<renkei_model::ModelError> for CliError {
     fn from(error: renkei_model::ModelError) -> Self {
+        CliError::Failed(vec![error.to_string()])
+    }
+}
+
+impl From<renkei_lint::LintError> for CliError {
+    fn from(error: renkei_lint::LintError) -> Self {
         CliError::Failed(vec![error.to_string()])
     }
 }

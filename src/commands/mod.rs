@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod assemble;
+pub mod lint;
 
 use std::path::Path;
 
@@ -13,10 +14,7 @@ use crate::CliError;
 pub(crate) fn load(root: Option<&Path>) -> Result<Framework, CliError> {
     let root = match root {
         Some(root) => root.to_path_buf(),
-        None => {
-            let current = std::env::current_dir()?;
-            renkei_model::find_root(&current)?
-        }
+        None => find_root()?,
     };
     let framework = renkei_model::load_framework(&root)?;
     if framework.problems.is_empty() {
@@ -26,4 +24,9 @@ pub(crate) fn load(root: Option<&Path>) -> Result<Framework, CliError> {
             framework.problems.iter().map(ToString::to_string).collect(),
         ))
     }
+}
+
+/// The root found from the current folder upward.
+pub(crate) fn find_root() -> Result<std::path::PathBuf, CliError> {
+    Ok(renkei_model::find_root(&std::env::current_dir()?)?)
 }

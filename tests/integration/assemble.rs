@@ -12,9 +12,20 @@ fn dry_run_writes_nothing_and_lists_every_file() {
     fs::write(target.join("keep.txt"), "user file").unwrap();
     let before = snapshot_tree(&scratch.path(""));
 
-    let run = scratch.renkei(&["assemble", "--dry-run", "--target", target.to_str().unwrap()]).expect_code(0);
+    let run = scratch
+        .renkei(&[
+            "assemble",
+            "--dry-run",
+            "--target",
+            target.to_str().unwrap(),
+        ])
+        .expect_code(0);
 
-    assert_eq!(snapshot_tree(&scratch.path("")), before, "dry run changed the scratch tree");
+    assert_eq!(
+        snapshot_tree(&scratch.path("")),
+        before,
+        "dry run changed the scratch tree"
+    );
     insta::assert_snapshot!(redact(&run.stdout, &scratch), @r"
     target [scratch]/target ([scratch]/target)
       new        hello-world/SKILL.md (36 lines)
@@ -26,14 +37,18 @@ fn dry_run_writes_nothing_and_lists_every_file() {
 #[test]
 fn dry_run_shows_a_unified_diff_for_changed_files() {
     let scratch = Scratch::with_demo();
-    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
     scratch.write(
         "root/framework/archetypes/demo/hello-world/doctrine/process.md",
         "# Process\n\nRead the [output contract](output-contract.md) first.\n\n## Step 1: Work\n\nDo it well.\n",
     );
     let before = snapshot_tree(&scratch.root());
 
-    let run = scratch.renkei(&["assemble", "--dry-run", "--target", "project"]).expect_code(0);
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
 
     assert_eq!(snapshot_tree(&scratch.root()), before);
     insta::assert_snapshot!(redact(&run.stdout, &scratch), @r"
@@ -58,7 +73,9 @@ fn dry_run_shows_a_unified_diff_for_changed_files() {
 #[test]
 fn assembled_skill_has_valid_front_matter_demoted_headings_and_working_links() {
     let scratch = Scratch::with_demo();
-    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
     let skill = scratch.root().join(".claude/skills/hello-world");
     insta::assert_snapshot!(fs::read_to_string(skill.join("SKILL.md")).unwrap(), @r#"
     ---
@@ -112,23 +129,56 @@ fn assembled_skill_has_valid_front_matter_demoted_headings_and_working_links() {
 #[test]
 fn check_fails_when_missing_or_stale_and_passes_when_fresh() {
     let scratch = Scratch::with_demo();
-    let missing = scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(1);
-    assert!(missing.stdout.contains("new        hello-world/SKILL.md"), "{}", missing.stdout);
+    let missing = scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(1);
+    assert!(
+        missing.stdout.contains("new        hello-world/SKILL.md"),
+        "{}",
+        missing.stdout
+    );
 
-    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
-    scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(0);
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(0);
 
-    scratch.write("root/framework/archetypes/demo/hello-world/ethos/tenets.md", "# Tenets\n\n- Changed.\n");
-    let stale = scratch.renkei(&["assemble", "--check", "--target", "project"]).expect_code(1);
-    assert!(stale.stdout.contains("changed    hello-world/SKILL.md"), "{}", stale.stdout);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\n\n- Changed.\n",
+    );
+    let stale = scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(1);
+    assert!(
+        stale.stdout.contains("changed    hello-world/SKILL.md"),
+        "{}",
+        stale.stdout
+    );
 }
 
 #[test]
 fn output_is_byte_identical_across_runs() {
     let scratch = Scratch::with_demo();
     scratch.add_archetype("other", "second-skill", DEMO_ARCHETYPE_YAML);
-    scratch.renkei(&["assemble", "--push", "--target", scratch.path("first").to_str().unwrap()]).expect_code(0);
-    scratch.renkei(&["assemble", "--push", "--target", scratch.path("second").to_str().unwrap()]).expect_code(0);
+    scratch
+        .renkei(&[
+            "assemble",
+            "--push",
+            "--target",
+            scratch.path("first").to_str().unwrap(),
+        ])
+        .expect_code(0);
+    scratch
+        .renkei(&[
+            "assemble",
+            "--push",
+            "--target",
+            scratch.path("second").to_str().unwrap(),
+        ])
+        .expect_code(0);
     let first = snapshot_tree(&scratch.path("first"));
     assert_eq!(first, snapshot_tree(&scratch.path("second")));
     let skill = &first[std::path::Path::new("hello-world/SKILL.md")];
@@ -138,8 +188,13 @@ fn output_is_byte_identical_across_runs() {
 #[test]
 fn crlf_sources_assemble_to_lf_output() {
     let scratch = Scratch::with_demo();
-    scratch.write("root/framework/archetypes/demo/hello-world/ethos/tenets.md", "# Tenets\r\n\r\n- One.\r\n");
-    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\r\n\r\n- One.\r\n",
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
     let skill = fs::read(scratch.root().join(".claude/skills/hello-world/SKILL.md")).unwrap();
     assert!(!skill.contains(&b'\r'));
 }
@@ -148,11 +203,25 @@ fn crlf_sources_assemble_to_lf_output() {
 fn only_limits_the_run_and_rejects_unknown_names() {
     let scratch = Scratch::with_demo();
     scratch.add_archetype("other", "second-skill", DEMO_ARCHETYPE_YAML);
-    let run = scratch.renkei(&["assemble", "--only", "second-skill", "--target", "project"]).expect_code(0);
-    assert!(run.stdout.contains("second-skill/SKILL.md") && !run.stdout.contains("hello-world"), "{}", run.stdout);
+    let run = scratch
+        .renkei(&["assemble", "--only", "second-skill", "--target", "project"])
+        .expect_code(0);
+    assert!(
+        run.stdout.contains("second-skill/SKILL.md") && !run.stdout.contains("hello-world"),
+        "{}",
+        run.stdout
+    );
 
-    let unknown = scratch.renkei(&["assemble", "--only", "nope", "--target", "project"]).expect_code(2);
-    assert!(unknown.stderr.contains("--only nope: no archetype has that name; known: hello-world, second-skill"), "{}", unknown.stderr);
+    let unknown = scratch
+        .renkei(&["assemble", "--only", "nope", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        unknown
+            .stderr
+            .contains("--only nope: no archetype has that name; known: hello-world, second-skill"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[test]
@@ -164,7 +233,12 @@ fn root_is_found_from_a_subfolder() {
         .env("HOME", scratch.home())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -185,9 +259,19 @@ fn assert_refused(yaml: &str, expected: &str) {
     let scratch = Scratch::new();
     scratch.add_archetype("demo", "hello-world", yaml);
     let before = snapshot_tree(&scratch.path(""));
-    let run = scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(2);
-    assert!(run.stderr.contains(expected), "expected {expected:?} in:\n{}", run.stderr);
-    assert_eq!(snapshot_tree(&scratch.path("")), before, "a refused assembly wrote files");
+    let run = scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains(expected),
+        "expected {expected:?} in:\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        snapshot_tree(&scratch.path("")),
+        before,
+        "a refused assembly wrote files"
+    );
 }
 
 #[test]
@@ -213,18 +297,27 @@ fn missing_description_is_reported() {
 
 #[test]
 fn front_matter_rules_name_the_field() {
-    assert_refused("name: hello-world\ndescription: \"   \"\n", "archetype.yaml:2:14: field `description` is empty");
+    assert_refused(
+        "name: hello-world\ndescription: \"   \"\n",
+        "archetype.yaml:2:14: field `description` is empty",
+    );
     assert_refused(
         "name: hello-world\ndescription: uses <html> tags\n",
         "field `description` contains '<'; angle brackets are not allowed",
     );
     let long = format!("name: hello-world\ndescription: {}\n", "a".repeat(1025));
-    assert_refused(&long, "field `description` is 1025 characters; the Agent Skills limit is 1024");
+    assert_refused(
+        &long,
+        "field `description` is 1025 characters; the Agent Skills limit is 1024",
+    );
     assert_refused(
         "name: other-name\ndescription: Fine.\n",
         "field `name` is `other-name` but the archetype folder is `hello-world`",
     );
-    assert_refused("name: hello-world\ndescription: Fine.\ntargets: [claude, vscode]\n", "unknown target `vscode`");
+    assert_refused(
+        "name: hello-world\ndescription: Fine.\ntargets: [claude, vscode]\n",
+        "unknown target `vscode`",
+    );
 }
 
 #[test]
@@ -243,8 +336,11 @@ fn values_that_need_quoting_round_trip_through_front_matter() {
         "hello-world",
         "name: hello-world\ndescription: \"Use when: a plan exists # not a comment, 'quoted' \\\"double\\\" yes\"\nlicense: \"true\"\nmetadata:\n  \"key: with colon\": \"- dash\"\n  version: \"1.0\"\n",
     );
-    scratch.renkei(&["assemble", "--push", "--target", "project"]).expect_code(0);
-    let skill = fs::read_to_string(scratch.root().join(".claude/skills/hello-world/SKILL.md")).unwrap();
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    let skill =
+        fs::read_to_string(scratch.root().join(".claude/skills/hello-world/SKILL.md")).unwrap();
     let front_matter: Vec<&str> = skill.lines().take(8).collect();
     insta::assert_snapshot!(front_matter.join("\n"), @r#"
     ---
@@ -261,14 +357,36 @@ fn values_that_need_quoting_round_trip_through_front_matter() {
 #[test]
 fn long_skills_and_descriptions_warn_but_assemble() {
     let scratch = Scratch::new();
-    let yaml = format!("name: hello-world\ndescription: {}\nwhen_to_use: {}\n", "d".repeat(1000), "w".repeat(600));
+    let yaml = format!(
+        "name: hello-world\ndescription: {}\nwhen_to_use: {}\n",
+        "d".repeat(1000),
+        "w".repeat(600)
+    );
     scratch.add_archetype("demo", "hello-world", &yaml);
     let long_doctrine = format!("# Pipeline\n\n{}", "- step\n".repeat(520));
-    scratch.write("root/framework/archetypes/demo/hello-world/doctrine/pipeline.md", &long_doctrine);
-    let run = scratch.renkei(&["assemble", "--target", "project"]).expect_code(0);
-    assert!(run.stdout.contains("warning[assemble/listing-too-long]: "), "{}", run.stdout);
-    assert!(run.stdout.contains("archetype.yaml:2:14: description and when_to_use are 1600 characters"), "{}", run.stdout);
-    assert!(run.stdout.contains("warning[assemble/skill-too-long]: "), "{}", run.stdout);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/pipeline.md",
+        &long_doctrine,
+    );
+    let run = scratch
+        .renkei(&["assemble", "--target", "project"])
+        .expect_code(0);
+    assert!(
+        run.stdout.contains("warning[assemble/listing-too-long]: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("archetype.yaml:2:14: description and when_to_use are 1600 characters"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warning[assemble/skill-too-long]: "),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -276,16 +394,35 @@ fn the_repository_framework_assembles_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let run = |target: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-            .args(["--root", repo_root().to_str().unwrap(), "assemble", "--push", "--target", target])
+            .args([
+                "--root",
+                repo_root().to_str().unwrap(),
+                "assemble",
+                "--push",
+                "--target",
+                target,
+            ])
             .output()
             .unwrap()
     };
     for target in ["a", "b"] {
         let output = run(dir.path().join(target).to_str().unwrap());
-        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-        assert!(output.stdout.is_empty() || !String::from_utf8_lossy(&output.stdout).contains("warning"));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stdout.is_empty()
+                || !String::from_utf8_lossy(&output.stdout).contains("warning")
+        );
     }
     let first = snapshot_tree(&dir.path().join("a"));
-    assert_eq!(first.len(), 12, "5 skills of SKILL.md and a report template, the manifest, the lock");
+    assert_eq!(
+        first.len(),
+        12,
+        "5 skills of SKILL.md and a report template, the manifest, the lock"
+    );
     assert_eq!(first, snapshot_tree(&dir.path().join("b")));
 }

@@ -1,6 +1,11 @@
 //! End-to-end tests of the `renkei` command line: one test binary, shared helpers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod assemble;
+mod lint;
+mod precommit;
 mod push;
 mod support;
+mod tools;
 mod validator;

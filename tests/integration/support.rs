@@ -8,13 +8,13 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 /// A throwaway folder holding a doctrine root and a fake home.
-pub struct Scratch {
+pub(crate) struct Scratch {
     dir: TempDir,
 }
 
 impl Scratch {
     /// An empty scratch folder with `root/framework/archetypes/` and `home/`.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().expect("create scratch folder");
         fs::create_dir_all(dir.path().join("root/framework/archetypes")).unwrap();
         fs::create_dir_all(dir.path().join("home")).unwrap();
@@ -22,39 +22,45 @@ impl Scratch {
     }
 
     /// A scratch folder with one small, valid archetype `demo/hello-world`.
-    pub fn with_demo() -> Self {
+    pub(crate) fn with_demo() -> Self {
         let scratch = Self::new();
         scratch.add_archetype("demo", "hello-world", DEMO_ARCHETYPE_YAML);
         scratch
     }
 
     /// The doctrine root.
-    pub fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("root")
     }
 
     /// The fake `$HOME`.
-    pub fn home(&self) -> PathBuf {
+    pub(crate) fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
 
     /// A path inside the scratch folder.
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
 
     /// Writes `content` to `relative` (under the scratch folder), creating folders.
-    pub fn write(&self, relative: &str, content: &str) {
+    pub(crate) fn write(&self, relative: &str, content: &str) {
         let path = self.dir.path().join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, content).unwrap();
     }
 
     /// Adds an archetype with the demo doctrine files and the given `archetype.yaml`.
-    pub fn add_archetype(&self, stage: &str, name: &str, yaml: &str) {
+    pub(crate) fn add_archetype(&self, stage: &str, name: &str, yaml: &str) {
         let base = format!("root/framework/archetypes/{stage}/{name}");
-        self.write(&format!("{base}/archetype.yaml"), &yaml.replace("hello-world", name));
-        self.write(&format!("{base}/ethos/tenets.md"), "# Tenets\n\n- Tests are proof obligations and precede implementation.\n");
+        self.write(
+            &format!("{base}/archetype.yaml"),
+            &yaml.replace("hello-world", name),
+        );
+        self.write(
+            &format!("{base}/ethos/tenets.md"),
+            "# Tenets\n\n- Tests are proof obligations and precede implementation.\n",
+        );
         self.write(
             &format!("{base}/doctrine/process.md"),
             "# Process\n\nRead the [output contract](output-contract.md) first.\n\n## Step 1: Work\n\nDo it.\n",
@@ -71,7 +77,7 @@ impl Scratch {
 
     /// Runs `renkei ARGS` with `HOME` pointing at the scratch home and no config
     /// variables inherited from the developer's environment.
-    pub fn renkei(&self, args: &[&str]) -> Run {
+    pub(crate) fn renkei(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
             .args(args)
             .current_dir(self.root())
@@ -86,13 +92,13 @@ impl Scratch {
 }
 
 /// The demo archetype's configuration.
-pub const DEMO_ARCHETYPE_YAML: &str = "name: hello-world\ndescription: Says hello to the world, carefully. Use when greeting.\nwhen_to_use: When a greeting is due.\nlicense: Apache-2.0\nmetadata:\n  stage: demo\n  version: \"1.0\"\n";
+pub(crate) const DEMO_ARCHETYPE_YAML: &str = "name: hello-world\ndescription: Says hello to the world, carefully. Use when greeting.\nwhen_to_use: When a greeting is due.\nlicense: Apache-2.0\nmetadata:\n  stage: demo\n  version: \"1.0\"\n";
 
 /// What a run printed and how it exited.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl From<Output> for Run {
@@ -107,20 +113,27 @@ impl From<Output> for Run {
 
 impl Run {
     /// Panics with the output unless the exit code is `code`.
-    pub fn expect_code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+    pub(crate) fn expect_code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
 
 /// Every file under `dir` with its bytes, for before/after comparisons.
-pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     if dir.exists() {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.unwrap();
             if entry.file_type().is_file() {
-                files.insert(entry.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(entry.path()).unwrap());
+                files.insert(
+                    entry.path().strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(entry.path()).unwrap(),
+                );
             }
         }
     }
@@ -128,12 +141,12 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// The repository's own root.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Replaces the scratch folder path in output so snapshots are stable.
-pub fn redact(text: &str, scratch: &Scratch) -> String {
+pub(crate) fn redact(text: &str, scratch: &Scratch) -> String {
     text.replace(&scratch.path("").display().to_string(), "[scratch]/")
         .replace("[scratch]//", "[scratch]/")
 }

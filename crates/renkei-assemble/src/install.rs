@@ -13,7 +13,7 @@ use crate::error::AssembleError;
 use crate::manifest::{Manifest, target_path};
 use crate::render::Skill;
 use crate::target::Target;
-use crate::write::{create_dir_all, remove_file, write_atomic};
+use renkei_model::write::{create_dir_all, remove_file, write_atomic};
 
 /// Lock file that serializes pushes into one target.
 pub const LOCK_FILE: &str = ".renkei.lock";

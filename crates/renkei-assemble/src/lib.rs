@@ -12,7 +12,6 @@ pub mod install;
 pub mod manifest;
 pub mod render;
 pub mod target;
-pub mod write;
 
 pub use error::AssembleError;
 pub use install::{FileAction, Plan, PushOptions, Status, plan, push};

@@ -79,7 +79,10 @@ impl Manifest {
                 let _ = writeln!(text, "{hash} {relative}");
             }
         }
-        crate::write::write_atomic(&target.join(MANIFEST_FILE), text.as_bytes())
+        Ok(renkei_model::write::write_atomic(
+            &target.join(MANIFEST_FILE),
+            text.as_bytes(),
+        )?)
     }
 
     /// Whether renkei wrote `bytes` at `relative` (the file is still as renkei left it).

@@ -1,27 +1,24 @@
-//! The only code in renkei that changes files in a target folder.
+//! The only code in renkei that changes files: atomic replacement, folder creation, removal.
 
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::error::AssembleError;
+use crate::error::ModelError;
 
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees either the old file or
 /// the new one, never a mix: write a temporary file in the same folder, fsync it, rename it
 /// over `path`, fsync the folder.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AssembleError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(".renkei-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(AssembleError::io(dir))?;
-    temp.write_all(bytes)
-        .map_err(AssembleError::io(temp.path()))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(AssembleError::io(temp.path()))?;
-    temp.persist(path).map_err(|error| AssembleError::Io {
+        .map_err(io_error(dir))?;
+    temp.write_all(bytes).map_err(io_error(temp.path()))?;
+    temp.as_file().sync_all().map_err(io_error(temp.path()))?;
+    temp.persist(path).map_err(|error| ModelError::Io {
         path: path.to_path_buf(),
         source: error.error,
     })?;
@@ -29,18 +26,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AssembleError> {
 }
 
 /// Creates `dir` and its missing parents.
-pub fn create_dir_all(dir: &Path) -> Result<(), AssembleError> {
-    fs::create_dir_all(dir).map_err(AssembleError::io(dir))
+pub fn create_dir_all(dir: &Path) -> Result<(), ModelError> {
+    fs::create_dir_all(dir).map_err(io_error(dir))
 }
 
 /// Removes the file at `path`, then its parent folders up to (not including) `stop` while
 /// they are empty.
-pub fn remove_file(path: &Path, stop: &Path) -> Result<(), AssembleError> {
+pub fn remove_file(path: &Path, stop: &Path) -> Result<(), ModelError> {
     match fs::remove_file(path) {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
         Err(error) => {
-            return Err(AssembleError::Io {
+            return Err(ModelError::Io {
                 path: path.to_path_buf(),
                 source: error,
             });
@@ -60,14 +57,21 @@ pub fn remove_file(path: &Path, stop: &Path) -> Result<(), AssembleError> {
 }
 
 /// Makes a rename or removal in `dir` durable.
-fn sync_dir(dir: &Path) -> Result<(), AssembleError> {
+fn sync_dir(dir: &Path) -> Result<(), ModelError> {
     #[cfg(unix)]
     {
         File::open(dir)
             .and_then(|handle| handle.sync_all())
-            .map_err(AssembleError::io(dir))?;
+            .map_err(io_error(dir))?;
     }
     #[cfg(not(unix))]
     let _ = (dir, File::open);
     Ok(())
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
+    move |source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }

@@ -1,0 +1,25 @@
+//! The vocabulary lint.
+//!
+//! Doctrine bans words that carry the wrong mental model. Rules are YAML (the built-in set
+//! in `default-rules.yaml`, extended by `renkei.yaml`); [`RuleSet::compile`] turns them into
+//! regular expressions plus one prefilter, [`lint_text`] checks one text, and
+//! [`lint_files`] checks many in parallel, applying fixes when asked. This crate does no
+//! printing.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod config;
+pub mod driver;
+pub mod engine;
+pub mod error;
+pub mod rules;
+pub mod scope;
+mod suppress;
+
+pub use config::LintConfig;
+pub use driver::{FixMode, FixedFile, LintReport, default_files, expand_paths, lint_files};
+pub use engine::lint_text;
+pub use error::LintError;
+pub use rules::{Rule, RuleSet};
+pub use scope::Scope;
+pub use suppress::UNUSED_SUPPRESSION;

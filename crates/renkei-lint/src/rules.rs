@@ -1,0 +1,328 @@
+//! Compiling rule configuration into matchers.
+
+use std::path::Path;
+
+use regex::Regex;
+use renkei_model::Severity;
+
+use crate::config::{CaseConfig, ExamplesConfig, LintConfig, RuleConfig, SeverityConfig};
+use crate::error::LintError;
+use crate::scope::Scope;
+
+/// What may stand between the words of a phrase, or between a match and the context an
+/// exception looks at: whitespace and line wraps, block-quote markers, list markers at the
+/// start of a line, and emphasis markers.
+const GAP: &str = r"(?:[\s>]|\*{1,3}|_{1,3}|(?m:^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]))+";
+
+/// Endings a `words` entry may carry: plural, possessive, past and present participle
+/// (with the doubled final consonant of "transferred").
+const INFLECTIONS: &str = r"(?:'s|’s|s|es|ed|d|ing|red|ring)?";
+
+/// Bytes an exception looks at on each side of a match.
+const CONTEXT_WINDOW: usize = 160;
+
+/// How a matcher decides where words begin and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Boundaries {
+    /// Identifier-aware: kebab, snake and camel case split words; letters do not.
+    Words,
+    /// The pattern says for itself.
+    AsWritten,
+}
+
+/// One compiled alternative of a rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    pub(crate) regex: Regex,
+    pub(crate) boundaries: Boundaries,
+    /// The word a `words` matcher inflects, so replacements can keep the inflection.
+    pub(crate) stem: Option<String>,
+}
+
+/// A compiled exception.
+#[derive(Debug, Clone)]
+pub(crate) struct Exception {
+    before: Option<Regex>,
+    after: Option<Regex>,
+}
+
+impl Exception {
+    /// Whether the match at `range` of `text` sits in this exception's context.
+    pub(crate) fn applies(&self, text: &str, range: &std::ops::Range<usize>) -> bool {
+        let before_ok = self.before.as_ref().is_none_or(|regex| {
+            let start = floor_char_boundary(text, range.start.saturating_sub(CONTEXT_WINDOW));
+            regex.is_match(&text[start..range.start])
+        });
+        let after_ok = self.after.as_ref().is_none_or(|regex| {
+            let end = ceil_char_boundary(text, (range.end + CONTEXT_WINDOW).min(text.len()));
+            regex.is_match(&text[range.end..end])
+        });
+        before_ok && after_ok
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id.
+    pub id: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Message template (`{match}` is the matched text).
+    pub message: String,
+    /// What to write instead.
+    pub help: Option<String>,
+    /// Why the rule exists.
+    pub why: Option<String>,
+    /// Suggested replacements.
+    pub replacements: Vec<String>,
+    /// Examples from the configuration.
+    pub examples: Option<ExamplesConfig>,
+    pub(crate) matchers: Vec<Matcher>,
+    pub(crate) exceptions: Vec<Exception>,
+    pub(crate) scopes: Vec<Scope>,
+    /// Text that every match of this rule contains (lowercased when the rule is case
+    /// insensitive), for the prefilter; `None` when a pattern gives no such guarantee.
+    pub(crate) literals: Option<Vec<String>>,
+    pub(crate) case_insensitive: bool,
+}
+
+impl Rule {
+    /// Whether the rule applies in `scope`.
+    pub fn applies_in(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// Whether the rule is restricted to some scopes (so matches need the document model).
+    pub fn is_scoped(&self) -> bool {
+        self.scopes.len() != Scope::ALL.len()
+    }
+}
+
+/// The active rules, compiled, plus the prefilter that lets most files skip the rest.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Rules in configuration order.
+    pub rules: Vec<Rule>,
+    /// Matches every text in which any rule, or a suppression comment, could match.
+    pub(crate) prefilter: Regex,
+}
+
+impl RuleSet {
+    /// Compiles `config` (read from `path`, which messages name).
+    pub fn compile(config: &LintConfig, path: &Path) -> Result<Self, LintError> {
+        for disabled in &config.disable {
+            if !config
+                .rules
+                .iter()
+                .any(|rule| rule.id.value == disabled.value)
+            {
+                return Err(LintError::InvalidRule {
+                    path: path.to_path_buf(),
+                    line: disabled.referenced.line(),
+                    column: disabled.referenced.column(),
+                    message: format!("cannot disable `{}`: no rule has that id", disabled.value),
+                });
+            }
+        }
+        let mut rules = Vec::new();
+        for rule in &config.rules {
+            let disabled = config.disable.iter().any(|id| id.value == rule.id.value);
+            if disabled || rule.severity == Some(SeverityConfig::Off) {
+                continue;
+            }
+            rules.push(compile_rule(rule, path)?);
+        }
+        let prefilter = build_prefilter(&rules).map_err(|reason| LintError::InvalidRule {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!("rules do not combine into one prefilter: {reason}"),
+        })?;
+        Ok(Self { rules, prefilter })
+    }
+
+    /// The rule with `id`, if active.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+}
+
+fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
+    let id = config.id.value.clone();
+    let invalid = |message: String| LintError::InvalidRule {
+        path: path.to_path_buf(),
+        line: config.id.referenced.line(),
+        column: config.id.referenced.column(),
+        message: format!("rule `{id}`: {message}"),
+    };
+    let case_insensitive = config.case != Some(CaseConfig::Sensitive);
+    let flags = if case_insensitive { "(?i)" } else { "" };
+    let mut matchers = Vec::new();
+    let mut literals = Some(Vec::new());
+    for word in config.words.iter().flatten() {
+        if word.trim().is_empty() {
+            return Err(invalid("empty entry in `words`".to_string()));
+        }
+        let source = format!("{flags}{}{INFLECTIONS}", regex::escape(word.trim()));
+        matchers.push(Matcher {
+            regex: compile(&source, &id, path, &config.id)?,
+            boundaries: Boundaries::Words,
+            stem: Some(word.trim().to_string()),
+        });
+        push_literal(&mut literals, word.trim(), case_insensitive);
+    }
+    for phrase in config.phrases.iter().flatten() {
+        let words: Vec<String> = phrase.split_whitespace().map(regex::escape).collect();
+        let Some(first) = phrase.split_whitespace().next() else {
+            return Err(invalid("empty entry in `phrases`".to_string()));
+        };
+        let source = format!("{flags}{}", words.join(GAP));
+        matchers.push(Matcher {
+            regex: compile(&source, &id, path, &config.id)?,
+            boundaries: Boundaries::Words,
+            stem: None,
+        });
+        push_literal(&mut literals, first, case_insensitive);
+    }
+    for pattern in config.patterns.iter().flatten() {
+        let source = format!("{flags}{}", pattern.value);
+        let regex = Regex::new(&source).map_err(|error| LintError::Pattern {
+            path: path.to_path_buf(),
+            line: pattern.referenced.line(),
+            column: pattern.referenced.column(),
+            rule: id.clone(),
+            reason: error.to_string(),
+        })?;
+        matchers.push(Matcher {
+            regex,
+            boundaries: Boundaries::AsWritten,
+            stem: None,
+        });
+        literals = None;
+    }
+    if matchers.is_empty() {
+        return Err(invalid(
+            "give at least one of `words`, `phrases` or `patterns`".to_string(),
+        ));
+    }
+    let mut exceptions = Vec::new();
+    for exception in config.exceptions.iter().flatten() {
+        let context = |side: &Option<serde_saphyr::Spanned<String>>,
+                       before: bool|
+         -> Result<Option<Regex>, LintError> {
+            side.as_ref()
+                .map(|pattern| {
+                    let source = if before {
+                        format!("{flags}(?:{}){GAP}\\z", pattern.value)
+                    } else {
+                        format!("{flags}\\A{GAP}(?:{})", pattern.value)
+                    };
+                    Regex::new(&source).map_err(|error| LintError::Pattern {
+                        path: path.to_path_buf(),
+                        line: pattern.referenced.line(),
+                        column: pattern.referenced.column(),
+                        rule: id.clone(),
+                        reason: error.to_string(),
+                    })
+                })
+                .transpose()
+        };
+        exceptions.push(Exception {
+            before: context(&exception.before, true)?,
+            after: context(&exception.after, false)?,
+        });
+    }
+    let scopes = match &config.scopes {
+        Some(scopes) => Scope::ALL
+            .into_iter()
+            .filter(|scope| scopes.include.is_empty() || scopes.include.contains(scope))
+            .filter(|scope| !scopes.exclude.contains(scope))
+            .collect(),
+        None => Scope::ALL.to_vec(),
+    };
+    Ok(Rule {
+        message: config
+            .message
+            .clone()
+            .unwrap_or_else(|| format!("`{{match}}` is banned by rule `{id}`")),
+        severity: match config.severity {
+            Some(SeverityConfig::Warning) => Severity::Warning,
+            _ => Severity::Error,
+        },
+        help: config.help.clone(),
+        why: config.why.clone(),
+        replacements: config.replacements.clone().unwrap_or_default(),
+        examples: config.examples.clone(),
+        id,
+        matchers,
+        exceptions,
+        scopes,
+        literals,
+        case_insensitive,
+    })
+}
+
+fn compile(
+    source: &str,
+    id: &str,
+    path: &Path,
+    at: &serde_saphyr::Spanned<String>,
+) -> Result<Regex, LintError> {
+    Regex::new(source).map_err(|error| LintError::Pattern {
+        path: path.to_path_buf(),
+        line: at.referenced.line(),
+        column: at.referenced.column(),
+        rule: id.to_string(),
+        reason: error.to_string(),
+    })
+}
+
+fn push_literal(literals: &mut Option<Vec<String>>, literal: &str, case_insensitive: bool) {
+    if let Some(literals) = literals {
+        literals.push(if case_insensitive {
+            literal.to_lowercase()
+        } else {
+            literal.to_string()
+        });
+    }
+}
+
+/// One regex that finds every place any rule could match: the literal each word or phrase
+/// must contain, each pattern as written, and suppression comments (so that an unused one
+/// is still found). Files it does not match are clean without further work.
+fn build_prefilter(rules: &[Rule]) -> Result<Regex, regex::Error> {
+    let mut alternatives = vec!["renkei-(?:disable|enable)".to_string()];
+    for rule in rules {
+        match &rule.literals {
+            Some(literals) => {
+                let flags = if rule.case_insensitive { "(?i)" } else { "" };
+                alternatives.extend(
+                    literals
+                        .iter()
+                        .map(|literal| format!("(?:{flags}{})", regex::escape(literal))),
+                );
+            }
+            None => alternatives.extend(
+                rule.matchers
+                    .iter()
+                    .map(|matcher| format!("(?:{})", matcher.regex.as_str())),
+            ),
+        }
+    }
+    Regex::new(&alternatives.join("|"))
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
+}

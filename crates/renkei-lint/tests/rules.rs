@@ -1,0 +1,285 @@
+//! The vocabulary lint through its public API: every built-in rule's examples, scopes,
+//! suppressions, fixes and configuration errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use renkei_lint::{LintConfig, RuleSet, lint_text};
+use renkei_model::Diagnostic;
+
+fn builtin() -> RuleSet {
+    RuleSet::compile(
+        &LintConfig::builtin().unwrap(),
+        Path::new("<built-in rules>"),
+    )
+    .unwrap()
+}
+
+fn with_config(yaml: &str) -> RuleSet {
+    let overlay = LintConfig::parse(Path::new("renkei.yaml"), yaml).unwrap();
+    RuleSet::compile(
+        &LintConfig::builtin().unwrap().merged_with(overlay),
+        Path::new("renkei.yaml"),
+    )
+    .unwrap()
+}
+
+fn lint(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
+    lint_text(rules, Path::new("doc.md"), text)
+}
+
+/// `rule@line:column-line:column "matched" -> [replacements]` for each finding.
+fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}@{}:{}-{}:{} {:?} -> {:?}",
+                d.rule,
+                d.start.line,
+                d.start.column,
+                d.end.line,
+                d.end.column,
+                &text[d.range.clone()],
+                d.replacements
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_builtin_rule_flags_its_fail_examples_and_not_its_pass_examples() {
+    let rules = builtin();
+    assert_eq!(rules.rules.len(), 5);
+    for rule in &rules.rules {
+        let examples = rule
+            .examples
+            .as_ref()
+            .unwrap_or_else(|| panic!("rule {} has no examples", rule.id));
+        assert!(
+            !examples.fail.is_empty() && !examples.pass.is_empty(),
+            "rule {} needs both kinds of example",
+            rule.id
+        );
+        assert!(
+            rule.why.is_some() && rule.help.is_some(),
+            "rule {} is undocumented",
+            rule.id
+        );
+        for text in &examples.fail {
+            let found = lint(&rules, text);
+            assert!(
+                found.iter().any(|d| d.rule == rule.id),
+                "rule {} missed {text:?}: {found:?}",
+                rule.id
+            );
+        }
+        for text in &examples.pass {
+            let found = lint(&rules, text);
+            assert!(
+                found.iter().all(|d| d.rule != rule.id),
+                "rule {} flagged {text:?}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn rule_ids_are_unique_and_namespaced() {
+    let rules = builtin();
+    let mut ids: Vec<&str> = rules.rules.iter().map(|rule| rule.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), rules.rules.len());
+    assert!(ids.iter().all(|id| id.starts_with("vocabulary/")));
+}
+
+#[test]
+fn intake_in_every_form_with_exact_positions_and_shaped_replacements() {
+    let text = "# Intake\n\nintake-ready, pre-intake, intakes, the intake's owner.\n`INTAKE_FIELDS` preIntake intakeReady missing_intake_fields\nuptake maintaker\n";
+    insta::assert_snapshot!(render(text, &lint(&builtin(), text)), @r#"
+    vocabulary/intake@1:3-1:9 "Intake" -> ["Input"]
+    vocabulary/intake@3:1-3:7 "intake" -> ["input"]
+    vocabulary/intake@3:19-3:25 "intake" -> ["input"]
+    vocabulary/intake@3:27-3:34 "intakes" -> ["inputs"]
+    vocabulary/intake@3:40-3:48 "intake's" -> ["input's"]
+    vocabulary/intake@4:2-4:8 "INTAKE" -> ["INPUT"]
+    vocabulary/intake@4:20-4:26 "Intake" -> ["Input"]
+    vocabulary/intake@4:27-4:33 "intake" -> ["input"]
+    vocabulary/intake@4:47-4:53 "intake" -> ["input"]
+    "#);
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let text = "Çé — intake\n";
+    let found = lint(&builtin(), text);
+    assert_eq!((found[0].start.line, found[0].start.column), (1, 6));
+}
+
+#[test]
+fn transfer_as_hand_over_is_flagged_and_knowledge_transfer_is_not() {
+    let text = "Ownership transfers when ready.\nThis governs transfer from tech-lead to execution-lead.\nKnowledge transfer is fine, even across a\n> knowledge\n> transfer\n";
+    insta::assert_snapshot!(render(text, &lint(&builtin(), text)), @r#"
+    vocabulary/transfer@1:11-1:20 "transfers" -> []
+    vocabulary/transfer@2:14-2:22 "transfer" -> []
+    "#);
+}
+
+#[test]
+fn phrases_match_across_wraps_quotes_list_items_and_emphasis() {
+    let text = "publishes cross-stage\nstatus\n\n> publishes cross-stage\n> status\n\n- publishes cross-stage\n  status\n\nand **cross-stage status** too\n";
+    insta::assert_snapshot!(render(text, &lint(&builtin(), text)), @r#"
+    vocabulary/cross-stage-status@1:11-2:7 "cross-stage\nstatus" -> []
+    vocabulary/cross-stage-status@4:13-5:9 "cross-stage\n> status" -> []
+    vocabulary/cross-stage-status@7:13-8:9 "cross-stage\n  status" -> []
+    vocabulary/cross-stage-status@10:7-10:25 "cross-stage status" -> ["cross-stage outcome"]
+    "#);
+}
+
+#[test]
+fn messages_show_the_words_matched_without_markup() {
+    let found = lint(&builtin(), "> publishes cross-stage\n> status\n");
+    assert_eq!(
+        found[0].message,
+        "`cross-stage status`: a stage publishes an outcome, not a status"
+    );
+}
+
+#[test]
+fn by_default_rules_count_in_every_scope() {
+    let text = "---\ntitle: intake\n---\n# Intake heading\n\n`intake` code\n\n```\nintake block\n```\n\n[intake text](intake.md)\n\n<!-- intake comment -->\n";
+    let found = lint(&builtin(), text);
+    let lines: Vec<usize> = found.iter().map(|d| d.start.line).collect();
+    assert_eq!(lines, [2, 4, 6, 9, 12, 12, 14], "{found:#?}");
+}
+
+#[test]
+fn scopes_can_be_excluded_and_included() {
+    let text = "`intake` code\n\n[intake](intake.md)\n\nintake prose\n";
+    let excluded = with_config(
+        "rules:\n  - id: vocabulary/intake\n    scopes:\n      exclude: [code-span, link-target]\n",
+    );
+    let lines: Vec<(usize, usize)> = lint(&excluded, text)
+        .iter()
+        .map(|d| (d.start.line, d.start.column))
+        .collect();
+    assert_eq!(lines, [(3, 2), (5, 1)]);
+    let included = with_config(
+        "rules:\n  - id: vocabulary/intake\n    scopes:\n      include: [link-target]\n",
+    );
+    let lines: Vec<(usize, usize)> = lint(&included, text)
+        .iter()
+        .map(|d| (d.start.line, d.start.column))
+        .collect();
+    assert_eq!(lines, [(3, 10)]);
+}
+
+#[test]
+fn suppressions_silence_findings_and_unused_ones_are_reported() {
+    let text = "<!-- renkei-disable-next-line vocabulary/intake -->\nintake one\nintake two\n<!-- renkei-disable vocabulary/transfer, vocabulary/intake -->\ntransfer intake\n<!-- renkei-enable -->\ntransfer\n<!-- renkei-disable-next-line vocabulary/intake -->\nclean line\n<!-- renkei-disable-next-line no/such-rule -->\n";
+    insta::assert_snapshot!(render(text, &lint(&builtin(), text)), @r#"
+    vocabulary/intake@3:1-3:7 "intake" -> ["input"]
+    vocabulary/transfer@7:1-7:9 "transfer" -> []
+    lint/unused-suppression@8:1-8:52 "<!-- renkei-disable-next-line vocabulary/intake -->" -> []
+    lint/unused-suppression@10:1-10:47 "<!-- renkei-disable-next-line no/such-rule -->" -> []
+    "#);
+}
+
+#[test]
+fn a_file_without_candidates_is_clean() {
+    assert!(
+        lint(
+            &builtin(),
+            "# Process\n\nRequired input fields are complete.\n"
+        )
+        .is_empty()
+    );
+    assert!(lint(&builtin(), "").is_empty());
+}
+
+#[test]
+fn config_adds_overrides_and_disables_rules() {
+    let rules = with_config(
+        "rules:\n  - id: house/no-foo\n    words: [foo]\n    severity: warning\n    message: \"no {match}\"\n    replacements: [bar]\n  - id: vocabulary/transfer\n    exceptions:\n      - before: knowledge\n      - after: \"protocol\"\ndisable: [vocabulary/intake]\n",
+    );
+    let text = "Foos and intake; transfer protocol; transfer now\n";
+    insta::assert_snapshot!(render(text, &lint(&rules, text)), @r#"
+    house/no-foo@1:1-1:5 "Foos" -> ["Bars"]
+    vocabulary/transfer@1:37-1:45 "transfer" -> []
+    "#);
+    let found = lint(&rules, text);
+    assert_eq!(found[0].message, "no Foos");
+    assert_eq!(found[0].severity, renkei_model::Severity::Warning);
+}
+
+#[test]
+fn case_sensitive_rules_only_match_their_case() {
+    let rules = with_config("rules:\n  - id: house/api\n    words: [API]\n    case: sensitive\n");
+    let found = lint(&rules, "api API Api\n");
+    assert_eq!(found.iter().filter(|d| d.rule == "house/api").count(), 1);
+}
+
+#[test]
+fn bad_patterns_name_the_rule_file_line_and_reason() {
+    let overlay = LintConfig::parse(
+        Path::new("renkei.yaml"),
+        "rules:\n  - id: house/bad\n    patterns: ['(unclosed']\n",
+    )
+    .unwrap();
+    let error = RuleSet::compile(
+        &LintConfig::builtin().unwrap().merged_with(overlay),
+        Path::new("renkei.yaml"),
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.starts_with("renkei.yaml:3:16: rule `house/bad`: pattern does not compile:"),
+        "{message}"
+    );
+}
+
+#[test]
+fn config_errors_point_at_the_problem() {
+    let unknown = LintConfig::parse(
+        Path::new("renkei.yaml"),
+        "rules:\n  - id: x\n    word: [a]\n",
+    )
+    .unwrap_err();
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("renkei.yaml:3:5: unknown field `word`"),
+        "{unknown}"
+    );
+    let overlay =
+        LintConfig::parse(Path::new("renkei.yaml"), "disable: [vocabulary/nope]\n").unwrap();
+    let error = RuleSet::compile(
+        &LintConfig::builtin().unwrap().merged_with(overlay),
+        Path::new("renkei.yaml"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "renkei.yaml:1:11: cannot disable `vocabulary/nope`: no rule has that id"
+    );
+    let empty =
+        LintConfig::parse(Path::new("renkei.yaml"), "rules:\n  - id: house/empty\n").unwrap();
+    let error = RuleSet::compile(&empty, Path::new("renkei.yaml")).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("give at least one of `words`, `phrases` or `patterns`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn alias_bombs_in_config_are_refused() {
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nrules: [*g]\n";
+    let error = LintConfig::parse(Path::new("renkei.yaml"), bomb).unwrap_err();
+    assert!(error.to_string().starts_with("renkei.yaml:"), "{error}");
+}

@@ -1,0 +1,55 @@
+//! `renkei.yaml`: project configuration at the doctrine root.
+
+use std::path::{Path, PathBuf};
+
+use renkei_lint::LintConfig;
+use serde::Deserialize;
+
+use crate::CliError;
+
+/// The contents of `renkei.yaml`. Each section belongs to one stage of the pipeline.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Vocabulary rules to add, override or disable.
+    #[serde(default)]
+    pub lint: LintConfig,
+}
+
+/// The configuration and the file it came from (`None` when there is none).
+pub struct LoadedConfig {
+    /// The parsed configuration.
+    pub config: ProjectConfig,
+    /// Where it was read from.
+    pub path: Option<PathBuf>,
+}
+
+/// Reads `explicit` if given (it must exist), else `root/renkei.yaml` if present.
+pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<LoadedConfig, CliError> {
+    let path = match (explicit, root) {
+        (Some(path), _) => Some(path.to_path_buf()),
+        (None, Some(root)) => Some(root.join("renkei.yaml")).filter(|path| path.is_file()),
+        (None, None) => None,
+    };
+    let Some(path) = path else {
+        return Ok(LoadedConfig {
+            config: ProjectConfig::default(),
+            path: None,
+        });
+    };
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        CliError::Failed(vec![format!(
+            "{}: cannot read configuration: {error}",
+            path.display()
+        )])
+    })?;
+    let config = if text.trim().is_empty() {
+        ProjectConfig::default()
+    } else {
+        renkei_model::yaml::parse_yaml(&path, &text)?
+    };
+    Ok(LoadedConfig {
+        config,
+        path: Some(path),
+    })
+}

