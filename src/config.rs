@@ -14,6 +14,21 @@ pub struct ProjectConfig {
     /// Vocabulary rules to add, override or disable.
     #[serde(default)]
     pub lint: LintConfig,
+    /// What `renkei check` includes beyond lint and contracts.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// The `check:` section of `renkei.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Also check that installed skills are fresh, as `--assembled` does.
+    #[serde(default)]
+    pub assembled: bool,
+    /// Targets the freshness check compares with.
+    #[serde(default)]
+    pub targets: Vec<String>,
 }
 
 /// The configuration and the file it came from (`None` when there is none).

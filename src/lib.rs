@@ -46,6 +46,10 @@ pub enum Command {
     Assemble(commands::assemble::AssembleArgs),
     /// Lint doctrine vocabulary: banned words, with exact positions and fixes.
     Lint(commands::lint::LintArgs),
+    /// The CI doctrine check: vocabulary lint, every contract, and optionally freshness.
+    Check(commands::check::CheckArgs),
+    /// Validate filled-in stage reports against their template contract.
+    Report(commands::report::ReportArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -62,6 +66,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     let result = match &cli.command {
         Command::Assemble(args) => commands::assemble::run(cli.root.as_deref(), args, &mut out),
         Command::Lint(args) => commands::lint::run(cli.root.as_deref(), args, &mut out),
+        Command::Check(args) => commands::check::run(cli.root.as_deref(), args, &mut out),
+        Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
     };
     let _ = out.flush();
     match result {
@@ -103,6 +109,12 @@ impl From<renkei_model::ModelError> for CliError {
 
 impl From<renkei_lint::LintError> for CliError {
     fn from(error: renkei_lint::LintError) -> Self {
+        CliError::Failed(vec![error.to_string()])
+    }
+}
+
+impl From<renkei_contract::ContractError> for CliError {
+    fn from(error: renkei_contract::ContractError) -> Self {
         CliError::Failed(vec![error.to_string()])
     }
 }

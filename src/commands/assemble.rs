@@ -239,3 +239,43 @@ fn write_diff(
 fn line_count(bytes: &[u8]) -> usize {
     bytes.split(|&byte| byte == b'\n').count() - usize::from(bytes.ends_with(b"\n"))
 }
+
+/// A finding for every file of `targets` that `assemble --check` would call stale.
+pub(crate) fn stale_files(
+    framework: &Framework,
+    targets: &[String],
+) -> Result<Vec<renkei_model::Diagnostic>, CliError> {
+    let skills = render_selected(framework, &[])?;
+    let env = Env::from_process();
+    let mut diagnostics = Vec::new();
+    for spec in targets {
+        let target = Target::resolve(spec, &env, &framework.root)?;
+        let plan = renkei_assemble::plan(&target, &skills, None, PushOptions::default())?;
+        for action in plan
+            .actions
+            .iter()
+            .filter(|action| action.status.is_stale())
+        {
+            let state = match action.status {
+                Status::New => "missing",
+                _ => "stale",
+            };
+            diagnostics.push(
+                renkei_model::Diagnostic::whole_file(
+                    "assemble/stale",
+                    renkei_model::Severity::Error,
+                    target.dir.join(&action.relative),
+                    format!(
+                        "assembled skill file is {state} in target `{}`",
+                        target.label
+                    ),
+                )
+                .with_help(format!(
+                    "run `renkei assemble --push --target {}`",
+                    target.label
+                )),
+            );
+        }
+    }
+    Ok(diagnostics)
+}

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod assemble;
+pub mod check;
 pub mod lint;
+pub mod report;
 
 use std::path::Path;
 

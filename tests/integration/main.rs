@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod assemble;
+mod check;
 mod lint;
 mod precommit;
 mod push;

@@ -71,6 +71,11 @@ impl Diagnostic {
         range: Range<usize>,
         message: impl Into<String>,
     ) -> Self {
+        // Block ranges from the parser end after the line break; a finding ends with its text.
+        let trailing = text.get(range.clone()).map_or(0, |found| {
+            found.len() - found.trim_end_matches(['\n', '\r']).len()
+        });
+        let range = range.start..range.end - trailing;
         Self {
             rule: rule.into(),
             severity,

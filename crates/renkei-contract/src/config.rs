@@ -1,0 +1,212 @@
+//! Contract files: the built-in `default-contract.yaml` and an archetype's `contract.yaml`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::ContractError;
+use crate::rules::RULES;
+
+/// The built-in contract, in the same YAML form archetypes write.
+pub const DEFAULT_CONTRACT_YAML: &str = include_str!("default-contract.yaml");
+
+/// Whether an archetype's contract adds to the default or replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extends {
+    /// The default checks run, then the archetype's.
+    #[default]
+    Default,
+    /// Only the archetype's checks run.
+    None,
+}
+
+/// A contract file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractConfig {
+    /// `default` (add to the built-in contract) or `none` (replace it).
+    #[serde(default)]
+    pub extends: Extends,
+    /// The checks.
+    #[serde(default)]
+    pub checks: Vec<CheckConfig>,
+}
+
+/// One check: a rule and its parameters. Which parameters a rule takes is listed in the rule
+/// registry; any other parameter is an error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// The rule to run (`sections`, `links-to`, ...).
+    pub rule: Spanned<String>,
+    /// Stage folders this check applies to; every stage when absent.
+    pub stages: Option<Vec<String>>,
+    /// The file checked, relative to the archetype folder.
+    pub file: Option<Spanned<String>>,
+    /// A heading text that selects a section.
+    pub section: Option<String>,
+    /// Heading level of the sections checked.
+    pub level: Option<u8>,
+    /// Section headings, in order.
+    pub sections: Option<Vec<String>>,
+    /// Field names (`Name: value` list items).
+    pub fields: Option<Vec<String>>,
+    /// One field name.
+    pub field: Option<String>,
+    /// Allowed values of a field.
+    pub values: Option<Vec<String>>,
+    /// Field that names who owns a blocker, required when the outcome is not the first value.
+    pub owner_field: Option<String>,
+    /// Heading texts.
+    pub headings: Option<Vec<String>>,
+    /// Required text (one or several passages).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub text: Option<Vec<String>>,
+    /// Headings that must come before the numbered steps.
+    pub before: Option<Vec<String>>,
+    /// Headings that must come after the numbered steps.
+    pub after: Option<Vec<String>>,
+    /// A second file whose content the check compares with.
+    pub source: Option<Spanned<String>>,
+    /// A file the checked file must link to.
+    pub target: Option<Spanned<String>>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(Some(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(text) => vec![text],
+        OneOrMany::Many(texts) => texts,
+    }))
+}
+
+impl CheckConfig {
+    /// Names of the parameters given, as written in YAML.
+    pub(crate) fn given_params(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        let mut note = |present: bool, name: &'static str| {
+            if present {
+                given.push(name);
+            }
+        };
+        note(self.file.is_some(), "file");
+        note(self.section.is_some(), "section");
+        note(self.level.is_some(), "level");
+        note(self.sections.is_some(), "sections");
+        note(self.fields.is_some(), "fields");
+        note(self.field.is_some(), "field");
+        note(self.values.is_some(), "values");
+        note(self.owner_field.is_some(), "owner-field");
+        note(self.headings.is_some(), "headings");
+        note(self.text.is_some(), "text");
+        note(self.before.is_some(), "before");
+        note(self.after.is_some(), "after");
+        note(self.source.is_some(), "source");
+        note(self.target.is_some(), "target");
+        given
+    }
+
+    /// Whether the check applies to an archetype in `stage`.
+    pub fn applies_to(&self, stage: &str) -> bool {
+        self.stages
+            .as_ref()
+            .is_none_or(|stages| stages.iter().any(|s| s == stage))
+    }
+}
+
+/// The checks for one archetype, each with the file it was declared in.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// Checks in order, with their source file.
+    pub checks: Vec<(CheckConfig, PathBuf)>,
+}
+
+impl Contract {
+    /// The built-in contract.
+    pub fn builtin() -> Result<Self, ContractError> {
+        let path = PathBuf::from("<built-in contract>");
+        let config = parse_contract(&path, DEFAULT_CONTRACT_YAML)?;
+        Ok(Self {
+            checks: config
+                .checks
+                .into_iter()
+                .map(|check| (check, path.clone()))
+                .collect(),
+        })
+    }
+
+    /// The contract for the archetype in `dir`: the default, extended or replaced by its
+    /// `contract.yaml` when there is one.
+    pub fn for_archetype(
+        default: &Contract,
+        dir: &Path,
+        text: Option<&str>,
+    ) -> Result<Self, ContractError> {
+        let Some(text) = text else {
+            return Ok(default.clone());
+        };
+        let path = dir.join("contract.yaml");
+        let config = parse_contract(&path, text)?;
+        let mut checks = match config.extends {
+            Extends::Default => default.checks.clone(),
+            Extends::None => Vec::new(),
+        };
+        checks.extend(config.checks.into_iter().map(|check| (check, path.clone())));
+        Ok(Self { checks })
+    }
+}
+
+/// Parses and validates a contract file: every rule exists and gets exactly the parameters
+/// it takes.
+pub fn parse_contract(path: &Path, text: &str) -> Result<ContractConfig, ContractError> {
+    let config: ContractConfig = if text.trim().is_empty() {
+        ContractConfig::default()
+    } else {
+        renkei_model::yaml::parse_yaml(path, text)?
+    };
+    for check in &config.checks {
+        let invalid = |message: String| ContractError::InvalidCheck {
+            path: path.to_path_buf(),
+            line: check.rule.referenced.line(),
+            column: check.rule.referenced.column(),
+            message,
+        };
+        let Some(rule) = RULES.iter().find(|rule| rule.name == check.rule.value) else {
+            let known: Vec<&str> = RULES.iter().map(|rule| rule.name).collect();
+            return Err(invalid(format!(
+                "unknown rule `{}`; known rules: {}",
+                check.rule.value,
+                known.join(", ")
+            )));
+        };
+        let given = check.given_params();
+        if let Some(missing) = rule.required.iter().find(|param| !given.contains(param)) {
+            return Err(invalid(format!("rule `{}` needs `{missing}`", rule.name)));
+        }
+        if let Some(extra) = given
+            .iter()
+            .find(|param| !rule.required.contains(param) && !rule.optional.contains(param))
+        {
+            return Err(invalid(format!(
+                "rule `{}` does not take `{extra}`; it takes {}",
+                rule.name,
+                rule.required
+                    .iter()
+                    .chain(rule.optional)
+                    .map(|param| format!("`{param}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    Ok(config)
+}

@@ -1,0 +1,263 @@
+//! Checking a filled-in stage report, the thing an agent returns, against its archetype's
+//! template contract.
+//!
+//! The template contract is read from the archetype's contract: the file of its
+//! `outcome-field` check is the template, and the `sections` check on that file gives the
+//! section order. A report must have every section in order, exactly one allowed outcome
+//! value (not the template's list of alternatives), every template field filled (an empty
+//! list says `none`), and a blocker owner whenever the outcome is not the first value.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use renkei_model::{Diagnostic, Document};
+
+use crate::config::{CheckConfig, Contract};
+use crate::rules::sections::check_sections;
+use crate::subject::Reporter;
+use crate::text::{alternatives, comparable, fields, same_words, text_in};
+
+/// What a report must satisfy, taken from a contract.
+#[derive(Debug, Clone)]
+pub struct ReportContract {
+    /// The template file, relative to the archetype folder.
+    pub template: String,
+    /// Heading level and names of the report's sections, in order.
+    pub sections: Option<(u8, Vec<String>)>,
+    /// The outcome field's name.
+    pub outcome_field: String,
+    /// Allowed outcome values; the first is the success value.
+    pub outcome_values: Vec<String>,
+    /// Field naming who owns a blocker.
+    pub owner_field: Option<String>,
+}
+
+impl ReportContract {
+    /// The report contract of an archetype in `stage`, if its contract has an
+    /// `outcome-field` check.
+    pub fn from_contract(contract: &Contract, stage: &str) -> Option<Self> {
+        let applicable = || {
+            contract
+                .checks
+                .iter()
+                .map(|(check, _)| check)
+                .filter(|check| check.applies_to(stage))
+        };
+        let outcome: &CheckConfig =
+            applicable().find(|check| check.rule.value == "outcome-field")?;
+        let template = outcome.file.as_ref()?.value.clone();
+        let sections = applicable()
+            .find(|check| {
+                check.rule.value == "sections"
+                    && check
+                        .file
+                        .as_ref()
+                        .is_some_and(|file| file.value == template)
+            })
+            .and_then(|check| Some((check.level.unwrap_or(2), check.sections.clone()?)));
+        Some(Self {
+            template,
+            sections,
+            outcome_field: outcome.field.clone()?,
+            outcome_values: outcome.values.clone()?,
+            owner_field: outcome.owner_field.clone(),
+        })
+    }
+}
+
+/// Every problem of the report at `path` against `contract` and its `template`.
+pub fn check_report(
+    contract: &ReportContract,
+    template: &Document,
+    path: &Path,
+    report: &Document,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let reporter =
+        |rule: &str| Reporter::new(format!("report/{rule}"), path.to_path_buf(), Some(report));
+
+    if let Some((level, names)) = &contract.sections {
+        let mut sections = reporter("sections");
+        check_sections(&mut sections, report, *level, names);
+        let mut empty = reporter("empty-section");
+        for heading in report
+            .headings
+            .iter()
+            .filter(|heading| heading.level == *level)
+        {
+            let body = heading.range.end..heading.section.end;
+            let has_content = !text_in(report, &body).is_empty()
+                || report
+                    .code_blocks
+                    .iter()
+                    .any(|block| body.contains(&block.range.start));
+            if !has_content {
+                empty.at(
+                    heading.range.clone(),
+                    format!("section `{}` is empty", heading.text),
+                    Some("write `none` if there is nothing to report".to_string()),
+                );
+            }
+        }
+        diagnostics.extend(sections.diagnostics);
+        diagnostics.extend(empty.diagnostics);
+    }
+
+    let report_fields = fields(report);
+    let outcome = check_outcome(
+        contract,
+        &report_fields,
+        &mut reporter("outcome"),
+        &mut diagnostics,
+    );
+
+    if let (Some(owner), Some(outcome)) = (&contract.owner_field, &outcome)
+        && contract.outcome_values.first() != Some(outcome)
+    {
+        let mut ownership = reporter("blocker-owner");
+        match report_fields
+            .iter()
+            .find(|field| same_words(&field.name, owner))
+        {
+            Some(field) if !is_blank(&field.value) && comparable(&field.value) != "none" => {}
+            Some(field) => ownership.at(
+                field.range.clone(),
+                format!(
+                    "`{owner}:` must name who owns the blocker when the outcome is `{outcome}`"
+                ),
+                Some("name the owner (a role or a person) and what they must do".to_string()),
+            ),
+            None => ownership.missing(
+                format!("no `{owner}:` field; the outcome `{outcome}` needs one"),
+                None,
+            ),
+        }
+        diagnostics.extend(ownership.diagnostics);
+    }
+
+    let mut missing = reporter("missing-field");
+    let mut empty = reporter("empty-field");
+    let skip: Vec<&str> = std::iter::once(contract.outcome_field.as_str())
+        .chain(contract.owner_field.as_deref())
+        .collect();
+    let mut used = BTreeSet::new();
+    for wanted in fields(template)
+        .iter()
+        .filter(|field| !skip.iter().any(|name| same_words(name, &field.name)))
+    {
+        let found = report_fields.iter().enumerate().find(|(index, field)| {
+            !used.contains(index)
+                && same_words(&field.name, &wanted.name)
+                && field.heading.as_deref().map(comparable)
+                    == wanted.heading.as_deref().map(comparable)
+        });
+        let section = wanted.heading.as_deref().unwrap_or("the report");
+        match found {
+            Some((index, field)) => {
+                used.insert(index);
+                if is_blank(&field.value) && !has_nested_content(report, field) {
+                    empty.at(
+                        field.range.clone(),
+                        format!("`{}:` is empty", field.name),
+                        Some("fill it in; write `none` when there is nothing to list".to_string()),
+                    );
+                }
+            }
+            None => {
+                let heading = wanted
+                    .heading
+                    .as_deref()
+                    .and_then(|text| report.headings.iter().find(|h| same_words(&h.text, text)));
+                if heading.is_none() && wanted.heading.is_some() && contract.sections.is_some() {
+                    // The whole section is missing; the sections check already says so.
+                    continue;
+                }
+                let message = format!("missing field `{}:` in `{section}`", wanted.name);
+                let help = Some(format!("add `- {}:` with a value, or `none`", wanted.name));
+                match heading {
+                    Some(heading) => missing.at(heading.range.clone(), message, help),
+                    None => missing.missing(message, help),
+                }
+            }
+        }
+    }
+    diagnostics.extend(missing.diagnostics);
+    diagnostics.extend(empty.diagnostics);
+    diagnostics.sort_by_key(|diagnostic| (diagnostic.start, diagnostic.rule.clone()));
+    diagnostics
+}
+
+/// Checks the outcome field and returns its value when it is exactly one allowed value.
+fn check_outcome(
+    contract: &ReportContract,
+    report_fields: &[crate::text::Field],
+    reporter: &mut Reporter<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let name = &contract.outcome_field;
+    let allowed = contract.outcome_values.join(", ");
+    let outcomes: Vec<_> = report_fields
+        .iter()
+        .filter(|field| same_words(&field.name, name))
+        .collect();
+    let result = match outcomes.as_slice() {
+        [] => {
+            reporter.missing(
+                format!("no `{name}:` field"),
+                Some(format!("add `- {name}:` with one of {allowed}")),
+            );
+            None
+        }
+        [field, extra @ ..] => {
+            for extra in extra {
+                reporter.at(
+                    extra.range.clone(),
+                    format!("a second `{name}:` field; a report has exactly one"),
+                    None,
+                );
+            }
+            let values = alternatives(&field.value);
+            match values.as_slice() {
+                [] => {
+                    reporter.at(
+                        field.range.clone(),
+                        format!("`{name}:` is empty"),
+                        Some(format!("write one of {allowed}")),
+                    );
+                    None
+                }
+                [value] if contract.outcome_values.contains(value) => Some(value.clone()),
+                [value] => {
+                    reporter.at(
+                        field.range.clone(),
+                        format!("unknown outcome `{value}`"),
+                        Some(format!("write one of {allowed}")),
+                    );
+                    None
+                }
+                _ => {
+                    reporter.at(
+                        field.range.clone(),
+                        format!("`{name}:` still lists the template's alternatives"),
+                        Some(format!("keep exactly one of {allowed}")),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    diagnostics.append(&mut reporter.diagnostics);
+    result
+}
+
+fn is_blank(value: &str) -> bool {
+    value.trim().is_empty()
+}
+
+/// A field whose value is a nested list (`- Commits:` followed by indented items) is filled.
+fn has_nested_content(report: &Document, field: &crate::text::Field) -> bool {
+    report
+        .lists
+        .iter()
+        .any(|list| field.range.start < list.range.start && list.range.end <= field.range.end)
+}

@@ -1,0 +1,59 @@
+//! `contract/forbidden-fields`: no `Name:` field with any of the listed names.
+//!
+//! Why: a `Transfer outcome` field asks the callee to report an ownership hand-over that
+//! the function model does not have; its presence invites a non-terminal return.
+
+use renkei_model::Diagnostic;
+
+use crate::config::CheckConfig;
+use crate::subject::Subject;
+use crate::text::{fields, same_words};
+
+pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file("forbidden-fields", check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    for field in fields(document) {
+        if check
+            .fields
+            .iter()
+            .flatten()
+            .any(|forbidden| same_words(forbidden, &field.name))
+        {
+            reporter.at(
+                field.range.clone(),
+                format!("field `{}:` is not allowed by the contract", field.name),
+                Some("remove the field".to_string()),
+            );
+        }
+    }
+    reporter.diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str =
+        "checks:\n  - rule: forbidden-fields\n    file: t.md\n    fields: [Transfer outcome]\n";
+
+    #[test]
+    fn passes_without_the_field() {
+        assert_eq!(check(CONTRACT, &[("t.md", "- Outcome: complete\n")]), "");
+    }
+
+    #[test]
+    fn reports_the_field() {
+        assert_eq!(
+            check(
+                CONTRACT,
+                &[(
+                    "t.md",
+                    "- Outcome: complete\n- Transfer outcome: accepted\n"
+                )]
+            ),
+            "contract/forbidden-fields t.md:2:1 field `Transfer outcome:` is not allowed by the contract"
+        );
+    }
+}

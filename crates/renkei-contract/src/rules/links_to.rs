@@ -1,0 +1,101 @@
+//! `contract/links-to`: the file links to the target file with a Markdown link that
+//! resolves.
+//!
+//! Why: the handoff contract (inputs) and the output contract (return value) are two halves
+//! of one function signature; each must lead the reader to the other.
+
+use std::path::Path;
+
+use renkei_model::Diagnostic;
+
+use crate::config::CheckConfig;
+use crate::subject::Subject;
+
+pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file("links-to", check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    let file = check
+        .file
+        .as_ref()
+        .map(|file| file.value.as_str())
+        .unwrap_or_default();
+    let target = check
+        .target
+        .as_ref()
+        .map(|target| target.value.as_str())
+        .unwrap_or_default();
+    let links_to_target = document
+        .links
+        .iter()
+        .filter(|link| !link.image)
+        .any(|link| {
+            super::relative_target(&link.destination)
+                .is_some_and(|destination| normalize(file, destination) == target)
+        });
+    let help = Some(format!(
+        "add a line such as \"See [{target}]({}).\"",
+        relative_from(file, target)
+    ));
+    if !links_to_target {
+        reporter.missing(format!("no Markdown link to `{target}`"), help);
+    } else if !subject.path(target).is_file() && subject.document(target).is_none() {
+        reporter.missing(format!("links to `{target}`, which does not exist"), None);
+    }
+    reporter.diagnostics
+}
+
+/// `destination`, written in the file at `from`, as a path relative to the archetype.
+fn normalize(from: &str, destination: &str) -> String {
+    let mut segments: Vec<&str> = from.split('/').collect();
+    segments.pop();
+    for segment in destination.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            segment => segments.push(segment),
+        }
+    }
+    segments.join("/")
+}
+
+/// How the file at `from` refers to `target`.
+fn relative_from(from: &str, target: &str) -> String {
+    let from_dir = Path::new(from).parent().unwrap_or(Path::new(""));
+    match Path::new(target).strip_prefix(from_dir) {
+        Ok(inside) => inside.display().to_string(),
+        Err(_) => format!("{}{target}", "../".repeat(from_dir.components().count())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str =
+        "checks:\n  - rule: links-to\n    file: doctrine/a.md\n    target: doctrine/b.md\n";
+
+    #[test]
+    fn passes_with_a_relative_link_to_the_target() {
+        let files = [
+            ("doctrine/a.md", "See [b](./b.md#top).\n"),
+            ("doctrine/b.md", "# B\n"),
+        ];
+        assert_eq!(check(CONTRACT, &files), "");
+    }
+
+    #[test]
+    fn reports_a_missing_link() {
+        let files = [
+            ("doctrine/a.md", "See b.md, not linked.\n"),
+            ("doctrine/b.md", "# B\n"),
+        ];
+        assert_eq!(
+            check(CONTRACT, &files),
+            "contract/links-to doctrine/a.md:1:1 no Markdown link to `doctrine/b.md`"
+        );
+    }
+}

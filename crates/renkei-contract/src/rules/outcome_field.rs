@@ -1,0 +1,126 @@
+//! `contract/outcome-field`: exactly one outcome field, listing exactly the allowed values,
+//! beside a blocker owner field.
+//!
+//! Why: a function returns one of a fixed set of outcomes. A second outcome field, or a
+//! fourth value such as `running-with-evidence`, makes the return type polymorphic, and a
+//! missing owner field leaves `blocked` returns without anyone to act on them.
+
+use renkei_model::Diagnostic;
+
+use crate::config::CheckConfig;
+use crate::subject::Subject;
+use crate::text::{alternatives, fields, same_words};
+
+pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file("outcome-field", check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    let name = check.field.as_deref().unwrap_or_default();
+    let allowed = check.values.as_deref().unwrap_or_default();
+    let all_fields = fields(document);
+    let outcome_fields: Vec<_> = all_fields
+        .iter()
+        .filter(|field| same_words(&field.name, name))
+        .collect();
+    let Some(first) = outcome_fields.first() else {
+        reporter.missing(
+            format!("no `{name}:` field"),
+            Some(format!(
+                "add one list item `- {name}: {}`",
+                allowed
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            )),
+        );
+        return reporter.diagnostics;
+    };
+    for extra in &outcome_fields[1..] {
+        reporter.at(
+            extra.range.clone(),
+            format!("a second `{name}:` field; a report has exactly one"),
+            None,
+        );
+    }
+    let listed = alternatives(&first.value);
+    let unknown: Vec<&String> = listed
+        .iter()
+        .filter(|value| !allowed.contains(value))
+        .collect();
+    let missing: Vec<&String> = allowed
+        .iter()
+        .filter(|value| !listed.contains(value))
+        .collect();
+    if !unknown.is_empty() || !missing.is_empty() {
+        let mut problems = Vec::new();
+        if !unknown.is_empty() {
+            problems.push(format!(
+                "lists {} that the contract does not allow",
+                quoted(&unknown)
+            ));
+        }
+        if !missing.is_empty() {
+            problems.push(format!("lacks {}", quoted(&missing)));
+        }
+        reporter.at(
+            first.range.clone(),
+            format!("`{name}:` {}", problems.join(" and ")),
+            Some(format!("the values are exactly {}", allowed.join(", "))),
+        );
+    }
+    if let Some(owner) = &check.owner_field
+        && !all_fields
+            .iter()
+            .any(|field| same_words(&field.name, owner))
+    {
+        reporter.at(
+            first.range.clone(),
+            format!("no `{owner}:` field beside `{name}:`"),
+            Some(format!(
+                "add `- {owner}:` so blocked and escalated outcomes name who acts next"
+            )),
+        );
+    }
+    reporter.diagnostics
+}
+
+fn quoted(values: &[&String]) -> String {
+    values
+        .iter()
+        .map(|value| format!("`{value}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str = "checks:\n  - rule: outcome-field\n    file: t.md\n    field: Outcome\n    values: [complete, blocked, escalated]\n    owner-field: Blocker owner\n";
+
+    #[test]
+    fn passes_with_one_field_and_the_three_values() {
+        let text = "## Outcome\n\n- Outcome: `complete` | `blocked` | `escalated`\n- Blocker owner:\n\n## Scope\n\n- Must-have outcome:\n";
+        assert_eq!(check(CONTRACT, &[("t.md", text)]), "");
+    }
+
+    #[test]
+    fn reports_a_fourth_value_a_second_field_and_no_owner() {
+        let text = "## Outcome\n\n- Outcome: `complete` | `blocked` | `running-with-evidence`\n- Outcome: complete\n";
+        insta::assert_snapshot!(check(CONTRACT, &[("t.md", text)]), @r"
+        contract/outcome-field t.md:4:1 a second `Outcome:` field; a report has exactly one
+        contract/outcome-field t.md:3:1 `Outcome:` lists `running-with-evidence` that the contract does not allow and lacks `escalated`
+        contract/outcome-field t.md:3:1 no `Blocker owner:` field beside `Outcome:`
+        ");
+    }
+
+    #[test]
+    fn reports_a_missing_field_on_line_one() {
+        assert_eq!(
+            check(CONTRACT, &[("t.md", "# T\n")]),
+            "contract/outcome-field t.md:1:1 no `Outcome:` field"
+        );
+    }
+}

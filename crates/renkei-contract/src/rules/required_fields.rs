@@ -1,0 +1,63 @@
+//! `contract/required-fields`: a section holds each named `Name:` field.
+//!
+//! Why: provenance lines (`Input source`, `Handoff issuer`) are how a caller traces a
+//! report back to the invocation; a template without them produces reports without them.
+
+use renkei_model::Diagnostic;
+
+use crate::config::CheckConfig;
+use crate::subject::Subject;
+use crate::text::{fields, find_heading, same_words};
+
+pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file("required-fields", check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    let section = check.section.as_deref().unwrap_or_default();
+    let Some(heading) = find_heading(document, section) else {
+        reporter.missing(
+            format!("missing section `{section}` that must hold the required fields"),
+            None,
+        );
+        return reporter.diagnostics;
+    };
+    let present = fields(document);
+    for name in check.fields.iter().flatten() {
+        let found = present.iter().any(|field| {
+            heading.section.contains(&field.range.start) && same_words(&field.name, name)
+        });
+        if !found {
+            reporter.at(
+                heading.range.clone(),
+                format!("section `{}` has no `{name}:` field", heading.text),
+                Some(format!("add the list item `- {name}:` to this section")),
+            );
+        }
+    }
+    reporter.diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str = "checks:\n  - rule: required-fields\n    file: t.md\n    section: Metadata\n    fields: [Input source, Handoff issuer]\n";
+
+    #[test]
+    fn passes_when_every_field_is_in_the_section() {
+        let text =
+            "# T\n\n## Metadata\n\n- Date:\n- Input source: `tech-lead`\n- Handoff issuer:\n";
+        assert_eq!(check(CONTRACT, &[("t.md", text)]), "");
+    }
+
+    #[test]
+    fn reports_fields_missing_from_the_section() {
+        let text =
+            "# T\n\n## Metadata\n\n- Input source: `tech-lead`\n\n## Other\n\n- Handoff issuer:\n";
+        assert_eq!(
+            check(CONTRACT, &[("t.md", text)]),
+            "contract/required-fields t.md:3:1 section `Metadata` has no `Handoff issuer:` field"
+        );
+    }
+}

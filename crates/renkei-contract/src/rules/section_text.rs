@@ -1,0 +1,63 @@
+//! `contract/section-text`: a section says each given passage.
+//!
+//! Why: the Return Contract is a whitelist ("return only with terminal outcomes: ...").
+//! Checking its wording keeps it positive instead of drifting back into a list of
+//! prohibitions that leave other returns implicitly allowed.
+
+use renkei_model::Diagnostic;
+
+use crate::config::CheckConfig;
+use crate::subject::Subject;
+use crate::text::{comparable, find_heading, text_in};
+
+pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file("section-text", check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    let section = check.section.as_deref().unwrap_or_default();
+    let Some(heading) = find_heading(document, section) else {
+        reporter.missing(
+            format!("missing section `{section}`"),
+            Some(format!("add a `{section}` section")),
+        );
+        return reporter.diagnostics;
+    };
+    let said = text_in(document, &heading.section);
+    for passage in check.text.iter().flatten() {
+        if !said.contains(&comparable(passage)) {
+            reporter.at(
+                heading.range.clone(),
+                format!("section `{}` does not say \"{passage}\"", heading.text),
+                None,
+            );
+        }
+    }
+    reporter.diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str = "checks:\n  - rule: section-text\n    file: o.md\n    section: Return Contract\n    text: [\"Return only with terminal outcomes:\", \"`blocked` with an owner.\"]\n";
+
+    #[test]
+    fn passes_when_every_passage_is_in_the_section() {
+        let text = "# O\n\n## Return Contract\n\nReturn only with terminal outcomes:\n\n1. evidence, or\n2. `blocked` with an owner.\n";
+        assert_eq!(check(CONTRACT, &[("o.md", text)]), "");
+    }
+
+    #[test]
+    fn reports_a_missing_passage_and_a_missing_section() {
+        let text = "# O\n\n## Return Contract\n\nDo not return early.\n\n## Other\n\nReturn only with terminal outcomes:\n";
+        insta::assert_snapshot!(check(CONTRACT, &[("o.md", text)]), @r#"
+        contract/section-text o.md:3:1 section `Return Contract` does not say "Return only with terminal outcomes:"
+        contract/section-text o.md:3:1 section `Return Contract` does not say "`blocked` with an owner."
+        "#);
+        assert_eq!(
+            check(CONTRACT, &[("o.md", "# O\n")]),
+            "contract/section-text o.md:1:1 missing section `Return Contract`"
+        );
+    }
+}

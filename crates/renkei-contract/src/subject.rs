@@ -1,0 +1,132 @@
+//! What a contract is checked against: one archetype's files, parsed.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use renkei_model::{Archetype, Diagnostic, Document, Severity};
+
+use crate::config::Contract;
+
+/// One archetype's Markdown files, by path relative to its folder.
+#[derive(Debug)]
+pub struct Subject {
+    /// The archetype's stage folder.
+    pub stage: String,
+    /// The archetype folder.
+    pub dir: PathBuf,
+    files: BTreeMap<String, Document>,
+}
+
+impl Subject {
+    /// The loaded files of `archetype`, plus any other file `contract` names that exists.
+    pub fn new(archetype: &Archetype, contract: &Contract) -> Self {
+        let mut files: BTreeMap<String, Document> = archetype
+            .parts
+            .iter()
+            .chain(&archetype.references)
+            .filter_map(|file| Some((file.relative.clone(), file.document.clone()?)))
+            .collect();
+        let named = contract
+            .checks
+            .iter()
+            .flat_map(|(check, _)| [&check.file, &check.source, &check.target]);
+        for relative in named.flatten() {
+            let relative = &relative.value;
+            if files.contains_key(relative) {
+                continue;
+            }
+            let path = archetype.dir.join(relative);
+            if let Ok(text) = renkei_model::load::read_text(&archetype.dir, &path) {
+                files.insert(relative.clone(), Document::parse(text));
+            }
+        }
+        Self {
+            stage: archetype.stage.clone(),
+            dir: archetype.dir.clone(),
+            files,
+        }
+    }
+
+    /// A subject made of in-memory documents, for tests and for report checks.
+    pub fn from_documents(
+        stage: &str,
+        dir: &Path,
+        files: impl IntoIterator<Item = (String, Document)>,
+    ) -> Self {
+        Self {
+            stage: stage.to_string(),
+            dir: dir.to_path_buf(),
+            files: files.into_iter().collect(),
+        }
+    }
+
+    /// The document at `relative`, if the archetype has it.
+    pub fn document(&self, relative: &str) -> Option<&Document> {
+        self.files.get(relative)
+    }
+
+    /// Every document, by relative path.
+    pub fn documents(&self) -> impl Iterator<Item = (&str, &Document)> {
+        self.files
+            .iter()
+            .map(|(relative, document)| (relative.as_str(), document))
+    }
+
+    /// The file's path on disk.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
+    }
+}
+
+/// Builds the diagnostics of one check, so every rule reports the same way.
+pub(crate) struct Reporter<'a> {
+    pub(crate) rule: String,
+    pub(crate) path: PathBuf,
+    pub(crate) document: Option<&'a Document>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    pub(crate) fn new(
+        rule: impl Into<String>,
+        path: PathBuf,
+        document: Option<&'a Document>,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            path,
+            document,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A finding at `range` of the document.
+    pub(crate) fn at(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let diagnostic = match self.document {
+            Some(document) => Diagnostic::at(
+                self.rule.clone(),
+                Severity::Error,
+                &self.path,
+                &document.source,
+                &document.lines,
+                range,
+                message,
+            ),
+            None => Diagnostic::whole_file(self.rule.clone(), Severity::Error, &self.path, message),
+        };
+        self.diagnostics.push(Diagnostic { help, ..diagnostic });
+    }
+
+    /// A finding about something missing from the file: line 1.
+    pub(crate) fn missing(&mut self, message: impl Into<String>, help: Option<String>) {
+        let diagnostic =
+            Diagnostic::whole_file(self.rule.clone(), Severity::Error, &self.path, message);
+        self.diagnostics.push(Diagnostic { help, ..diagnostic });
+    }
+}

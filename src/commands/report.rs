@@ -1,0 +1,161 @@
+//! `renkei report check`: validates a filled-in stage report against its archetype's
+//! template contract, as an agent hook or a CI gate on agent output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use renkei_contract::Contract;
+use renkei_contract::report::ReportContract;
+use renkei_model::{Document, Severity};
+
+use crate::commands::check::contract_for;
+use crate::output::{Format, Report, RuleDoc, write_report};
+use crate::{CliError, Outcome};
+
+/// Options of `renkei report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// What to do with a report.
+    #[command(subcommand)]
+    pub command: ReportCommand,
+}
+
+/// Subcommands of `renkei report`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Check a filled-in report: sections in order, one outcome value, required fields
+    /// filled, blocker owner when blocked or escalated
+    Check(ReportCheckArgs),
+}
+
+/// Options of `renkei report check`.
+#[derive(Debug, Args)]
+pub struct ReportCheckArgs {
+    /// The report file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Archetype whose template the report follows; default: the only archetype with a
+    /// report contract
+    #[arg(long, value_name = "NAME")]
+    pub archetype: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `renkei report ...`.
+pub fn run(
+    root: Option<&Path>,
+    args: &ReportArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    let ReportCommand::Check(args) = &args.command;
+    let framework = crate::commands::load(root)?;
+    let default_contract = Contract::builtin()?;
+    let mut candidates = Vec::new();
+    for archetype in &framework.archetypes {
+        if args
+            .archetype
+            .as_deref()
+            .is_some_and(|name| name != archetype.name())
+        {
+            continue;
+        }
+        let contract = contract_for(archetype, &default_contract)
+            .map_err(|error| CliError::Failed(vec![error]))?;
+        if let Some(report_contract) = ReportContract::from_contract(&contract, &archetype.stage) {
+            candidates.push((archetype, report_contract));
+        }
+    }
+    let (archetype, contract) = match (candidates.len(), &args.archetype) {
+        (1, _) => candidates.remove(0),
+        (0, Some(name)) => {
+            return Err(CliError::Failed(vec![format!(
+                "--archetype {name}: no such archetype, or its contract has no `outcome-field` check to define a report"
+            )]));
+        }
+        (0, None) => {
+            return Err(CliError::Failed(vec![
+                "no archetype has a report contract (an `outcome-field` check)".to_string(),
+            ]));
+        }
+        _ => {
+            let names: Vec<&str> = candidates
+                .iter()
+                .map(|(archetype, _)| archetype.name())
+                .collect();
+            return Err(CliError::Failed(vec![format!(
+                "several archetypes define reports ({}); pass --archetype NAME",
+                names.join(", ")
+            )]));
+        }
+    };
+    let template_path = archetype.dir.join(&contract.template);
+    let template = Document::parse(renkei_model::load::read_text(
+        &archetype.dir,
+        &template_path,
+    )?);
+    let report_dir = args
+        .file
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let report = Document::parse(renkei_model::load::read_text(report_dir, &args.file)?);
+    let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
+    write_report(
+        out,
+        args.format,
+        &Report {
+            diagnostics: &diagnostics,
+            rules: &report_rule_docs(),
+            files: 1,
+            fixed: 0,
+        },
+    )?;
+    Ok(
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
+}
+
+fn report_rule_docs() -> Vec<RuleDoc> {
+    [
+        (
+            "report/sections",
+            "the report has the template's sections, in order",
+        ),
+        (
+            "report/empty-section",
+            "no section is left empty; an empty one says `none`",
+        ),
+        (
+            "report/outcome",
+            "exactly one outcome field with exactly one allowed value",
+        ),
+        (
+            "report/blocker-owner",
+            "a blocked or escalated outcome names who owns the blocker",
+        ),
+        (
+            "report/missing-field",
+            "every field of the template is present",
+        ),
+        (
+            "report/empty-field",
+            "no field is left empty; an empty list says `none`",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, summary)| RuleDoc {
+        id: id.to_string(),
+        summary: summary.to_string(),
+        why: None,
+        help: None,
+        severity: Severity::Error,
+    })
+    .collect()
+}

@@ -1,0 +1,333 @@
+//! `renkei check` (the CI doctrine check) and `renkei report check`.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use crate::support::{Scratch, repo_root};
+
+fn renkei_at(root: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `(rule, file relative to the archetype, line)` of every finding, from JSON output.
+fn findings(json: &str) -> BTreeSet<(String, String, u64)> {
+    let document: serde_json::Value = serde_json::from_str(json).unwrap();
+    document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let file = path
+                .split("execution-lead/")
+                .nth(1)
+                .unwrap_or(path)
+                .to_string();
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                file,
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line() {
+    let root = repo_root().join("tests/fixtures/pre-redemption");
+    let (code, stdout, stderr) = renkei_at(&root, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let found = findings(&stdout);
+    let expect = |rule: &str, file: &str, line: u64| {
+        assert!(
+            found.contains(&(rule.to_string(), file.to_string(), line)),
+            "missing {rule} at {file}:{line}; found:\n{found:#?}"
+        );
+    };
+    // 1. "intake" appears zero times in operational files (002 §3 line references).
+    expect("vocabulary/intake", "ethos/tenets.md", 5);
+    for line in [6, 14, 16, 18, 26, 40, 97] {
+        expect("vocabulary/intake", "doctrine/process.md", line);
+    }
+    expect("vocabulary/intake", "doctrine/orchestration.md", 62);
+    for line in [29, 33, 43, 47] {
+        expect("vocabulary/intake", "doctrine/handoff-contract.md", line);
+    }
+    expect("vocabulary/intake", "doctrine/output-contract.md", 27);
+    expect("vocabulary/intake", "doctrine/output-contract.md", 33);
+    for line in [9, 24, 34] {
+        expect("vocabulary/intake", "doctrine/team-contract.md", line);
+    }
+    expect("vocabulary/intake", "doctrine/pipeline.md", 13);
+    // 2. "transfer" as a state transition appears zero times.
+    expect("vocabulary/transfer", "doctrine/process.md", 55);
+    expect("vocabulary/transfer", "doctrine/handoff-contract.md", 3);
+    expect("vocabulary/transfer", "doctrine/handoff-contract.md", 41);
+    expect("vocabulary/transfer", "references/template.md", 17);
+    // The principle says outcome, not status.
+    expect("vocabulary/cross-stage-status", "ethos/principles.md", 5);
+    // 3. One outcome field with three values, no conditional branches, seven sections.
+    expect("contract/outcome-field", "references/template.md", 55);
+    expect(
+        "contract/no-conditional-branches",
+        "references/template.md",
+        57,
+    );
+    expect(
+        "contract/no-conditional-branches",
+        "references/template.md",
+        63,
+    );
+    expect("contract/forbidden-headings", "references/template.md", 11);
+    expect("contract/forbidden-fields", "references/template.md", 17);
+    expect("contract/sections", "references/template.md", 11);
+    expect("contract/required-fields", "references/template.md", 3);
+    // 4. No handoff-received ledger event.
+    expect("vocabulary/handoff-received", "doctrine/process.md", 16);
+    expect("vocabulary/handoff-received", "references/template.md", 71);
+    // 5. running-with-evidence appears nowhere.
+    expect(
+        "vocabulary/running-with-evidence",
+        "references/template.md",
+        55,
+    );
+    // 6. Unnumbered validation preambles, steps from 1, idempotency before delegating.
+    expect("contract/numbered-steps", "doctrine/process.md", 1);
+    expect("contract/text-before-first-step", "doctrine/process.md", 3);
+    // 7. A positive Return Contract replaces the Intake Return Rule.
+    expect("contract/section-text", "doctrine/orchestration.md", 1);
+    expect(
+        "contract/forbidden-headings",
+        "doctrine/orchestration.md",
+        23,
+    );
+    // 8. The two halves of the signature link to each other.
+    expect("contract/links-to", "doctrine/handoff-contract.md", 1);
+    expect("contract/links-to", "doctrine/output-contract.md", 1);
+    // Every relative link resolves.
+    expect("contract/links-resolve", "doctrine/pipeline.md", 7);
+}
+
+#[test]
+fn the_redeemed_framework_passes_with_nothing_reported() {
+    let (code, stdout, stderr) = renkei_at(&repo_root(), &["check"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.ends_with("files checked: 0 errors, 0 warnings\n"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+const RETURN_TEMPLATE: &str =
+    "# Report\n\n## Outcome\n\n- Outcome: `complete` | `blocked`\n- Owner:\n";
+
+#[test]
+fn an_archetype_contract_can_replace_or_extend_the_default() {
+    let scratch = Scratch::with_demo();
+    let archetype = "root/framework/archetypes/demo/hello-world";
+    scratch.write(
+        &format!("{archetype}/references/template.md"),
+        RETURN_TEMPLATE,
+    );
+    scratch.renkei(&["check"]).expect_code(0);
+
+    scratch.write(
+        &format!("{archetype}/contract.yaml"),
+        "extends: none\nchecks:\n  - rule: outcome-field\n    file: references/template.md\n    field: Outcome\n    values: [complete, blocked, escalated]\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("template.md,line=5,col=1,")
+            && run.stdout.contains("lacks `escalated`"),
+        "{}",
+        run.stdout
+    );
+
+    scratch.write(
+        &format!("{archetype}/doctrine/pipeline.md"),
+        "# Pipeline\n\n[gone](gone.md)\n",
+    );
+    let replaced = scratch
+        .renkei(&["check", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        !replaced.stdout.contains("links-resolve"),
+        "extends: none still ran the default:\n{}",
+        replaced.stdout
+    );
+
+    scratch.write(
+        &format!("{archetype}/contract.yaml"),
+        "checks:\n  - rule: required-fields\n    file: references/template.md\n    section: Outcome\n    fields: [Owner, Next action]\n",
+    );
+    let extended = scratch
+        .renkei(&["check", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        extended.stdout.contains("title=contract/links-resolve"),
+        "{}",
+        extended.stdout
+    );
+    assert!(
+        extended.stdout.contains("has no `Next action:` field"),
+        "{}",
+        extended.stdout
+    );
+}
+
+#[test]
+fn a_contract_naming_a_missing_file_reports_it_as_missing() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/contract.yaml",
+        "checks:\n  - rule: no-conditional-branches\n    file: references/report.md\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("references/report.md,line=1,col=1,")
+            && run.stdout.contains("`references/report.md` is missing"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_malformed_contract_names_file_line_and_column_and_exits_2() {
+    let scratch = Scratch::with_demo();
+    let path = "root/framework/archetypes/demo/hello-world/contract.yaml";
+    for (yaml, expected) in [
+        (
+            "checks:\n  - rule: sections\n    file: a.md\n    sectoins: [A]\n",
+            "contract.yaml:4:5: unknown field `sectoins`",
+        ),
+        (
+            "checks:\n  - rule: sections\n    file: a.md\n",
+            "contract.yaml:2:11: rule `sections` needs `sections`",
+        ),
+        (
+            "checks:\n  - rule: no-such-rule\n",
+            "contract.yaml:2:11: unknown rule `no-such-rule`",
+        ),
+        (
+            "checks:\n  - rule: links-resolve\n    file: a.md\n",
+            "contract.yaml:2:11: rule `links-resolve` does not take `file`",
+        ),
+        ("checks: [unclosed\n", "contract.yaml:1:9: unclosed bracket"),
+    ] {
+        scratch.write(path, yaml);
+        let run = scratch.renkei(&["check"]).expect_code(2);
+        assert!(
+            run.stderr.contains(expected),
+            "expected {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn assembled_freshness_is_checked_when_asked() {
+    let scratch = Scratch::with_demo();
+    scratch.renkei(&["check"]).expect_code(0);
+    let stale = scratch
+        .renkei(&["check", "--assembled", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        stale
+            .stdout
+            .contains(".claude/skills/hello-world/SKILL.md,line=1")
+            && stale.stdout.contains("title=assemble/stale"),
+        "{}",
+        stale.stdout
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    scratch.renkei(&["check", "--assembled"]).expect_code(0);
+    scratch.write(
+        "root/renkei.yaml",
+        "check:\n  assembled: true\n  targets: [agents]\n",
+    );
+    scratch.renkei(&["check"]).expect_code(1);
+}
+
+fn report_check(report: &str) -> (i32, String) {
+    let path = repo_root().join("tests/fixtures/reports").join(report);
+    let (code, stdout, stderr) = renkei_at(
+        &repo_root(),
+        &[
+            "report",
+            "check",
+            path.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    let lines = stdout
+        .lines()
+        .map(|line| line.split_once("reports/").map_or(line, |(_, rest)| rest))
+        .collect::<Vec<_>>();
+    (code, lines.join("\n"))
+}
+
+#[test]
+fn complete_and_blocked_with_owner_reports_pass() {
+    assert_eq!(report_check("complete.md"), (0, String::new()));
+    assert_eq!(report_check("blocked-with-owner.md"), (0, String::new()));
+}
+
+#[test]
+fn defective_reports_fail_on_the_line_to_fix() {
+    insta::assert_snapshot!(report_check("blocked-without-owner.md").1, @"blocked-without-owner.md,line=68,col=1,endLine=68,endColumn=22,title=report/blocker-owner::`Blocker owner:` must name who owns the blocker when the outcome is `blocked`");
+    insta::assert_snapshot!(report_check("alternatives-left.md").1, @"alternatives-left.md,line=67,col=1,endLine=67,endColumn=48,title=report/outcome::`Outcome:` still lists the template's alternatives");
+    insta::assert_snapshot!(report_check("missing-section.md").1, @"missing-section.md,line=53,col=1,endLine=53,endColumn=9,title=report/sections::missing section `## Issues`");
+    insta::assert_snapshot!(report_check("empty-field.md").1, @"empty-field.md,line=56,col=1,endLine=56,endColumn=24,title=report/empty-field::`Unresolved decisions:` is empty");
+    insta::assert_snapshot!(report_check("unknown-outcome.md").1, @"unknown-outcome.md,line=67,col=1,endLine=67,endColumn=18,title=report/outcome::unknown outcome `done`");
+    for report in [
+        "blocked-without-owner.md",
+        "alternatives-left.md",
+        "missing-section.md",
+        "empty-field.md",
+        "unknown-outcome.md",
+    ] {
+        assert_eq!(report_check(report).0, 1, "{report}");
+    }
+}
+
+#[test]
+fn report_check_needs_a_known_archetype() {
+    let path = repo_root().join("tests/fixtures/reports/complete.md");
+    let (code, _, stderr) = renkei_at(
+        &repo_root(),
+        &[
+            "report",
+            "check",
+            path.to_str().unwrap(),
+            "--archetype",
+            "tech-lead",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "--archetype tech-lead: no such archetype, or its contract has no `outcome-field` check"
+        ),
+        "{stderr}"
+    );
+}
