@@ -4,6 +4,7 @@
 
 mod assemble;
 mod check;
+mod docs;
 mod lint;
 mod precommit;
 mod push;

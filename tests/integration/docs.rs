@@ -1,0 +1,82 @@
+//! Every rule id renkei can report is documented in the README, and the registries stay
+//! well formed, so that ids are stable and a new rule cannot ship undocumented.
+
+use std::path::Path;
+
+use crate::support::repo_root;
+
+fn all_rule_ids() -> Vec<String> {
+    let lint = renkei_lint::LintConfig::builtin().unwrap();
+    let rules = renkei_lint::RuleSet::compile(&lint, Path::new("<built-in rules>")).unwrap();
+    let mut ids: Vec<String> = rules.rules.iter().map(|rule| rule.id.clone()).collect();
+    ids.extend(
+        renkei_contract::rules::RULES
+            .iter()
+            .map(|rule| format!("contract/{}", rule.name)),
+    );
+    ids.extend(
+        [
+            renkei_lint::UNUSED_SUPPRESSION,
+            renkei_lint::driver::UNREADABLE_FILE,
+            "report/sections",
+            "report/empty-section",
+            "report/outcome",
+            "report/blocker-owner",
+            "report/missing-field",
+            "report/empty-field",
+            "assemble/skill-too-long",
+            "assemble/listing-too-long",
+            "assemble/stale",
+        ]
+        .map(str::to_string),
+    );
+    ids
+}
+
+#[test]
+fn every_rule_id_is_documented_in_the_readme() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let undocumented: Vec<String> = all_rule_ids()
+        .into_iter()
+        .filter(|id| !readme.contains(&format!("`{id}`")))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "rule ids missing from README.md: {undocumented:?}"
+    );
+}
+
+#[test]
+fn contract_rules_are_sorted_unique_and_summarized() {
+    let names: Vec<&str> = renkei_contract::rules::RULES
+        .iter()
+        .map(|rule| rule.name)
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        names, sorted,
+        "RULES must be sorted by name without duplicates"
+    );
+    assert!(
+        renkei_contract::rules::RULES
+            .iter()
+            .all(|rule| !rule.summary.is_empty())
+    );
+}
+
+#[test]
+fn every_contract_rule_is_used_by_the_default_contract_or_documented_as_optional() {
+    let contract = renkei_contract::Contract::builtin().unwrap();
+    for rule in renkei_contract::rules::RULES {
+        assert!(
+            contract
+                .checks
+                .iter()
+                .any(|(check, _)| check.rule.value == rule.name),
+            "rule {} is in no default check; add it to default-contract.yaml or remove it",
+            rule.name
+        );
+    }
+}
