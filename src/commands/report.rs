@@ -92,16 +92,19 @@ pub fn run(
         }
     };
     let template_path = archetype.dir.join(&contract.template);
-    let template = Document::parse(renkei_model::load::read_text(
-        &archetype.dir,
+    let template = parse(
         &template_path,
-    )?);
+        renkei_model::load::read_text(&archetype.dir, &template_path)?,
+    )?;
     let report_dir = args
         .file
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let report = Document::parse(renkei_model::load::read_text(report_dir, &args.file)?);
+    let report = parse(
+        &args.file,
+        renkei_model::load::read_text(report_dir, &args.file)?,
+    )?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
     write_report(
         out,
@@ -120,6 +123,16 @@ pub fn run(
             Outcome::Clean
         },
     )
+}
+
+fn parse(path: &Path, text: String) -> Result<Document, CliError> {
+    Document::parse(text).map_err(|source| {
+        renkei_model::ModelError::TooDeep {
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()
+    })
 }
 
 fn report_rule_docs() -> Vec<RuleDoc> {

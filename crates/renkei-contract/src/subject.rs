@@ -37,8 +37,12 @@ impl Subject {
                 continue;
             }
             let path = archetype.dir.join(relative);
-            if let Ok(text) = renkei_model::load::read_text(&archetype.dir, &path) {
-                files.insert(relative.clone(), Document::parse(text));
+            // A file that cannot be read or parsed counts as missing, and its check says so.
+            if let Some(document) = renkei_model::load::read_text(&archetype.dir, &path)
+                .ok()
+                .and_then(|text| Document::parse(text).ok())
+            {
+                files.insert(relative.clone(), document);
             }
         }
         Self {

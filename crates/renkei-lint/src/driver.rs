@@ -168,6 +168,10 @@ fn lint_one(
         }
     };
     let diagnostics = lint_text(rules, path, text);
+    report.unreadable += diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.rule == UNREADABLE_FILE)
+        .count();
     let edits: Vec<Edit> = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.replacements.len() == 1)

@@ -15,7 +15,24 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     if !rules.prefilter.is_match(text) {
         return Vec::new();
     }
-    let document = Document::parse(text.to_string());
+    let document = match Document::parse(text.to_string()) {
+        Ok(document) => document,
+        Err(too_deep) => {
+            let mut diagnostic = Diagnostic::whole_file(
+                crate::driver::UNREADABLE_FILE,
+                renkei_model::Severity::Error,
+                path,
+                format!(
+                    "Markdown nested {} levels deep, past the limit of {}; not linted",
+                    too_deep.depth,
+                    renkei_model::markdown::MAX_NESTING
+                ),
+            );
+            diagnostic.start.line = too_deep.line;
+            diagnostic.end.line = too_deep.line;
+            return vec![diagnostic];
+        }
+    };
     let mut suppressions = Suppressions::parse(&document);
     let mut diagnostics = Vec::new();
     for rule in &rules.rules {

@@ -46,6 +46,14 @@ pub enum ModelError {
         /// 1-based column of the first invalid byte.
         column: usize,
     },
+    /// A Markdown file nests deeper than renkei parses.
+    #[error("{path}:{}:1: {source}", source.line)]
+    TooDeep {
+        /// The file.
+        path: PathBuf,
+        /// Where and how deep.
+        source: crate::markdown::TooDeep,
+    },
     /// A symbolic link points outside the doctrine root.
     #[error("{path}: symbolic link leads outside the root {root}; renkei does not follow it")]
     SymlinkEscapesRoot {

@@ -215,7 +215,11 @@ fn read_source(root: &Path, dir: &Path, relative: &str) -> Result<SourceFile, Mo
     let path = dir.join(relative);
     let bytes = read_bytes(root, &path)?;
     let document = if relative.ends_with(".md") {
-        Some(Document::parse(utf8(&path, bytes.clone())?))
+        let text = utf8(&path, bytes.clone())?;
+        Some(Document::parse(text).map_err(|source| ModelError::TooDeep {
+            path: path.clone(),
+            source,
+        })?)
     } else {
         None
     };

@@ -116,9 +116,26 @@ pub struct Link {
     pub image: bool,
 }
 
+/// Deepest container nesting (block quotes and list items on one line) renkei parses.
+/// Doctrine nests a few levels; the parser's cost grows with the square of the depth, so a
+/// hostile file nested thousands of levels deep is refused instead of parsed for minutes.
+pub const MAX_NESTING: usize = 64;
+
+/// A document renkei will not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: Markdown nested {depth} levels deep, past the limit of {MAX_NESTING}")]
+pub struct TooDeep {
+    /// 1-based line where the limit is passed.
+    pub line: usize,
+    /// Nesting depth counted on that line.
+    pub depth: usize,
+}
+
 impl Document {
-    /// Parses `source`. Never fails: any text is some Markdown document.
-    pub fn parse(source: String) -> Self {
+    /// Parses `source`; any text is some Markdown document, but one nested deeper than
+    /// [`MAX_NESTING`] is refused before the parser sees it.
+    pub fn parse(source: String) -> Result<Self, TooDeep> {
+        check_nesting(&source)?;
         let lines = LineIndex::new(&source);
         let mut builder = Builder::default();
         let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -142,7 +159,7 @@ impl Document {
             source,
         };
         document.close_sections();
-        document
+        Ok(document)
     }
 
     /// 1-based position of a byte offset.
@@ -171,6 +188,60 @@ impl Document {
             self.headings[index].section.end = section_end;
         }
     }
+}
+
+/// Refuses text whose lines open more than [`MAX_NESTING`] containers: quote markers and
+/// list markers before a line's content.
+fn check_nesting(source: &str) -> Result<(), TooDeep> {
+    for (index, line) in source.lines().enumerate() {
+        let mut depth = 0;
+        let mut rest = line.trim_start();
+        loop {
+            if let Some(after) = rest.strip_prefix('>') {
+                rest = after.trim_start();
+            } else if let Some(after) = rest
+                .strip_prefix(['-', '*', '+'])
+                .filter(|after| after.starts_with([' ', '\t']))
+            {
+                rest = after.trim_start();
+            } else {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let marker = rest[digits..]
+                    .strip_prefix(['.', ')'])
+                    .filter(|after| digits > 0 && after.starts_with([' ', '\t']));
+                match marker {
+                    Some(after) => rest = after.trim_start(),
+                    None => break,
+                }
+            }
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Err(TooDeep {
+                    line: index + 1,
+                    depth: line_depth(line),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The full marker count of a line, for the message (counting stops at the limit above).
+fn line_depth(line: &str) -> usize {
+    line.split_whitespace()
+        .take_while(|token| {
+            token.chars().all(|c| c == '>')
+                || matches!(*token, "-" | "*" | "+")
+                || token.trim_end_matches(['.', ')']).parse::<u64>().is_ok()
+        })
+        .map(|token| {
+            if token.starts_with('>') {
+                token.len()
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
 /// What text currently being parsed belongs to.
@@ -479,7 +550,23 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Document {
-        Document::parse(text.to_string())
+        Document::parse(text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_before_parsing() {
+        let quotes = format!("{} deep\n", ">".repeat(100_000));
+        assert_eq!(
+            Document::parse(quotes).unwrap_err(),
+            TooDeep {
+                line: 1,
+                depth: 100_000
+            }
+        );
+        let lists = format!("ok\n{}deep\n", "- ".repeat(100_000));
+        assert_eq!(Document::parse(lists).unwrap_err().line, 2);
+        let fine = format!("{} six levels\n", "> - ".repeat(3));
+        assert!(Document::parse(fine).is_ok());
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub(crate) mod tests {
             Path::new("arch"),
             files
                 .iter()
-                .map(|(path, text)| (path.to_string(), Document::parse(text.to_string()))),
+                .map(|(path, text)| (path.to_string(), Document::parse(text.to_string()).unwrap())),
         );
         let mut lines = Vec::new();
         for check in &contract.checks {
