@@ -1,0 +1,60 @@
+//! Wall time and peak memory of one command, through the `xtask-measure` helper binary
+//! (`src/bin/xtask-measure.rs`), which runs the command as its only child and reads
+//! `getrusage(RUSAGE_CHILDREN)` after reaping it. A fresh helper per run keeps each
+//! reading to one command: the kernel's children maximum only ever grows.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// One measured run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sample {
+    pub(crate) wall: Duration,
+    pub(crate) peak_rss_kib: u64,
+    /// User plus system CPU time of the command.
+    pub(crate) cpu: Duration,
+}
+
+/// Runs `program args` under `helper`, with the command's stdout discarded and its stderr
+/// passed through; fails unless the command exits 0.
+pub(crate) fn measure(helper: &Path, program: &Path, args: &[String]) -> Result<Sample, String> {
+    let output = Command::new(helper)
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", helper.display()))?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    let described = || format!("{} {}", program.display(), args.join(" "));
+    if !output.status.success() {
+        return Err(format!(
+            "measuring `{}` failed ({})",
+            described(),
+            output.status
+        ));
+    }
+    let value = |key: &str| {
+        report
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+    };
+    let number = |key: &str| -> Result<u64, String> {
+        value(key)
+            .and_then(|value| value.parse().ok())
+            .ok_or_else(|| format!("xtask-measure printed no `{key}`: {report:?}"))
+    };
+    match value("status") {
+        Some("0") => {}
+        Some(status) => {
+            return Err(format!("`{}` ended with status {status}", described()));
+        }
+        None => return Err(format!("xtask-measure printed no status: {report:?}")),
+    }
+    Ok(Sample {
+        wall: Duration::from_nanos(number("wall_ns")?),
+        peak_rss_kib: number("child_rss_kib")?,
+        cpu: Duration::from_nanos(number("child_cpu_ns")?),
+    })
+}
