@@ -7,7 +7,6 @@ use std::path::Path;
 
 use clap::Args;
 use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Skill, Status, Target, Templates};
-use renkei_model::Framework;
 
 use crate::output::print_diagnostics;
 use crate::{CliError, Outcome};
@@ -56,8 +55,11 @@ pub fn run(
         (_, true) => Mode::Push,
         _ => Mode::DryRun,
     };
-    let framework = crate::commands::load(root)?;
-    let skills = render_selected(&framework, &args.only)?;
+    let root = match root {
+        Some(root) => root.to_path_buf(),
+        None => crate::commands::find_root()?,
+    };
+    let skills = render_selected(&root, &args.only)?;
     for skill in &skills {
         print_diagnostics(out, &skill.warnings)?;
     }
@@ -70,7 +72,7 @@ pub fn run(
     let env = Env::from_process();
     let mut outcome = Outcome::Clean;
     for spec in &args.targets {
-        let target = Target::resolve(spec, &env, &framework.root)?;
+        let target = Target::resolve(spec, &env, &root)?;
         let plan = match mode {
             Mode::Push => match renkei_assemble::push(&target, &skills, scope, options) {
                 Ok(plan) => plan,
@@ -103,41 +105,52 @@ pub fn run(
     Ok(outcome)
 }
 
-fn render_selected(framework: &Framework, only: &[String]) -> Result<Vec<Skill>, CliError> {
-    let known: BTreeSet<&str> = framework
-        .archetypes
-        .iter()
-        .map(|archetype| archetype.name())
-        .collect();
-    let unknown: Vec<String> = only
-        .iter()
-        .filter(|name| !known.contains(name.as_str()))
-        .map(|name| {
-            format!(
-                "--only {name}: no archetype has that name; known: {}",
-                known.iter().copied().collect::<Vec<_>>().join(", ")
-            )
-        })
-        .collect();
-    if !unknown.is_empty() {
-        return Err(CliError::Failed(unknown));
-    }
-    let templates = Templates::load(&framework.root)?;
+/// Loads and renders every archetype under `root` (or those named in `only`), one archetype
+/// at a time per core: each archetype's sources are dropped as soon as its skill is
+/// rendered, so memory holds the output, not the whole tree twice.
+pub(crate) fn render_selected(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
+    let templates = Templates::load(root)?;
+    let dirs = renkei_model::load::archetype_dirs(root)?;
+    let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
+        let archetype =
+            renkei_model::load::load_archetype(root, dir).map_err(|error| error.to_string())?;
+        let name = archetype.name().to_string();
+        if !only.is_empty() && !only.contains(&name) {
+            return Ok((name, None));
+        }
+        let skill = renkei_assemble::render_skill(&archetype, &templates)
+            .map_err(|error| error.to_string())?;
+        Ok((name, Some(skill)))
+    });
+    let mut names = BTreeSet::new();
     let mut skills = Vec::new();
     let mut errors = Vec::new();
-    for archetype in &framework.archetypes {
-        if !only.is_empty() && !only.iter().any(|name| name == archetype.name()) {
-            continue;
-        }
-        match renkei_assemble::render_skill(archetype, &templates) {
-            Ok(skill) => skills.push(skill),
-            Err(error) => errors.push(error.to_string()),
+    for result in rendered {
+        match result {
+            Ok((name, skill)) => {
+                names.insert(name);
+                skills.extend(skill);
+            }
+            Err(error) => errors.push(error),
         }
     }
-    if errors.is_empty() {
+    if !errors.is_empty() {
+        return Err(CliError::Failed(errors));
+    }
+    let known = names
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let unknown: Vec<String> = only
+        .iter()
+        .filter(|name| !names.contains(*name))
+        .map(|name| format!("--only {name}: no archetype has that name; known: {known}"))
+        .collect();
+    if unknown.is_empty() {
         Ok(skills)
     } else {
-        Err(CliError::Failed(errors))
+        Err(CliError::Failed(unknown))
     }
 }
 
@@ -237,19 +250,20 @@ fn write_diff(
 }
 
 fn line_count(bytes: &[u8]) -> usize {
-    bytes.split(|&byte| byte == b'\n').count() - usize::from(bytes.ends_with(b"\n"))
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    newlines + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }
 
 /// A finding for every file of `targets` that `assemble --check` would call stale.
 pub(crate) fn stale_files(
-    framework: &Framework,
+    root: &Path,
     targets: &[String],
 ) -> Result<Vec<renkei_model::Diagnostic>, CliError> {
-    let skills = render_selected(framework, &[])?;
+    let skills = render_selected(root, &[])?;
     let env = Env::from_process();
     let mut diagnostics = Vec::new();
     for spec in targets {
-        let target = Target::resolve(spec, &env, &framework.root)?;
+        let target = Target::resolve(spec, &env, root)?;
         let plan = renkei_assemble::plan(&target, &skills, None, PushOptions::default())?;
         for action in plan
             .actions

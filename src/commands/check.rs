@@ -75,9 +75,7 @@ pub fn run(
         } else {
             targets
         };
-        diagnostics.extend(crate::commands::assemble::stale_files(
-            &framework, &targets,
-        )?);
+        diagnostics.extend(crate::commands::assemble::stale_files(&root, &targets)?);
     }
     diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
 

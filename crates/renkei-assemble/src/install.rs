@@ -5,9 +5,10 @@
 //! refuses as a whole, before writing anything, when it would overwrite a file renkei did
 //! not write or that was edited since.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::AssembleError;
 use crate::manifest::{Manifest, target_path};
@@ -91,8 +92,9 @@ pub struct FileAction {
     pub status: Status,
     /// Current content, when the file exists.
     pub current: Option<Vec<u8>>,
-    /// Content renkei would write; `None` for removals and orphans.
-    pub desired: Option<Vec<u8>>,
+    /// Content renkei would write (shared with the rendered skill); `None` for removals and
+    /// orphans.
+    pub desired: Option<Arc<[u8]>>,
 }
 
 /// Options that change what a push may do.
@@ -134,6 +136,7 @@ pub fn plan(
     options: PushOptions,
 ) -> Result<Plan, AssembleError> {
     let manifest = Manifest::read(&target.dir)?;
+    let mut files = TargetFiles::new(&target.dir);
     let mut actions = Vec::new();
     let mut produced = BTreeSet::new();
     for skill in skills
@@ -142,12 +145,10 @@ pub fn plan(
     {
         for file in &skill.files {
             let relative = format!("{}/{}", skill.name, file.relative);
-            let path = target_path(&target.dir, &relative)?;
-            refuse_symlinks(&target.dir, &relative)?;
-            let current = read_existing(&path)?;
+            let current = files.read(&relative)?;
             let status = match &current {
                 None => Status::New,
-                Some(bytes) if *bytes == file.bytes => Status::Unchanged,
+                Some(bytes) if **bytes == *file.bytes => Status::Unchanged,
                 Some(bytes) if manifest.owns(&relative, bytes) => Status::Changed,
                 Some(_) => {
                     let ownership = if manifest.lists(&relative) {
@@ -167,7 +168,7 @@ pub fn plan(
                 relative,
                 status,
                 current,
-                desired: Some(file.bytes.clone()),
+                desired: Some(Arc::clone(&file.bytes)),
             });
         }
     }
@@ -176,9 +177,7 @@ pub fn plan(
         if produced.contains(relative) || scope.is_some_and(|scope| !scope.contains(skill_folder)) {
             continue;
         }
-        let path = target_path(&target.dir, relative)?;
-        refuse_symlinks(&target.dir, relative)?;
-        let Some(current) = read_existing(&path)? else {
+        let Some(current) = files.read(relative)? else {
             continue;
         };
         let status = match (manifest.owns(relative, &current), options.prune) {
@@ -272,36 +271,76 @@ pub fn push(
     Ok(plan)
 }
 
-fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, AssembleError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(AssembleError::Io {
-            path: path.to_path_buf(),
-            source: error,
-        }),
+/// Reads files in a target folder, refusing any path that runs through a symbolic link
+/// (which could send a write or a removal outside the folder). Each folder on the way is
+/// checked once, and nothing is asked of a folder known to be missing.
+struct TargetFiles<'a> {
+    dir: &'a Path,
+    /// Folders already checked, and whether they exist.
+    folders: HashMap<String, bool>,
+}
+
+impl<'a> TargetFiles<'a> {
+    fn new(dir: &'a Path) -> Self {
+        let mut folders = HashMap::new();
+        folders.insert(String::new(), dir.is_dir());
+        Self { dir, folders }
+    }
+
+    /// The content of `relative`, or `None` when it does not exist.
+    fn read(&mut self, relative: &str) -> Result<Option<Vec<u8>>, AssembleError> {
+        let path = target_path(self.dir, relative)?;
+        let mut folder = String::new();
+        let mut segments = relative.split('/').peekable();
+        while let Some(segment) = segments.next() {
+            if !self.folder_exists(&folder, relative)? {
+                return Ok(None);
+            }
+            if segments.peek().is_some() {
+                if !folder.is_empty() {
+                    folder.push('/');
+                }
+                folder.push_str(segment);
+            }
+        }
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                Err(symlink_error(relative, &path))
+            }
+            Ok(_) => fs::read(&path).map(Some).map_err(AssembleError::io(&path)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(AssembleError::Io {
+                path,
+                source: error,
+            }),
+        }
+    }
+
+    fn folder_exists(&mut self, folder: &str, relative: &str) -> Result<bool, AssembleError> {
+        if let Some(&exists) = self.folders.get(folder) {
+            return Ok(exists);
+        }
+        let path = folder
+            .split('/')
+            .fold(self.dir.to_path_buf(), |path, segment| path.join(segment));
+        let exists = match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(symlink_error(relative, &path));
+            }
+            Ok(metadata) => metadata.is_dir(),
+            Err(_) => false,
+        };
+        self.folders.insert(folder.to_string(), exists);
+        Ok(exists)
     }
 }
 
-/// Refuses a path under `target` that runs through a symbolic link, which could send a
-/// write or a removal outside the target folder.
-fn refuse_symlinks(target: &Path, relative: &str) -> Result<(), AssembleError> {
-    let mut path = target.to_path_buf();
-    for segment in relative.split('/') {
-        path.push(segment);
-        match fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.file_type().is_symlink() => {
-                return Err(AssembleError::UnsafePath {
-                    path: relative.to_string(),
-                    reason: format!(
-                        "{} is a symbolic link; renkei does not write through links",
-                        path.display()
-                    ),
-                });
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
+fn symlink_error(relative: &str, path: &Path) -> AssembleError {
+    AssembleError::UnsafePath {
+        path: relative.to_string(),
+        reason: format!(
+            "{} is a symbolic link; renkei does not write through links",
+            path.display()
+        ),
     }
-    Ok(())
 }

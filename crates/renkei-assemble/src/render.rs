@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use renkei_model::archetype::SourceFile;
 use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, apply_edits};
@@ -32,7 +33,7 @@ pub struct OutputFile {
     /// Path inside the skill folder, `/`-separated (`SKILL.md`, `references/template.md`).
     pub relative: String,
     /// Exact bytes to install.
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 /// A rendered skill folder.
@@ -200,20 +201,19 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
         .tera
         .render(template, &tera_context)
         .map_err(|error| template_error(&templates.dir, template, &error))?;
-    let skill_md = normalize(&format!(
-        "{}\n{}",
-        render_front_matter(config)?,
-        body.trim_start_matches('\n')
-    ));
+    let mut skill_md = render_front_matter(config)?;
+    skill_md.push('\n');
+    skill_md.push_str(body.trim_start_matches('\n'));
+    let skill_md = normalize(skill_md);
 
     let mut files = vec![OutputFile {
         relative: "SKILL.md".to_string(),
-        bytes: skill_md.clone().into_bytes(),
+        bytes: Arc::from(skill_md.as_bytes()),
     }];
     for reference in &archetype.references {
         files.push(OutputFile {
             relative: reference.relative.clone(),
-            bytes: layout.shipped_reference(reference),
+            bytes: Arc::from(layout.shipped_reference(reference)),
         });
     }
     files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -294,8 +294,7 @@ impl Layout {
             .iter()
             .map(|part| {
                 let anchor = part
-                    .document
-                    .as_ref()
+                    .document()
                     .and_then(|document| document.headings.first())
                     .map(|heading| slug(&heading.text))
                     .unwrap_or_default();
@@ -316,26 +315,29 @@ impl Layout {
     /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
     /// skill title is the only H1) and links re-pointed.
     fn inline_part(&self, part: &SourceFile) -> String {
-        let Some(document) = &part.document else {
-            return String::from_utf8_lossy(&part.bytes).into_owned();
+        let Some(document) = part.document() else {
+            return String::from_utf8_lossy(part.bytes()).into_owned();
         };
         let mut edits = demote_headings(document);
         edits.extend(self.link_edits(document, &part.relative, 0));
-        let content = apply_edits(&document.source, edits);
-        let content = match &document.front_matter {
-            Some(front_matter) => content
-                .get(front_matter.range.end..)
-                .unwrap_or_default()
-                .to_string(),
-            None => content,
-        };
-        normalize(&content).trim_matches('\n').to_string()
+        // Front matter of a part is metadata for its authors, not doctrine for the agent.
+        if let Some(front_matter) = &document.front_matter {
+            edits.push(Edit {
+                range: 0..front_matter.range.end,
+                replacement: String::new(),
+            });
+        }
+        let mut content = normalize(apply_edits(&document.source, edits));
+        content.truncate(content.trim_end_matches('\n').len());
+        let leading = content.len() - content.trim_start_matches('\n').len();
+        content.drain(..leading);
+        content
     }
 
     /// A shipped reference: links into inlined parts now point into SKILL.md.
     fn shipped_reference(&self, reference: &SourceFile) -> Vec<u8> {
-        let Some(document) = &reference.document else {
-            return reference.bytes.clone();
+        let Some(document) = reference.document() else {
+            return reference.bytes().to_vec();
         };
         let depth = reference.relative.matches('/').count();
         let edits = self.link_edits(document, &reference.relative, depth);
@@ -460,8 +462,7 @@ fn title_case(name: &str) -> String {
 
 fn reference_title(reference: &SourceFile) -> String {
     reference
-        .document
-        .as_ref()
+        .document()
         .and_then(|document| document.headings.first())
         .map_or_else(
             || reference.relative.clone(),
@@ -471,8 +472,12 @@ fn reference_title(reference: &SourceFile) -> String {
 
 /// LF line endings and exactly one trailing newline, so output is byte-identical on every
 /// machine whatever the sources used.
-fn normalize(text: &str) -> String {
-    let mut normalized = text.replace("\r\n", "\n");
+fn normalize(text: String) -> String {
+    let mut normalized = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
     let trimmed = normalized.trim_end_matches(['\n', ' ', '\t']).len();
     normalized.truncate(trimmed);
     normalized.push('\n');

@@ -1,5 +1,6 @@
 //! What a contract is checked against: one archetype's files, parsed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -8,24 +9,25 @@ use renkei_model::{Archetype, Diagnostic, Document, Severity};
 
 use crate::config::Contract;
 
-/// One archetype's Markdown files, by path relative to its folder.
+/// One archetype's Markdown files, by path relative to its folder: borrowed from the loaded
+/// archetype, owned only for extra files a contract names.
 #[derive(Debug)]
-pub struct Subject {
+pub struct Subject<'a> {
     /// The archetype's stage folder.
     pub stage: String,
     /// The archetype folder.
     pub dir: PathBuf,
-    files: BTreeMap<String, Document>,
+    files: BTreeMap<String, Cow<'a, Document>>,
 }
 
-impl Subject {
+impl<'a> Subject<'a> {
     /// The loaded files of `archetype`, plus any other file `contract` names that exists.
-    pub fn new(archetype: &Archetype, contract: &Contract) -> Self {
-        let mut files: BTreeMap<String, Document> = archetype
+    pub fn new(archetype: &'a Archetype, contract: &Contract) -> Self {
+        let mut files: BTreeMap<String, Cow<'a, Document>> = archetype
             .parts
             .iter()
             .chain(&archetype.references)
-            .filter_map(|file| Some((file.relative.clone(), file.document.clone()?)))
+            .filter_map(|file| Some((file.relative.clone(), Cow::Borrowed(file.document()?))))
             .collect();
         let named = contract
             .checks
@@ -42,7 +44,7 @@ impl Subject {
                 .ok()
                 .and_then(|text| Document::parse(text).ok())
             {
-                files.insert(relative.clone(), document);
+                files.insert(relative.clone(), Cow::Owned(document));
             }
         }
         Self {
@@ -61,20 +63,23 @@ impl Subject {
         Self {
             stage: stage.to_string(),
             dir: dir.to_path_buf(),
-            files: files.into_iter().collect(),
+            files: files
+                .into_iter()
+                .map(|(relative, document)| (relative, Cow::Owned(document)))
+                .collect(),
         }
     }
 
     /// The document at `relative`, if the archetype has it.
     pub fn document(&self, relative: &str) -> Option<&Document> {
-        self.files.get(relative)
+        self.files.get(relative).map(|document| &**document)
     }
 
     /// Every document, by relative path.
     pub fn documents(&self) -> impl Iterator<Item = (&str, &Document)> {
         self.files
             .iter()
-            .map(|(relative, document)| (relative.as_str(), document))
+            .map(|(relative, document)| (relative.as_str(), &**document))
     }
 
     /// The file's path on disk.
@@ -118,7 +123,7 @@ impl<'a> Reporter<'a> {
                 Severity::Error,
                 &self.path,
                 &document.source,
-                &document.lines,
+                document.lines(),
                 range,
                 message,
             ),

@@ -75,7 +75,7 @@ fn finding(rule: &Rule, path: &Path, document: &Document, range: Range<usize>) -
         rule.severity,
         path,
         &document.source,
-        &document.lines,
+        document.lines(),
         range,
         rule.message.replace("{match}", &shown),
     );

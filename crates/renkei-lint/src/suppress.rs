@@ -123,7 +123,7 @@ impl Suppressions {
                     Severity::Warning,
                     path,
                     &document.source,
-                    &document.lines,
+                    document.lines(),
                     directive.comment.clone(),
                     message,
                 )

@@ -55,10 +55,35 @@ pub struct SourceFile {
     pub relative: String,
     /// Path on disk.
     pub path: PathBuf,
-    /// The bytes of the file.
-    pub bytes: Vec<u8>,
+    /// What the file holds.
+    pub content: Content,
+}
+
+/// A source file's content, held once: a Markdown file's bytes are its document's source.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A parsed Markdown file.
+    Markdown(Box<Document>),
+    /// Any other file, shipped as it is.
+    Other(Vec<u8>),
+}
+
+impl SourceFile {
     /// The parsed document, for Markdown files.
-    pub document: Option<Document>,
+    pub fn document(&self) -> Option<&Document> {
+        match &self.content {
+            Content::Markdown(document) => Some(document),
+            Content::Other(_) => None,
+        }
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.content {
+            Content::Markdown(document) => document.source.as_bytes(),
+            Content::Other(bytes) => bytes,
+        }
+    }
 }
 
 /// A loaded archetype: configuration plus every file that goes into its skill.

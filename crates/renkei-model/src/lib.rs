@@ -15,6 +15,7 @@ pub mod lines;
 pub mod load;
 pub mod markdown;
 pub mod name;
+pub mod parallel;
 pub mod write;
 pub mod yaml;
 

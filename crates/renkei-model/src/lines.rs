@@ -21,7 +21,7 @@ impl LineIndex {
     /// Indexes `text`. A line ends after `\n`; a lone `\r` does not end a line.
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|newline| newline + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|newline| newline + 1));
         Self { line_starts }
     }
 
@@ -66,13 +66,6 @@ impl LineIndex {
         };
         start..end.max(start)
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(index, &byte)| (byte == b'\n').then_some(index))
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! Finding a doctrine root and loading every archetype under it.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::archetype::{
-    Archetype, ArchetypeConfig, SourceFile, default_part_order, validate_config,
+    Archetype, ArchetypeConfig, Content, SourceFile, default_part_order, validate_config,
 };
 use crate::error::ModelError;
 use crate::markdown::Document;
@@ -49,11 +50,11 @@ pub fn find_root(start: &Path) -> Result<PathBuf, ModelError> {
 /// Only a root that cannot be read is an error; a broken archetype is recorded in
 /// [`Framework::problems`] so one bad file does not hide the state of the others.
 pub fn load_framework(root: &Path) -> Result<Framework, ModelError> {
-    let archetypes_dir = root.join(ARCHETYPES_DIR);
     let mut archetypes = Vec::new();
     let mut problems = Vec::new();
-    for dir in archetype_dirs(&archetypes_dir)? {
-        match load_archetype(root, &dir) {
+    let dirs = archetype_dirs(root)?;
+    for loaded in crate::parallel::parallel_map(&dirs, |dir| load_archetype(root, dir)) {
+        match loaded {
             Ok(archetype) => archetypes.push(archetype),
             Err(problem) => problems.push(problem),
         }
@@ -66,7 +67,8 @@ pub fn load_framework(root: &Path) -> Result<Framework, ModelError> {
 }
 
 /// The `<stage>/<archetype>` folders, sorted, without following symbolic links.
-fn archetype_dirs(archetypes_dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
+pub fn archetype_dirs(root: &Path) -> Result<Vec<PathBuf>, ModelError> {
+    let archetypes_dir = &root.join(ARCHETYPES_DIR);
     let mut dirs = Vec::new();
     let walker = WalkDir::new(archetypes_dir)
         .min_depth(2)
@@ -89,7 +91,8 @@ fn walk_error(fallback: &Path, error: walkdir::Error) -> ModelError {
     ModelError::Io { path, source }
 }
 
-fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> {
+/// Loads the archetype in `dir` (a `<stage>/<archetype>` folder under `root`).
+pub fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> {
     let folder = file_name(dir);
     let stage = dir.parent().map(file_name).unwrap_or_default();
     let config_path = dir.join("archetype.yaml");
@@ -214,20 +217,20 @@ fn select_listed(
 fn read_source(root: &Path, dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
     let bytes = read_bytes(root, &path)?;
-    let document = if relative.ends_with(".md") {
-        let text = utf8(&path, bytes.clone())?;
-        Some(Document::parse(text).map_err(|source| ModelError::TooDeep {
+    let content = if relative.ends_with(".md") {
+        let text = utf8(&path, bytes)?;
+        let document = Document::parse(text).map_err(|source| ModelError::TooDeep {
             path: path.clone(),
             source,
-        })?)
+        })?;
+        Content::Markdown(Box::new(document))
     } else {
-        None
+        Content::Other(bytes)
     };
     Ok(SourceFile {
         relative: relative.to_string(),
         path,
-        bytes,
-        document,
+        content,
     })
 }
 
@@ -247,7 +250,8 @@ pub fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, ModelError> {
     if link.file_type().is_symlink() {
         ensure_inside_root(root, path)?;
     }
-    let size = fs::metadata(path).map_err(io)?.len();
+    let file = fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > MAX_SOURCE_FILE_BYTES {
         return Err(ModelError::TooLarge {
             path: path.to_path_buf(),
@@ -255,7 +259,13 @@ pub fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, ModelError> {
             limit: MAX_SOURCE_FILE_BYTES,
         });
     }
-    fs::read(path).map_err(io)
+    // The size is known, so the buffer is allocated once; `take` keeps a file that grows
+    // while being read within the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_SOURCE_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
 }
 
 fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {

@@ -5,6 +5,7 @@
 //! "the third list item of the Outcome section" means the same thing everywhere.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag};
 
@@ -15,8 +16,8 @@ use crate::lines::{LineIndex, Position};
 pub struct Document {
     /// The exact text that was parsed.
     pub source: String,
-    /// Line starts of `source`.
-    pub lines: LineIndex,
+    /// Line starts of `source`, computed on first use: assembly never needs them.
+    lines: OnceLock<LineIndex>,
     /// The YAML front matter block (`---` ... `---`) at the top, if any.
     pub front_matter: Option<FrontMatter>,
     /// Headings in document order.
@@ -136,7 +137,6 @@ impl Document {
     /// [`MAX_NESTING`] is refused before the parser sees it.
     pub fn parse(source: String) -> Result<Self, TooDeep> {
         check_nesting(&source)?;
-        let lines = LineIndex::new(&source);
         let mut builder = Builder::default();
         let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_TABLES
@@ -155,21 +155,26 @@ impl Document {
             code_blocks: builder.code_blocks,
             links: builder.links,
             html_comments: builder.html_comments,
-            lines,
+            lines: OnceLock::new(),
             source,
         };
         document.close_sections();
         Ok(document)
     }
 
+    /// The line index of the source.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.source))
+    }
+
     /// 1-based position of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(&self.source, offset)
+        self.lines().position(&self.source, offset)
     }
 
     /// Number of lines in the document.
     pub fn line_count(&self) -> usize {
-        self.lines.line_count(&self.source)
+        self.lines().line_count(&self.source)
     }
 
     /// The first heading whose text is `text` (case-sensitive), if any.
@@ -193,7 +198,20 @@ impl Document {
 /// Refuses text whose lines open more than [`MAX_NESTING`] containers: quote markers and
 /// list markers before a line's content.
 fn check_nesting(source: &str) -> Result<(), TooDeep> {
-    for (index, line) in source.lines().enumerate() {
+    let bytes = source.as_bytes();
+    let line_starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|newline| newline + 1));
+    for (index, start) in line_starts.enumerate() {
+        // Most lines start with a letter: no container marker, nothing to count.
+        let first = bytes[start..]
+            .iter()
+            .find(|byte| !matches!(byte, b' ' | b'\t'));
+        if !first.is_some_and(|byte| matches!(byte, b'>' | b'-' | b'*' | b'+' | b'0'..=b'9')) {
+            continue;
+        }
+        let end =
+            memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |length| start + length);
+        let line = &source[start..end];
         let mut depth = 0;
         let mut rest = line.trim_start();
         loop {
