@@ -5,6 +5,7 @@
 mod assemble;
 mod check;
 mod docs;
+mod faults;
 mod lint;
 mod precommit;
 mod push;

@@ -14,7 +14,7 @@ use crate::error::AssembleError;
 use crate::manifest::{Manifest, target_path};
 use crate::render::Skill;
 use crate::target::Target;
-use renkei_model::write::{create_dir_all, remove_file, write_atomic};
+use renkei_model::write::{create_dir_all, remove_file, remove_stale_temporaries, write_atomic};
 
 /// Lock file that serializes pushes into one target.
 pub const LOCK_FILE: &str = ".renkei.lock";
@@ -219,6 +219,21 @@ fn apply(plan: &Plan) -> Result<(), AssembleError> {
         });
     }
     let dir = &plan.target.dir;
+    // Under the lock, any temporary file is a leftover of a push that was killed.
+    let folders: BTreeSet<std::path::PathBuf> = plan
+        .actions
+        .iter()
+        .filter_map(|action| {
+            target_path(dir, &action.relative)
+                .ok()?
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .chain(std::iter::once(dir.clone()))
+        .collect();
+    for folder in &folders {
+        remove_stale_temporaries(folder)?;
+    }
     let mut manifest = Manifest::read(dir)?;
     // First record the new content as renkei's, beside the old, so that whatever point a
     // crash interrupts the writes at, the next run recognizes every file as its own.

@@ -6,14 +6,46 @@ use std::path::Path;
 
 use crate::error::ModelError;
 
+/// Temporary files are named `.renkei-XXXXXX.tmp`, so that a run interrupted between
+/// creating one and renaming it leaves something [`remove_stale_temporaries`] can recognize.
+const TEMP_PREFIX: &str = ".renkei-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files an interrupted write left in `dir`. Only call this while holding
+/// the lock that serializes writers of `dir`: another writer's live temporary file looks
+/// the same. A missing folder has nothing to clean.
+pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, ModelError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => {
+            return Err(ModelError::Io {
+                path: dir.to_path_buf(),
+                source: error,
+            });
+        }
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_temporary = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        if is_temporary && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            fs::remove_file(entry.path()).map_err(io_error(&entry.path()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees either the old file or
 /// the new one, never a mix: write a temporary file in the same folder, fsync it, rename it
 /// over `path`, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut temp = tempfile::Builder::new()
-        .prefix(".renkei-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_error(dir))?;
     temp.write_all(bytes).map_err(io_error(temp.path()))?;
