@@ -105,10 +105,36 @@ pub fn run(
     Ok(outcome)
 }
 
-/// Loads and renders every archetype under `root` (or those named in `only`), one archetype
-/// at a time per core: each archetype's sources are dropped as soon as its skill is
-/// rendered, so memory holds the output, not the whole tree twice.
+/// How long rendering may take before renkei gives up, in seconds. Templates can loop (two
+/// nested `range` loops run for hours) and Tera cannot be interrupted, so rendering runs on
+/// its own thread under this deadline; the process exits with the error and the thread
+/// with it. `RENKEI_RENDER_TIMEOUT_SECS` overrides it.
+const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
+
+/// Loads and renders every archetype under `root` (or those named in `only`) within the
+/// render deadline.
 pub(crate) fn render_selected(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
+    let timeout = std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(DEFAULT_RENDER_TIMEOUT_SECS);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (root_owned, only_owned) = (root.to_path_buf(), only.to_vec());
+    std::thread::spawn(move || {
+        let _ = sender.send(render_all(&root_owned, &only_owned));
+    });
+    receiver.recv_timeout(std::time::Duration::from_secs(timeout)).unwrap_or_else(|_| {
+        Err(CliError::Failed(vec![format!(
+            "rendering did not finish within {timeout} s; a template in {} may loop without end (nothing was written)",
+            root.join("templates").display()
+        )]))
+    })
+}
+
+/// Loads and renders every archetype, one archetype at a time per core: each archetype's
+/// sources are dropped as soon as its skill is rendered, so memory holds the output, not the
+/// whole tree twice.
+fn render_all(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
     let templates = Templates::load(root)?;
     let dirs = renkei_model::load::archetype_dirs(root)?;
     let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {

@@ -6,6 +6,7 @@ mod assemble;
 mod check;
 mod docs;
 mod faults;
+mod hostile;
 mod lint;
 mod precommit;
 mod push;

@@ -55,9 +55,21 @@ pub struct LintReport {
     pub unreadable: usize,
 }
 
-/// The Markdown files of every archetype's operational folders under `root`.
-pub fn default_files(root: &Path) -> impl Iterator<Item = PathBuf> + Send + 'static {
+/// A file to lint, or one renkei refuses to read and reports instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Candidate {
+    /// Lint this file.
+    File(PathBuf),
+    /// Report this file as unreadable, for the reason given.
+    Refused(PathBuf, String),
+}
+
+/// The Markdown files of every archetype's operational folders under `root`. A symbolic
+/// link is followed only when it stays inside `root`; one that leads out is refused, and a
+/// loop or a dangling link is reported when it is read.
+pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 'static {
     let archetypes = root.join(ARCHETYPES_DIR);
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     walkdir::WalkDir::new(&archetypes)
         .min_depth(4)
         .sort_by_file_name()
@@ -75,17 +87,28 @@ pub fn default_files(root: &Path) -> impl Iterator<Item = PathBuf> + Send + 'sta
                     .iter()
                     .any(|dir| folder.as_os_str() == *dir)
             });
-            // Symbolic links are kept so that reading them reports a loop or a dangling
-            // target instead of skipping the file in silence.
             let file = entry.file_type().is_file() || entry.path_is_symlink();
             operational && file && is_markdown(entry.path())
         })
-        .map(walkdir::DirEntry::into_path)
+        .map(move |entry| {
+            let escapes = entry.path_is_symlink()
+                && std::fs::canonicalize(entry.path())
+                    .is_ok_and(|target| !target.starts_with(&canonical_root));
+            if escapes {
+                let reason = format!(
+                    "symbolic link leads outside the root {}; not followed",
+                    canonical_root.display()
+                );
+                Candidate::Refused(entry.into_path(), reason)
+            } else {
+                Candidate::File(entry.into_path())
+            }
+        })
 }
 
 /// `paths` as given, with folders expanded to the Markdown files inside them. Paths that do
 /// not exist are kept so that linting reports them.
-pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = PathBuf> + Send + 'static {
+pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
     paths
         .into_iter()
         .flat_map(|path| -> Box<dyn Iterator<Item = PathBuf> + Send> {
@@ -102,6 +125,7 @@ pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = PathBuf> + Send
                 Box::new(std::iter::once(path))
             }
         })
+        .map(Candidate::File)
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -112,7 +136,7 @@ fn is_markdown(path: &Path) -> bool {
 /// Lints every file `files` yields, on `threads` worker threads.
 pub fn lint_files(
     rules: &RuleSet,
-    files: impl Iterator<Item = PathBuf> + Send,
+    files: impl Iterator<Item = Candidate> + Send,
     threads: usize,
     fix: FixMode,
 ) -> LintReport {
@@ -125,8 +149,17 @@ pub fn lint_files(
                     let mut buffer = Vec::new();
                     loop {
                         let next = files.lock().map(|mut files| files.next()).unwrap_or(None);
-                        let Some(path) = next else { break };
-                        lint_one(rules, &path, &mut buffer, fix, &mut report);
+                        match next {
+                            Some(Candidate::File(path)) => {
+                                lint_one(rules, &path, &mut buffer, fix, &mut report);
+                            }
+                            Some(Candidate::Refused(path, reason)) => {
+                                report.files += 1;
+                                report.unreadable += 1;
+                                report.diagnostics.push(*unreadable(&path, reason));
+                            }
+                            None => break,
+                        }
                     }
                     report
                 })

@@ -17,7 +17,9 @@ pub mod scope;
 mod suppress;
 
 pub use config::LintConfig;
-pub use driver::{FixMode, FixedFile, LintReport, default_files, expand_paths, lint_files};
+pub use driver::{
+    Candidate, FixMode, FixedFile, LintReport, default_files, expand_paths, lint_files,
+};
 pub use engine::lint_text;
 pub use error::LintError;
 pub use rules::{Rule, RuleSet};
