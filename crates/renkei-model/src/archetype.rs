@@ -131,7 +131,7 @@ pub fn default_part_order() -> &'static [&'static str] {
 
 /// Checks the values the Agent Skills specification constrains, so that nothing invalid is
 /// ever rendered; `folder` is the archetype folder name the `name` must equal.
-pub(crate) fn validate_config(
+pub fn validate_config(
     config: &ArchetypeConfig,
     config_path: &Path,
     folder: &str,
