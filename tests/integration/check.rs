@@ -103,7 +103,8 @@ fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line(
         55,
     );
     // 6. Unnumbered validation preambles, steps from 1, idempotency before delegating.
-    expect("contract/numbered-steps", "doctrine/process.md", 1);
+    expect("contract/numbered-steps", "doctrine/process.md", 3);
+    expect("contract/numbered-steps", "doctrine/process.md", 67);
     expect("contract/text-before-first-step", "doctrine/process.md", 3);
     // 7. A positive Return Contract replaces the Intake Return Rule.
     expect("contract/section-text", "doctrine/orchestration.md", 1);

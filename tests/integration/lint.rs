@@ -79,9 +79,9 @@ fn human_output_points_at_the_word_with_help_and_fix() {
       |
     4 | - Ownership transfers on return; knowledge transfer is fine.
       |             ^^^^^^^^^
-      = help: say invocation: the caller invokes, the callee owns its work until it returns (knowledge transfer is fine)
+      = help: say invocation: the caller invokes, the callee owns its work until it returns (knowledge, data and file transfer are fine)
 
-    4 files checked: 2 errors, 0 warnings (1 fixable with --fix)
+    5 files checked: 2 errors, 0 warnings (1 fixable with --fix)
     ");
 }
 
@@ -110,7 +110,7 @@ fn json_output_has_positions_replacements_and_a_summary() {
           "column": 13,
           "end_column": 22,
           "end_line": 4,
-          "help": "say invocation: the caller invokes, the callee owns its work until it returns (knowledge transfer is fine)",
+          "help": "say invocation: the caller invokes, the callee owns its work until it returns (knowledge, data and file transfer are fine)",
           "line": 4,
           "message": "`transfers` frames an invocation as an ownership hand-over",
           "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
@@ -121,7 +121,7 @@ fn json_output_has_positions_replacements_and_a_summary() {
       ],
       "summary": {
         "errors": 2,
-        "files": 4,
+        "files": 5,
         "fixed": 0,
         "warnings": 0
       }
@@ -382,5 +382,77 @@ fn config_can_add_rules_and_explicit_config_must_exist() {
             .contains("nope.yaml: cannot read configuration"),
         "{}",
         missing.stderr
+    );
+}
+
+#[test]
+fn archetype_yaml_is_linted_because_its_text_ships_to_agents() {
+    let scratch = Scratch::new();
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        "name: hello-world\ndescription: Checks intake fields.\n",
+    );
+    let run = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout
+            .contains("hello-world/archetype.yaml,line=2,col=21,"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn fix_on_a_bare_file_name_keeps_permissions_and_writes_through_links() {
+    let scratch = Scratch::with_demo();
+    scratch.write("loose/real.md", "intake here\n");
+    let real = scratch.path("loose/real.md");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        std::os::unix::fs::symlink("real.md", scratch.path("loose/link.md")).unwrap();
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(["lint", "--fix", "link.md"])
+        .current_dir(scratch.path("loose"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(fs::read_to_string(&real).unwrap(), "input here\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert!(
+            fs::symlink_metadata(scratch.path("loose/link.md"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+#[test]
+fn remaining_findings_after_fix_point_at_the_fixed_text() {
+    let scratch = Scratch::with_demo();
+    scratch.write(TENETS, "The intake transfer happens.\n");
+    let run = scratch
+        .renkei(&["lint", "--fix", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("tenets.md,line=1,col=11,"),
+        "{}",
+        run.stdout
     );
 }

@@ -68,13 +68,18 @@ fn is_plain_safe(value: &str) -> bool {
         && !value.ends_with([' ', ':'])
         && !value.contains(": ")
         && !value.contains(" #")
-        && value.chars().all(|c| {
-            !c.is_control()
-                && c != '\u{feff}'
-                && c != '\u{2028}'
-                && c != '\u{2029}'
-                && c != '\u{85}'
-        })
+        && !value.chars().any(needs_escape)
+}
+
+/// Characters a YAML file may not hold as they are (outside YAML's printable set, or line
+/// breaks and a byte order mark a reader would act on); written as `\uXXXX` escapes.
+/// Found by the `frontmatter` fuzz target: U+FFFF in a metadata key.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 fn double_quoted(value: &str) -> String {
@@ -87,7 +92,7 @@ fn double_quoted(value: &str) -> String {
             '\n' => quoted.push_str("\\n"),
             '\t' => quoted.push_str("\\t"),
             '\r' => quoted.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}') => {
+            c if needs_escape(c) => {
                 let _ = write!(quoted, "\\u{:04X}", u32::from(c));
             }
             c => quoted.push(c),
@@ -165,5 +170,6 @@ mod tests {
         assert_eq!(scalar("a # b"), "\"a # b\"");
         assert_eq!(scalar("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
         assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("a\u{ffff}b"), "\"a\\uFFFFb\"");
     }
 }

@@ -334,14 +334,15 @@ impl Layout {
         content
     }
 
-    /// A shipped reference: links into inlined parts now point into SKILL.md.
+    /// A shipped reference: links into inlined parts now point into SKILL.md, and Markdown
+    /// gets LF endings and one trailing newline like SKILL.md. Other files ship as they are.
     fn shipped_reference(&self, reference: &SourceFile) -> Vec<u8> {
         let Some(document) = reference.document() else {
             return reference.bytes().to_vec();
         };
         let depth = reference.relative.matches('/').count();
         let edits = self.link_edits(document, &reference.relative, depth);
-        apply_edits(&document.source, edits).into_bytes()
+        normalize(apply_edits(&document.source, edits)).into_bytes()
     }
 
     /// Edits for links in the file at `from` (archetype-relative) that would break; `depth`
@@ -378,30 +379,11 @@ impl Layout {
     }
 }
 
-/// Resolves a link destination relative to the archetype file `from`; `None` for external
-/// links, pure fragments, absolute paths and paths that leave the archetype.
+/// A link destination in the archetype file `from`, resolved to the archetype file it names;
+/// `None` for URLs, pure fragments, absolute paths and paths that leave the archetype.
 fn resolve_relative<'a>(from: &str, destination: &'a str) -> Option<(String, Option<&'a str>)> {
-    let (path, fragment) = match destination.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (destination, None),
-    };
-    let external =
-        path.is_empty() || path.starts_with('/') || path.contains(':') || path.contains('?');
-    if external {
-        return None;
-    }
-    let mut segments: Vec<&str> = from.split('/').collect();
-    segments.pop();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            segment => segments.push(segment),
-        }
-    }
-    Some((segments.join("/"), fragment))
+    let (path, fragment) = renkei_model::links::relative_path(destination)?;
+    Some((renkei_model::links::resolve(from, path)?, fragment))
 }
 
 fn demote_headings(document: &Document) -> Vec<Edit> {

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
@@ -128,8 +129,11 @@ pub fn markdown(data: &[u8]) {
 pub fn vocabulary(data: &[u8]) {
     let fields = fields(data);
     let text = fields.first().cloned().unwrap_or_default();
-    let builtin = RuleSet::compile(&LintConfig::builtin().unwrap(), Path::new("builtin")).unwrap();
-    check_lint(&builtin, &text, true);
+    static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
+    let builtin = BUILTIN.get_or_init(|| {
+        RuleSet::compile(&LintConfig::builtin().unwrap(), Path::new("builtin")).unwrap()
+    });
+    check_lint(builtin, &text, true);
 
     let mut rule = String::from("rules:\n  - id: fuzz/rule\n");
     let mut lists: BTreeMap<&str, Vec<String>> = BTreeMap::new();

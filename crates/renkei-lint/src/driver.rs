@@ -64,37 +64,39 @@ pub enum Candidate {
     Refused(PathBuf, String),
 }
 
-/// The Markdown files of every archetype's operational folders under `root`. A symbolic
-/// link is followed only when it stays inside `root`; one that leads out is refused, and a
-/// loop or a dangling link is reported when it is read.
+/// The Markdown files of every archetype's operational folders under `root`, and each
+/// `archetype.yaml` (its description and `when_to_use` ship to agents too). A symbolic link
+/// is followed only when it stays inside `root`; one that leads out is refused, and a loop
+/// or a dangling link is reported when it is read. A folder that cannot be walked is
+/// reported, not skipped.
 pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 'static {
     let archetypes = root.join(ARCHETYPES_DIR);
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     walkdir::WalkDir::new(&archetypes)
-        .min_depth(4)
+        .min_depth(3)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(move |entry| {
-            // <stage>/<archetype>/<folder>/...: the third component names the folder.
-            let folder = entry
-                .path()
-                .strip_prefix(&archetypes)
-                .ok()
-                .and_then(|relative| relative.components().nth(2));
-            let operational = folder.is_some_and(|folder| {
+        .filter_map(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => return Some(walk_refusal(&archetypes, &error)),
+            };
+            // <stage>/<archetype>/archetype.yaml, or <stage>/<archetype>/<folder>/....md
+            let relative = entry.path().strip_prefix(&archetypes).ok()?;
+            let config = entry.depth() == 3 && entry.file_name() == "archetype.yaml";
+            let operational = relative.components().nth(2).is_some_and(|folder| {
                 OPERATIONAL_DIRS
                     .iter()
                     .any(|dir| folder.as_os_str() == *dir)
-            });
+            }) && is_markdown(entry.path());
             let file = entry.file_type().is_file() || entry.path_is_symlink();
-            operational && file && is_markdown(entry.path())
-        })
-        .map(move |entry| {
+            if !(file && (config || operational)) {
+                return None;
+            }
             let escapes = entry.path_is_symlink()
                 && std::fs::canonicalize(entry.path())
                     .is_ok_and(|target| !target.starts_with(&canonical_root));
-            if escapes {
+            Some(if escapes {
                 let reason = format!(
                     "symbolic link leads outside the root {}; not followed",
                     canonical_root.display()
@@ -102,8 +104,13 @@ pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 's
                 Candidate::Refused(entry.into_path(), reason)
             } else {
                 Candidate::File(entry.into_path())
-            }
+            })
         })
+}
+
+fn walk_refusal(fallback: &Path, error: &walkdir::Error) -> Candidate {
+    let path = error.path().unwrap_or(fallback).to_path_buf();
+    Candidate::Refused(path, format!("cannot read: {error}"))
 }
 
 /// `paths` as given, with folders expanded to the Markdown files inside them. Paths that do
@@ -111,21 +118,26 @@ pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 's
 pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
     paths
         .into_iter()
-        .flat_map(|path| -> Box<dyn Iterator<Item = PathBuf> + Send> {
+        .flat_map(|path| -> Box<dyn Iterator<Item = Candidate> + Send> {
             if path.is_dir() {
+                let folder = path.clone();
                 Box::new(
                     walkdir::WalkDir::new(path)
                         .sort_by_file_name()
                         .into_iter()
-                        .filter_map(Result::ok)
-                        .filter(|entry| entry.file_type().is_file() && is_markdown(entry.path()))
-                        .map(walkdir::DirEntry::into_path),
+                        .filter_map(move |entry| match entry {
+                            Err(error) => Some(walk_refusal(&folder, &error)),
+                            Ok(entry) => {
+                                let file = entry.file_type().is_file() || entry.path_is_symlink();
+                                (file && is_markdown(entry.path()))
+                                    .then(|| Candidate::File(entry.into_path()))
+                            }
+                        }),
                 )
             } else {
-                Box::new(std::iter::once(path))
+                Box::new(std::iter::once(Candidate::File(path)))
             }
         })
-        .map(Candidate::File)
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -217,8 +229,11 @@ fn lint_one(
         report.diagnostics.extend(diagnostics);
         return;
     }
-    let fixes = edits.len();
     let after = apply_edits(text, edits);
+    // What is left is found again in the fixed text, so that positions are where the
+    // remaining findings now are, and an overlapping fix that was skipped is still reported.
+    let remaining = lint_text(rules, path, &after);
+    let fixes = diagnostics.len().saturating_sub(remaining.len());
     if fix == FixMode::Write {
         if let Err(error) = renkei_model::write::write_atomic(path, after.as_bytes()) {
             report.unreadable += 1;
@@ -228,11 +243,7 @@ fn lint_one(
             report.diagnostics.extend(diagnostics);
             return;
         }
-        report.diagnostics.extend(
-            diagnostics
-                .into_iter()
-                .filter(|diagnostic| diagnostic.replacements.len() != 1),
-        );
+        report.diagnostics.extend(remaining);
     } else {
         report.diagnostics.extend(diagnostics);
     }

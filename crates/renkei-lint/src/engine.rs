@@ -1,12 +1,13 @@
 //! Linting one text: prefilter, match, filter, position.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
 use renkei_model::{Diagnostic, Document};
 
 use crate::rules::{Boundaries, Rule, RuleSet};
-use crate::scope::scope_at;
+use crate::scope::{Scope, scope_at};
 use crate::suppress::Suppressions;
 
 /// Lints `text` (the contents of `path`). Most texts hold no banned word: the prefilter, one
@@ -35,26 +36,45 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     };
     let mut suppressions = Suppressions::parse(&document);
     let mut diagnostics = Vec::new();
-    for rule in &rules.rules {
-        let mut seen: Vec<Range<usize>> = Vec::new();
+    'rules: for rule in &rules.rules {
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         for matcher in &rule.matchers {
             for found in matcher.regex.find_iter(text) {
                 let range = found.range();
-                let accepted = (matcher.boundaries == Boundaries::AsWritten
-                    || has_word_boundaries(text, &range))
-                    && !seen.contains(&range)
+                let accepted = !range.is_empty()
+                    && (matcher.boundaries == Boundaries::AsWritten
+                        || has_word_boundaries(text, &range))
+                    && !seen.contains(&(range.start, range.end))
                     && !suppressions.covers_comment(range.start)
                     && !rule
                         .exceptions
                         .iter()
-                        .any(|exception| exception.applies(text, &range))
-                    && (!rule.is_scoped() || rule.applies_in(scope_at(&document, range.start)));
-                if !accepted || suppressions.suppress(&rule.id, document.position(range.start).line)
+                        .any(|exception| exception.applies(text, &range));
+                if !accepted {
+                    continue;
+                }
+                let scope = scope_at(&document, range.start);
+                if !rule.applies_in(scope)
+                    || suppressions.suppress(&rule.id, document.position(range.start).line)
                 {
                     continue;
                 }
-                seen.push(range.clone());
-                diagnostics.push(finding(rule, path, &document, range));
+                seen.insert((range.start, range.end));
+                diagnostics.push(finding(rule, path, &document, range, scope));
+                if diagnostics.len() >= MAX_FINDINGS_PER_FILE {
+                    let mut too_many = Diagnostic::whole_file(
+                        TOO_MANY_FINDINGS,
+                        renkei_model::Severity::Warning,
+                        path,
+                        format!(
+                            "stopped after {MAX_FINDINGS_PER_FILE} findings in this file; fix these and run again"
+                        ),
+                    );
+                    too_many.help =
+                        Some("--fix applies the fixable ones; a second run continues".to_string());
+                    diagnostics.push(too_many);
+                    break 'rules;
+                }
             }
         }
     }
@@ -63,7 +83,25 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn finding(rule: &Rule, path: &Path, document: &Document, range: Range<usize>) -> Diagnostic {
+/// Rule id of the warning that a file has more findings than are reported.
+pub const TOO_MANY_FINDINGS: &str = "lint/too-many-findings";
+
+/// Findings reported per file. A file with more is not doctrine anyone wrote by hand, and
+/// the cap keeps time and memory bounded whatever the input.
+pub const MAX_FINDINGS_PER_FILE: usize = 1_000;
+
+/// Scopes where a replacement is certain to be right. A word inside code, a link target,
+/// front matter or a comment may be an identifier or a path that something else refers to,
+/// so renaming it is left to the author.
+const FIXABLE_SCOPES: [Scope; 3] = [Scope::Prose, Scope::Heading, Scope::LinkText];
+
+fn finding(
+    rule: &Rule,
+    path: &Path,
+    document: &Document,
+    range: Range<usize>,
+    scope: Scope,
+) -> Diagnostic {
     let matched = &document.source[range.clone()];
     let shown = matched
         .split_whitespace()
@@ -82,12 +120,14 @@ fn finding(rule: &Rule, path: &Path, document: &Document, range: Range<usize>) -
     diagnostic.help = rule.help.clone();
     // A match that spans lines crosses list items, quote markers or wraps; no single
     // replacement can keep that layout, so the fix is left to the author.
-    if !matched.contains('\n') {
+    if !matched.contains('\n') && FIXABLE_SCOPES.contains(&scope) {
+        // Every replacement must be certain, or none is offered as a fix.
         diagnostic.replacements = rule
             .replacements
             .iter()
             .map(|replacement| adapt_replacement(rule, matched, replacement))
-            .collect();
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
     }
     diagnostic
 }
@@ -100,19 +140,33 @@ fn is_markup(token: &str) -> bool {
 }
 
 /// A replacement shaped like what it replaces: the same case pattern (`Intake` becomes
-/// `Input`, `INTAKE` becomes `INPUT`) and the same inflection (`intakes` becomes `inputs`).
-fn adapt_replacement(rule: &Rule, matched: &str, replacement: &str) -> String {
-    let suffix = rule
+/// `Input`, `INTAKE` becomes `INPUT`) and the same plural or possessive (`intakes` becomes
+/// `inputs`). `None` when the match carries an ending that cannot be moved onto the
+/// replacement with certainty (`-ed`, `-ing`: `confirmd` is not a word).
+fn adapt_replacement(rule: &Rule, matched: &str, replacement: &str) -> Option<String> {
+    let mut stems = rule
         .matchers
         .iter()
-        .filter(|matcher| matcher.boundaries == Boundaries::Words)
         .filter_map(|matcher| matcher.stem.as_deref())
-        .find_map(|stem| {
-            let head = matched.get(..stem.len())?;
-            head.eq_ignore_ascii_case(stem)
-                .then(|| &matched[stem.len()..])
-        })
-        .unwrap_or_default();
+        .peekable();
+    let has_stems = stems.peek().is_some();
+    let suffix = stems.find_map(|stem| {
+        let head = matched.get(..stem.len())?;
+        head.eq_ignore_ascii_case(stem)
+            .then(|| &matched[stem.len()..])
+    });
+    // A word matched in a form that does not start with the word itself (acknowledging).
+    let suffix = match suffix {
+        Some(suffix) => suffix,
+        None if has_stems => return None,
+        None => "",
+    };
+    if !matches!(
+        suffix.to_lowercase().as_str(),
+        "" | "s" | "es" | "'s" | "’s"
+    ) {
+        return None;
+    }
     let letters: Vec<char> = matched.chars().filter(|c| c.is_alphabetic()).collect();
     let shaped = if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         replacement.to_uppercase()
@@ -129,7 +183,7 @@ fn adapt_replacement(rule: &Rule, matched: &str, replacement: &str) -> String {
     } else {
         suffix.to_uppercase()
     };
-    format!("{shaped}{suffix}")
+    Some(format!("{shaped}{suffix}"))
 }
 
 /// Identifier-aware word boundaries: a match may not continue a word on either side, except

@@ -20,7 +20,7 @@ pub use config::LintConfig;
 pub use driver::{
     Candidate, FixMode, FixedFile, LintReport, default_files, expand_paths, lint_files,
 };
-pub use engine::lint_text;
+pub use engine::{MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS, lint_text};
 pub use error::LintError;
 pub use rules::{Rule, RuleSet};
 pub use scope::Scope;

@@ -12,7 +12,9 @@ use crate::scope::Scope;
 /// What may stand between the words of a phrase, or between a match and the context an
 /// exception looks at: whitespace and line wraps, block-quote markers, list markers at the
 /// start of a line, and emphasis markers.
-const GAP: &str = r"(?:[\s>]|\*{1,3}|_{1,3}|(?m:^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]))+";
+/// At most one line break: a blank line ends a paragraph, and a phrase does not run from
+/// one paragraph into the next. Quote markers only count after a line break.
+const GAP: &str = r"(?:(?:[ \t]|\*{1,3}|_{1,3})+(?:\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t]|\*{1,3}|_{1,3})*)?|\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t]|\*{1,3}|_{1,3})*)";
 
 /// Endings a `words` entry may carry: plural, possessive, past and present participle
 /// (with the doubled final consonant of "transferred").
@@ -92,11 +94,6 @@ impl Rule {
     pub fn applies_in(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)
     }
-
-    /// Whether the rule is restricted to some scopes (so matches need the document model).
-    pub fn is_scoped(&self) -> bool {
-        self.scopes.len() != Scope::ALL.len()
-    }
 }
 
 /// The active rules, compiled, plus the prefilter that lets most files skip the rest.
@@ -164,7 +161,18 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
         if word.trim().is_empty() {
             return Err(invalid("empty entry in `words`".to_string()));
         }
-        let source = format!("{flags}{}{INFLECTIONS}", regex::escape(word.trim()));
+        let stem = word.trim();
+        // A final e drops before -ing (acknowledge, acknowledging).
+        let source = match stem.strip_suffix('e') {
+            Some(root) if !root.is_empty() => {
+                format!(
+                    "{flags}(?:{}{INFLECTIONS}|{}ing)",
+                    regex::escape(stem),
+                    regex::escape(root)
+                )
+            }
+            _ => format!("{flags}{}{INFLECTIONS}", regex::escape(stem)),
+        };
         matchers.push(Matcher {
             regex: compile(&source, &id, path, &config.id)?,
             boundaries: Boundaries::Words,
@@ -187,13 +195,20 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
     }
     for pattern in config.patterns.iter().flatten() {
         let source = format!("{flags}{}", pattern.value);
-        let regex = Regex::new(&source).map_err(|error| LintError::Pattern {
+        let pattern_error = |reason: String| LintError::Pattern {
             path: path.to_path_buf(),
             line: pattern.referenced.line(),
             column: pattern.referenced.column(),
             rule: id.clone(),
-            reason: error.to_string(),
-        })?;
+            reason,
+        };
+        let regex = Regex::new(&source).map_err(|error| pattern_error(error.to_string()))?;
+        if regex.is_match("") {
+            // It would match between every two characters, and a fix would insert forever.
+            return Err(pattern_error(
+                "it matches empty text; make it match at least one character".to_string(),
+            ));
+        }
         matchers.push(Matcher {
             regex,
             boundaries: Boundaries::AsWritten,
@@ -214,9 +229,9 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
             side.as_ref()
                 .map(|pattern| {
                     let source = if before {
-                        format!("{flags}(?:{}){GAP}\\z", pattern.value)
+                        format!("{flags}(?:{})(?:{GAP}|-)\\z", pattern.value)
                     } else {
-                        format!("{flags}\\A{GAP}(?:{})", pattern.value)
+                        format!("{flags}\\A(?:{GAP}|-)(?:{})", pattern.value)
                     };
                     Regex::new(&source).map_err(|error| LintError::Pattern {
                         path: path.to_path_buf(),

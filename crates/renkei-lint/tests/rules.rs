@@ -106,7 +106,7 @@ fn intake_in_every_form_with_exact_positions_and_shaped_replacements() {
     vocabulary/intake@3:19-3:25 "intake" -> ["input"]
     vocabulary/intake@3:27-3:34 "intakes" -> ["inputs"]
     vocabulary/intake@3:40-3:48 "intake's" -> ["input's"]
-    vocabulary/intake@4:2-4:8 "INTAKE" -> ["INPUT"]
+    vocabulary/intake@4:2-4:8 "INTAKE" -> []
     vocabulary/intake@4:20-4:26 "Intake" -> ["Input"]
     vocabulary/intake@4:27-4:33 "intake" -> ["input"]
     vocabulary/intake@4:47-4:53 "intake" -> ["input"]
@@ -282,4 +282,75 @@ fn alias_bombs_in_config_are_refused() {
     let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nrules: [*g]\n";
     let error = LintConfig::parse(Path::new("renkei.yaml"), bomb).unwrap_err();
     assert!(error.to_string().starts_with("renkei.yaml:"), "{error}");
+}
+
+#[test]
+fn fixes_are_offered_only_where_certain() {
+    let text = "Intake here. `intake` code and [the notes](../truth/intake-notes.md), <https://x.io/intake>.\n";
+    let found = lint(&builtin(), text);
+    let fixable: Vec<&str> = found
+        .iter()
+        .filter(|d| d.replacements.len() == 1)
+        .map(|d| &text[d.range.clone()])
+        .collect();
+    assert_eq!(fixable, ["Intake"], "{found:#?}");
+    assert_eq!(found.len(), 4);
+}
+
+#[test]
+fn endings_that_cannot_move_onto_the_replacement_offer_no_fix() {
+    let rules = with_config(
+        "rules:\n  - id: house/ack\n    words: [acknowledge]\n    replacements: [confirm]\n",
+    );
+    let text = "acknowledge, acknowledges, acknowledged, acknowledging\n";
+    insta::assert_snapshot!(render(text, &lint(&rules, text)), @r#"
+    house/ack@1:1-1:12 "acknowledge" -> ["confirm"]
+    house/ack@1:14-1:26 "acknowledges" -> ["confirms"]
+    house/ack@1:28-1:40 "acknowledged" -> []
+    house/ack@1:42-1:55 "acknowledging" -> []
+    "#);
+}
+
+#[test]
+fn phrases_do_not_cross_paragraphs_or_mid_line_quote_markers() {
+    let text = "publishes cross-stage\n\nstatus table\n\nA cross-stage > status.\n";
+    assert!(
+        lint(&builtin(), text).is_empty(),
+        "{:#?}",
+        lint(&builtin(), text)
+    );
+}
+
+#[test]
+fn patterns_that_match_empty_text_are_refused() {
+    let overlay = LintConfig::parse(
+        Path::new("renkei.yaml"),
+        "rules:\n  - id: house/empty\n    patterns: ['z*']\n",
+    )
+    .unwrap();
+    let error = RuleSet::compile(
+        &LintConfig::builtin().unwrap().merged_with(overlay),
+        Path::new("renkei.yaml"),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("rule `house/empty`: pattern does not compile: it matches empty text"),
+        "{error}"
+    );
+}
+
+#[test]
+fn many_findings_are_capped_in_linear_time() {
+    let text = "intake ".repeat(200_000);
+    let found = lint(&builtin(), &text);
+    assert_eq!(found.len(), renkei_lint::MAX_FINDINGS_PER_FILE + 1);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d.rule == renkei_lint::TOO_MANY_FINDINGS)
+            .count(),
+        1
+    );
 }

@@ -74,6 +74,18 @@ pub enum ModelError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// Two archetype folders in different stages have the same name.
+    #[error(
+        "{second}: archetype `{name}` already exists at {first}; skill names must be unique across stages"
+    )]
+    DuplicateName {
+        /// The shared name.
+        name: String,
+        /// The first folder with it.
+        first: PathBuf,
+        /// The second folder with it.
+        second: PathBuf,
+    },
     /// No doctrine root was found.
     #[error(
         "no renkei root found in {start} or any parent folder (a root holds `framework/archetypes/` or `renkei.yaml`); pass --root DIR"

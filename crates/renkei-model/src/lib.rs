@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod error;
 pub mod lines;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod name;

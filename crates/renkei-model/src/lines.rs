@@ -44,7 +44,13 @@ impl LineIndex {
         }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line];
-        let column = text[line_start..offset].chars().count() + 1;
+        let before = &text[line_start..offset];
+        // ASCII is checked far faster than characters are counted, and most lines are ASCII.
+        let column = if before.is_ascii() {
+            before.len()
+        } else {
+            before.chars().count()
+        } + 1;
         Position {
             line: line + 1,
             column,

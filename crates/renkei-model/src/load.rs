@@ -74,9 +74,19 @@ pub fn archetype_dirs(root: &Path) -> Result<Vec<PathBuf>, ModelError> {
         .min_depth(2)
         .max_depth(2)
         .sort_by_file_name();
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = std::collections::BTreeMap::new();
     for entry in walker {
         let entry = entry.map_err(|error| walk_error(archetypes_dir, error))?;
         if entry.file_type().is_dir() {
+            // A skill is installed under its name, so two stages cannot both have one.
+            let name = file_name(entry.path());
+            if let Some(first) = seen.insert(name.clone(), entry.path().to_path_buf()) {
+                return Err(ModelError::DuplicateName {
+                    name,
+                    first,
+                    second: entry.into_path(),
+                });
+            }
             dirs.push(entry.into_path());
         }
     }

@@ -42,19 +42,53 @@ pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, ModelError> {
 /// the new one, never a mix: write a temporary file in the same folder, fsync it, rename it
 /// over `path`, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // Writing through a symbolic link means writing its target, not replacing the link.
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path).map_err(io_error(path))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // The replacement keeps the permissions of the file it replaces; a new file gets the
+    // usual rw-r--r-- rather than the temporary file's private rw-------.
+    let permissions = fs::metadata(path)
+        .map(|metadata| metadata.permissions())
+        .ok();
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_error(dir))?;
     temp.write_all(bytes).map_err(io_error(temp.path()))?;
+    if let Some(permissions) = permissions.or_else(default_permissions) {
+        temp.as_file()
+            .set_permissions(permissions)
+            .map_err(io_error(temp.path()))?;
+    }
     temp.as_file().sync_all().map_err(io_error(temp.path()))?;
     temp.persist(path).map_err(|error| ModelError::Io {
         path: path.to_path_buf(),
         source: error.error,
     })?;
     sync_dir(dir)
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere a temporary file is created readable and writable like any other file.
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
 }
 
 /// Creates `dir` and its missing parents.

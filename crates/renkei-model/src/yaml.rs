@@ -43,6 +43,12 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> ModelError {
     let message = error.to_string();
     // The rendered message repeats the position; the diagnostic carries it already.
     let message = strip_position_suffix(&message).trim().to_string();
+    // The parser's advice for an empty value speaks to Rust programmers, not to authors.
+    let message = if message.starts_with("cannot deserialize null into") {
+        "a value is required here".to_string()
+    } else {
+        message
+    };
     ModelError::Yaml {
         path: PathBuf::from(path),
         line,

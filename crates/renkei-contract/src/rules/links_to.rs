@@ -32,7 +32,8 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         .filter(|link| !link.image)
         .any(|link| {
             super::relative_target(&link.destination)
-                .is_some_and(|destination| normalize(file, destination) == target)
+                .and_then(|destination| renkei_model::links::resolve(file, destination))
+                .is_some_and(|resolved| resolved == target)
         });
     let help = Some(format!(
         "add a line such as \"See [{target}]({}).\"",
@@ -44,22 +45,6 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         reporter.missing(format!("links to `{target}`, which does not exist"), None);
     }
     reporter.diagnostics
-}
-
-/// `destination`, written in the file at `from`, as a path relative to the archetype.
-fn normalize(from: &str, destination: &str) -> String {
-    let mut segments: Vec<&str> = from.split('/').collect();
-    segments.pop();
-    for segment in destination.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            segment => segments.push(segment),
-        }
-    }
-    segments.join("/")
 }
 
 /// How the file at `from` refers to `target`.

@@ -14,7 +14,7 @@ mod forbidden_headings;
 mod links_resolve;
 mod links_to;
 mod no_conditional_branches;
-mod numbered_steps;
+pub(crate) mod numbered_steps;
 mod outcome_field;
 mod required_fields;
 mod section_text;
@@ -155,15 +155,9 @@ pub(crate) fn checked_file<'a>(
     }
 }
 
-/// Whether a link destination is a path inside the repository rather than a URL, an
-/// anchor or an absolute path.
+/// The path a link destination names, when it names a file by a relative path.
 pub(crate) fn relative_target(destination: &str) -> Option<&str> {
-    let path = destination.split(['#', '?']).next().unwrap_or_default();
-    let external = path.is_empty()
-        || path.starts_with('/')
-        || path.contains("://")
-        || path.starts_with("mailto:");
-    (!external).then_some(path)
+    renkei_model::links::relative_path(destination).map(|(path, _)| path)
 }
 
 #[cfg(test)]

@@ -50,7 +50,10 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
             .iter()
             .find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name))
         {
-            None => reporter.missing(
+            // Reported at Step 1, where the preamble belongs (and where a numbered
+            // validation step usually stands instead).
+            None => reporter.at(
+                first.range.clone(),
                 format!("no unnumbered `{marker} {name}` preamble before Step 1"),
                 Some(format!(
                     "add `{marker} {name}` before `{}`; it is not a step",
@@ -67,7 +70,8 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     }
     for name in check.after.iter().flatten() {
         match document.headings.iter().find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name)) {
-            None => reporter.missing(
+            None => reporter.at(
+                last.range.clone(),
                 format!("no unnumbered `{marker} {name}` section after the last step"),
                 Some(format!("add `{marker} {name}` after `{}`; it is an alternative return path, not a step", last.text)),
             ),
@@ -83,7 +87,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
 }
 
 /// `3` for `Step 3: Delegate Validation`; `None` for any other heading.
-fn step_number(text: &str) -> Option<u64> {
+pub(crate) fn step_number(text: &str) -> Option<u64> {
     let rest = text
         .trim()
         .strip_prefix("Step ")
@@ -113,8 +117,8 @@ mod tests {
         let text = "# P\n\n## Step 1: Intake and Start\n\n## Step 2: Preflight Execution Gate\n\n## Step 4: Publish\n\n## Escalation\n\n## Step 5: Escalate When Required\n";
         insta::assert_snapshot!(check(CONTRACT, &[("p.md", text)]), @r"
         contract/numbered-steps p.md:7:1 step numbered 4, expected Step 3: steps start at 1 and run without gaps
-        contract/numbered-steps p.md:1:1 no unnumbered `## Input Validation` preamble before Step 1
-        contract/numbered-steps p.md:1:1 no unnumbered `## Preconditions` preamble before Step 1
+        contract/numbered-steps p.md:3:1 no unnumbered `## Input Validation` preamble before Step 1
+        contract/numbered-steps p.md:3:1 no unnumbered `## Preconditions` preamble before Step 1
         contract/numbered-steps p.md:9:1 `Escalation` must come after the last step
         ");
     }

@@ -19,7 +19,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     let first_step = document
         .headings
         .iter()
-        .find(|heading| heading.text.trim_start().starts_with("Step "));
+        .find(|heading| super::numbered_steps::step_number(&heading.text).is_some());
     let end = first_step.map_or(document.source.len(), |heading| heading.range.start);
     let before = text_in(document, &(0..end));
     for passage in check.text.iter().flatten() {
