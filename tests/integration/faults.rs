@@ -186,3 +186,54 @@ fn a_target_that_cannot_be_written_is_a_clear_error_with_nothing_half_written() 
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/proc/renkei-cannot-write-here"));
 }
+
+/// Unmounts a scratch tmpfs when dropped, even when the test fails.
+struct SmallFilesystem(PathBuf);
+
+impl SmallFilesystem {
+    /// A 64 KiB tmpfs at `dir`, or `None` where mounting is not permitted.
+    fn mount(dir: &Path) -> Option<Self> {
+        std::fs::create_dir_all(dir).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| Self(dir.to_path_buf()))
+    }
+}
+
+impl Drop for SmallFilesystem {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_target_is_a_clear_error_and_every_file_stays_whole() {
+    let scratch = tree(40, "big", "v1");
+    let mount_point = scratch.path("full");
+    let Some(_filesystem) = SmallFilesystem::mount(&mount_point) else {
+        eprintln!(
+            "SKIPPED: cannot mount a tmpfs here (needs root); the full-target case is not exercised"
+        );
+        return;
+    };
+    let expected = expected(&scratch, "v1", 40);
+    let output = push(&scratch.root(), &mount_point).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a push into a 64 KiB folder succeeded"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    for (path, bytes) in snapshot_tree(&mount_point) {
+        let name = path.to_string_lossy();
+        if name.starts_with(".renkei") || name.contains("/.renkei-") {
+            continue;
+        }
+        assert_eq!(expected.get(&path), Some(&bytes), "{name} is half-written");
+    }
+}
