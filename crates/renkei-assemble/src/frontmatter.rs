@@ -117,7 +117,12 @@ struct ReadBack {
 
 fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), AssembleError> {
     let archetype = config.name.value.clone();
-    let body = yaml.trim_start_matches("---\n").trim_end_matches("---\n");
+    // Strip exactly one fence on each side: a value may itself end in dashes (found by the
+    // frontmatter fuzz target), and repeated trimming would eat them.
+    let body = yaml
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.strip_suffix("---\n"))
+        .unwrap_or(yaml);
     let read_back: ReadBack =
         renkei_model::yaml::parse_yaml(Path::new("SKILL.md"), body).map_err(|_| {
             AssembleError::FrontMatter {
