@@ -127,7 +127,8 @@ const MAX_EXCERPT_CHARS: usize = 160;
 
 fn write_human(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
     let paint = Paint(color);
-    let mut sources: BTreeMap<&Path, Option<String>> = BTreeMap::new();
+    // Diagnostics come sorted by path: keeping only the current file bounds memory.
+    let mut source: (Option<&Path>, Option<String>) = (None, None);
     for diagnostic in report.diagnostics {
         let (label, code) = match diagnostic.severity {
             Severity::Error => ("error", "1;31"),
@@ -146,10 +147,14 @@ fn write_human(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Res
             diagnostic.start.line,
             diagnostic.start.column
         );
-        let source = sources
-            .entry(diagnostic.path.as_path())
-            .or_insert_with(|| std::fs::read_to_string(&diagnostic.path).ok());
+        if source.0 != Some(diagnostic.path.as_path()) {
+            source = (
+                Some(diagnostic.path.as_path()),
+                std::fs::read_to_string(&diagnostic.path).ok(),
+            );
+        }
         let line_text = source
+            .1
             .as_deref()
             .and_then(|text| text.split('\n').nth(diagnostic.start.line - 1));
         let gutter = diagnostic.start.line.to_string().len();

@@ -36,8 +36,10 @@ pub fn run(
     args: &CheckArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let framework = crate::commands::load(root)?;
-    let root = framework.root.clone();
+    let root = match root {
+        Some(root) => root.to_path_buf(),
+        None => crate::commands::find_root()?,
+    };
     let config = load_config(args.config.as_deref(), Some(&root))?
         .config
         .check;
@@ -52,12 +54,19 @@ pub fn run(
 
     let mut diagnostics = lint.diagnostics;
     let default_contract = Contract::builtin()?;
+    // One archetype at a time per core, dropped once checked, so memory does not grow with
+    // the tree.
+    let dirs = renkei_model::load::archetype_dirs(&root)?;
+    let checked = renkei_model::parallel::parallel_map(&dirs, |dir| {
+        let archetype =
+            renkei_model::load::load_archetype(&root, dir).map_err(|error| error.to_string())?;
+        let contract = contract_for(&archetype, &default_contract)?;
+        Ok::<_, String>(renkei_contract::check_archetype(&archetype, &contract))
+    });
     let mut errors = Vec::new();
-    for archetype in &framework.archetypes {
-        match contract_for(archetype, &default_contract) {
-            Ok(contract) => {
-                diagnostics.extend(renkei_contract::check_archetype(archetype, &contract))
-            }
+    for result in checked {
+        match result {
+            Ok(found) => diagnostics.extend(found),
             Err(error) => errors.push(error),
         }
     }
