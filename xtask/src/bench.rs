@@ -1,5 +1,18 @@
-//! `cargo xtask bench`: renkei's `assemble --dry-run` against the I/O floor of reading the
-//! same files with `cat`, on generated corpora, with wall time and peak memory.
+//! `cargo xtask bench`: renkei's commands timed on generated corpora against reference
+//! commands, with wall time and peak memory.
+//!
+//! Three suites share the machinery here (corpus generation and reuse, one untimed warm-up
+//! run, alternating timed runs, median and minimum, peak RSS through `xtask-measure`):
+//!
+//! - `assemble` ([`assemble`]): `renkei assemble --dry-run` against `cat` over the same files;
+//! - `lint` ([`lint`]): `renkei lint` against ripgrep with equivalent patterns, plus a
+//!   one-file run (the pre-commit case);
+//! - `check` ([`check`]): `renkei check` against `renkei lint` on the same corpus.
+
+mod assemble;
+mod check;
+mod findings;
+mod lint;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -10,23 +23,23 @@ use std::time::{Duration, Instant};
 use crate::corpus::{self, Summary};
 use crate::measure::{Sample, measure};
 
-/// The target the numbers are read against: renkei within this factor of the cat floor.
-const TARGET_RATIO: f64 = 3.0;
+/// A group of measurements `--suite` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Suite {
+    /// `renkei assemble --dry-run` against `cat` over the same files.
+    Assemble,
+    /// `renkei lint` against ripgrep, and a one-file lint.
+    Lint,
+    /// `renkei check` against `renkei lint`.
+    Check,
+}
 
 /// What to measure.
 pub(crate) struct Options {
+    pub(crate) suites: Vec<Suite>,
     pub(crate) archetypes: Vec<usize>,
     pub(crate) runs: usize,
     pub(crate) seed: u64,
-}
-
-/// Everything measured for one corpus size.
-struct Row {
-    archetypes: usize,
-    files: usize,
-    bytes: u64,
-    renkei: Vec<Sample>,
-    cat: Vec<Sample>,
 }
 
 /// Runs `cargo xtask bench`.
@@ -35,6 +48,7 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
     let release = target_dir(&root).join("release");
     let bench_dir = target_dir(&root).join("bench");
     println!("machine: {}", machine_description());
+    println!("renkei: {}", revision(&root));
 
     cargo(&root, &["build", "--release", "-p", "renkei"])?;
     cargo(
@@ -60,18 +74,28 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
         .max()
         .unwrap_or(0);
 
-    let mut rows = Vec::new();
-    for &count in &options.archetypes {
-        rows.push(bench_one(&tools, &bench_dir, count, options)?);
+    // In the order given, each once.
+    let mut suites: Vec<Suite> = Vec::new();
+    for suite in &options.suites {
+        if !suites.contains(suite) {
+            suites.push(*suite);
+        }
     }
-    println!();
-    print!("{}", table(&rows));
-    println!();
-    for row in &rows {
-        println!("{}", verdict(row));
+    let mut reports = Vec::new();
+    for suite in suites {
+        println!("\n== suite {suite:?} ==");
+        let report = match suite {
+            Suite::Assemble => assemble::run(&tools, &bench_dir, options)?,
+            Suite::Lint => lint::run(&tools, &bench_dir, options)?,
+            Suite::Check => check::run(&tools, &bench_dir, options)?,
+        };
+        reports.push(report);
+    }
+    for report in &reports {
+        println!("\n{report}");
     }
     println!(
-        "\nPeak RSS floor of the method: `true` reads {:.1} MB (a child starts at its parent's RSS), so readings near that are upper bounds.",
+        "Peak RSS floor of the method: `true` reads {:.1} MB (a child starts at its parent's RSS), so readings near that are upper bounds.",
         kib_to_mb(floor_kib)
     );
     Ok(())
@@ -83,72 +107,115 @@ struct Tools {
     helper: PathBuf,
 }
 
-fn bench_one(
-    tools: &Tools,
-    bench_dir: &Path,
-    count: usize,
-    options: &Options,
-) -> Result<Row, String> {
-    let corpus_dir = bench_dir.join(format!("corpus-{count}"));
-    ensure_corpus(&corpus_dir, count, options.seed)?;
-    let (files, bytes) = source_files(&corpus_dir)?;
-    let list = bench_dir.join(format!("corpus-{count}.files"));
-    write_file_list(&list, &files)?;
-    println!(
-        "corpus-{count}: {} files, {:.1} MB under {}",
-        files.len(),
-        bytes as f64 / 1e6,
-        corpus_dir.join("framework/archetypes").display()
-    );
+/// A generated corpus, ready to measure.
+struct Corpus {
+    archetypes: usize,
+    dir: PathBuf,
+    /// Every file under `framework/archetypes`, sorted, with its size in bytes.
+    files: Vec<(PathBuf, u64)>,
+}
 
-    let cat_args = vec![
-        "-0".to_string(),
-        "-a".to_string(),
-        list.display().to_string(),
-        "cat".to_string(),
-    ];
-    let xargs = Path::new("xargs");
-    // Warm-up: fills the page cache and the binaries' caches; not counted.
-    run_renkei(tools, &corpus_dir)?;
-    measure(&tools.helper, xargs, &cat_args)?;
-    // Other work on the machine inflates both commands: the CPU time nobody measured here
+impl Corpus {
+    /// Generates `corpus-N` under `bench_dir`, or reuses it, and lists its files.
+    fn prepare(bench_dir: &Path, count: usize, seed: u64) -> Result<Self, String> {
+        let dir = bench_dir.join(format!("corpus-{count}"));
+        ensure_corpus(&dir, count, seed)?;
+        let files = source_files(&dir)?;
+        println!(
+            "corpus-{count}: {} files, {:.1} MB under {}",
+            files.len(),
+            total_bytes(&files) as f64 / 1e6,
+            dir.join("framework/archetypes").display()
+        );
+        Ok(Self {
+            archetypes: count,
+            dir,
+            files,
+        })
+    }
+
+    fn archetypes_dir(&self) -> PathBuf {
+        self.dir.join("framework/archetypes")
+    }
+}
+
+fn total_bytes(files: &[(PathBuf, u64)]) -> u64 {
+    files.iter().map(|(_, bytes)| bytes).sum()
+}
+
+/// One command a suite times: `run` performs one measured run of it.
+struct Contender<'a> {
+    /// How the per-run progress lines name it.
+    short: &'static str,
+    run: Box<dyn Fn() -> Result<Sample, String> + 'a>,
+}
+
+/// What [`time_alternating`] measured.
+struct Timings {
+    /// One list of samples per contender, in the contenders' order.
+    samples: Vec<Vec<Sample>>,
+    /// CPU time other processes used during the timed runs, in percent of one core.
+    background_percent: Option<f64>,
+}
+
+/// One untimed warm-up run of each contender (fills the page cache and the binaries'
+/// caches), then `runs` timed rounds in which every contender runs once, in turn, so drift
+/// on the machine (thermal, background load) hits all of them alike.
+fn time_alternating(contenders: &[Contender<'_>], runs: usize) -> Result<Timings, String> {
+    for contender in contenders {
+        (contender.run)()?;
+    }
+    // Other work on the machine inflates every command: the CPU time nobody measured here
     // used during the timed runs tells a reader whether this run can be trusted.
     let busy_before = busy_cpu_time();
     let window = Instant::now();
-    let mut row = Row {
-        archetypes: count,
-        files: files.len(),
-        bytes,
-        renkei: Vec::new(),
-        cat: Vec::new(),
-    };
-    // Interleaved, so drift (thermal, background load) hits both commands alike.
-    for run in 1..=options.runs {
-        let sample = run_renkei(tools, &corpus_dir)?;
-        let floor = measure(&tools.helper, xargs, &cat_args)?;
-        println!(
-            "  run {run}/{}: renkei {:.1} ms, {:.1} MB; cat {:.1} ms, {:.1} MB",
-            options.runs,
-            millis(sample.wall),
-            kib_to_mb(sample.peak_rss_kib),
-            millis(floor.wall),
-            kib_to_mb(floor.peak_rss_kib)
-        );
-        row.renkei.push(sample);
-        row.cat.push(floor);
+    let mut samples = vec![Vec::with_capacity(runs); contenders.len()];
+    for run in 1..=runs {
+        let mut line = format!("  run {run}/{runs}:");
+        for (index, contender) in contenders.iter().enumerate() {
+            let sample = (contender.run)()?;
+            let separator = if index == 0 { "" } else { ";" };
+            let _ = write!(
+                line,
+                "{separator} {} {:.1} ms, {:.1} MB",
+                contender.short,
+                millis(sample.wall),
+                kib_to_mb(sample.peak_rss_kib)
+            );
+            samples[index].push(sample);
+        }
+        // Long series (the one-file lint) only print their summary.
+        if runs <= 10 {
+            println!("{line}");
+        }
     }
     let window = window.elapsed();
-    if let (Some(before), Some(after)) = (busy_before, busy_cpu_time()) {
-        let measured: Duration = row.renkei.iter().chain(&row.cat).map(|s| s.cpu).sum();
-        let other = after.saturating_sub(before).saturating_sub(measured);
-        println!(
-            "  background CPU during the timed runs: {:.2} s in {:.2} s of wall time ({:.0}% of one core; includes xtask's own bookkeeping)",
-            other.as_secs_f64(),
-            window.as_secs_f64(),
-            100.0 * other.as_secs_f64() / window.as_secs_f64()
-        );
-    }
-    Ok(row)
+    let background_percent = match (busy_before, busy_cpu_time()) {
+        (Some(before), Some(after)) => {
+            let measured: Duration = samples.iter().flatten().map(|s| s.cpu).sum();
+            let other = after.saturating_sub(before).saturating_sub(measured);
+            let percent = 100.0 * other.as_secs_f64() / window.as_secs_f64();
+            println!(
+                "  background CPU during the timed runs: {:.2} s in {:.2} s of wall time ({percent:.0}% of one core; includes xtask's own bookkeeping)",
+                other.as_secs_f64(),
+                window.as_secs_f64(),
+            );
+            Some(percent)
+        }
+        _ => None,
+    };
+    Ok(Timings {
+        samples,
+        background_percent,
+    })
+}
+
+/// "2% of one core", or "unknown" where `/proc/stat` is missing.
+fn background(percent: Option<f64>) -> String {
+    percent.map_or_else(
+        || "unknown".to_string(),
+        |percent| format!("{percent:.0}% of one core"),
+    )
 }
 
 fn executable(name: &str) -> String {
@@ -208,7 +275,7 @@ fn ensure_corpus(dir: &Path, count: usize, seed: u64) -> Result<(), String> {
         && dir.join("framework/archetypes").is_dir();
     if reusable {
         println!(
-            "corpus-{count}: reusing {} (same size and seed)",
+            "corpus-{count}: reusing {} (same size, seed and generator)",
             dir.display()
         );
         return Ok(());
@@ -216,19 +283,20 @@ fn ensure_corpus(dir: &Path, count: usize, seed: u64) -> Result<(), String> {
     let start = Instant::now();
     let summary = corpus::write_corpus(dir, count, seed)?;
     println!(
-        "corpus-{count}: generated {} archetypes with seed {seed} in {:.2} s",
+        "corpus-{count}: generated {} archetypes ({} files, {:.1} MB) with seed {seed} in {:.2} s",
         summary.archetypes,
+        summary.files,
+        summary.bytes as f64 / 1e6,
         start.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-/// Every file under `framework/archetypes`, sorted, and their total size: what renkei
+/// Every file under `framework/archetypes`, sorted, with its size: what renkei
 /// reads, and so what the floor reads.
-fn source_files(corpus_dir: &Path) -> Result<(Vec<PathBuf>, u64), String> {
+fn source_files(corpus_dir: &Path) -> Result<Vec<(PathBuf, u64)>, String> {
     let mut files = Vec::new();
     let mut pending = vec![corpus_dir.join("framework/archetypes")];
-    let mut bytes = 0;
     while let Some(dir) = pending.pop() {
         let entries = fs::read_dir(&dir)
             .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
@@ -244,54 +312,21 @@ fn source_files(corpus_dir: &Path) -> Result<(Vec<PathBuf>, u64), String> {
                     .metadata()
                     .map_err(|error| format!("cannot stat {}: {error}", entry.path().display()))?
                     .len();
-                bytes += size;
-                files.push(entry.path());
+                files.push((entry.path(), size));
             }
         }
     }
     files.sort();
-    Ok((files, bytes))
+    Ok(files)
 }
 
-fn write_file_list(path: &Path, files: &[PathBuf]) -> Result<(), String> {
+fn write_file_list(path: &Path, files: &[(PathBuf, u64)]) -> Result<(), String> {
     let mut list = Vec::new();
-    for file in files {
+    for (file, _) in files {
         list.extend_from_slice(file.as_os_str().as_encoded_bytes());
         list.push(0);
     }
     fs::write(path, list).map_err(|error| format!("cannot write {}: {error}", path.display()))
-}
-
-/// One `renkei assemble --dry-run` into a fresh, empty target folder, which must still be
-/// empty afterwards: a dry run that wrote would make the numbers meaningless.
-fn run_renkei(tools: &Tools, corpus_dir: &Path) -> Result<Sample, String> {
-    let target = std::env::temp_dir().join(format!("renkei-bench-target-{}", std::process::id()));
-    if target.exists() {
-        fs::remove_dir_all(&target)
-            .map_err(|error| format!("cannot clear {}: {error}", target.display()))?;
-    }
-    fs::create_dir_all(&target)
-        .map_err(|error| format!("cannot create {}: {error}", target.display()))?;
-    let args = vec![
-        "assemble".to_string(),
-        "--dry-run".to_string(),
-        "--root".to_string(),
-        corpus_dir.display().to_string(),
-        "--target".to_string(),
-        target.display().to_string(),
-    ];
-    let sample = measure(&tools.helper, &tools.renkei, &args);
-    let written = fs::read_dir(&target)
-        .map(|mut entries| entries.next().is_some())
-        .unwrap_or(false);
-    let _ = fs::remove_dir_all(&target);
-    if written {
-        return Err(format!(
-            "renkei assemble --dry-run wrote into {}",
-            target.display()
-        ));
-    }
-    sample
 }
 
 fn millis(duration: Duration) -> f64 {
@@ -325,43 +360,24 @@ fn peak_mb(samples: &[Sample]) -> f64 {
     kib_to_mb(kib)
 }
 
-fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| command | archetypes | files | source MB | median wall ms | min wall ms | peak RSS MB | ratio to cat floor |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
-    for row in rows {
-        let floor = median_ms(&row.cat);
-        for (label, samples) in [
-            ("`renkei assemble --dry-run`", &row.renkei),
-            ("`xargs -0 cat` (I/O floor)", &row.cat),
-        ] {
-            let median = median_ms(samples);
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {:.1} | {median:.1} | {:.1} | {:.1} | {:.2}x |",
-                row.archetypes,
-                row.files,
-                row.bytes as f64 / 1e6,
-                min_ms(samples),
-                peak_mb(samples),
-                median / floor
-            );
-        }
-    }
-    out
+/// The `median wall ms | min wall ms | peak RSS MB` cells of a table row.
+fn timing_cells(samples: &[Sample]) -> String {
+    format!(
+        "{:.1} | {:.1} | {:.1}",
+        median_ms(samples),
+        min_ms(samples),
+        peak_mb(samples)
+    )
 }
 
-fn verdict(row: &Row) -> String {
-    let ratio = median_ms(&row.renkei) / median_ms(&row.cat);
-    let reading = if ratio <= TARGET_RATIO {
-        "within target".to_string()
-    } else {
-        format!("over target by {:.1}x", ratio / TARGET_RATIO)
-    };
-    format!(
-        "{} archetypes: renkei takes {ratio:.2}x the cat floor (median vs median); target is within {TARGET_RATIO:.0}x: {reading}",
-        row.archetypes
-    )
+/// Where `path` (as renkei or ripgrep printed it, absolute or relative) lies relative to
+/// the corpus root, `framework/archetypes/...`, the form `vocabulary-expected.tsv` uses.
+fn corpus_relative(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    match path.find("framework/archetypes/") {
+        Some(start) => path[start..].to_string(),
+        None => path,
+    }
 }
 
 /// CPU time all CPUs spent busy since boot, from the first line of `/proc/stat` (user,
@@ -380,6 +396,38 @@ fn busy_cpu_time() -> Option<Duration> {
         .filter_map(|&index| fields.get(index))
         .sum();
     Some(Duration::from_millis(busy * 10))
+}
+
+/// The commit being measured, from git (read-only), and whether the sources that go into
+/// the `renkei` binary differ from it.
+fn revision(root: &Path) -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    let Some(commit) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "commit unknown (no git)".to_string();
+    };
+    let dirty = git(&[
+        "status",
+        "--porcelain",
+        "--",
+        "crates",
+        "src",
+        "Cargo.toml",
+        "Cargo.lock",
+    ])
+    .is_some_and(|status| !status.is_empty());
+    if dirty {
+        format!("commit {commit}, with uncommitted changes under crates/, src/ or Cargo.*")
+    } else {
+        format!("commit {commit}")
+    }
 }
 
 /// CPU count, CPU model and OS, from `/proc` and `/etc/os-release` where they exist.
@@ -411,7 +459,7 @@ fn machine_description() -> String {
 mod tests {
     use super::*;
 
-    fn sample(ms: u64) -> Sample {
+    pub(super) fn sample(ms: u64) -> Sample {
         Sample {
             wall: Duration::from_millis(ms),
             peak_rss_kib: ms * 10,
@@ -427,30 +475,15 @@ mod tests {
         let even = [sample(40), sample(10), sample(20), sample(30)];
         assert!((median_ms(&even) - 25.0).abs() < 1e-9);
         assert!((peak_mb(&even) - 400.0 * 1024.0 / 1e6).abs() < 1e-9);
+        assert_eq!(timing_cells(&odd), "20.0 | 10.0 | 0.3");
     }
 
     #[test]
-    fn table_and_verdict_read_against_the_floor() {
-        let row = Row {
-            archetypes: 10,
-            files: 100,
-            bytes: 2_000_000,
-            renkei: vec![sample(90)],
-            cat: vec![sample(10)],
-        };
-        let table = table(&[row]);
-        assert!(
-            table.contains("| 10 | 100 | 2.0 | 90.0 | 90.0 |"),
-            "{table}"
+    fn paths_are_made_corpus_relative() {
+        assert_eq!(
+            corpus_relative("/w/target/bench/corpus-5/framework/archetypes/a/b/ethos/tenets.md"),
+            "framework/archetypes/a/b/ethos/tenets.md"
         );
-        assert!(table.contains("| 9.00x |"), "{table}");
-        let row = Row {
-            archetypes: 10,
-            files: 100,
-            bytes: 0,
-            renkei: vec![sample(25)],
-            cat: vec![sample(10)],
-        };
-        assert!(verdict(&row).ends_with("within target"));
+        assert_eq!(corpus_relative("elsewhere.md"), "elsewhere.md");
     }
 }

@@ -32,10 +32,21 @@ struct CorpusCli {
     seed: u64,
 }
 
-/// `cargo xtask bench`: time renkei against the cat floor on generated corpora.
+/// `cargo xtask bench`: time renkei's commands against reference commands on generated
+/// corpora.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask bench")]
 struct BenchCli {
+    /// What to measure, comma-separated or repeated: assemble (against cat), lint (against
+    /// ripgrep, plus a one-file lint), check (against lint)
+    #[arg(
+        long,
+        value_name = "SUITE[,SUITE...]",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "assemble"
+    )]
+    suite: Vec<bench::Suite>,
     /// Corpus sizes, comma-separated or repeated
     #[arg(
         long,
@@ -87,6 +98,7 @@ fn main() -> ExitCode {
         },
         Some("bench") => match BenchCli::try_parse_from(program("bench").chain(rest)) {
             Ok(cli) => bench::run(&bench::Options {
+                suites: cli.suite,
                 archetypes: cli.archetypes,
                 runs: usize::from(cli.runs),
                 seed: cli.seed,

@@ -1,0 +1,707 @@
+//! The `lint` suite: `renkei lint` over every archetype against ripgrep over the same
+//! Markdown files with patterns equivalent to renkei's built-in rules, and a one-file
+//! `renkei lint` (the pre-commit case).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::findings::{self, Agreement};
+use super::{
+    Contender, Corpus, Options, Tools, background, median_ms, peak_mb, time_alternating,
+    timing_cells, total_bytes,
+};
+use crate::measure::{Sample, measure_in};
+
+/// The folders of an archetype renkei lints by default
+/// (`renkei_model::load::OPERATIONAL_DIRS`).
+const OPERATIONAL_DIRS: &[&str] = &["ethos", "doctrine", "references", "truth"];
+
+/// Timed runs of the one-file lint: each takes milliseconds, so more runs are cheap.
+const ONE_FILE_RUNS: usize = 30;
+
+/// Targets: faster than `rg -P` with the same answers; within this factor of ripgrep's
+/// fastest mode; peak RSS below this many MB at every size; one file in under this many ms.
+const FAST_RATIO_TARGET: f64 = 1.5;
+const PEAK_MB_TARGET: f64 = 32.0;
+const ONE_FILE_MS_TARGET: f64 = 10.0;
+
+/// "Flat as the corpus grows": the largest corpus's peak within this factor of the smallest's.
+const FLAT_FACTOR: f64 = 1.25;
+
+/// Exit statuses of a linter that ran: 0 clean, 1 findings (the corpus plants some; for
+/// ripgrep 1 means no match). 2 is an error either way.
+pub(super) const LINT_OK: &[i32] = &[0, 1];
+
+/// ripgrep's fastest mode: one case-insensitive alternation of plain words with ASCII word
+/// boundaries (`--no-unicode`), which ripgrep turns into a literal search. It cannot say
+/// "not after knowledge", so it flags every "knowledge transfer" too.
+const RG_FAST_PATTERN: &str =
+    r"\b(?:intake|transfers?|running-with-evidence|handoff-received|cross-stage status)\b";
+
+/// A PCRE2 pattern for `rg -P` that answers like renkei's built-in rules
+/// (`crates/renkei-lint/src/default-rules.yaml`) on a line: `intake` and `transfer` with
+/// renkei's inflections (plus `intaking`: a final e drops before -ing) and identifier-aware
+/// boundaries (hyphens, underscores and punctuation separate words, a letter or digit does
+/// not, camelCase starts a new word), `transfer` not right after "knowledge", "data" or
+/// "file(s)" and a space or hyphen, the two outcome and event patterns as written, and
+/// "cross-stage status" with spaces, `>` or emphasis markers between the words. Letters are
+/// ASCII here; renkei's boundaries are Unicode-aware. ripgrep matches line by line, so a
+/// phrase or an exception split over two lines is out of its reach (the corpus has none).
+fn rg_pcre_pattern() -> String {
+    let inflections = "(?:'s|’s|s|es|ed|d|ing|red|ring)?";
+    let words = format!(
+        "(?:intak(?:e{inflections}|ing)|(?<!knowledge[\\s-]|data[\\s-]|file[\\s-]|files[\\s-])transfer{inflections})"
+    );
+    // The word ends before a non-alphanumeric, or where camelCase starts the next word.
+    let end = "(?:(?![a-z0-9])|(?-i:(?<=[a-z])(?=[A-Z])))";
+    [
+        // Not inside another word: no letter or digit before it.
+        format!("(?<![a-z0-9]){words}{end}"),
+        // camelCase: a capital right after a lowercase letter starts it (`preIntake`).
+        format!("(?-i:(?<=[a-z])(?=[A-Z])){words}{end}"),
+        "running[-_ ]with[-_ ]evidence".to_string(),
+        "handoff[-_ ]received".to_string(),
+        "(?<![a-z0-9])cross-stage(?:[\\s>]|\\*{1,3}|_{1,3})+status(?![a-z0-9])".to_string(),
+    ]
+    .iter()
+    .fold("(?i)".to_string(), |mut pattern, alternative| {
+        if pattern.len() > 4 {
+            pattern.push('|');
+        }
+        pattern.push_str(alternative);
+        pattern
+    })
+}
+
+/// The installed ripgrep.
+struct Ripgrep {
+    version: String,
+    pcre2: bool,
+}
+
+/// `rg` on PATH, if it runs; says so in one line when it does not.
+fn probe_ripgrep() -> Option<Ripgrep> {
+    let output = Command::new("rg").arg("--version").output().ok();
+    let Some(output) = output.filter(|output| output.status.success()) else {
+        println!(
+            "ripgrep (`rg`) is not on PATH: skipping the rg rows of the lint suite (install it: `apt-get install ripgrep`, `brew install ripgrep` or `cargo install ripgrep`)"
+        );
+        return None;
+    };
+    let version = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .next()
+        .unwrap_or("ripgrep")
+        .trim()
+        .to_string();
+    let pcre2 = Command::new("rg")
+        .arg("--pcre2-version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !pcre2 {
+        println!(
+            "{version} was built without PCRE2: skipping the `rg -P` row (ripgrep's `pcre2` feature)"
+        );
+    }
+    Some(Ripgrep { version, pcre2 })
+}
+
+/// A ripgrep mode the suite times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RgMode {
+    /// `rg -P` with [`rg_pcre_pattern`].
+    Pcre,
+    /// `rg -i --no-unicode` with [`RG_FAST_PATTERN`].
+    Fast,
+}
+
+impl RgMode {
+    fn label(self) -> &'static str {
+        match self {
+            RgMode::Pcre => "`rg -P` (same answers)",
+            RgMode::Fast => "`rg -i --no-unicode` (fastest mode)",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            RgMode::Pcre => "rg -P",
+            RgMode::Fast => "rg -i",
+        }
+    }
+
+    /// Arguments over `dir`; `output` chooses counts (timed) or `path:line:` (answers).
+    /// ripgrep picks its thread count itself, as it does by default.
+    fn args(self, output: &[&str], dir: &Path) -> Vec<String> {
+        let mut args: Vec<String> = ["--no-config", "--no-ignore"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        match self {
+            RgMode::Pcre => args.push("-P".to_string()),
+            RgMode::Fast => args.extend(["-i".to_string(), "--no-unicode".to_string()]),
+        }
+        args.extend(output.iter().map(ToString::to_string));
+        args.extend(["-g".to_string(), "*.md".to_string(), "-e".to_string()]);
+        args.push(match self {
+            RgMode::Pcre => rg_pcre_pattern(),
+            RgMode::Fast => RG_FAST_PATTERN.to_string(),
+        });
+        args.push(dir.display().to_string());
+        args
+    }
+}
+
+/// Everything measured for one corpus size.
+struct SizeResult {
+    archetypes: usize,
+    files: usize,
+    bytes: u64,
+    renkei: Vec<Sample>,
+    /// One run in the default (human) format, for its peak memory.
+    human: Sample,
+    rg: Vec<(RgMode, Vec<Sample>)>,
+    one_file: Vec<Sample>,
+    one_file_path: String,
+    agreements: Vec<Agreement>,
+    expected_banned: usize,
+    expected_allowed: usize,
+    background: Option<f64>,
+}
+
+/// Runs the suite on every requested size; returns its tables and verdicts.
+pub(super) fn run(tools: &Tools, bench_dir: &Path, options: &Options) -> Result<String, String> {
+    let ripgrep = probe_ripgrep();
+    let modes: Vec<RgMode> = match &ripgrep {
+        Some(ripgrep) if ripgrep.pcre2 => vec![RgMode::Pcre, RgMode::Fast],
+        Some(_) => vec![RgMode::Fast],
+        None => Vec::new(),
+    };
+    let mut results = Vec::new();
+    for &count in &options.archetypes {
+        let corpus = Corpus::prepare(bench_dir, count, options.seed)?;
+        results.push(bench_one(tools, &corpus, &modes, options.runs)?);
+    }
+    Ok(report(&results, ripgrep.as_ref()))
+}
+
+/// The files `renkei lint` lints by default: Markdown in the operational folders.
+pub(super) fn lint_files(corpus: &Corpus) -> Vec<(PathBuf, u64)> {
+    let archetypes = corpus.archetypes_dir();
+    corpus
+        .files
+        .iter()
+        .filter(|(path, _)| {
+            let operational = path
+                .strip_prefix(&archetypes)
+                .ok()
+                .and_then(|relative| relative.components().nth(2))
+                .is_some_and(|folder| {
+                    OPERATIONAL_DIRS
+                        .iter()
+                        .any(|dir| folder.as_os_str() == *dir)
+                });
+            operational
+                && path
+                    .extension()
+                    .is_some_and(|extension| extension == "md" || extension == "markdown")
+        })
+        .cloned()
+        .collect()
+}
+
+fn renkei_args(corpus_dir: &Path) -> Vec<String> {
+    vec![
+        "lint".to_string(),
+        "--root".to_string(),
+        corpus_dir.display().to_string(),
+        "--format".to_string(),
+        "json".to_string(),
+    ]
+}
+
+fn bench_one(
+    tools: &Tools,
+    corpus: &Corpus,
+    modes: &[RgMode],
+    runs: usize,
+) -> Result<SizeResult, String> {
+    let files = lint_files(corpus);
+    let archetypes_dir = corpus.archetypes_dir();
+    let expected = findings::read_expected(&corpus.dir)?;
+    let lint_args = renkei_args(&corpus.dir);
+
+    // The answers, once, outside the timed runs (and so also a first warm-up).
+    let renkei_report = findings::parse_renkei_json(&findings::capture(
+        &tools.renkei,
+        &lint_args,
+        None,
+        LINT_OK,
+    )?)?;
+    if renkei_report.files != Some(files.len()) {
+        println!(
+            "  note: renkei linted {:?} files, the bench counted {} Markdown files in the operational folders",
+            renkei_report.files,
+            files.len()
+        );
+    }
+    let vocabulary_findings = renkei_report
+        .findings
+        .iter()
+        .filter(|finding| finding.rule.starts_with("vocabulary/"))
+        .count();
+    let mut agreements = vec![Agreement::new(
+        &format!("`renkei lint` ({vocabulary_findings} findings)"),
+        corpus.archetypes,
+        &renkei_report.lines("vocabulary/"),
+        &expected,
+    )];
+    if !modes.is_empty() {
+        check_rg_file_count(&archetypes_dir, files.len())?;
+    }
+    for &mode in modes {
+        let output = findings::capture(
+            Path::new("rg"),
+            &mode.args(
+                &["--line-number", "--with-filename", "--no-heading"],
+                &archetypes_dir,
+            ),
+            None,
+            LINT_OK,
+        )?;
+        agreements.push(Agreement::new(
+            mode.label(),
+            corpus.archetypes,
+            &findings::parse_rg_lines(&output),
+            &expected,
+        ));
+    }
+    for agreement in &agreements {
+        println!(
+            "  {}: {} lines flagged; {} of {} planted banned lines, {} allowed lines, {} others",
+            agreement.tool,
+            agreement.flagged,
+            agreement.banned_found,
+            expected.banned.len(),
+            agreement.allowed_flagged,
+            agreement.other
+        );
+    }
+
+    // The whole corpus: renkei and every ripgrep mode in turn.
+    let rg_args: Vec<(RgMode, Vec<String>)> = modes
+        .iter()
+        .map(|&mode| (mode, mode.args(&["--count"], &archetypes_dir)))
+        .collect();
+    let mut contenders = vec![Contender {
+        short: "renkei",
+        run: Box::new(|| measure_in(&tools.helper, &tools.renkei, &lint_args, None, LINT_OK)),
+    }];
+    for (mode, args) in &rg_args {
+        contenders.push(Contender {
+            short: mode.short(),
+            run: Box::new(move || measure_in(&tools.helper, Path::new("rg"), args, None, LINT_OK)),
+        });
+    }
+    let timings = time_alternating(&contenders, runs)?;
+    let mut samples = timings.samples.into_iter();
+    let renkei = samples.next().unwrap_or_default();
+    let rg = modes.iter().copied().zip(samples).collect();
+
+    // The default format quotes each finding's source line, so its memory can differ:
+    // `lint --root DIR`, without `--format json`.
+    let human = measure_in(&tools.helper, &tools.renkei, &lint_args[..3], None, LINT_OK)?;
+    println!(
+        "  renkei lint, human format (one run): {:.1} ms, {:.1} MB",
+        super::millis(human.wall),
+        super::kib_to_mb(human.peak_rss_kib)
+    );
+
+    // One file, as pre-commit passes it: from the doctrine root, the path as given.
+    let one_file = corpus
+        .files
+        .iter()
+        .map(|(path, _)| path)
+        .find(|path| path.ends_with("doctrine/process.md"))
+        .and_then(|path| path.strip_prefix(&corpus.dir).ok())
+        .ok_or_else(|| format!("{} holds no doctrine/process.md", corpus.dir.display()))?
+        .to_path_buf();
+    let one_file_args = vec!["lint".to_string(), one_file.display().to_string()];
+    let one_runs = runs.max(ONE_FILE_RUNS);
+    println!(
+        "  one file: renkei lint {} ({one_runs} runs)",
+        one_file.display()
+    );
+    let one = time_alternating(
+        &[Contender {
+            short: "renkei one file",
+            run: Box::new(|| {
+                measure_in(
+                    &tools.helper,
+                    &tools.renkei,
+                    &one_file_args,
+                    Some(&corpus.dir),
+                    LINT_OK,
+                )
+            }),
+        }],
+        one_runs,
+    )?;
+    let one_file_samples = one.samples.into_iter().next().unwrap_or_default();
+    println!(
+        "  one file: median {:.2} ms, min {:.2} ms, peak {:.1} MB",
+        median_ms(&one_file_samples),
+        super::min_ms(&one_file_samples),
+        peak_mb(&one_file_samples)
+    );
+
+    Ok(SizeResult {
+        archetypes: corpus.archetypes,
+        files: files.len(),
+        bytes: total_bytes(&files),
+        renkei,
+        human,
+        rg,
+        one_file: one_file_samples,
+        one_file_path: one_file.display().to_string(),
+        agreements,
+        expected_banned: expected.banned.len(),
+        expected_allowed: expected.allowed.len(),
+        background: timings.background_percent,
+    })
+}
+
+/// ripgrep must search exactly the files renkei lints, or the comparison is unfair.
+fn check_rg_file_count(archetypes_dir: &Path, expected: usize) -> Result<(), String> {
+    let args: Vec<String> = ["--no-config", "--no-ignore", "--files", "-g", "*.md"]
+        .iter()
+        .map(ToString::to_string)
+        .chain(std::iter::once(archetypes_dir.display().to_string()))
+        .collect();
+    let listed = findings::capture(Path::new("rg"), &args, None, &[0])?
+        .lines()
+        .count();
+    if listed == expected {
+        println!("  rg searches {listed} Markdown files, the same files renkei lints");
+        Ok(())
+    } else {
+        Err(format!(
+            "rg would search {listed} Markdown files under {}, renkei lints {expected}",
+            archetypes_dir.display()
+        ))
+    }
+}
+
+fn report(results: &[SizeResult], ripgrep: Option<&Ripgrep>) -> String {
+    let mut out = format!(
+        "## lint: `renkei lint` against ripgrep ({}; background CPU: {})\n\n",
+        ripgrep.map_or("ripgrep not installed", |ripgrep| ripgrep.version.as_str()),
+        results
+            .iter()
+            .map(|result| format!("{}: {}", result.archetypes, background(result.background)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push_str(&timing_table(results));
+    out.push('\n');
+    out.push_str(&agreement_table(results));
+    out.push('\n');
+    out.push_str(&one_file_table(results));
+    out.push('\n');
+    out.push_str(&verdicts(results));
+    if let Some(result) = results.first() {
+        let _ = writeln!(
+            out,
+            "\nrg -P pattern: {}\nrg fastest-mode pattern: {RG_FAST_PATTERN}\none file: {} (from the corpus root)",
+            rg_pcre_pattern(),
+            result.one_file_path
+        );
+    }
+    out
+}
+
+fn timing_table(results: &[SizeResult]) -> String {
+    let mut out = String::from(
+        "| command | archetypes | files | source MB | median wall ms | min wall ms | peak RSS MB | renkei lint time ÷ this |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for result in results {
+        let renkei = median_ms(&result.renkei);
+        let rows = std::iter::once(("`renkei lint --format json`", &result.renkei)).chain(
+            result
+                .rg
+                .iter()
+                .map(|(mode, samples)| (mode.label(), samples)),
+        );
+        for (label, samples) in rows {
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {} | {:.1} | {} | {:.2}x |",
+                result.archetypes,
+                result.files,
+                result.bytes as f64 / 1e6,
+                timing_cells(samples),
+                renkei / median_ms(samples)
+            );
+        }
+        let human = std::slice::from_ref(&result.human);
+        let _ = writeln!(
+            out,
+            "| `renkei lint` (human format, 1 run) | {} | {} | {:.1} | {} | {:.2}x |",
+            result.archetypes,
+            result.files,
+            result.bytes as f64 / 1e6,
+            timing_cells(human),
+            renkei / median_ms(human)
+        );
+    }
+    out
+}
+
+fn agreement_table(results: &[SizeResult]) -> String {
+    let mut out = String::from(
+        "| tool | archetypes | lines flagged | planted banned lines found | planted banned lines missed | allowed (knowledge transfer) lines flagged | other lines flagged |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for result in results {
+        let _ = writeln!(
+            out,
+            "| `vocabulary-expected.tsv` | {} | {} banned, {} allowed planted | | | | |",
+            result.archetypes, result.expected_banned, result.expected_allowed
+        );
+        for agreement in &result.agreements {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                agreement.tool,
+                agreement.archetypes,
+                agreement.flagged,
+                agreement.banned_found,
+                agreement.banned_missed,
+                agreement.allowed_flagged,
+                agreement.other
+            );
+        }
+    }
+    out
+}
+
+fn one_file_table(results: &[SizeResult]) -> String {
+    let mut out = String::from(
+        "| command | archetypes in corpus | runs | median wall ms | min wall ms | peak RSS MB |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for result in results {
+        let _ = writeln!(
+            out,
+            "| `renkei lint <one file>` | {} | {} | {:.2} | {:.2} | {:.1} |",
+            result.archetypes,
+            result.one_file.len(),
+            median_ms(&result.one_file),
+            super::min_ms(&result.one_file),
+            peak_mb(&result.one_file)
+        );
+    }
+    out
+}
+
+/// Peak memory against the target: under [`PEAK_MB_TARGET`] at every size, and flat (the
+/// largest size within [`FLAT_FACTOR`] of the smallest).
+fn memory_verdict(format: &str, peaks: &[(usize, f64)]) -> String {
+    let (Some(first), Some(last)) = (peaks.first(), peaks.last()) else {
+        return String::new();
+    };
+    let largest = peaks.iter().map(|(_, mb)| *mb).fold(0.0, f64::max);
+    let listed = peaks
+        .iter()
+        .map(|(count, mb)| format!("{mb:.1} MB at {count}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "peak RSS of renkei lint ({format}): {listed}; under {PEAK_MB_TARGET:.0} MB: {}; flat (within {FLAT_FACTOR}x from {} to {} archetypes): {} ({:.2}x, {:+.1} MB)",
+        met(largest < PEAK_MB_TARGET),
+        first.0,
+        last.0,
+        met(last.1 <= first.1 * FLAT_FACTOR),
+        last.1 / first.1,
+        last.1 - first.1
+    )
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}
+
+fn verdicts(results: &[SizeResult]) -> String {
+    let mut out = String::new();
+    for result in results {
+        let renkei = median_ms(&result.renkei);
+        for (mode, samples) in &result.rg {
+            let ratio = renkei / median_ms(samples);
+            let reading = match mode {
+                RgMode::Pcre => {
+                    let same = result
+                        .agreements
+                        .iter()
+                        .filter(|agreement| agreement.tool == mode.label())
+                        .all(Agreement::exact);
+                    format!(
+                        "target faster than `rg -P` with the same answers ({}): {}",
+                        if same {
+                            "rg -P answers exactly like renkei here"
+                        } else {
+                            "rg -P does NOT give the same answers here"
+                        },
+                        met(ratio < 1.0)
+                    )
+                }
+                RgMode::Fast => format!(
+                    "target within {FAST_RATIO_TARGET}x of ripgrep's fastest mode: {}",
+                    met(ratio <= FAST_RATIO_TARGET)
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "{} archetypes: renkei lint takes {ratio:.2}x the time of {} ({renkei:.1} vs {:.1} ms median); {reading}",
+                result.archetypes,
+                mode.label(),
+                median_ms(samples)
+            );
+        }
+    }
+    for (format, peaks) in [
+        (
+            "--format json",
+            results
+                .iter()
+                .map(|result| (result.archetypes, peak_mb(&result.renkei)))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "human format",
+            results
+                .iter()
+                .map(|result| {
+                    (
+                        result.archetypes,
+                        peak_mb(std::slice::from_ref(&result.human)),
+                    )
+                })
+                .collect(),
+        ),
+    ] {
+        let _ = writeln!(out, "{}", memory_verdict(format, &peaks));
+    }
+    for result in results {
+        let median = median_ms(&result.one_file);
+        let _ = writeln!(
+            out,
+            "{} archetypes: one-file lint median {median:.2} ms; target under {ONE_FILE_MS_TARGET:.0} ms: {}",
+            result.archetypes,
+            met(median < ONE_FILE_MS_TARGET)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-line examples of `crates/renkei-lint/src/default-rules.yaml`: every `fail`
+    /// line must match the `rg -P` pattern and no `pass` line may.
+    const FAIL: &[&str] = &[
+        "Verify required intake fields exist:",
+        "## Intake",
+        "The intake-ready flag",
+        "a pre-intake check",
+        "Intakes pile up",
+        "the intake's owner",
+        "`INTAKE_FIELDS`",
+        "call preIntake() then",
+        "then intakeReady()",
+        "read missing_intake_fields",
+        "intaking the package",
+        "pre-intaking",
+        "preIntaking",
+        "This contract governs transfer from tech-lead to execution-lead.",
+        "Execution ownership transfers when the package is complete.",
+        "## Transfer Rule",
+        "- Transfer outcome: accepted",
+        "First return after successful transfer must include evidence.",
+        "ownership was transferred",
+        "Outcome: `running-with-evidence`",
+        "RUNNING_WITH_EVIDENCE",
+        "Append `handoff-received` to the ledger",
+        "event: handoff_received",
+        "One stage owner publishes cross-stage status.",
+        "publishes **cross-stage status**",
+    ];
+    const PASS: &[&str] = &[
+        "uptake of the new process",
+        "required input fields",
+        "a maintaker",
+        "Pairing is how knowledge transfer happens.",
+        "Knowledge transfer stays allowed.",
+        "a knowledge-transfer session",
+        "the data transfer took two seconds",
+        "a file transfer, files-transfer",
+        "a transferee",
+        "running the tests with fresh evidence",
+        "the handoff contract was received well",
+        "One stage owner publishes cross-stage outcome.",
+        "cross-stage statistics",
+    ];
+
+    #[test]
+    fn pcre_pattern_answers_like_the_rule_examples() {
+        let pcre2 = Command::new("rg")
+            .arg("--pcre2-version")
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !pcre2 {
+            eprintln!("skipped: rg with PCRE2 is not installed");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("examples.md");
+        let text: String = FAIL
+            .iter()
+            .chain(PASS)
+            .map(|line| format!("{line}\n"))
+            .collect();
+        std::fs::write(&file, text).unwrap();
+        let output = findings::capture(
+            Path::new("rg"),
+            &RgMode::Pcre.args(
+                &["--line-number", "--with-filename", "--no-heading"],
+                dir.path(),
+            ),
+            None,
+            LINT_OK,
+        )
+        .unwrap();
+        let matched: Vec<usize> = output
+            .lines()
+            .filter_map(|line| line.split(':').nth(1)?.parse().ok())
+            .collect();
+        let expected: Vec<usize> = (1..=FAIL.len()).collect();
+        assert_eq!(matched, expected, "{output}");
+    }
+
+    #[test]
+    fn memory_is_read_against_the_targets() {
+        let flat = memory_verdict("json", &[(500, 9.0), (20_000, 10.0)]);
+        assert!(flat.contains("under 32 MB: met; flat"), "{flat}");
+        assert!(flat.ends_with("met (1.11x, +1.0 MB)"), "{flat}");
+        let growing = memory_verdict("human", &[(500, 9.0), (20_000, 41.0)]);
+        assert!(growing.contains("under 32 MB: NOT met"), "{growing}");
+        assert!(growing.contains("): NOT met (4.56x"), "{growing}");
+    }
+
+    #[test]
+    fn fast_pattern_is_plain_words() {
+        assert!(!RG_FAST_PATTERN.contains("(?<"));
+        let args = RgMode::Fast.args(&["--count"], Path::new("/c"));
+        assert!(args.contains(&"--no-unicode".to_string()));
+        assert_eq!(args.last().map(String::as_str), Some("/c"));
+    }
+}
