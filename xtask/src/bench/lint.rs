@@ -1,6 +1,6 @@
-//! The `lint` suite: `renkei lint` over every archetype against ripgrep over the same
-//! Markdown files with patterns equivalent to renkei's built-in rules, and a one-file
-//! `renkei lint` (the pre-commit case).
+//! The `lint` suite: `renkei lint` over every archetype against ripgrep over the same files
+//! (operational Markdown and `archetype.yaml`) with patterns equivalent to renkei's built-in
+//! rules, and a one-file `renkei lint` (the pre-commit case).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,13 @@ use crate::measure::{Sample, measure_in};
 /// The folders of an archetype renkei lints by default
 /// (`renkei_model::load::OPERATIONAL_DIRS`).
 const OPERATIONAL_DIRS: &[&str] = &["ethos", "doctrine", "references", "truth"];
+
+/// Each archetype's configuration, which renkei lints too.
+const CONFIG_FILE: &str = "archetype.yaml";
+
+/// What ripgrep searches under `framework/archetypes`: the files renkei lints (the corpus
+/// has Markdown only in operational folders; the bench checks the count before timing).
+const RG_GLOBS: &[&str] = &["*.md", CONFIG_FILE];
 
 /// Timed runs of the one-file lint: each takes milliseconds, so more runs are cheap.
 const ONE_FILE_RUNS: usize = 30;
@@ -143,7 +150,10 @@ impl RgMode {
             RgMode::Fast => args.extend(["-i".to_string(), "--no-unicode".to_string()]),
         }
         args.extend(output.iter().map(ToString::to_string));
-        args.extend(["-g".to_string(), "*.md".to_string(), "-e".to_string()]);
+        for glob in RG_GLOBS {
+            args.extend(["-g".to_string(), (*glob).to_string()]);
+        }
+        args.push("-e".to_string());
         args.push(match self {
             RgMode::Pcre => rg_pcre_pattern(),
             RgMode::Fast => RG_FAST_PATTERN.to_string(),
@@ -186,26 +196,29 @@ pub(super) fn run(tools: &Tools, bench_dir: &Path, options: &Options) -> Result<
     Ok(report(&results, ripgrep.as_ref()))
 }
 
-/// The files `renkei lint` lints by default: Markdown in the operational folders.
+/// The files `renkei lint` lints by default (`renkei_lint::default_files`): Markdown in
+/// the operational folders, and each archetype's `archetype.yaml` (its description ships
+/// to agents too).
 pub(super) fn lint_files(corpus: &Corpus) -> Vec<(PathBuf, u64)> {
     let archetypes = corpus.archetypes_dir();
     corpus
         .files
         .iter()
         .filter(|(path, _)| {
-            let operational = path
-                .strip_prefix(&archetypes)
-                .ok()
-                .and_then(|relative| relative.components().nth(2))
-                .is_some_and(|folder| {
-                    OPERATIONAL_DIRS
-                        .iter()
-                        .any(|dir| folder.as_os_str() == *dir)
-                });
-            operational
-                && path
-                    .extension()
-                    .is_some_and(|extension| extension == "md" || extension == "markdown")
+            let Ok(relative) = path.strip_prefix(&archetypes) else {
+                return false;
+            };
+            // <stage>/<archetype>/archetype.yaml, or <stage>/<archetype>/<folder>/....md
+            let config = relative.components().count() == 3
+                && relative.file_name().is_some_and(|name| name == CONFIG_FILE);
+            let operational = relative.components().nth(2).is_some_and(|folder| {
+                OPERATIONAL_DIRS
+                    .iter()
+                    .any(|dir| folder.as_os_str() == *dir)
+            }) && path
+                .extension()
+                .is_some_and(|extension| extension == "md" || extension == "markdown");
+            config || operational
         })
         .cloned()
         .collect()
@@ -241,7 +254,7 @@ fn bench_one(
     )?)?;
     if renkei_report.files != Some(files.len()) {
         println!(
-            "  note: renkei linted {:?} files, the bench counted {} Markdown files in the operational folders",
+            "  note: renkei linted {:?} files, the bench counted {} (operational Markdown and archetype.yaml)",
             renkei_report.files,
             files.len()
         );
@@ -374,20 +387,25 @@ fn bench_one(
 
 /// ripgrep must search exactly the files renkei lints, or the comparison is unfair.
 fn check_rg_file_count(archetypes_dir: &Path, expected: usize) -> Result<(), String> {
-    let args: Vec<String> = ["--no-config", "--no-ignore", "--files", "-g", "*.md"]
+    let args: Vec<String> = ["--no-config", "--no-ignore", "--files"]
         .iter()
         .map(ToString::to_string)
+        .chain(
+            RG_GLOBS
+                .iter()
+                .flat_map(|glob| ["-g".to_string(), (*glob).to_string()]),
+        )
         .chain(std::iter::once(archetypes_dir.display().to_string()))
         .collect();
     let listed = findings::capture(Path::new("rg"), &args, None, &[0])?
         .lines()
         .count();
     if listed == expected {
-        println!("  rg searches {listed} Markdown files, the same files renkei lints");
+        println!("  rg searches {listed} files, the same files renkei lints");
         Ok(())
     } else {
         Err(format!(
-            "rg would search {listed} Markdown files under {}, renkei lints {expected}",
+            "rg would search {listed} files under {}, renkei lints {expected}",
             archetypes_dir.display()
         ))
     }
