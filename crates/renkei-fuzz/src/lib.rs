@@ -35,8 +35,7 @@ fn fields(data: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn assert_diagnostic_in_bounds(text: &str, diagnostic: &Diagnostic) {
-    let range = &diagnostic.range;
+fn assert_range_in_bounds(text: &str, range: &std::ops::Range<usize>) {
     assert!(
         range.start <= range.end && range.end <= text.len(),
         "range {range:?} outside {} bytes",
@@ -46,6 +45,10 @@ fn assert_diagnostic_in_bounds(text: &str, diagnostic: &Diagnostic) {
         text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
         "range {range:?} splits a character"
     );
+}
+
+fn assert_diagnostic_in_bounds(text: &str, diagnostic: &Diagnostic) {
+    assert_range_in_bounds(text, &diagnostic.range);
     assert!(
         diagnostic.start.line >= 1 && diagnostic.start.column >= 1,
         "{diagnostic:?}"
@@ -97,15 +100,7 @@ pub fn markdown(data: &[u8]) {
             .flat_map(|f| [f.range.clone(), f.content.clone()]),
     );
     for range in ranges {
-        assert!(
-            range.start <= range.end && range.end <= text.len(),
-            "range {range:?} outside {} bytes",
-            text.len()
-        );
-        assert!(
-            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
-            "range {range:?} splits a character"
-        );
+        assert_range_in_bounds(&text, &range);
         assert!(document.position(range.start) <= document.position(range.end));
     }
     for heading in &document.headings {

@@ -277,7 +277,7 @@ fn read_text<'a>(path: &Path, buffer: &'a mut Vec<u8>) -> Result<&'a str, Box<Di
     file.take(MAX_SOURCE_FILE_BYTES + 1)
         .read_to_end(buffer)
         .map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
-    if buffer.iter().take(8192).any(|&byte| byte == 0) {
+    if memchr::memchr(0, &buffer[..buffer.len().min(8192)]).is_some() {
         return Err(unreadable(
             path,
             "looks binary (contains NUL bytes); not linted".to_string(),
