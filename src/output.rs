@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use renkei_model::{Diagnostic, Severity};
 use serde_json::json;
@@ -52,18 +52,6 @@ impl From<&renkei_lint::Rule> for RuleDoc {
     }
 }
 
-/// Everything a format may print.
-pub struct Report<'a> {
-    /// The findings, sorted.
-    pub diagnostics: &'a [Diagnostic],
-    /// The rules that ran.
-    pub rules: &'a [RuleDoc],
-    /// Files looked at.
-    pub files: usize,
-    /// Fixes written.
-    pub fixed: usize,
-}
-
 /// Prints a command failure to stderr.
 pub(crate) fn print_error(error: &CliError) {
     let stderr = io::stderr();
@@ -89,18 +77,270 @@ pub(crate) fn display_path(path: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")
 }
 
-/// Prints `report` in `format`.
-pub(crate) fn write_report(
-    out: &mut dyn Write,
+/// Prints diagnostics as they arrive, in one format. JSON and SARIF wrap every finding in
+/// one document: [`Emitter::start`] opens it and [`Emitter::finish`] closes it, so findings
+/// are written one by one and never pile up in memory, however large the tree.
+pub(crate) struct Emitter<'o> {
+    out: &'o mut dyn Write,
     format: Format,
-    report: &Report<'_>,
-) -> io::Result<()> {
-    match format {
-        Format::Human => write_human(out, report, use_color()),
-        Format::Json => write_json(out, report),
-        Format::Sarif => write_sarif(out, report),
-        Format::Github => write_github(out, report),
+    paint: Paint,
+    /// Human format: the text of the file the last finding was in. Findings come grouped by
+    /// file, so one file at a time is enough to show source lines.
+    source: Option<(PathBuf, Option<String>)>,
+    /// SARIF: each rule's index in the run's rule list.
+    rule_index: BTreeMap<String, usize>,
+    written: usize,
+    errors: usize,
+    warnings: usize,
+    fixable: usize,
+}
+
+/// Indentation of a finding inside the JSON document, and inside the SARIF one.
+const JSON_ITEM_INDENT: &str = "    ";
+const SARIF_ITEM_INDENT: &str = "        ";
+
+impl<'o> Emitter<'o> {
+    /// Starts the output; `rules` describes the rules that may report (for SARIF).
+    pub(crate) fn start(
+        out: &'o mut dyn Write,
+        format: Format,
+        rules: &[RuleDoc],
+    ) -> io::Result<Self> {
+        let mut emitter = Self {
+            out,
+            format,
+            paint: Paint(format == Format::Human && use_color()),
+            source: None,
+            rule_index: BTreeMap::new(),
+            written: 0,
+            errors: 0,
+            warnings: 0,
+            fixable: 0,
+        };
+        match format {
+            Format::Json => write!(emitter.out, "{{\n  \"diagnostics\": [")?,
+            Format::Sarif => emitter.start_sarif(rules)?,
+            Format::Human | Format::Github => {}
+        }
+        Ok(emitter)
     }
+
+    /// Prints `diagnostics`, which come after everything printed so far in path order.
+    pub(crate) fn emit(&mut self, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            if diagnostic.replacements.len() == 1 {
+                self.fixable += 1;
+            }
+            match self.format {
+                Format::Human => self.human(diagnostic)?,
+                Format::Json => self.item(&json_diagnostic(diagnostic), JSON_ITEM_INDENT)?,
+                Format::Sarif => {
+                    let result = sarif_result(diagnostic, &self.rule_index);
+                    self.item(&result, SARIF_ITEM_INDENT)?;
+                }
+                Format::Github => github(self.out, diagnostic)?,
+            }
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    /// Text printed between findings, such as a fix's diff.
+    pub(crate) fn out(&mut self) -> &mut dyn Write {
+        self.out
+    }
+
+    /// Whether any finding printed so far is an error.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// Ends the output with the summary: `files` looked at, `fixed` findings fixed.
+    pub(crate) fn finish(self, files: usize, fixed: usize) -> io::Result<()> {
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        match self.format {
+            Format::Human => self.human_summary(files, fixed),
+            Format::Json => {
+                let summary = json!({
+                    "files": files,
+                    "errors": self.errors,
+                    "warnings": self.warnings,
+                    "fixed": fixed,
+                });
+                writeln!(
+                    self.out,
+                    "{close},\n  \"summary\": {}\n}}",
+                    indented(&summary, "  ")
+                )
+            }
+            Format::Sarif => {
+                let close = if self.written == 0 { "]" } else { "\n      ]" };
+                writeln!(self.out, "{close}\n    }}\n  ]\n}}")
+            }
+            Format::Github => Ok(()),
+        }
+    }
+
+    /// One JSON value of an array, pretty-printed at `indent`.
+    fn item(&mut self, value: &serde_json::Value, indent: &str) -> io::Result<()> {
+        let separator = if self.written == 0 { "" } else { "," };
+        write!(self.out, "{separator}\n{indent}{}", indented(value, indent))
+    }
+
+    fn start_sarif(&mut self, rules: &[RuleDoc]) -> io::Result<()> {
+        let mut descriptors = Vec::new();
+        for rule in rules {
+            self.rule_index.insert(rule.id.clone(), descriptors.len());
+            let mut descriptor = json!({
+                "id": rule.id,
+                "shortDescription": { "text": rule.summary },
+                "defaultConfiguration": { "level": sarif_level(rule.severity) },
+            });
+            if let Some(why) = &rule.why {
+                descriptor["fullDescription"] = json!({ "text": why });
+            }
+            if let Some(help) = &rule.help {
+                descriptor["help"] = json!({ "text": help });
+            }
+            descriptors.push(descriptor);
+        }
+        let tool = json!({
+            "driver": {
+                "name": "renkei",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://agentskills.io",
+                "rules": descriptors,
+            }
+        });
+        write!(
+            self.out,
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
+            indented(&tool, "      ")
+        )
+    }
+
+    fn human(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
+        let (label, code) = match diagnostic.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let paint = &self.paint;
+        let header = format!("{label}[{}]", diagnostic.rule);
+        writeln!(
+            self.out,
+            "{}: {}",
+            paint.paint(code, &header),
+            paint.paint("1", &diagnostic.message)
+        )?;
+        let location = format!(
+            "{}:{}:{}",
+            display_path(&diagnostic.path),
+            diagnostic.start.line,
+            diagnostic.start.column
+        );
+        if self
+            .source
+            .as_ref()
+            .is_none_or(|(path, _)| *path != diagnostic.path)
+        {
+            self.source = Some((
+                diagnostic.path.clone(),
+                std::fs::read_to_string(&diagnostic.path).ok(),
+            ));
+        }
+        let line_text = self
+            .source
+            .as_ref()
+            .and_then(|(_, text)| text.as_deref())
+            .and_then(|text| text.split('\n').nth(diagnostic.start.line - 1));
+        let gutter = diagnostic.start.line.to_string().len();
+        writeln!(
+            self.out,
+            "{:gutter$}{} {location}",
+            "",
+            paint.paint("1;34", "-->")
+        )?;
+        if let Some(line_text) = line_text.filter(|_| diagnostic.range != (0..0)) {
+            let line_text = line_text.trim_end_matches('\r');
+            let start = diagnostic.start.column - 1;
+            let end = if diagnostic.end.line == diagnostic.start.line {
+                diagnostic.end.column - 1
+            } else {
+                line_text.chars().count()
+            };
+            let skip = start.saturating_sub(MAX_EXCERPT_CHARS / 2);
+            let shown: String = line_text
+                .chars()
+                .skip(skip)
+                .take(MAX_EXCERPT_CHARS)
+                .collect();
+            let carets = "^".repeat(end.saturating_sub(start).clamp(1, MAX_EXCERPT_CHARS));
+            let bar = paint.paint("1;34", "|");
+            writeln!(self.out, "{:gutter$} {bar}", "")?;
+            writeln!(
+                self.out,
+                "{} {bar} {shown}",
+                paint.paint("1;34", &diagnostic.start.line.to_string())
+            )?;
+            writeln!(
+                self.out,
+                "{:gutter$} {bar} {:pad$}{}",
+                "",
+                "",
+                paint.paint(code, &carets),
+                pad = start - skip
+            )?;
+        }
+        if let Some(help) = &diagnostic.help {
+            writeln!(self.out, "{:gutter$} = help: {help}", "")?;
+        }
+        match diagnostic.replacements.as_slice() {
+            [] => {}
+            [only] => writeln!(
+                self.out,
+                "{:gutter$} = fix: replace with `{only}` (--fix applies it)",
+                ""
+            )?,
+            many => writeln!(
+                self.out,
+                "{:gutter$} = suggestions: {}",
+                "",
+                many.iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+        }
+        writeln!(self.out)
+    }
+
+    fn human_summary(self, files: usize, fixed: usize) -> io::Result<()> {
+        let (errors, warnings) = (self.errors, self.warnings);
+        let mut summary = format!(
+            "{files} file{} checked: {errors} error{}, {warnings} warning{}",
+            plural(files),
+            plural(errors),
+            plural(warnings)
+        );
+        if fixed > 0 {
+            summary.push_str(&format!(", {fixed} fixed"));
+        }
+        if self.fixable > 0 {
+            summary.push_str(&format!(" ({} fixable with --fix)", self.fixable));
+        }
+        writeln!(self.out, "{summary}")
+    }
+}
+
+/// `value` pretty-printed, its lines after the first indented by `indent`. JSON strings
+/// escape line breaks, so every line break is the printer's.
+fn indented(value: &serde_json::Value, indent: &str) -> String {
+    let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+    pretty.replace('\n', &format!("\n{indent}"))
 }
 
 fn use_color() -> bool {
@@ -125,163 +365,23 @@ impl Paint {
 /// flood the terminal.
 const MAX_EXCERPT_CHARS: usize = 160;
 
-fn write_human(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
-    let paint = Paint(color);
-    // Diagnostics come sorted by path: keeping only the current file bounds memory.
-    let mut source: (Option<&Path>, Option<String>) = (None, None);
-    for diagnostic in report.diagnostics {
-        let (label, code) = match diagnostic.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-        };
-        let header = format!("{label}[{}]", diagnostic.rule);
-        writeln!(
-            out,
-            "{}: {}",
-            paint.paint(code, &header),
-            paint.paint("1", &diagnostic.message)
-        )?;
-        let location = format!(
-            "{}:{}:{}",
-            display_path(&diagnostic.path),
-            diagnostic.start.line,
-            diagnostic.start.column
-        );
-        if source.0 != Some(diagnostic.path.as_path()) {
-            source = (
-                Some(diagnostic.path.as_path()),
-                std::fs::read_to_string(&diagnostic.path).ok(),
-            );
-        }
-        let line_text = source
-            .1
-            .as_deref()
-            .and_then(|text| text.split('\n').nth(diagnostic.start.line - 1));
-        let gutter = diagnostic.start.line.to_string().len();
-        writeln!(
-            out,
-            "{:gutter$}{} {location}",
-            "",
-            paint.paint("1;34", "-->")
-        )?;
-        if let Some(line_text) = line_text.filter(|_| diagnostic.range != (0..0)) {
-            let line_text = line_text.trim_end_matches('\r');
-            let start = diagnostic.start.column - 1;
-            let end = if diagnostic.end.line == diagnostic.start.line {
-                diagnostic.end.column - 1
-            } else {
-                line_text.chars().count()
-            };
-            let skip = start.saturating_sub(MAX_EXCERPT_CHARS / 2);
-            let shown: String = line_text
-                .chars()
-                .skip(skip)
-                .take(MAX_EXCERPT_CHARS)
-                .collect();
-            let carets = "^".repeat(end.saturating_sub(start).clamp(1, MAX_EXCERPT_CHARS));
-            let bar = paint.paint("1;34", "|");
-            writeln!(out, "{:gutter$} {bar}", "")?;
-            writeln!(
-                out,
-                "{} {bar} {shown}",
-                paint.paint("1;34", &diagnostic.start.line.to_string())
-            )?;
-            writeln!(
-                out,
-                "{:gutter$} {bar} {:pad$}{}",
-                "",
-                "",
-                paint.paint(code, &carets),
-                pad = start - skip
-            )?;
-        }
-        if let Some(help) = &diagnostic.help {
-            writeln!(out, "{:gutter$} = help: {help}", "")?;
-        }
-        match diagnostic.replacements.as_slice() {
-            [] => {}
-            [only] => writeln!(
-                out,
-                "{:gutter$} = fix: replace with `{only}` (--fix applies it)",
-                ""
-            )?,
-            many => writeln!(
-                out,
-                "{:gutter$} = suggestions: {}",
-                "",
-                many.iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?,
-        }
-        writeln!(out)?;
-    }
-    let errors = count(report, Severity::Error);
-    let warnings = count(report, Severity::Warning);
-    let fixable = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.replacements.len() == 1)
-        .count();
-    let mut summary = format!(
-        "{} file{} checked: {errors} error{}, {warnings} warning{}",
-        report.files,
-        plural(report.files),
-        plural(errors),
-        plural(warnings)
-    );
-    if report.fixed > 0 {
-        summary.push_str(&format!(", {} fixed", report.fixed));
-    }
-    if fixable > 0 {
-        summary.push_str(&format!(" ({fixable} fixable with --fix)"));
-    }
-    writeln!(out, "{summary}")
-}
-
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn count(report: &Report<'_>, severity: Severity) -> usize {
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .count()
-}
-
-fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let diagnostics: Vec<_> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            json!({
-                "rule": d.rule,
-                "severity": d.severity.as_str(),
-                "path": display_path(&d.path),
-                "line": d.start.line,
-                "column": d.start.column,
-                "end_line": d.end.line,
-                "end_column": d.end.column,
-                "message": d.message,
-                "help": d.help,
-                "replacements": d.replacements,
-            })
-        })
-        .collect();
-    let document = json!({
-        "diagnostics": diagnostics,
-        "summary": {
-            "files": report.files,
-            "errors": count(report, Severity::Error),
-            "warnings": count(report, Severity::Warning),
-            "fixed": report.fixed,
-        }
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+fn json_diagnostic(d: &Diagnostic) -> serde_json::Value {
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "path": display_path(&d.path),
+        "line": d.start.line,
+        "column": d.start.column,
+        "end_line": d.end.line,
+        "end_column": d.end.column,
+        "message": d.message,
+        "help": d.help,
+        "replacements": d.replacements,
+    })
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -291,113 +391,69 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-fn write_sarif(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rules: Vec<serde_json::Value> = Vec::new();
-    for rule in report.rules {
-        rule_index.insert(&rule.id, rules.len());
-        let mut descriptor = json!({
-            "id": rule.id,
-            "shortDescription": { "text": rule.summary },
-            "defaultConfiguration": { "level": sarif_level(rule.severity) },
-        });
-        if let Some(why) = &rule.why {
-            descriptor["fullDescription"] = json!({ "text": why });
-        }
-        if let Some(help) = &rule.help {
-            descriptor["help"] = json!({ "text": help });
-        }
-        rules.push(descriptor);
-    }
-    let results: Vec<_> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let uri = display_path(&d.path);
-            let region = json!({
-                "startLine": d.start.line,
-                "startColumn": d.start.column,
-                "endLine": d.end.line,
-                "endColumn": d.end.column,
-            });
-            let mut result = json!({
-                "ruleId": d.rule,
-                "level": sarif_level(d.severity),
-                "message": { "text": d.message },
-                "locations": [{
-                    "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region }
-                }],
-            });
-            if let Some(index) = rule_index.get(d.rule.as_ref()) {
-                result["ruleIndex"] = json!(index);
-            }
-            if !d.replacements.is_empty() {
-                result["fixes"] = d
-                    .replacements
-                    .iter()
-                    .map(|replacement| {
-                        json!({
-                            "description": { "text": format!("Replace with `{replacement}`") },
-                            "artifactChanges": [{
-                                "artifactLocation": { "uri": uri },
-                                "replacements": [{
-                                    "deletedRegion": region,
-                                    "insertedContent": { "text": replacement },
-                                }],
-                            }],
-                        })
-                    })
-                    .collect();
-            }
-            result
-        })
-        .collect();
-    let document = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "renkei",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://agentskills.io",
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+fn sarif_result(d: &Diagnostic, rule_index: &BTreeMap<String, usize>) -> serde_json::Value {
+    let uri = display_path(&d.path);
+    let region = json!({
+        "startLine": d.start.line,
+        "startColumn": d.start.column,
+        "endLine": d.end.line,
+        "endColumn": d.end.column,
+    });
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": sarif_level(d.severity),
+        "message": { "text": d.message },
+        "locations": [{
+            "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region }
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    if let Some(index) = rule_index.get(d.rule.as_ref()) {
+        result["ruleIndex"] = json!(index);
+    }
+    if !d.replacements.is_empty() {
+        result["fixes"] = d
+            .replacements
+            .iter()
+            .map(|replacement| {
+                json!({
+                    "description": { "text": format!("Replace with `{replacement}`") },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": uri },
+                        "replacements": [{
+                            "deletedRegion": region,
+                            "insertedContent": { "text": replacement },
+                        }],
+                    }],
+                })
+            })
+            .collect();
+    }
+    result
 }
 
-/// GitHub workflow commands: data escapes `%`, CR and LF; properties also `:` and `,`.
-fn write_github(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+/// One GitHub workflow command: data escapes `%`, CR and LF; properties also `:` and `,`.
+fn github(out: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let data = |text: &str| {
         text.replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
     let property = |text: &str| data(text).replace(':', "%3A").replace(',', "%2C");
-    for d in report.diagnostics {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(
-            out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&display_path(&d.path)),
-            d.start.line,
-            d.start.column,
-            d.end.line,
-            d.end.column,
-            property(&d.rule),
-            data(&d.message)
-        )?;
-    }
-    Ok(())
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    writeln!(
+        out,
+        "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        property(&display_path(&d.path)),
+        d.start.line,
+        d.start.column,
+        d.end.line,
+        d.end.column,
+        property(&d.rule),
+        data(&d.message)
+    )
 }
 
 /// Prints diagnostics in the one-line `severity[rule]: path:line:column: message` form.

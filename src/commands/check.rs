@@ -6,11 +6,12 @@ use std::path::Path;
 
 use clap::Args;
 use renkei_contract::Contract;
+use renkei_lint::{FileReport, FixMode, RuleSet};
 use renkei_model::{Archetype, Diagnostic, Severity};
 
-use crate::commands::lint::rule_set;
+use crate::commands::lint::{Tally, rule_set};
 use crate::config::load_config;
-use crate::output::{Format, Report, RuleDoc, write_report};
+use crate::output::{Emitter, Format, RuleDoc};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -44,35 +45,40 @@ pub fn run(
         .config
         .check;
     let rules = rule_set(args.config.as_deref(), Some(&root))?;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let lint = renkei_lint::lint_files(
-        &rules,
-        renkei_lint::default_files(&root),
-        threads,
-        renkei_lint::FixMode::Off,
-    );
-
-    let mut diagnostics = lint.diagnostics;
     let default_contract = Contract::builtin()?;
-    // One archetype at a time per core, dropped once checked, so memory does not grow with
-    // the tree.
     let dirs = renkei_model::load::archetype_dirs(&root)?;
-    let checked = renkei_model::parallel::parallel_map(&dirs, |dir| {
-        let archetype =
-            renkei_model::load::load_archetype(&root, dir).map_err(|error| error.to_string())?;
-        let contract = contract_for(&archetype, &default_contract)?;
-        Ok::<_, String>(renkei_contract::check_archetype(&archetype, &contract))
-    });
+
+    let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
+    rule_docs.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleDoc {
+        id: format!("contract/{}", rule.name),
+        summary: rule.summary.to_string(),
+        why: None,
+        help: None,
+        severity: Severity::Error,
+    }));
+    let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
+    let mut tally = Tally::default();
     let mut errors = Vec::new();
-    for result in checked {
-        match result {
-            Ok(found) => diagnostics.extend(found),
-            Err(error) => errors.push(error),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(CliError::Failed(errors));
-    }
+    // One archetype per core at a time: lint its files, load it, check its contract, print
+    // its findings (in path order) and drop it, so memory does not grow with the tree.
+    renkei_model::parallel::for_each_ordered(
+        dirs.into_iter(),
+        renkei_model::parallel::available_threads(),
+        |dir| check_archetype(&root, &dir, &rules, &default_contract),
+        |checked: Checked| {
+            let mut diagnostics = Vec::new();
+            for report in checked.lint {
+                tally.record(&mut emitter, &report, FixMode::Off)?;
+                diagnostics.extend(report.diagnostics);
+            }
+            match checked.contract {
+                Ok(found) => diagnostics.extend(found),
+                Err(error) => errors.push(error),
+            }
+            sort_by_position(&mut diagnostics);
+            emitter.emit(&diagnostics)
+        },
+    )?;
     if args.assembled || config.assembled {
         let targets = if args.targets.is_empty() {
             config.targets.clone()
@@ -84,38 +90,45 @@ pub fn run(
         } else {
             targets
         };
-        diagnostics.extend(crate::commands::assemble::stale_files(&root, &targets)?);
+        let mut stale = crate::commands::assemble::stale_files(&root, &targets)?;
+        sort_by_position(&mut stale);
+        emitter.emit(&stale)?;
     }
-    diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
+    let has_errors = emitter.has_errors();
+    emitter.finish(tally.files, 0)?;
+    if !errors.is_empty() {
+        return Err(CliError::Failed(errors));
+    }
+    Ok(tally.outcome(has_errors))
+}
 
-    let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
-    rule_docs.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleDoc {
-        id: format!("contract/{}", rule.name),
-        summary: rule.summary.to_string(),
-        why: None,
-        help: None,
-        severity: Severity::Error,
-    }));
-    write_report(
-        out,
-        args.format,
-        &Report {
-            diagnostics: &diagnostics,
-            rules: &rule_docs,
-            files: lint.files,
-            fixed: 0,
-        },
-    )?;
-    Ok(if lint.unreadable > 0 {
-        Outcome::Failed
-    } else if diagnostics
-        .iter()
-        .any(|d: &Diagnostic| d.severity == Severity::Error)
-    {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+/// One archetype's findings: each linted file's report, and the contract's findings (or why
+/// the archetype could not be loaded).
+struct Checked {
+    lint: Vec<FileReport>,
+    contract: Result<Vec<Diagnostic>, String>,
+}
+
+fn check_archetype(
+    root: &Path,
+    dir: &Path,
+    rules: &RuleSet,
+    default_contract: &Contract,
+) -> Checked {
+    let lint = renkei_lint::archetype_files(root, dir)
+        .map(|candidate| renkei_lint::lint_candidate(rules, candidate, FixMode::Off))
+        .collect();
+    let contract = renkei_model::load::load_archetype(root, dir)
+        .map_err(|error| error.to_string())
+        .and_then(|archetype| {
+            let contract = contract_for(&archetype, default_contract)?;
+            Ok(renkei_contract::check_archetype(&archetype, &contract))
+        });
+    Checked { lint, contract }
+}
+
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
 }
 
 /// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.

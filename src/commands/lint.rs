@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use renkei_lint::{FixMode, LintConfig, RuleSet};
+use renkei_lint::{FileReport, FixMode, LintConfig, RuleSet};
 
 use crate::config::load_config;
-use crate::output::{Format, Report, RuleDoc, write_report};
+use crate::output::{Emitter, Format, RuleDoc};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei lint`.
@@ -44,59 +44,90 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         (_, true) => FixMode::Preview,
         _ => FixMode::Off,
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let report = match (&root, args.paths.is_empty()) {
-        (Some(root), true) => {
-            renkei_lint::lint_files(&rules, renkei_lint::default_files(root), threads, fix)
-        }
-        _ => renkei_lint::lint_files(
-            &rules,
-            renkei_lint::expand_paths(args.paths.clone()),
-            threads,
-            fix,
-        ),
-    };
-    if fix == FixMode::Preview {
-        for fixed in &report.fixed {
-            let path = crate::output::display_path(&fixed.path);
-            let diff = similar::TextDiff::from_lines(&fixed.before, &fixed.after);
-            let header = (format!("{path} (before)"), format!("{path} (after)"));
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(2)
-                    .header(&header.0, &header.1)
-            )?;
-        }
+    if fix == FixMode::Preview && matches!(args.format, Format::Json | Format::Sarif) {
+        return Err(CliError::Failed(vec![
+            "--diff prints a unified diff, which cannot go inside --format json or sarif output; \
+             use --format human or github"
+                .to_string(),
+        ]));
     }
     let rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
-    let fixed: usize = if fix == FixMode::Write {
-        report.fixed.iter().map(|file| file.fixes).sum()
+    let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
+    let mut tally = Tally::default();
+    let threads = renkei_model::parallel::available_threads();
+    let sink = |report: FileReport| {
+        tally.record(&mut emitter, &report, fix)?;
+        emitter.emit(&report.diagnostics)
+    };
+    match (&root, args.paths.is_empty()) {
+        (Some(root), true) => {
+            renkei_lint::lint_files(&rules, renkei_lint::default_files(root), threads, fix, sink)
+        }
+        _ => {
+            // Sorted like a walk of the tree, so findings come out in path order.
+            let mut paths = args.paths.clone();
+            paths.sort();
+            paths.dedup();
+            let files = renkei_lint::expand_paths(paths);
+            renkei_lint::lint_files(&rules, files, threads, fix, sink)
+        }
+    }?;
+    let fixed = if fix == FixMode::Write {
+        tally.fixed
     } else {
         0
     };
-    write_report(
-        out,
-        args.format,
-        &Report {
-            diagnostics: &report.diagnostics,
-            rules: &rule_docs,
-            files: report.files,
-            fixed,
-        },
-    )?;
-    Ok(if report.unreadable > 0 {
-        Outcome::Failed
-    } else if report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == renkei_model::Severity::Error)
-    {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    let has_errors = emitter.has_errors();
+    emitter.finish(tally.files, fixed)?;
+    Ok(tally.outcome(has_errors))
+}
+
+/// What a run of the lint has seen so far, across files.
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) files: usize,
+    fixed: usize,
+    unreadable: bool,
+}
+
+impl Tally {
+    /// Counts one file's report, and prints the diff of its fixes in preview.
+    pub(crate) fn record(
+        &mut self,
+        emitter: &mut Emitter<'_>,
+        report: &FileReport,
+        fix: FixMode,
+    ) -> std::io::Result<()> {
+        self.files += 1;
+        self.unreadable |= report.unreadable;
+        if let Some(fixed) = &report.fixed {
+            self.fixed += fixed.fixes;
+            if fix == FixMode::Preview {
+                let path = crate::output::display_path(&report.path);
+                let diff = similar::TextDiff::from_lines(&fixed.before, &fixed.after);
+                let header = (format!("{path} (before)"), format!("{path} (after)"));
+                write!(
+                    emitter.out(),
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(2)
+                        .header(&header.0, &header.1)
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The command's outcome: a file that could not be read outweighs findings.
+    pub(crate) fn outcome(&self, has_errors: bool) -> Outcome {
+        if self.unreadable {
+            Outcome::Failed
+        } else if has_errors {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
 }
 
 /// The built-in rules merged with the project's `lint:` section.

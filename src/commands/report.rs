@@ -10,7 +10,7 @@ use renkei_contract::report::ReportContract;
 use renkei_model::{Document, Severity};
 
 use crate::commands::check::contract_for;
-use crate::output::{Format, Report, RuleDoc, write_report};
+use crate::output::{Emitter, Format, RuleDoc};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei report`.
@@ -106,23 +106,15 @@ pub fn run(
         renkei_model::load::read_text(report_dir, &args.file)?,
     )?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
-    write_report(
-        out,
-        args.format,
-        &Report {
-            diagnostics: &diagnostics,
-            rules: &report_rule_docs(),
-            files: 1,
-            fixed: 0,
-        },
-    )?;
-    Ok(
-        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        },
-    )
+    let mut emitter = Emitter::start(out, args.format, &report_rule_docs())?;
+    emitter.emit(&diagnostics)?;
+    let outcome = if emitter.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+    emitter.finish(1, 0)?;
+    Ok(outcome)
 }
 
 fn parse(path: &Path, text: String) -> Result<Document, CliError> {

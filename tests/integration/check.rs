@@ -242,6 +242,49 @@ fn a_malformed_contract_names_file_line_and_column_and_exits_2() {
 }
 
 #[test]
+fn an_archetype_that_cannot_be_checked_does_not_stop_the_others() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("demo", "second", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/contract.yaml",
+        "checks: [unclosed\n",
+    );
+    scratch.write(
+        "root/framework/archetypes/demo/second/ethos/principles.md",
+        "# Principles\n\nNo intake here.\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("contract.yaml:1:9: unclosed bracket"),
+        "{}",
+        run.stderr
+    );
+    let found: Vec<_> = findings(&run.stdout)
+        .into_iter()
+        .map(|(rule, path, line)| {
+            (
+                rule,
+                path.rsplit("archetypes/")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "vocabulary/intake".to_string(),
+            "demo/second/ethos/principles.md".to_string(),
+            3
+        )]
+    );
+}
+
+#[test]
 fn assembled_freshness_is_checked_when_asked() {
     let scratch = Scratch::with_demo();
     scratch.renkei(&["check"]).expect_code(0);

@@ -176,6 +176,27 @@ print("valid", len(results))
 }
 
 #[test]
+fn diff_is_refused_inside_json_and_sarif_output() {
+    let scratch = Scratch::with_demo();
+    scratch.write(TENETS, "# Intake\n");
+    for format in ["json", "sarif"] {
+        let run = scratch
+            .renkei(&["lint", "--diff", "--format", format])
+            .expect_code(2);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr.contains("--diff prints a unified diff"),
+            "{}",
+            run.stderr
+        );
+    }
+    let github = scratch
+        .renkei(&["lint", "--diff", "--format", "github"])
+        .expect_code(1);
+    assert!(github.stdout.contains("+# Input"), "{}", github.stdout);
+}
+
+#[test]
 fn fix_rewrites_only_the_matches_keeps_line_endings_and_is_idempotent() {
     let scratch = Scratch::with_demo();
     let original = "# Intake\r\n\r\nVerify INTAKE_FIELDS and intakes.\r\nOwnership transfers.\r\n\tTabbed   spacing stays.  \r\nno newline at end: intake";

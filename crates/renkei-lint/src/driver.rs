@@ -1,12 +1,12 @@
 //! Linting many files: discovery, parallel workers, fixes.
 //!
-//! Files stream from the walker to the workers one path at a time, so memory does not grow
-//! with the size of the tree: each worker holds one file and the findings so far.
+//! Files stream from the walker to the workers one path at a time, and each file's report
+//! streams on to the caller as soon as the files before it are done, so memory does not grow
+//! with the size of the tree.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use renkei_model::load::{ARCHETYPES_DIR, MAX_SOURCE_FILE_BYTES, OPERATIONAL_DIRS};
 use renkei_model::{Diagnostic, Edit, Severity, apply_edits};
@@ -31,8 +31,6 @@ pub enum FixMode {
 /// A file whose fixable findings were (or would be) fixed.
 #[derive(Debug, Clone)]
 pub struct FixedFile {
-    /// The file.
-    pub path: PathBuf,
     /// Its text before.
     pub before: String,
     /// Its text after.
@@ -41,18 +39,18 @@ pub struct FixedFile {
     pub fixes: usize,
 }
 
-/// The result of linting a set of files.
-#[derive(Debug, Default)]
-pub struct LintReport {
+/// The result of linting one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The file.
+    pub path: PathBuf,
     /// Findings that remain (fixed ones are left out when fixes were written), sorted by
-    /// path and position.
+    /// position.
     pub diagnostics: Vec<Diagnostic>,
-    /// Files that were, or in preview would be, rewritten.
-    pub fixed: Vec<FixedFile>,
-    /// Number of files looked at.
-    pub files: usize,
-    /// Files that could not be read or written (reported as `lint/unreadable-file`).
-    pub unreadable: usize,
+    /// The fix, when the file was (or in preview would be) rewritten.
+    pub fixed: Option<FixedFile>,
+    /// Whether the file could not be read or written (reported as `lint/unreadable-file`).
+    pub unreadable: bool,
 }
 
 /// A file to lint, or one renkei refuses to read and reports instead.
@@ -65,32 +63,46 @@ pub enum Candidate {
 }
 
 /// The Markdown files of every archetype's operational folders under `root`, and each
-/// `archetype.yaml` (its description and `when_to_use` ship to agents too). A symbolic link
-/// is followed only when it stays inside `root`; one that leads out is refused, and a loop
-/// or a dangling link is reported when it is read. A folder that cannot be walked is
-/// reported, not skipped.
+/// `archetype.yaml` (its description and `when_to_use` ship to agents too), sorted by path.
+/// A symbolic link is followed only when it stays inside `root`; one that leads out is
+/// refused, and a loop or a dangling link is reported when it is read. A folder that cannot
+/// be walked is reported, not skipped.
 pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 'static {
+    doctrine_files(root, &root.join(ARCHETYPES_DIR))
+}
+
+/// The files [`default_files`] yields for one `<stage>/<archetype>` folder under `root`.
+pub fn archetype_files(
+    root: &Path,
+    dir: &Path,
+) -> impl Iterator<Item = Candidate> + Send + 'static {
+    doctrine_files(root, dir)
+}
+
+/// The doctrine files under `start`, a folder at or below `root`'s archetypes folder.
+fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> + Send + use<> {
     let archetypes = root.join(ARCHETYPES_DIR);
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    walkdir::WalkDir::new(&archetypes)
-        .min_depth(3)
+    let start = start.to_path_buf();
+    walkdir::WalkDir::new(&start)
         .sort_by_file_name()
         .into_iter()
         .filter_map(move |entry| {
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(error) => return Some(walk_refusal(&archetypes, &error)),
+                Err(error) => return Some(walk_refusal(&start, &error)),
             };
             // <stage>/<archetype>/archetype.yaml, or <stage>/<archetype>/<folder>/....md
             let relative = entry.path().strip_prefix(&archetypes).ok()?;
-            let config = entry.depth() == 3 && entry.file_name() == "archetype.yaml";
+            let depth = relative.components().count();
+            let config = depth == 3 && entry.file_name() == "archetype.yaml";
             let operational = relative.components().nth(2).is_some_and(|folder| {
                 OPERATIONAL_DIRS
                     .iter()
                     .any(|dir| folder.as_os_str() == *dir)
             }) && is_markdown(entry.path());
             let file = entry.file_type().is_file() || entry.path_is_symlink();
-            if !(file && (config || operational)) {
+            if !(file && depth >= 3 && (config || operational)) {
                 return None;
             }
             let escapes = entry.path_is_symlink()
@@ -145,78 +157,57 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|extension| extension == "md" || extension == "markdown")
 }
 
-/// Lints every file `files` yields, on `threads` worker threads.
-pub fn lint_files(
+/// Lints every file `files` yields on `threads` worker threads, passing each file's report
+/// to `sink` in the order `files` yields them (sorted, for the walks of this module). The
+/// first error `sink` returns stops the run and is returned.
+pub fn lint_files<E>(
     rules: &RuleSet,
     files: impl Iterator<Item = Candidate> + Send,
     threads: usize,
     fix: FixMode,
-) -> LintReport {
-    let files = Mutex::new(files);
-    let reports: Vec<LintReport> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut report = LintReport::default();
-                    let mut buffer = Vec::new();
-                    loop {
-                        let next = files.lock().map(|mut files| files.next()).unwrap_or(None);
-                        match next {
-                            Some(Candidate::File(path)) => {
-                                lint_one(rules, &path, &mut buffer, fix, &mut report);
-                            }
-                            Some(Candidate::Refused(path, reason)) => {
-                                report.files += 1;
-                                report.unreadable += 1;
-                                report.diagnostics.push(*unreadable(&path, reason));
-                            }
-                            None => break,
-                        }
-                    }
-                    report
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .filter_map(|worker| worker.join().ok())
-            .collect()
-    });
-    let mut merged = LintReport::default();
-    for report in reports {
-        merged.diagnostics.extend(report.diagnostics);
-        merged.fixed.extend(report.fixed);
-        merged.files += report.files;
-        merged.unreadable += report.unreadable;
-    }
-    merged
-        .diagnostics
-        .sort_by(|a, b| (&a.path, a.range.start, &a.rule).cmp(&(&b.path, b.range.start, &b.rule)));
-    merged.fixed.sort_by(|a, b| a.path.cmp(&b.path));
-    merged
+    sink: impl FnMut(FileReport) -> Result<(), E>,
+) -> Result<(), E> {
+    renkei_model::parallel::for_each_ordered(
+        files,
+        threads,
+        |candidate| lint_candidate(rules, candidate, fix),
+        sink,
+    )
 }
 
-fn lint_one(
-    rules: &RuleSet,
-    path: &Path,
-    buffer: &mut Vec<u8>,
-    fix: FixMode,
-    report: &mut LintReport,
-) {
-    report.files += 1;
-    let text = match read_text(path, buffer) {
+/// Lints one file (or reports why it is refused).
+pub fn lint_candidate(rules: &RuleSet, candidate: Candidate, fix: FixMode) -> FileReport {
+    match candidate {
+        Candidate::File(path) => lint_one(rules, path, fix),
+        Candidate::Refused(path, reason) => FileReport {
+            diagnostics: vec![*unreadable(&path, reason)],
+            path,
+            fixed: None,
+            unreadable: true,
+        },
+    }
+}
+
+fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
+    let mut report = FileReport {
+        path,
+        diagnostics: Vec::new(),
+        fixed: None,
+        unreadable: false,
+    };
+    let text = match read_text(&report.path) {
         Ok(text) => text,
         Err(problem) => {
-            report.unreadable += 1;
+            report.unreadable = true;
             report.diagnostics.push(*problem);
-            return;
+            return report;
         }
     };
-    let diagnostics = lint_text(rules, path, text);
-    report.unreadable += diagnostics
+    let path = report.path.as_path();
+    let mut diagnostics = lint_text(rules, path, &text);
+    report.unreadable = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.rule == UNREADABLE_FILE)
-        .count();
+        .any(|diagnostic| diagnostic.rule == UNREADABLE_FILE);
     let edits: Vec<Edit> = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.replacements.len() == 1)
@@ -225,39 +216,42 @@ fn lint_one(
             replacement: diagnostic.replacements[0].clone(),
         })
         .collect();
-    if fix == FixMode::Off || edits.is_empty() {
-        report.diagnostics.extend(diagnostics);
-        return;
-    }
-    let after = apply_edits(text, edits);
-    // What is left is found again in the fixed text, so that positions are where the
-    // remaining findings now are, and an overlapping fix that was skipped is still reported.
-    let remaining = lint_text(rules, path, &after);
-    let fixes = diagnostics.len().saturating_sub(remaining.len());
-    if fix == FixMode::Write {
-        if let Err(error) = renkei_model::write::write_atomic(path, after.as_bytes()) {
-            report.unreadable += 1;
-            report
-                .diagnostics
-                .push(*unreadable(path, format!("cannot write fixes: {error}")));
-            report.diagnostics.extend(diagnostics);
-            return;
+    if fix != FixMode::Off && !edits.is_empty() {
+        let after = apply_edits(&text, edits);
+        // What is left is found again in the fixed text, so that positions are where the
+        // remaining findings now are, and an overlapping fix that was skipped is still
+        // reported.
+        let remaining = lint_text(rules, path, &after);
+        let fixes = diagnostics.len().saturating_sub(remaining.len());
+        let written = match fix {
+            FixMode::Write => renkei_model::write::write_atomic(path, after.as_bytes()),
+            _ => Ok(()),
+        };
+        match written {
+            Err(error) => {
+                report.unreadable = true;
+                diagnostics.push(*unreadable(path, format!("cannot write fixes: {error}")));
+            }
+            Ok(()) => {
+                if fix == FixMode::Write {
+                    diagnostics = remaining;
+                }
+                report.fixed = Some(FixedFile {
+                    before: text,
+                    after,
+                    fixes,
+                });
+            }
         }
-        report.diagnostics.extend(remaining);
-    } else {
-        report.diagnostics.extend(diagnostics);
     }
-    report.fixed.push(FixedFile {
-        path: path.to_path_buf(),
-        before: text.to_string(),
-        after,
-        fixes,
-    });
+    diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
+    report.diagnostics = diagnostics;
+    report
 }
 
-/// Reads `path` into `buffer` as UTF-8 text, refusing what is not doctrine before reading
-/// it whole: folders, files over the size limit, binary files.
-fn read_text<'a>(path: &Path, buffer: &'a mut Vec<u8>) -> Result<&'a str, Box<Diagnostic>> {
+/// Reads `path` as UTF-8 text, refusing what is not doctrine before reading it whole:
+/// folders, files over the size limit, binary files.
+fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     let open = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
     let (metadata, file) =
         open.map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
@@ -273,9 +267,9 @@ fn read_text<'a>(path: &Path, buffer: &'a mut Vec<u8>) -> Result<&'a str, Box<Di
             ),
         ));
     }
-    buffer.clear();
+    let mut buffer = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(MAX_SOURCE_FILE_BYTES + 1)
-        .read_to_end(buffer)
+        .read_to_end(&mut buffer)
         .map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
     if memchr::memchr(0, &buffer[..buffer.len().min(8192)]).is_some() {
         return Err(unreadable(
@@ -283,8 +277,8 @@ fn read_text<'a>(path: &Path, buffer: &'a mut Vec<u8>) -> Result<&'a str, Box<Di
             "looks binary (contains NUL bytes); not linted".to_string(),
         ));
     }
-    std::str::from_utf8(buffer).map_err(|error| {
-        let valid = &buffer[..error.valid_up_to()];
+    String::from_utf8(buffer).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
         let line_start = valid
             .iter()
