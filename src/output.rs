@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use renkei_model::{Diagnostic, Severity};
 use serde_json::json;
@@ -70,10 +71,13 @@ pub(crate) fn print_error(error: &CliError) {
 
 /// `path` relative to the current folder when it is inside it, with `/` separators.
 pub(crate) fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|current| path.strip_prefix(&current).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    // renkei never changes its current folder; asked once, not once per finding.
+    static CURRENT_DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let current = CURRENT_DIR.get_or_init(|| std::env::current_dir().ok());
+    let relative = current
+        .as_deref()
+        .and_then(|current| path.strip_prefix(current).ok())
+        .unwrap_or(path);
     relative.to_string_lossy().replace('\\', "/")
 }
 

@@ -1,33 +1,34 @@
-//! What a contract is checked against: one archetype's files, parsed.
+//! What a contract is checked against: one archetype's files, parsed when a rule asks.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use renkei_model::{Archetype, Diagnostic, Document, Severity};
+use renkei_model::{Archetype, Diagnostic, Document, Markdown, Severity};
 
 use crate::config::Contract;
 
 /// One archetype's Markdown files, by path relative to its folder: borrowed from the loaded
-/// archetype, owned only for extra files a contract names.
+/// archetype, owned only for extra files a contract names. A file is parsed the first time a
+/// rule asks for its document.
 #[derive(Debug)]
 pub struct Subject<'a> {
     /// The archetype's stage folder.
     pub stage: String,
     /// The archetype folder.
     pub dir: PathBuf,
-    files: BTreeMap<String, Cow<'a, Document>>,
+    files: BTreeMap<String, Cow<'a, Markdown>>,
 }
 
 impl<'a> Subject<'a> {
     /// The loaded files of `archetype`, plus any other file `contract` names that exists.
     pub fn new(archetype: &'a Archetype, contract: &Contract) -> Self {
-        let mut files: BTreeMap<String, Cow<'a, Document>> = archetype
+        let mut files: BTreeMap<String, Cow<'a, Markdown>> = archetype
             .parts
             .iter()
             .chain(&archetype.references)
-            .filter_map(|file| Some((file.relative.clone(), Cow::Borrowed(file.document()?))))
+            .filter_map(|file| Some((file.relative.clone(), Cow::Borrowed(file.markdown()?))))
             .collect();
         let named = contract
             .checks
@@ -40,11 +41,11 @@ impl<'a> Subject<'a> {
             }
             let path = archetype.dir.join(relative);
             // A file that cannot be read or parsed counts as missing, and its check says so.
-            if let Some(document) = renkei_model::load::read_text(&archetype.dir, &path)
+            if let Some(markdown) = renkei_model::load::read_text(&archetype.dir, &path)
                 .ok()
-                .and_then(|text| Document::parse(text).ok())
+                .and_then(|text| Markdown::new(text).ok())
             {
-                files.insert(relative.clone(), Cow::Owned(document));
+                files.insert(relative.clone(), Cow::Owned(markdown));
             }
         }
         Self {
@@ -65,21 +66,26 @@ impl<'a> Subject<'a> {
             dir: dir.to_path_buf(),
             files: files
                 .into_iter()
-                .map(|(relative, document)| (relative, Cow::Owned(document)))
+                .map(|(relative, document)| (relative, Cow::Owned(Markdown::from(document))))
                 .collect(),
         }
     }
 
     /// The document at `relative`, if the archetype has it.
     pub fn document(&self, relative: &str) -> Option<&Document> {
-        self.files.get(relative).map(|document| &**document)
+        self.files.get(relative).map(|markdown| markdown.document())
     }
 
-    /// Every document, by relative path.
-    pub fn documents(&self) -> impl Iterator<Item = (&str, &Document)> {
+    /// Whether the archetype has a Markdown file at `relative`.
+    pub fn has(&self, relative: &str) -> bool {
+        self.files.contains_key(relative)
+    }
+
+    /// Every Markdown file, by relative path, not yet parsed.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Markdown)> {
         self.files
             .iter()
-            .map(|(relative, document)| (relative.as_str(), &**document))
+            .map(|(relative, markdown)| (relative.as_str(), &**markdown))
     }
 
     /// The file's path on disk.

@@ -82,7 +82,10 @@ pub fn archetype_files(
 /// The doctrine files under `start`, a folder at or below `root`'s archetypes folder.
 fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> + Send + use<> {
     let archetypes = root.join(ARCHETYPES_DIR);
-    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let root = root.to_path_buf();
+    // Resolved on the first symbolic link met: most trees have none, and resolving a path
+    // costs one system call per component.
+    let mut canonical_root = None;
     let start = start.to_path_buf();
     walkdir::WalkDir::new(&start)
         .sort_by_file_name()
@@ -105,9 +108,14 @@ fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> 
             if !(file && depth >= 3 && (config || operational)) {
                 return None;
             }
-            let escapes = entry.path_is_symlink()
-                && std::fs::canonicalize(entry.path())
-                    .is_ok_and(|target| !target.starts_with(&canonical_root));
+            if !entry.path_is_symlink() {
+                return Some(Candidate::File(entry.into_path()));
+            }
+            let canonical_root: &PathBuf = canonical_root.get_or_insert_with(|| {
+                std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone())
+            });
+            let escapes = std::fs::canonicalize(entry.path())
+                .is_ok_and(|target| !target.starts_with(canonical_root));
             Some(if escapes {
                 let reason = format!(
                     "symbolic link leads outside the root {}; not followed",
@@ -179,32 +187,48 @@ pub fn lint_files<E>(
 pub fn lint_candidate(rules: &RuleSet, candidate: Candidate, fix: FixMode) -> FileReport {
     match candidate {
         Candidate::File(path) => lint_one(rules, path, fix),
-        Candidate::Refused(path, reason) => FileReport {
-            diagnostics: vec![*unreadable(&path, reason)],
-            path,
-            fixed: None,
-            unreadable: true,
-        },
+        Candidate::Refused(path, reason) => {
+            let problem = *unreadable(&path, reason);
+            refused(path, problem)
+        }
+    }
+}
+
+/// Lints `text`, the contents of `path` already read by the caller (a loaded archetype), as
+/// [`lint_candidate`] would lint the file.
+pub fn lint_loaded(rules: &RuleSet, path: PathBuf, text: &str) -> FileReport {
+    match refuse_binary(&path, text.as_bytes()) {
+        Ok(()) => lint_source(rules, path, text, FixMode::Off),
+        Err(problem) => refused(path, *problem),
+    }
+}
+
+/// The report of a file that was not linted, saying why.
+fn refused(path: PathBuf, problem: Diagnostic) -> FileReport {
+    FileReport {
+        path,
+        diagnostics: vec![problem],
+        fixed: None,
+        unreadable: true,
     }
 }
 
 fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
+    match read_text(&path) {
+        Ok(text) => lint_source(rules, path, &text, fix),
+        Err(problem) => refused(path, *problem),
+    }
+}
+
+fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> FileReport {
     let mut report = FileReport {
         path,
         diagnostics: Vec::new(),
         fixed: None,
         unreadable: false,
     };
-    let text = match read_text(&report.path) {
-        Ok(text) => text,
-        Err(problem) => {
-            report.unreadable = true;
-            report.diagnostics.push(*problem);
-            return report;
-        }
-    };
     let path = report.path.as_path();
-    let mut diagnostics = lint_text(rules, path, &text);
+    let mut diagnostics = lint_text(rules, path, text);
     report.unreadable = diagnostics
         .iter()
         .any(|diagnostic| diagnostic.rule == UNREADABLE_FILE);
@@ -217,7 +241,7 @@ fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
         })
         .collect();
     if fix != FixMode::Off && !edits.is_empty() {
-        let after = apply_edits(&text, edits);
+        let after = apply_edits(text, edits);
         // What is left is found again in the fixed text, so that positions are where the
         // remaining findings now are, and an overlapping fix that was skipped is still
         // reported.
@@ -237,7 +261,7 @@ fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
                     diagnostics = remaining;
                 }
                 report.fixed = Some(FixedFile {
-                    before: text,
+                    before: text.to_string(),
                     after,
                     fixes,
                 });
@@ -271,12 +295,7 @@ fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     file.take(MAX_SOURCE_FILE_BYTES + 1)
         .read_to_end(&mut buffer)
         .map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
-    if memchr::memchr(0, &buffer[..buffer.len().min(8192)]).is_some() {
-        return Err(unreadable(
-            path,
-            "looks binary (contains NUL bytes); not linted".to_string(),
-        ));
-    }
+    refuse_binary(path, &buffer)?;
     String::from_utf8(buffer).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
@@ -293,6 +312,17 @@ fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
         diagnostic.end = diagnostic.start;
         diagnostic
     })
+}
+
+/// Refuses a file whose first 8 KiB hold a NUL byte: not text, whatever its name says.
+fn refuse_binary(path: &Path, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+    match memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
+        Some(_) => Err(unreadable(
+            path,
+            "looks binary (contains NUL bytes); not linted".to_string(),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn unreadable(path: &Path, message: String) -> Box<Diagnostic> {

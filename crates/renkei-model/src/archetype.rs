@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::error::ModelError;
-use crate::markdown::Document;
+use crate::markdown::{Document, Markdown};
 use crate::name::validate_skill_name;
 
 /// Longest `description` the Agent Skills specification allows.
@@ -59,11 +59,11 @@ pub struct SourceFile {
     pub content: Content,
 }
 
-/// A source file's content, held once: a Markdown file's bytes are its document's source.
+/// A source file's content.
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// A parsed Markdown file.
-    Markdown(Box<Document>),
+    /// A Markdown file, parsed when first asked for.
+    Markdown(Box<Markdown>),
     /// Any other file, shipped as it is.
     Other(Vec<u8>),
 }
@@ -71,8 +71,13 @@ pub enum Content {
 impl SourceFile {
     /// The parsed document, for Markdown files.
     pub fn document(&self) -> Option<&Document> {
+        self.markdown().map(Markdown::document)
+    }
+
+    /// The text, parsed on demand, of Markdown files.
+    pub fn markdown(&self) -> Option<&Markdown> {
         match &self.content {
-            Content::Markdown(document) => Some(document),
+            Content::Markdown(markdown) => Some(markdown),
             Content::Other(_) => None,
         }
     }
@@ -80,7 +85,7 @@ impl SourceFile {
     /// The file's bytes.
     pub fn bytes(&self) -> &[u8] {
         match &self.content {
-            Content::Markdown(document) => document.source.as_bytes(),
+            Content::Markdown(markdown) => markdown.text().as_bytes(),
             Content::Other(bytes) => bytes,
         }
     }

@@ -26,4 +26,4 @@ pub use edit::{Edit, apply_edits};
 pub use error::ModelError;
 pub use lines::{LineIndex, Position};
 pub use load::{Framework, find_root, load_framework};
-pub use markdown::Document;
+pub use markdown::{Document, Markdown};

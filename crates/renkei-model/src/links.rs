@@ -41,9 +41,61 @@ pub fn resolve(from: &str, path: &str) -> Option<String> {
     Some(segments.join("/"))
 }
 
+/// Every inline link destination `text` may hold, from a byte scan for `](`, without
+/// parsing: a superset of the destinations of the links a Markdown parser finds (the scan
+/// also reads `](` in code and other places that are not links). `None` when the text holds
+/// something the scan cannot read the way the parser does: a link reference definition
+/// (`]:`), a backslash escape or character reference in a destination, a destination on the
+/// line after its `](`, or an unclosed `<...>` destination.
+///
+/// A caller that only needs to know whether every link resolves checks these first and
+/// parses the file only when one of them does not, or when the scan gives up.
+pub fn inline_destinations(text: &str) -> Option<Vec<&str>> {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"]:").is_some() {
+        return None;
+    }
+    let mut destinations = Vec::new();
+    for found in memchr::memmem::find_iter(bytes, b"](") {
+        let rest = text[found + 2..].trim_start_matches([' ', '\t']);
+        if rest.starts_with(['\n', '\r']) {
+            return None;
+        }
+        let destination = if let Some(inside) = rest.strip_prefix('<') {
+            let end = inside.find(['>', '\n', '\r'])?;
+            inside[end..].starts_with('>').then(|| &inside[..end])?
+        } else {
+            // Unescaped parentheses in a destination must balance; the first unbalanced `)`
+            // closes the link.
+            let mut depth = 0_usize;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| match c {
+                    '(' => {
+                        depth += 1;
+                        false
+                    }
+                    ')' if depth == 0 => true,
+                    ')' => {
+                        depth -= 1;
+                        false
+                    }
+                    c => c.is_ascii_whitespace() || c.is_ascii_control(),
+                })
+                .map_or(rest.len(), |(end, _)| end);
+            &rest[..end]
+        };
+        if destination.contains(['\\', '&']) {
+            return None;
+        }
+        destinations.push(destination);
+    }
+    Some(destinations)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{relative_path, resolve};
+    use super::{inline_destinations, relative_path, resolve};
 
     #[test]
     fn urls_fragments_and_absolute_paths_are_not_files() {
@@ -76,5 +128,44 @@ mod tests {
             Some("doctrine/b.md")
         );
         assert_eq!(resolve("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn the_scan_finds_every_destination_the_parser_finds() {
+        for text in [
+            "See [a](a.md) and ![b](img/b.png \"title\").\n",
+            "[nested (parens)](file(1).md) [spaced](  c.md  'x')\n",
+            "[angle](<d e.md>) and `code [x](not-a-link.md)`\n",
+            "> quoted [q](q.md#part)\n>\n> - [item](i.md?raw=1)\n",
+            "| table | [t](t.md) |\n|---|---|\n",
+            "[outer [inner](in.md)](out.md)\n",
+            "<!-- [hidden](h.md) --> [empty]() [web](https://x.io)\n",
+            "```\n[fenced](f.md)\n```\n",
+        ] {
+            let scanned =
+                inline_destinations(text).unwrap_or_else(|| panic!("gave up on {text:?}"));
+            let document = crate::Document::parse(text.to_string()).unwrap();
+            for link in &document.links {
+                assert!(
+                    scanned.contains(&link.destination.as_str()),
+                    "{:?} not scanned in {text:?}: {scanned:?}",
+                    link.destination
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_scan_gives_up_where_it_would_read_differently_from_the_parser() {
+        for text in [
+            "[ref][r]\n\n[r]: target.md\n",
+            "[escaped](a\\_b.md)\n",
+            "[entity](a&amp;b.md)\n",
+            "[next line](\ntarget.md)\n",
+            "[unclosed](<target.md\n",
+        ] {
+            assert_eq!(inline_destinations(text), None, "{text:?}");
+        }
+        assert_eq!(inline_destinations("no links\n"), Some(vec![]));
     }
 }

@@ -10,7 +10,7 @@ use crate::archetype::{
     Archetype, ArchetypeConfig, Content, SourceFile, default_part_order, validate_config,
 };
 use crate::error::ModelError;
-use crate::markdown::Document;
+use crate::markdown::Markdown;
 use crate::yaml::parse_yaml;
 
 /// Largest doctrine file renkei reads. Doctrine is prose measured in kilobytes; the limit
@@ -229,11 +229,11 @@ fn read_source(root: &Path, dir: &Path, relative: &str) -> Result<SourceFile, Mo
     let bytes = read_bytes(root, &path)?;
     let content = if relative.ends_with(".md") {
         let text = utf8(&path, bytes)?;
-        let document = Document::parse(text).map_err(|source| ModelError::TooDeep {
+        let markdown = Markdown::new(text).map_err(|source| ModelError::TooDeep {
             path: path.clone(),
             source,
         })?;
-        Content::Markdown(Box::new(document))
+        Content::Markdown(Box::new(markdown))
     } else {
         Content::Other(bytes)
     };

@@ -132,11 +132,58 @@ pub struct TooDeep {
     pub depth: usize,
 }
 
+/// A Markdown file's text, parsed into a [`Document`] the first time a caller asks for one.
+///
+/// Most checks read only a few files of an archetype in full; the rest need the text or a
+/// byte scan of it. Parsing on demand keeps `renkei check` from parsing every file of every
+/// archetype. The nesting limit is checked up front, so a file that loads also parses.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    text: String,
+    document: OnceLock<Document>,
+}
+
+impl Markdown {
+    /// Takes `text`, refusing one nested deeper than [`MAX_NESTING`].
+    pub fn new(text: String) -> Result<Self, TooDeep> {
+        check_nesting(&text)?;
+        Ok(Self {
+            text,
+            document: OnceLock::new(),
+        })
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The parsed document.
+    pub fn document(&self) -> &Document {
+        self.document
+            .get_or_init(|| Document::parse_within_limit(self.text.clone()))
+    }
+}
+
+impl From<Document> for Markdown {
+    fn from(document: Document) -> Self {
+        Self {
+            text: document.source.clone(),
+            document: OnceLock::from(document),
+        }
+    }
+}
+
 impl Document {
     /// Parses `source`; any text is some Markdown document, but one nested deeper than
     /// [`MAX_NESTING`] is refused before the parser sees it.
     pub fn parse(source: String) -> Result<Self, TooDeep> {
         check_nesting(&source)?;
+        Ok(Self::parse_within_limit(source))
+    }
+
+    /// Parses `source`, which [`check_nesting`] accepted.
+    fn parse_within_limit(source: String) -> Self {
         let mut builder = Builder::default();
         let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_TABLES
@@ -159,7 +206,7 @@ impl Document {
             source,
         };
         document.close_sections();
-        Ok(document)
+        document
     }
 
     /// The line index of the source.
@@ -392,7 +439,15 @@ impl Builder {
                 link_type,
                 dest_url,
                 ..
-            } => self.push_link(source, link_type, dest_url.to_string(), range, false),
+            } => {
+                // An email autolink's destination is the bare address; it is a `mailto:` URL,
+                // not a relative path.
+                let destination = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                self.push_link(source, link_type, destination, range, false)
+            }
             Tag::Image {
                 link_type,
                 dest_url,
@@ -422,10 +477,14 @@ impl Builder {
         let destination_range = match link_type {
             LinkType::Autolink | LinkType::Email => {
                 let start = range.start + 1;
+                let written = destination
+                    .strip_prefix("mailto:")
+                    .filter(|_| link_type == LinkType::Email);
+                let written = written.unwrap_or(&destination);
                 source
                     .get(start..)
-                    .filter(|rest| rest.starts_with(destination.as_str()))
-                    .map(|_| start..start + destination.len())
+                    .filter(|rest| rest.starts_with(written))
+                    .map(|_| start..start + written.len())
             }
             _ => None,
         };
@@ -644,6 +703,23 @@ mod tests {
         let autolink = &document.links[1];
         let range = autolink.destination_range.clone().unwrap_or_default();
         assert_eq!(&document.source[range], "https://x.y");
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_urls() {
+        let document = parse("Write to <lead@example.com>.\n");
+        let link = &document.links[0];
+        assert_eq!(link.destination, "mailto:lead@example.com");
+        let range = link.destination_range.clone().unwrap_or_default();
+        assert_eq!(&document.source[range], "lead@example.com");
+    }
+
+    #[test]
+    fn markdown_parses_on_demand_and_refuses_deep_nesting_up_front() {
+        let markdown = Markdown::new("# A\n".to_string()).unwrap();
+        assert_eq!(markdown.text(), "# A\n");
+        assert_eq!(markdown.document().headings[0].text, "A");
+        assert!(Markdown::new(format!("{} deep\n", ">".repeat(100))).is_err());
     }
 
     #[test]

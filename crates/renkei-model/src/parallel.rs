@@ -9,6 +9,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
+/// How many consecutive items a worker takes at a time. Small enough that a slow item does
+/// not hold many finished ones back, large enough that handing over costs little.
+const BATCH: usize = 8;
+
 /// The number of worker threads to use: one per available core.
 pub fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -29,8 +33,9 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
     }
     let items = Mutex::new(items.enumerate());
     let stop = AtomicBool::new(false);
-    // A bounded channel: workers wait while the sink (often a terminal) catches up.
-    let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(threads * 16);
+    // Workers hand results over in batches of consecutive items: one wake-up of the sink's
+    // thread per batch rather than per item (per file, for the lint: tens of thousands).
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 4);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -38,9 +43,15 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
                 let (items, stop, work) = (&items, &stop, &work);
                 scope.spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
-                        let next = items.lock().map_or(None, |mut items| items.next());
-                        let Some((index, item)) = next else { break };
-                        if sender.send((index, work(item))).is_err() {
+                        let batch: Vec<(usize, T)> = match items.lock() {
+                            Ok(mut items) => items.by_ref().take(BATCH).collect(),
+                            Err(_) => break,
+                        };
+                        let Some(&(first, _)) = batch.first() else {
+                            break;
+                        };
+                        let results = batch.into_iter().map(|(_, item)| work(item)).collect();
+                        if sender.send((first, results)).is_err() {
                             break;
                         }
                     }
@@ -51,14 +62,16 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
         let mut outcome = Ok(());
         let mut waiting = BTreeMap::new();
         let mut next_index = 0;
-        for (index, result) in &receiver {
-            waiting.insert(index, result);
-            while let Some(result) = waiting.remove(&next_index) {
-                next_index += 1;
-                if outcome.is_ok() {
-                    outcome = sink(result);
-                    if outcome.is_err() {
-                        stop.store(true, Ordering::Relaxed);
+        for (first, results) in &receiver {
+            waiting.insert(first, results);
+            while let Some(results) = waiting.remove(&next_index) {
+                next_index += results.len();
+                for result in results {
+                    if outcome.is_ok() {
+                        outcome = sink(result);
+                        if outcome.is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
                     }
                 }
             }

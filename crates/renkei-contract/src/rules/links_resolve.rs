@@ -11,18 +11,32 @@ use crate::subject::{Reporter, Subject};
 
 pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (relative, document) in subject.documents() {
+    for (relative, markdown) in subject.files() {
         let path = subject.path(relative);
         let folder = path
             .parent()
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
+        // A link to a file the archetype loaded needs no look at the disk.
+        let resolves = |destination: &str| {
+            super::relative_target(destination).is_none_or(|target| {
+                (!target.ends_with('/')
+                    && renkei_model::links::resolve(relative, target)
+                        .is_some_and(|inside| subject.has(&inside)))
+                    || folder.join(target).exists()
+            })
+        };
+        // Every link of a healthy file resolves: a byte scan shows that without a parse. The
+        // parser is asked only to place a dead link exactly, or when the scan gives up.
+        let scanned = renkei_model::links::inline_destinations(markdown.text());
+        if scanned.is_some_and(|destinations| destinations.into_iter().all(resolves)) {
+            continue;
+        }
+        let document = markdown.document();
         let mut reporter = Reporter::new("contract/links-resolve", path, Some(document));
         for link in &document.links {
-            let Some(target) = super::relative_target(&link.destination) else {
-                continue;
-            };
-            if !folder.join(target).exists() {
+            if !resolves(&link.destination) {
+                let target = super::relative_target(&link.destination).unwrap_or_default();
                 let range = link
                     .destination_range
                     .clone()
@@ -52,6 +66,26 @@ mod tests {
             "[web](https://example.com) [anchor](#top) [mail](mailto:x@y.z)\n",
         )];
         assert_eq!(check(CONTRACT, &files), "");
+    }
+
+    #[test]
+    fn email_autolinks_are_not_files() {
+        assert_eq!(
+            check(CONTRACT, &[("a.md", "Mail <lead@example.com>.\n")]),
+            ""
+        );
+    }
+
+    #[test]
+    fn dead_links_are_found_past_what_the_scan_gives_up_on() {
+        let files = [(
+            "doctrine/a.md",
+            "# A\n\n`[code](x.md)` and [dead][ref].\n\n[ref]: ../truth/gone.md\n",
+        )];
+        assert_eq!(
+            check(CONTRACT, &files),
+            "contract/links-resolve doctrine/a.md:3:20 link target `../truth/gone.md` does not exist"
+        );
     }
 
     #[test]

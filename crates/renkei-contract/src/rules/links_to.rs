@@ -41,7 +41,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     ));
     if !links_to_target {
         reporter.missing(format!("no Markdown link to `{target}`"), help);
-    } else if !subject.path(target).is_file() && subject.document(target).is_none() {
+    } else if !subject.path(target).is_file() && !subject.has(target) {
         reporter.missing(format!("links to `{target}`, which does not exist"), None);
     }
     reporter.diagnostics
