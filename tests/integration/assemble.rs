@@ -2,7 +2,9 @@
 
 use std::fs;
 
-use crate::support::{DEMO_ARCHETYPE_YAML, Scratch, redact, repo_root, snapshot_tree};
+use crate::support::{
+    DEMO_ARCHETYPE_YAML, Scratch, redact, renkei_at, renkei_in, repo_root, snapshot_tree,
+};
 
 #[test]
 fn dry_run_writes_nothing_and_lists_every_file() {
@@ -227,30 +229,21 @@ fn only_limits_the_run_and_rejects_unknown_names() {
 #[test]
 fn root_is_found_from_a_subfolder() {
     let scratch = Scratch::with_demo();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args(["assemble", "--target", "project"])
-        .current_dir(scratch.root().join("framework/archetypes/demo"))
-        .env("HOME", scratch.home())
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    renkei_in(
+        &scratch.root().join("framework/archetypes/demo"),
+        &["assemble", "--target", "project"],
+    )
+    .env("HOME", scratch.home())
+    .run()
+    .expect_code(0);
 }
 
 #[test]
 fn no_root_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args(["assemble"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no renkei root found"));
+    let run = renkei_in(dir.path(), &["assemble"]).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no renkei root found"));
 }
 
 /// Runs assemble on a tree whose only archetype has `yaml` as its configuration, expecting
@@ -392,31 +385,19 @@ fn long_skills_and_descriptions_warn_but_assemble() {
 #[test]
 fn the_repository_framework_assembles_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |target: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-            .args([
-                "--root",
-                repo_root().to_str().unwrap(),
+    for target in ["a", "b"] {
+        let run = renkei_at(
+            &repo_root(),
+            &[
                 "assemble",
                 "--push",
                 "--target",
-                target,
-            ])
-            .output()
-            .unwrap()
-    };
-    for target in ["a", "b"] {
-        let output = run(dir.path().join(target).to_str().unwrap());
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(
-            output.stdout.is_empty()
-                || !String::from_utf8_lossy(&output.stdout).contains("warning")
-        );
+                dir.path().join(target).to_str().unwrap(),
+            ],
+        )
+        .run()
+        .expect_code(0);
+        assert!(run.stdout.is_empty() || !run.stdout.contains("warning"));
     }
     let first = snapshot_tree(&dir.path().join("a"));
     assert_eq!(

@@ -1,24 +1,8 @@
 //! `renkei check` (the CI doctrine check) and `renkei report check`.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
-use crate::support::{Scratch, repo_root};
-
-fn renkei_at(root: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::{Run, Scratch, renkei_at, repo_root};
 
 /// `(rule, file relative to the archetype, line)` of every finding, from JSON output.
 fn findings(json: &str) -> BTreeSet<(String, String, u64)> {
@@ -46,7 +30,11 @@ fn findings(json: &str) -> BTreeSet<(String, String, u64)> {
 #[test]
 fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line() {
     let root = repo_root().join("tests/fixtures/pre-redemption");
-    let (code, stdout, stderr) = renkei_at(&root, &["check", "--format", "json"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = renkei_at(&root, &["check", "--format", "json"]).run();
     assert_eq!(code, 1, "{stderr}");
     let found = findings(&stdout);
     let expect = |rule: &str, file: &str, line: u64| {
@@ -122,7 +110,11 @@ fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line(
 
 #[test]
 fn the_redeemed_framework_passes_with_nothing_reported() {
-    let (code, stdout, stderr) = renkei_at(&repo_root(), &["check"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = renkei_at(&repo_root(), &["check"]).run();
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.ends_with("files checked: 0 errors, 0 warnings\n"),
@@ -312,7 +304,11 @@ fn assembled_freshness_is_checked_when_asked() {
 
 fn report_check(report: &str) -> (i32, String) {
     let path = repo_root().join("tests/fixtures/reports").join(report);
-    let (code, stdout, stderr) = renkei_at(
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = renkei_at(
         &repo_root(),
         &[
             "report",
@@ -321,7 +317,8 @@ fn report_check(report: &str) -> (i32, String) {
             "--format",
             "github",
         ],
-    );
+    )
+    .run();
     assert!(stderr.is_empty(), "{stderr}");
     let lines = stdout
         .lines()
@@ -357,7 +354,7 @@ fn defective_reports_fail_on_the_line_to_fix() {
 #[test]
 fn report_check_needs_a_known_archetype() {
     let path = repo_root().join("tests/fixtures/reports/complete.md");
-    let (code, _, stderr) = renkei_at(
+    let Run { code, stderr, .. } = renkei_at(
         &repo_root(),
         &[
             "report",
@@ -366,7 +363,8 @@ fn report_check_needs_a_known_archetype() {
             "--archetype",
             "tech-lead",
         ],
-    );
+    )
+    .run();
     assert_eq!(code, 2);
     assert!(
         stderr.contains(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{DEMO_ARCHETYPE_YAML, Scratch, snapshot_tree};
+use crate::support::{DEMO_ARCHETYPE_YAML, Renkei, Scratch, renkei_at, snapshot_tree};
 
 /// A scratch root with `count` archetypes named `<prefix>-<n>`, whose tenets carry `version`.
 fn tree(count: usize, prefix: &str, version: &str) -> Scratch {
@@ -28,13 +28,16 @@ fn write_tree(scratch: &Scratch, count: usize, prefix: &str, version: &str) {
     }
 }
 
+/// `renkei --root ROOT assemble MODE --target TARGET`.
+fn assemble(root: &Path, mode: &str, target: &Path) -> Renkei {
+    renkei_at(
+        root,
+        &["assemble", mode, "--target", target.to_str().unwrap()],
+    )
+}
+
 fn push(root: &Path, target: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_renkei"));
-    command
-        .arg("--root")
-        .arg(root)
-        .args(["assemble", "--push", "--target"])
-        .arg(target);
+    let mut command = assemble(root, "--push", target).into_command();
     command.stdout(Stdio::null()).stderr(Stdio::piped());
     command
 }
@@ -69,19 +72,7 @@ fn concurrent_pushes_into_one_target_take_turns_and_keep_both() {
         "{manifest}"
     );
     for root in [first.root(), second.root()] {
-        let check = Command::new(env!("CARGO_BIN_EXE_renkei"))
-            .arg("--root")
-            .arg(&root)
-            .args(["assemble", "--check", "--target"])
-            .arg(&target)
-            .output()
-            .unwrap();
-        assert_eq!(
-            check.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
+        assemble(&root, "--check", &target).run().expect_code(0);
     }
 }
 
@@ -141,14 +132,9 @@ fn a_push_killed_at_any_point_leaves_old_or_new_files_and_the_next_push_recovers
             .filter(|path| path.to_string_lossy().ends_with(".tmp"))
             .collect::<Vec<_>>()
     );
-    let check = Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .arg("--root")
-        .arg(scratch.root())
-        .args(["assemble", "--check", "--target"])
-        .arg(&target)
-        .status()
-        .unwrap();
-    assert_eq!(check.code(), Some(0));
+    assemble(&scratch.root(), "--check", &target)
+        .run()
+        .expect_code(0);
 }
 
 /// What a clean push of the tree at `version` installs, by path.

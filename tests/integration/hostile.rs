@@ -191,18 +191,13 @@ fn templates_that_fail_loop_or_name_missing_variables_are_refused_with_their_lin
         "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
     );
     let started = Instant::now();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args(["assemble", "--push", "--target", "project"])
-        .current_dir(scratch.root())
-        .env("HOME", scratch.home())
+    let run = scratch
+        .renkei_command(&["assemble", "--push", "--target", "project"])
         .env("RENKEI_RENDER_TIMEOUT_SECS", "2")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+        .run()
+        .expect_code(2);
     assert!(started.elapsed() < Duration::from_secs(20));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("rendering did not finish within 2 s")
-    );
+    assert!(run.stderr.contains("rendering did not finish within 2 s"));
     assert!(
         !scratch.root().join(".claude").exists(),
         "a looping template wrote files"

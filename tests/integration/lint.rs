@@ -4,7 +4,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::support::{Scratch, repo_root};
+use crate::support::{Run, Scratch, renkei_at, renkei_in, repo_root};
 use crate::tools::venv_bin;
 
 const TENETS: &str = "root/framework/archetypes/demo/hello-world/ethos/tenets.md";
@@ -17,12 +17,8 @@ fn scratch_with_findings() -> Scratch {
 
 #[test]
 fn the_repository_framework_lints_clean() {
-    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args(["--root", repo_root().to_str().unwrap(), "lint"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let Run { code, stdout, .. } = renkei_at(&repo_root(), &["lint"]).run();
+    assert_eq!(code, 0, "{stdout}");
     assert!(
         stdout.contains("files checked: 0 errors, 0 warnings"),
         "{stdout}"
@@ -436,17 +432,8 @@ fn fix_on_a_bare_file_name_keeps_permissions_and_writes_through_links() {
         fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
         std::os::unix::fs::symlink("real.md", scratch.path("loose/link.md")).unwrap();
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args(["lint", "--fix", "link.md"])
-        .current_dir(scratch.path("loose"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    let run = renkei_in(&scratch.path("loose"), &["lint", "--fix", "link.md"]).run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(fs::read_to_string(&real).unwrap(), "input here\n");
     #[cfg(unix)]
     {

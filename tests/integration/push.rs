@@ -27,17 +27,14 @@ fn push_installs_into_the_home_of_each_builtin_target() {
 #[test]
 fn config_dir_variables_override_home() {
     let scratch = Scratch::with_demo();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args([
+    scratch
+        .renkei_command(&[
             "assemble", "--push", "--target", "claude", "--target", "opencode",
         ])
-        .current_dir(scratch.root())
-        .env("HOME", scratch.home())
         .env("CLAUDE_CONFIG_DIR", scratch.path("claude-config"))
         .env("XDG_CONFIG_HOME", scratch.path("xdg"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+        .run()
+        .expect_code(0);
     assert!(
         scratch
             .path("claude-config/skills/hello-world/SKILL.md")

@@ -1,6 +1,7 @@
 //! Scratch doctrine trees and a way to run the real binary against them.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -75,19 +76,57 @@ impl Scratch {
         );
     }
 
-    /// Runs `renkei ARGS` with `HOME` pointing at the scratch home and no config
-    /// variables inherited from the developer's environment.
+    /// `renkei ARGS` in the doctrine root with `HOME` pointing at the scratch home, for a
+    /// test that needs more environment than [`Scratch::renkei`] sets.
+    pub(crate) fn renkei_command(&self, args: &[&str]) -> Renkei {
+        renkei_in(&self.root(), args).env("HOME", self.home())
+    }
+
+    /// Runs `renkei ARGS` in the doctrine root with `HOME` pointing at the scratch home.
     pub(crate) fn renkei(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
-            .args(args)
-            .current_dir(self.root())
-            .env("HOME", self.home())
-            .env_remove("CLAUDE_CONFIG_DIR")
-            .env_remove("XDG_CONFIG_HOME")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run renkei");
-        Run::from(output)
+        self.renkei_command(args).run()
+    }
+}
+
+/// `renkei ARGS` run from `dir`, with no config variables inherited from the developer's
+/// environment and no colour, so targets and output do not depend on who runs the tests.
+/// `HOME` is inherited unless the test sets it.
+pub(crate) fn renkei_in(dir: &Path, args: &[&str]) -> Renkei {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_renkei"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("NO_COLOR", "1");
+    Renkei(command)
+}
+
+/// `renkei --root ROOT ARGS` run from the repository, for a tree that is not a scratch root.
+pub(crate) fn renkei_at(root: &Path, args: &[&str]) -> Renkei {
+    let mut full = vec!["--root", root.to_str().expect("a UTF-8 root path")];
+    full.extend_from_slice(args);
+    renkei_in(&repo_root(), &full)
+}
+
+/// A `renkei` run being set up; see [`renkei_in`].
+pub(crate) struct Renkei(Command);
+
+impl Renkei {
+    /// Sets an environment variable, overriding what [`renkei_in`] set or removed.
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.0.env(key, value);
+        self
+    }
+
+    /// Runs it to the end and captures what it printed.
+    pub(crate) fn run(mut self) -> Run {
+        Run::from(self.0.output().expect("run renkei"))
+    }
+
+    /// The command itself, for a test that spawns, kills or redirects it.
+    pub(crate) fn into_command(self) -> Command {
+        self.0
     }
 }
 

@@ -3,30 +3,24 @@
 
 use std::process::Command;
 
-use crate::support::repo_root;
+use crate::support::{renkei_at, repo_root};
 use crate::tools::venv_bin;
 
 #[test]
 fn every_framework_skill_passes_the_agent_skills_reference_validator() {
     let validator = venv_bin().join("agentskills");
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_renkei"))
-        .args([
-            "--root",
-            repo_root().to_str().unwrap(),
+    renkei_at(
+        &repo_root(),
+        &[
             "assemble",
             "--push",
             "--target",
             dir.path().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        ],
+    )
+    .run()
+    .expect_code(0);
     let mut validated = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let skill = entry.unwrap().path();
