@@ -141,7 +141,9 @@ impl<'o> Emitter<'o> {
             }
             match self.format {
                 Format::Human => self.human(diagnostic)?,
-                Format::Json => self.item(&json_diagnostic(diagnostic), JSON_ITEM_INDENT)?,
+                Format::Json => {
+                    self.item(&JsonDiagnostic::from(diagnostic), JSON_ITEM_INDENT)?;
+                }
                 Format::Sarif => {
                     let result = sarif_result(diagnostic, &self.rule_index);
                     self.item(&result, SARIF_ITEM_INDENT)?;
@@ -190,7 +192,7 @@ impl<'o> Emitter<'o> {
     }
 
     /// One JSON value of an array, pretty-printed at `indent`.
-    fn item(&mut self, value: &serde_json::Value, indent: &str) -> io::Result<()> {
+    fn item(&mut self, value: &impl serde::Serialize, indent: &str) -> io::Result<()> {
         let separator = if self.written == 0 { "" } else { "," };
         write!(self.out, "{separator}\n{indent}{}", indented(value, indent))
     }
@@ -342,7 +344,7 @@ impl<'o> Emitter<'o> {
 
 /// `value` pretty-printed, its lines after the first indented by `indent`. JSON strings
 /// escape line breaks, so every line break is the printer's.
-fn indented(value: &serde_json::Value, indent: &str) -> String {
+fn indented(value: &impl serde::Serialize, indent: &str) -> String {
     let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
     pretty.replace('\n', &format!("\n{indent}"))
 }
@@ -373,19 +375,36 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn json_diagnostic(d: &Diagnostic) -> serde_json::Value {
-    json!({
-        "rule": d.rule,
-        "severity": d.severity.as_str(),
-        "path": display_path(&d.path),
-        "line": d.start.line,
-        "column": d.start.column,
-        "end_line": d.end.line,
-        "end_column": d.end.column,
-        "message": d.message,
-        "help": d.help,
-        "replacements": d.replacements,
-    })
+/// A finding in `--format json`, serialized straight from the diagnostic's fields.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    replacements: &'a [String],
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        Self {
+            rule: &d.rule,
+            severity: d.severity.as_str(),
+            path: display_path(&d.path),
+            line: d.start.line,
+            column: d.start.column,
+            end_line: d.end.line,
+            end_column: d.end.column,
+            message: &d.message,
+            help: d.help.as_deref(),
+            replacements: &d.replacements,
+        }
+    }
 }
 
 fn sarif_level(severity: Severity) -> &'static str {

@@ -1,13 +1,12 @@
 //! `renkei check`: the CI doctrine check. The vocabulary lint, every contract over every
 //! archetype, and (with `--assembled`) the freshness of installed skills, in one report.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
 use renkei_contract::Contract;
-use renkei_lint::{Candidate, FileReport, FixMode, RuleSet};
+use renkei_lint::{FileReport, FixMode, RuleSet};
 use renkei_model::{Archetype, Diagnostic, Severity};
 
 use crate::commands::lint::{Tally, rule_set};
@@ -117,22 +116,12 @@ fn check_archetype(
     default_contract: &Contract,
 ) -> Checked {
     let archetype = renkei_model::load::load_archetype(root, dir);
-    // Files the archetype loaded are linted from memory, the rest (or all, when it did not
-    // load) from disk: what is linted and how does not change, only how often it is read.
-    let loaded: HashMap<&Path, &str> = archetype
-        .iter()
-        .flat_map(|archetype| archetype.parts.iter().chain(&archetype.references))
-        .filter_map(|file| Some((file.path.as_path(), file.markdown()?.text())))
-        .collect();
-    let lint = renkei_lint::archetype_files(root, dir)
-        .map(|candidate| match candidate {
-            Candidate::File(path) => match loaded.get(path.as_path()) {
-                Some(text) => renkei_lint::lint_loaded(rules, path, text),
-                None => renkei_lint::lint_candidate(rules, Candidate::File(path), FixMode::Off),
-            },
-            refused => renkei_lint::lint_candidate(rules, refused, FixMode::Off),
-        })
-        .collect();
+    let lint = match &archetype {
+        Ok(archetype) => renkei_lint::lint_archetype(rules, archetype),
+        Err(_) => renkei_lint::archetype_files(root, dir)
+            .map(|candidate| renkei_lint::lint_candidate(rules, candidate, FixMode::Off))
+            .collect(),
+    };
     let contract = archetype
         .as_ref()
         .map_err(ToString::to_string)

@@ -277,6 +277,50 @@ fn an_archetype_that_cannot_be_checked_does_not_stop_the_others() {
 }
 
 #[test]
+fn check_lints_exactly_the_files_lint_lints() {
+    let scratch = Scratch::with_demo();
+    let yaml = format!(
+        "{}parts: [ethos/tenets.md, doctrine/process.md]\n",
+        crate::support::DEMO_ARCHETYPE_YAML
+    );
+    scratch.add_archetype("demo", "listed", &yaml);
+    let base = "root/framework/archetypes/demo/listed";
+    for (file, text) in [
+        ("doctrine/unlisted.md", "An intake step.\n"),
+        (
+            "doctrine/deep/nested.markdown",
+            "The handoff-received event.\n",
+        ),
+        ("truth/facts.md", "Ownership transfers to the lead.\n"),
+        ("notes.md", "An intake outside the operational folders.\n"),
+        ("references/data.txt", "intake\n"),
+    ] {
+        scratch.write(&format!("{base}/{file}"), text);
+    }
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/archetype.yaml",
+        "name: hello-world\ndescription: intake of work, said in the description.\n",
+    );
+    let vocabulary = |json: &str| -> Vec<(String, String, u64)> {
+        findings(json)
+            .into_iter()
+            .filter(|(rule, _, _)| !rule.starts_with("contract/"))
+            .collect()
+    };
+    let lint = scratch.renkei(&["lint", "--format", "json"]).expect_code(1);
+    let check = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(1);
+    let linted = vocabulary(&lint.stdout);
+    assert_eq!(linted.len(), 4, "{linted:?}");
+    assert_eq!(vocabulary(&check.stdout), linted);
+    let files = |json: &str| {
+        serde_json::from_str::<serde_json::Value>(json).unwrap()["summary"]["files"].clone()
+    };
+    assert_eq!(files(&check.stdout), files(&lint.stdout));
+}
+
+#[test]
 fn assembled_freshness_is_checked_when_asked() {
     let scratch = Scratch::with_demo();
     scratch.renkei(&["check"]).expect_code(0);

@@ -89,30 +89,30 @@ fn json_output_has_positions_replacements_and_a_summary() {
     {
       "diagnostics": [
         {
-          "column": 25,
-          "end_column": 31,
-          "end_line": 3,
-          "help": "write input vocabulary: required input fields, input validation",
-          "line": 3,
-          "message": "`intake` names an acknowledgment phase the function model does not have",
+          "rule": "vocabulary/intake",
+          "severity": "error",
           "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
+          "line": 3,
+          "column": 25,
+          "end_line": 3,
+          "end_column": 31,
+          "message": "`intake` names an acknowledgment phase the function model does not have",
+          "help": "write input vocabulary: required input fields, input validation",
           "replacements": [
             "input"
-          ],
-          "rule": "vocabulary/intake",
-          "severity": "error"
+          ]
         },
         {
-          "column": 13,
-          "end_column": 22,
-          "end_line": 4,
-          "help": "say invocation: the caller invokes, the callee owns its work until it returns (knowledge, data and file transfer are fine)",
-          "line": 4,
-          "message": "`transfers` frames an invocation as an ownership hand-over",
-          "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
-          "replacements": [],
           "rule": "vocabulary/transfer",
-          "severity": "error"
+          "severity": "error",
+          "path": "framework/archetypes/demo/hello-world/ethos/tenets.md",
+          "line": 4,
+          "column": 13,
+          "end_line": 4,
+          "end_column": 22,
+          "message": "`transfers` frames an invocation as an ownership hand-over",
+          "help": "say invocation: the caller invokes, the callee owns its work until it returns (knowledge, data and file transfer are fine)",
+          "replacements": []
         }
       ],
       "summary": {

@@ -57,25 +57,39 @@ pub fn heading_before(document: &Document, offset: usize) -> Option<&Heading> {
 
 /// The first heading whose text equals `text`, ignoring case and surrounding space.
 pub fn find_heading<'a>(document: &'a Document, text: &str) -> Option<&'a Heading> {
+    let wanted = comparable(text);
     document
         .headings
         .iter()
-        .find(|heading| same_words(&heading.text, text))
+        .find(|heading| comparable_chars(&heading.text).eq(wanted.chars()))
 }
 
 /// Whether two texts are the same words, ignoring case, spacing and Markdown code and
 /// emphasis markers.
 pub fn same_words(a: &str, b: &str) -> bool {
-    comparable(a) == comparable(b)
+    comparable_chars(a).eq(comparable_chars(b))
 }
 
 /// Text reduced for comparison: no backticks or emphasis markers, single spaces, lowercase.
 pub fn comparable(text: &str) -> String {
-    text.replace(['`', '*'], "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    comparable_chars(text).collect()
+}
+
+/// The characters of [`comparable`], produced without building the string, so comparing
+/// two texts allocates nothing.
+fn comparable_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let marker = |c: &char| matches!(c, '`' | '*');
+    text.split_whitespace()
+        .filter(move |word| !word.chars().all(|c| marker(&c)))
+        .enumerate()
+        .flat_map(move |(index, word)| {
+            let space = (index > 0).then_some(' ');
+            space.into_iter().chain(
+                word.chars()
+                    .filter(move |c| !marker(c))
+                    .flat_map(char::to_lowercase),
+            )
+        })
 }
 
 /// All paragraph and list item text inside `range`, joined, for "does this section say X".
@@ -103,4 +117,22 @@ pub fn alternatives(value: &str) -> Vec<String> {
         .map(|part| part.trim().trim_matches('`').trim().to_string())
         .filter(|part| !part.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{comparable, same_words};
+
+    #[test]
+    fn comparison_ignores_case_spacing_code_and_emphasis() {
+        assert_eq!(
+            comparable("  **Work**   `Performed`\n now "),
+            "work performed now"
+        );
+        assert_eq!(comparable("a * b `` c"), "a b c");
+        assert!(same_words("Evidence  *Bundle*", "evidence bundle"));
+        assert!(!same_words("Evidence Bundle", "Evidence Bundles"));
+        assert!(!same_words("Evidence Bundle", "EvidenceBundle"));
+        assert!(same_words("", "  ** "));
+    }
 }

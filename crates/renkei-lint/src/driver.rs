@@ -4,12 +4,13 @@
 //! streams on to the caller as soon as the files before it are done, so memory does not grow
 //! with the size of the tree.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use renkei_model::load::{ARCHETYPES_DIR, MAX_SOURCE_FILE_BYTES, OPERATIONAL_DIRS};
-use renkei_model::{Diagnostic, Edit, Severity, apply_edits};
+use renkei_model::{Archetype, Diagnostic, Edit, Severity, apply_edits};
 
 use crate::engine::lint_text;
 use crate::rules::RuleSet;
@@ -77,6 +78,36 @@ pub fn archetype_files(
     dir: &Path,
 ) -> impl Iterator<Item = Candidate> + Send + 'static {
     doctrine_files(root, dir)
+}
+
+/// Lints the files [`archetype_files`] yields for a loaded `archetype`, as
+/// [`lint_candidate`] would, without walking its folder again or reading again what loading
+/// read: the file list comes from the loaded archetype, and its Markdown from memory.
+/// Loading refused symbolic links that leave the root, so none is refused here.
+pub fn lint_archetype(rules: &RuleSet, archetype: &Archetype) -> Vec<FileReport> {
+    let loaded: HashMap<&Path, &str> = archetype
+        .parts
+        .iter()
+        .chain(&archetype.references)
+        .filter_map(|file| Some((file.path.as_path(), file.markdown()?.text())))
+        .collect();
+    let markdown = archetype
+        .operational
+        .iter()
+        .map(|relative| archetype.dir.join(relative))
+        .filter(|path| is_markdown(path));
+    let mut files: Vec<PathBuf> = std::iter::once(archetype.config_path.clone())
+        .chain(markdown)
+        .collect();
+    // The order of a sorted walk.
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| match loaded.get(path.as_path()) {
+            Some(text) => lint_loaded(rules, path, text),
+            None => lint_one(rules, path, FixMode::Off),
+        })
+        .collect()
 }
 
 /// The doctrine files under `start`, a folder at or below `root`'s archetypes folder.
@@ -194,9 +225,9 @@ pub fn lint_candidate(rules: &RuleSet, candidate: Candidate, fix: FixMode) -> Fi
     }
 }
 
-/// Lints `text`, the contents of `path` already read by the caller (a loaded archetype), as
-/// [`lint_candidate`] would lint the file.
-pub fn lint_loaded(rules: &RuleSet, path: PathBuf, text: &str) -> FileReport {
+/// Lints `text`, the contents of `path` already read, as [`lint_candidate`] would lint the
+/// file.
+fn lint_loaded(rules: &RuleSet, path: PathBuf, text: &str) -> FileReport {
     match refuse_binary(&path, text.as_bytes()) {
         Ok(()) => lint_source(rules, path, text, FixMode::Off),
         Err(problem) => refused(path, *problem),

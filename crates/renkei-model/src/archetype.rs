@@ -106,6 +106,8 @@ pub struct Archetype {
     pub parts: Vec<SourceFile>,
     /// Files shipped beside SKILL.md.
     pub references: Vec<SourceFile>,
+    /// Every file found in its operational folders, relative to `dir`, with `/` separators.
+    pub operational: Vec<String>,
 }
 
 impl Archetype {

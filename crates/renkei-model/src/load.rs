@@ -132,12 +132,13 @@ pub fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> 
         config,
         parts: parts
             .iter()
-            .map(|relative| read_source(root, dir, relative))
+            .map(|relative| read_source(dir, relative))
             .collect::<Result<_, _>>()?,
         references: references
             .iter()
-            .map(|relative| read_source(root, dir, relative))
+            .map(|relative| read_source(dir, relative))
             .collect::<Result<_, _>>()?,
+        operational: files,
     })
 }
 
@@ -224,9 +225,12 @@ fn select_listed(
         .collect()
 }
 
-fn read_source(root: &Path, dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
+/// Reads a part or reference; its path came from the walk of the operational folders or from
+/// the checked list in `archetype.yaml`, both of which refuse symbolic links that leave the
+/// root.
+fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
-    let bytes = read_bytes(root, &path)?;
+    let bytes = read_within_limit(&path)?;
     let content = if relative.ends_with(".md") {
         let text = utf8(&path, bytes)?;
         let markdown = Markdown::new(text).map_err(|source| ModelError::TooDeep {
@@ -252,14 +256,22 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, ModelError> {
 /// Reads a file under `root`, refusing symbolic links that leave it and files over
 /// [`MAX_SOURCE_FILE_BYTES`], before reading a byte.
 pub fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, ModelError> {
+    let link = fs::symlink_metadata(path).map_err(|source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if link.file_type().is_symlink() {
+        ensure_inside_root(root, path)?;
+    }
+    read_within_limit(path)
+}
+
+/// Reads a file within [`MAX_SOURCE_FILE_BYTES`], refusing a larger one before reading it.
+fn read_within_limit(path: &Path) -> Result<Vec<u8>, ModelError> {
     let io = |source| ModelError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let link = fs::symlink_metadata(path).map_err(io)?;
-    if link.file_type().is_symlink() {
-        ensure_inside_root(root, path)?;
-    }
     let file = fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     if size > MAX_SOURCE_FILE_BYTES {

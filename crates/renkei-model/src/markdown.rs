@@ -382,15 +382,15 @@ impl Builder {
                     level: heading_level(level),
                     atx: source[range.clone()].trim_start().starts_with('#'),
                     section: range.start..range.end,
+                    text: text_buffer(&range),
                     range,
-                    text: String::new(),
                 });
                 Open::Heading(self.headings.len() - 1)
             }
             Tag::Paragraph => {
                 self.paragraphs.push(TextBlock {
+                    text: text_buffer(&range),
                     range,
-                    text: String::new(),
                 });
                 Open::Paragraph(self.paragraphs.len() - 1)
             }
@@ -406,8 +406,8 @@ impl Builder {
                 Some(Open::List(list)) => {
                     let list = *list;
                     self.lists[list].items.push(TextBlock {
+                        text: text_buffer(&range),
                         range,
-                        text: String::new(),
                     });
                     Open::Item {
                         list,
@@ -582,6 +582,14 @@ impl Builder {
             }
         }
     }
+}
+
+/// An empty string with room for the plain text of the block at `range`, which is never
+/// longer than its source, so most blocks fill it without reallocating. Capped, because
+/// list items nest and each item's range holds the items inside it.
+fn text_buffer(range: &Range<usize>) -> String {
+    const MAX_RESERVED: usize = 512;
+    String::with_capacity(range.len().min(MAX_RESERVED))
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
