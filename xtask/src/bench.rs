@@ -370,6 +370,26 @@ fn timing_cells(samples: &[Sample]) -> String {
     )
 }
 
+/// Appends a row of a suite's timing table: `| label | archetypes | files | source MB |
+/// median wall ms | min wall ms | peak RSS MB | ratio |`, the ratio against the suite's
+/// reference command.
+fn write_timing_row(
+    out: &mut String,
+    label: &str,
+    archetypes: usize,
+    files: usize,
+    bytes: u64,
+    samples: &[Sample],
+    ratio: f64,
+) {
+    let _ = writeln!(
+        out,
+        "| {label} | {archetypes} | {files} | {:.1} | {} | {ratio:.2}x |",
+        bytes as f64 / 1e6,
+        timing_cells(samples)
+    );
+}
+
 /// Where `path` (as renkei or ripgrep printed it, absolute or relative) lies relative to
 /// the corpus root, `framework/archetypes/...`, the form `vocabulary-expected.tsv` uses.
 fn corpus_relative(path: &str) -> String {
@@ -476,6 +496,9 @@ mod tests {
         assert!((median_ms(&even) - 25.0).abs() < 1e-9);
         assert!((peak_mb(&even) - 400.0 * 1024.0 / 1e6).abs() < 1e-9);
         assert_eq!(timing_cells(&odd), "20.0 | 10.0 | 0.3");
+        let mut row = String::new();
+        write_timing_row(&mut row, "`x`", 5, 40, 1_250_000, &odd, 1.5);
+        assert_eq!(row, "| `x` | 5 | 40 | 1.2 | 20.0 | 10.0 | 0.3 | 1.50x |\n");
     }
 
     #[test]

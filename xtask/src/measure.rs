@@ -4,7 +4,7 @@
 //! reading to one command: the kernel's children maximum only ever grows.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 /// One measured run.
@@ -31,18 +31,7 @@ pub(crate) fn measure_in(
     cwd: Option<&Path>,
     ok: &[i32],
 ) -> Result<Sample, String> {
-    let mut command = Command::new(helper);
-    command
-        .arg(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit());
-    if let Some(cwd) = cwd {
-        command.current_dir(cwd);
-    }
-    let output = command
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", helper.display()))?;
+    let output = output_of(Command::new(helper).arg(program).args(args), cwd)?;
     let report = String::from_utf8_lossy(&output.stdout);
     let described = || format!("{} {}", program.display(), args.join(" "));
     if !output.status.success() {
@@ -73,5 +62,21 @@ pub(crate) fn measure_in(
         wall: Duration::from_nanos(number("wall_ns")?),
         peak_rss_kib: number("child_rss_kib")?,
         cpu: Duration::from_nanos(number("child_cpu_ns")?),
+    })
+}
+
+/// Runs `command` in `cwd` (the current folder when `None`) to the end, for its status and
+/// stdout. No stdin, so nothing a bench runs can wait for input; stderr passes through so
+/// its complaints reach the terminal.
+pub(crate) fn output_of(command: &mut Command, cwd: Option<&Path>) -> Result<Output, String> {
+    command.stdin(Stdio::null()).stderr(Stdio::inherit());
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    command.output().map_err(|error| {
+        format!(
+            "cannot run {}: {error}",
+            Path::new(command.get_program()).display()
+        )
     })
 }

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{
-    Contender, Corpus, Options, Tools, background, median_ms, time_alternating, timing_cells,
-    total_bytes, write_file_list,
+    Contender, Corpus, Options, Tools, background, median_ms, time_alternating, total_bytes,
+    write_file_list, write_timing_row,
 };
 use crate::measure::{Sample, measure};
 
@@ -124,14 +124,14 @@ fn table(rows: &[Row]) -> String {
             ("`renkei assemble --dry-run`", &row.renkei),
             ("`xargs -0 cat` (I/O floor)", &row.cat),
         ] {
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {:.1} | {} | {:.2}x |",
+            write_timing_row(
+                &mut out,
+                label,
                 row.archetypes,
                 row.files,
-                row.bytes as f64 / 1e6,
-                timing_cells(samples),
-                median_ms(samples) / floor
+                row.bytes,
+                samples,
+                median_ms(samples) / floor,
             );
         }
     }

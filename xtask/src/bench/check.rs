@@ -8,8 +8,8 @@ use std::path::Path;
 use super::findings::{self, RenkeiReport};
 use super::lint::{LINT_OK, lint_files};
 use super::{
-    Contender, Corpus, Options, Tools, background, median_ms, time_alternating, timing_cells,
-    total_bytes,
+    Contender, Corpus, Options, Tools, background, median_ms, time_alternating, total_bytes,
+    write_timing_row,
 };
 use crate::measure::{Sample, measure_in};
 
@@ -180,13 +180,14 @@ fn report(results: &[SizeResult]) -> String {
                 &result.lint,
             ),
         ] {
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {files} | {:.1} | {} | {:.2}x |",
+            write_timing_row(
+                &mut out,
+                label,
                 result.archetypes,
-                bytes as f64 / 1e6,
-                timing_cells(samples),
-                median_ms(samples) / lint
+                files,
+                bytes,
+                samples,
+                median_ms(samples) / lint,
             );
         }
     }

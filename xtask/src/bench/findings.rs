@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::corpus_relative;
+use crate::measure::output_of;
 
 /// A line of a file: corpus-relative path and 1-based line number.
 pub(super) type Spot = (String, usize);
@@ -204,17 +205,7 @@ pub(super) fn capture(
     cwd: Option<&Path>,
     ok: &[i32],
 ) -> Result<String, String> {
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit());
-    if let Some(cwd) = cwd {
-        command.current_dir(cwd);
-    }
-    let output = command
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", program.display()))?;
+    let output = output_of(Command::new(program).args(args), cwd)?;
     if output.status.code().is_some_and(|code| ok.contains(&code)) {
         String::from_utf8(output.stdout)
             .map_err(|_| format!("{} printed something that is not UTF-8", program.display()))

@@ -9,7 +9,7 @@ use std::process::Command;
 use super::findings::{self, Agreement};
 use super::{
     Contender, Corpus, Options, Tools, background, median_ms, peak_mb, time_alternating,
-    timing_cells, total_bytes,
+    total_bytes, write_timing_row,
 };
 use crate::measure::{Sample, measure_in};
 
@@ -445,33 +445,28 @@ fn timing_table(results: &[SizeResult]) -> String {
     );
     for result in results {
         let renkei = median_ms(&result.renkei);
-        let rows = std::iter::once(("`renkei lint --format json`", &result.renkei)).chain(
-            result
-                .rg
-                .iter()
-                .map(|(mode, samples)| (mode.label(), samples)),
-        );
+        let rows = std::iter::once(("`renkei lint --format json`", result.renkei.as_slice()))
+            .chain(
+                result
+                    .rg
+                    .iter()
+                    .map(|(mode, samples)| (mode.label(), samples.as_slice())),
+            )
+            .chain(std::iter::once((
+                "`renkei lint` (human format, 1 run)",
+                std::slice::from_ref(&result.human),
+            )));
         for (label, samples) in rows {
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {:.1} | {} | {:.2}x |",
+            write_timing_row(
+                &mut out,
+                label,
                 result.archetypes,
                 result.files,
-                result.bytes as f64 / 1e6,
-                timing_cells(samples),
-                renkei / median_ms(samples)
+                result.bytes,
+                samples,
+                renkei / median_ms(samples),
             );
         }
-        let human = std::slice::from_ref(&result.human);
-        let _ = writeln!(
-            out,
-            "| `renkei lint` (human format, 1 run) | {} | {} | {:.1} | {} | {:.2}x |",
-            result.archetypes,
-            result.files,
-            result.bytes as f64 / 1e6,
-            timing_cells(human),
-            renkei / median_ms(human)
-        );
     }
     out
 }
