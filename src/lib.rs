@@ -5,7 +5,7 @@
 //! or I/O errors.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -62,14 +62,24 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Line by line to a terminal, so findings show as they come; in blocks to a pipe or a
+    // file, where a system call per line would cost more than finding what is printed.
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
     let result = match &cli.command {
         Command::Assemble(args) => commands::assemble::run(cli.root.as_deref(), args, &mut out),
         Command::Lint(args) => commands::lint::run(cli.root.as_deref(), args, &mut out),
         Command::Check(args) => commands::check::run(cli.root.as_deref(), args, &mut out),
         Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
     };
-    let _ = out.flush();
+    // What is still buffered can fail to write too (a full disk); that is an error.
+    let result = match (result, out.flush()) {
+        (Ok(_), Err(error)) => Err(CliError::Output(error)),
+        (result, _) => result,
+    };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),

@@ -7,7 +7,7 @@ use std::path::Path;
 use clap::Args;
 use renkei_contract::Contract;
 use renkei_lint::{FileReport, FixMode, RuleSet};
-use renkei_model::{Archetype, Diagnostic, Severity};
+use renkei_model::{Archetype, Diagnostic, ModelError, Severity};
 
 use crate::commands::lint::{Tally, rule_set};
 use crate::config::load_config;
@@ -46,7 +46,6 @@ pub fn run(
         .check;
     let rules = rule_set(args.config.as_deref(), Some(&root))?;
     let default_contract = Contract::builtin()?;
-    let dirs = renkei_model::load::archetype_dirs(&root)?;
 
     let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
     rule_docs.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleDoc {
@@ -62,9 +61,15 @@ pub fn run(
     // One archetype per core at a time: lint its files, load it, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     renkei_model::parallel::for_each_ordered(
-        dirs.into_iter(),
+        renkei_model::load::walk_archetype_dirs(&root),
         renkei_model::parallel::available_threads(),
-        |dir| check_archetype(&root, &dir, &rules, &default_contract),
+        |dir| match dir {
+            Ok(dir) => check_archetype(&root, &dir, &rules, &default_contract),
+            Err(error) => Checked {
+                lint: Vec::new(),
+                contract: Err(error.to_string()),
+            },
+        },
         |checked: Checked| {
             let mut diagnostics = Vec::new();
             for report in checked.lint {
@@ -139,13 +144,10 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
 /// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.
 pub(crate) fn contract_for(archetype: &Archetype, default: &Contract) -> Result<Contract, String> {
     let path = archetype.dir.join("contract.yaml");
-    let text = if path.is_file() {
-        Some(
-            renkei_model::load::read_text(&archetype.dir, &path)
-                .map_err(|error| error.to_string())?,
-        )
-    } else {
-        None
+    let text = match renkei_model::load::read_text(&archetype.dir, &path) {
+        Ok(text) => Some(text),
+        Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error.to_string()),
     };
     Contract::for_archetype(default, &archetype.dir, text.as_deref())
         .map_err(|error| error.to_string())

@@ -464,3 +464,23 @@ fn remaining_findings_after_fix_point_at_the_fixed_text() {
         run.stdout
     );
 }
+
+/// Output to a pipe or file is buffered; a write that fails at the last flush still fails
+/// the run instead of passing with the report cut short.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_for_the_report_is_an_error() {
+    let scratch = scratch_with_findings();
+    let output = scratch
+        .renkei_command(&["lint", "--format", "json"])
+        .into_command()
+        .stdout(fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot write output"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

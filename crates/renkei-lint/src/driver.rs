@@ -85,12 +85,13 @@ pub fn archetype_files(
 /// read: the file list comes from the loaded archetype, and its Markdown from memory.
 /// Loading refused symbolic links that leave the root, so none is refused here.
 pub fn lint_archetype(rules: &RuleSet, archetype: &Archetype) -> Vec<FileReport> {
-    let loaded: HashMap<&Path, &str> = archetype
-        .parts
-        .iter()
-        .chain(&archetype.references)
-        .filter_map(|file| Some((file.path.as_path(), file.markdown()?.text())))
-        .collect();
+    let sources = archetype.parts.iter().chain(&archetype.references);
+    let loaded: HashMap<&Path, &str> = std::iter::once((
+        archetype.config_path.as_path(),
+        archetype.config_text.as_str(),
+    ))
+    .chain(sources.filter_map(|file| Some((file.path.as_path(), file.markdown()?.text()))))
+    .collect();
     let markdown = archetype
         .operational
         .iter()

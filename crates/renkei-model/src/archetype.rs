@@ -100,6 +100,8 @@ pub struct Archetype {
     pub dir: PathBuf,
     /// Its `archetype.yaml`.
     pub config_path: PathBuf,
+    /// The text of `archetype.yaml`, as read.
+    pub config_text: String,
     /// The parsed configuration.
     pub config: ArchetypeConfig,
     /// Files inlined into the SKILL.md body, in order.

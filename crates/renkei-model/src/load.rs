@@ -68,29 +68,43 @@ pub fn load_framework(root: &Path) -> Result<Framework, ModelError> {
 
 /// The `<stage>/<archetype>` folders, sorted, without following symbolic links.
 pub fn archetype_dirs(root: &Path) -> Result<Vec<PathBuf>, ModelError> {
-    let archetypes_dir = &root.join(ARCHETYPES_DIR);
-    let mut dirs = Vec::new();
-    let walker = WalkDir::new(archetypes_dir)
+    walk_archetype_dirs(root).collect()
+}
+
+/// The `<stage>/<archetype>` folders, sorted, as the walk finds them, so that work on the
+/// first can start before the last is found. A folder whose name an earlier stage already
+/// used is an error in its place: a skill is installed under its name, so two stages cannot
+/// both have one.
+pub fn walk_archetype_dirs(
+    root: &Path,
+) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
+    let archetypes_dir = root.join(ARCHETYPES_DIR);
+    let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    WalkDir::new(&archetypes_dir)
         .min_depth(2)
         .max_depth(2)
-        .sort_by_file_name();
-    let mut seen: std::collections::BTreeMap<String, PathBuf> = std::collections::BTreeMap::new();
-    for entry in walker {
-        let entry = entry.map_err(|error| walk_error(archetypes_dir, error))?;
-        if entry.file_type().is_dir() {
-            // A skill is installed under its name, so two stages cannot both have one.
-            let name = file_name(entry.path());
-            if let Some(first) = seen.insert(name.clone(), entry.path().to_path_buf()) {
-                return Err(ModelError::DuplicateName {
-                    name,
-                    first,
-                    second: entry.into_path(),
-                });
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => return Some(Err(walk_error(&archetypes_dir, error))),
+            };
+            if !entry.file_type().is_dir() {
+                return None;
             }
-            dirs.push(entry.into_path());
-        }
-    }
-    Ok(dirs)
+            let name = file_name(entry.path());
+            Some(
+                match seen.insert(name.clone(), entry.path().to_path_buf()) {
+                    Some(first) => Err(ModelError::DuplicateName {
+                        name,
+                        first,
+                        second: entry.into_path(),
+                    }),
+                    None => Ok(entry.into_path()),
+                },
+            )
+        })
 }
 
 fn walk_error(fallback: &Path, error: walkdir::Error) -> ModelError {
@@ -129,6 +143,7 @@ pub fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> 
         stage,
         dir: dir.to_path_buf(),
         config_path,
+        config_text,
         config,
         parts: parts
             .iter()
@@ -147,11 +162,19 @@ fn operational_files(root: &Path, dir: &Path) -> Result<Vec<String>, ModelError>
     let mut files = Vec::new();
     for folder in OPERATIONAL_DIRS {
         let folder_path = dir.join(folder);
-        if !folder_path.is_dir() {
-            continue;
-        }
         for entry in WalkDir::new(&folder_path).sort_by_file_name() {
-            let entry = entry.map_err(|error| walk_error(&folder_path, error))?;
+            // Most archetypes lack a folder or two: a missing one is no error, and asking
+            // the walk is one system call fewer than asking first.
+            let missing = |error: &walkdir::Error| {
+                error.depth() == 0
+                    && error
+                        .io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+            };
+            let entry = match entry {
+                Err(error) if missing(&error) => break,
+                entry => entry.map_err(|error| walk_error(&folder_path, error))?,
+            };
             if entry.file_type().is_dir() {
                 continue;
             }

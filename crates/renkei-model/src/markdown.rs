@@ -246,19 +246,20 @@ impl Document {
 /// list markers before a line's content.
 fn check_nesting(source: &str) -> Result<(), TooDeep> {
     let bytes = source.as_bytes();
-    let line_starts =
-        std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|newline| newline + 1));
-    for (index, start) in line_starts.enumerate() {
-        // Most lines start with a letter: no container marker, nothing to count.
-        let first = bytes[start..]
-            .iter()
-            .find(|byte| !matches!(byte, b' ' | b'\t'));
+    let mut start = 0;
+    let line_ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for (index, end) in line_ends.enumerate() {
+        let line = &source[start..end];
+        start = end + 1;
+        // Most lines start with a letter: no container marker, nothing to count. A line
+        // holding more than MAX_NESTING markers is longer than MAX_NESTING bytes.
+        if line.len() <= MAX_NESTING {
+            continue;
+        }
+        let first = line.bytes().find(|byte| !matches!(byte, b' ' | b'\t'));
         if !first.is_some_and(|byte| matches!(byte, b'>' | b'-' | b'*' | b'+' | b'0'..=b'9')) {
             continue;
         }
-        let end =
-            memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |length| start + length);
-        let line = &source[start..end];
         let mut depth = 0;
         let mut rest = line.trim_start();
         loop {
@@ -326,6 +327,9 @@ enum Open {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Open>,
+    /// How many links are open on the stack: most events are outside any link, and need
+    /// not search the stack for one.
+    open_links: usize,
     front_matter: Option<FrontMatter>,
     headings: Vec<Heading>,
     paragraphs: Vec<TextBlock>,
@@ -496,6 +500,7 @@ impl Builder {
             image,
         });
         let index = self.links.len() - 1;
+        self.open_links += 1;
         if matches!(link_type, LinkType::Inline) {
             Open::Link {
                 index,
@@ -514,10 +519,12 @@ impl Builder {
             index,
             children_end,
         }) = self.stack.pop()
-            && children_end != usize::MAX
         {
-            self.links[index].destination_range =
-                inline_destination(source, children_end, &self.links[index].destination);
+            self.open_links -= 1;
+            if children_end != usize::MAX {
+                self.links[index].destination_range =
+                    inline_destination(source, children_end, &self.links[index].destination);
+            }
         }
     }
 
@@ -525,6 +532,9 @@ impl Builder {
     /// which the parser tells us; the destination itself is then taken at that offset only
     /// if it is written exactly as resolved.
     fn note_link_child_end(&mut self, range: &Range<usize>) {
+        if self.open_links == 0 {
+            return;
+        }
         for open in self.stack.iter_mut().rev() {
             if let Open::Link { children_end, .. } = open {
                 if *children_end != usize::MAX {
