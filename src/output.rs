@@ -93,6 +93,8 @@ pub(crate) struct Emitter<'o> {
     source: Option<(PathBuf, Option<String>)>,
     /// SARIF: each rule's index in the run's rule list.
     rule_index: BTreeMap<String, usize>,
+    /// JSON and SARIF: the finding being printed, reused from one to the next.
+    buffer: Vec<u8>,
     written: usize,
     errors: usize,
     warnings: usize,
@@ -116,6 +118,7 @@ impl<'o> Emitter<'o> {
             paint: Paint(format == Format::Human && use_color()),
             source: None,
             rule_index: BTreeMap::new(),
+            buffer: Vec::new(),
             written: 0,
             errors: 0,
             warnings: 0,
@@ -166,7 +169,7 @@ impl<'o> Emitter<'o> {
     }
 
     /// Ends the output with the summary: `files` looked at, `fixed` findings fixed.
-    pub(crate) fn finish(self, files: usize, fixed: usize) -> io::Result<()> {
+    pub(crate) fn finish(mut self, files: usize, fixed: usize) -> io::Result<()> {
         let close = if self.written == 0 { "]" } else { "\n  ]" };
         match self.format {
             Format::Human => self.human_summary(files, fixed),
@@ -177,11 +180,9 @@ impl<'o> Emitter<'o> {
                     "warnings": self.warnings,
                     "fixed": fixed,
                 });
-                writeln!(
-                    self.out,
-                    "{close},\n  \"summary\": {}\n}}",
-                    indented(&summary, "  ")
-                )
+                write!(self.out, "{close},\n  \"summary\": ")?;
+                self.indented(&summary, "  ")?;
+                writeln!(self.out, "\n}}")
             }
             Format::Sarif => {
                 let close = if self.written == 0 { "]" } else { "\n      ]" };
@@ -194,7 +195,24 @@ impl<'o> Emitter<'o> {
     /// One JSON value of an array, pretty-printed at `indent`.
     fn item(&mut self, value: &impl serde::Serialize, indent: &str) -> io::Result<()> {
         let separator = if self.written == 0 { "" } else { "," };
-        write!(self.out, "{separator}\n{indent}{}", indented(value, indent))
+        write!(self.out, "{separator}\n{indent}")?;
+        self.indented(value, indent)
+    }
+
+    /// `value` pretty-printed, its lines after the first indented by `indent`. JSON strings
+    /// escape line breaks, so every line break is the printer's.
+    fn indented(&mut self, value: &impl serde::Serialize, indent: &str) -> io::Result<()> {
+        self.buffer.clear();
+        serde_json::to_writer_pretty(&mut self.buffer, value)?;
+        let mut lines = self.buffer.split(|&byte| byte == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            write!(self.out, "\n{indent}")?;
+            self.out.write_all(line)?;
+        }
+        Ok(())
     }
 
     fn start_sarif(&mut self, rules: &[RuleDoc]) -> io::Result<()> {
@@ -224,8 +242,12 @@ impl<'o> Emitter<'o> {
         });
         write!(
             self.out,
-            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
-            indented(&tool, "      ")
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": "
+        )?;
+        self.indented(&tool, "      ")?;
+        write!(
+            self.out,
+            ",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
         )
     }
 
@@ -340,13 +362,6 @@ impl<'o> Emitter<'o> {
         }
         writeln!(self.out, "{summary}")
     }
-}
-
-/// `value` pretty-printed, its lines after the first indented by `indent`. JSON strings
-/// escape line breaks, so every line break is the printer's.
-fn indented(value: &impl serde::Serialize, indent: &str) -> String {
-    let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
-    pretty.replace('\n', &format!("\n{indent}"))
 }
 
 fn use_color() -> bool {

@@ -1,6 +1,7 @@
 //! `renkei check`: the CI doctrine check. The vocabulary lint, every contract over every
 //! archetype, and (with `--assembled`) the freshness of installed skills, in one report.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -142,7 +143,10 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
 }
 
 /// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.
-pub(crate) fn contract_for(archetype: &Archetype, default: &Contract) -> Result<Contract, String> {
+pub(crate) fn contract_for<'a>(
+    archetype: &Archetype,
+    default: &'a Contract,
+) -> Result<Cow<'a, Contract>, String> {
     let path = archetype.dir.join("contract.yaml");
     let text = match renkei_model::load::read_text(&archetype.dir, &path) {
         Ok(text) => Some(text),

@@ -1,5 +1,6 @@
 //! Contract files: the built-in `default-contract.yaml` and an archetype's `contract.yaml`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -146,13 +147,14 @@ impl Contract {
 
     /// The contract for the archetype in `dir`: the default, extended or replaced by its
     /// `contract.yaml` when there is one.
-    pub fn for_archetype(
-        default: &Contract,
+    pub fn for_archetype<'a>(
+        default: &'a Contract,
         dir: &Path,
         text: Option<&str>,
-    ) -> Result<Self, ContractError> {
+    ) -> Result<Cow<'a, Self>, ContractError> {
+        // Most archetypes have no contract.yaml: they share the default, uncopied.
         let Some(text) = text else {
-            return Ok(default.clone());
+            return Ok(Cow::Borrowed(default));
         };
         let path = dir.join("contract.yaml");
         let config = parse_contract(&path, text)?;
@@ -161,7 +163,7 @@ impl Contract {
             Extends::None => Vec::new(),
         };
         checks.extend(config.checks.into_iter().map(|check| (check, path.clone())));
-        Ok(Self { checks })
+        Ok(Cow::Owned(Self { checks }))
     }
 }
 

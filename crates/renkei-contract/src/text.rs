@@ -61,35 +61,38 @@ pub fn find_heading<'a>(document: &'a Document, text: &str) -> Option<&'a Headin
     document
         .headings
         .iter()
-        .find(|heading| comparable_chars(&heading.text).eq(wanted.chars()))
+        .find(|heading| comparable(&heading.text) == wanted)
 }
 
 /// Whether two texts are the same words, ignoring case, spacing and Markdown code and
 /// emphasis markers.
 pub fn same_words(a: &str, b: &str) -> bool {
-    comparable_chars(a).eq(comparable_chars(b))
+    comparable(a) == comparable(b)
 }
 
 /// Text reduced for comparison: no backticks or emphasis markers, single spaces, lowercase.
+/// Built in one pass, as whole sections go through it.
 pub fn comparable(text: &str) -> String {
-    comparable_chars(text).collect()
-}
-
-/// The characters of [`comparable`], produced without building the string, so comparing
-/// two texts allocates nothing.
-fn comparable_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-    let marker = |c: &char| matches!(c, '`' | '*');
-    text.split_whitespace()
-        .filter(move |word| !word.chars().all(|c| marker(&c)))
-        .enumerate()
-        .flat_map(move |(index, word)| {
-            let space = (index > 0).then_some(' ');
-            space.into_iter().chain(
-                word.chars()
-                    .filter(move |c| !marker(c))
-                    .flat_map(char::to_lowercase),
-            )
-        })
+    let mut reduced = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        let before = reduced.len();
+        if before > 0 {
+            reduced.push(' ');
+        }
+        let word_start = reduced.len();
+        for c in word.chars().filter(|c| !matches!(c, '`' | '*')) {
+            if c.is_ascii() {
+                reduced.push(c.to_ascii_lowercase());
+            } else {
+                reduced.extend(c.to_lowercase());
+            }
+        }
+        // A word of markers only (`**`) is no word.
+        if reduced.len() == word_start {
+            reduced.truncate(before);
+        }
+    }
+    reduced
 }
 
 /// All paragraph and list item text inside `range`, joined, for "does this section say X".

@@ -85,28 +85,33 @@ pub fn archetype_files(
 /// read: the file list comes from the loaded archetype, and its Markdown from memory.
 /// Loading refused symbolic links that leave the root, so none is refused here.
 pub fn lint_archetype(rules: &RuleSet, archetype: &Archetype) -> Vec<FileReport> {
+    let config = archetype
+        .config_path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
     let sources = archetype.parts.iter().chain(&archetype.references);
-    let loaded: HashMap<&Path, &str> = std::iter::once((
-        archetype.config_path.as_path(),
-        archetype.config_text.as_str(),
-    ))
-    .chain(sources.filter_map(|file| Some((file.path.as_path(), file.markdown()?.text()))))
-    .collect();
-    let markdown = archetype
+    let loaded: HashMap<&str, &str> = std::iter::once((config, archetype.config_text.as_str()))
+        .chain(sources.filter_map(|file| Some((file.relative.as_str(), file.markdown()?.text()))))
+        .collect();
+    let mut files: Vec<&str> = archetype
         .operational
         .iter()
-        .map(|relative| archetype.dir.join(relative))
-        .filter(|path| is_markdown(path));
-    let mut files: Vec<PathBuf> = std::iter::once(archetype.config_path.clone())
-        .chain(markdown)
+        .map(String::as_str)
+        .filter(|relative| is_markdown(Path::new(relative)))
+        .chain([config])
         .collect();
-    // The order of a sorted walk.
-    files.sort();
+    // The order of a sorted walk: `operational` lists each folder in walk order, so a
+    // stable sort by folder (or file, for `archetype.yaml`) name is enough.
+    files.sort_by_key(|relative| relative.split('/').next());
     files
         .into_iter()
-        .map(|path| match loaded.get(path.as_path()) {
-            Some(text) => lint_loaded(rules, path, text),
-            None => lint_one(rules, path, FixMode::Off),
+        .map(|relative| {
+            let path = archetype.dir.join(relative);
+            match loaded.get(relative) {
+                Some(text) => lint_loaded(rules, path, text),
+                None => lint_one(rules, path, FixMode::Off),
+            }
         })
         .collect()
 }
