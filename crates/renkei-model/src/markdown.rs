@@ -108,8 +108,9 @@ pub struct Link {
     /// The destination as the parser resolved it.
     pub destination: String,
     /// Where the destination is written, for inline links and autolinks whose destination
-    /// appears in the source exactly as resolved (no escapes). Reference-style links have
-    /// their destination elsewhere and leave this empty.
+    /// appears in the source exactly as resolved (no escapes); for an email autolink, the
+    /// address (the destination adds `mailto:`). Reference-style links have their
+    /// destination elsewhere and leave this empty.
     pub destination_range: Option<Range<usize>>,
     /// The link text (or image alt text).
     pub text: String,
