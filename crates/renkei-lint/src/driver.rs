@@ -5,12 +5,10 @@
 //! with the size of the tree.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use renkei_model::load::{ARCHETYPES_DIR, MAX_SOURCE_FILE_BYTES, OPERATIONAL_DIRS};
-use renkei_model::{Archetype, Diagnostic, Edit, Severity, apply_edits};
+use renkei_model::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS, read_within_limit, utf8};
+use renkei_model::{Archetype, Diagnostic, Edit, ModelError, Severity, apply_edits};
 
 use crate::engine::lint_text;
 use crate::rules::RuleSet;
@@ -310,45 +308,31 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
     report
 }
 
-/// Reads `path` as UTF-8 text, refusing what is not doctrine before reading it whole:
-/// folders, files over the size limit, binary files.
+/// Reads `path` as UTF-8 text with the model's reader (size limit first), refusing binary
+/// files; what is refused becomes a finding that says why.
 fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
-    let open = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
-    let (metadata, file) =
-        open.map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
-    if metadata.is_dir() {
-        return Err(unreadable(path, "is a folder".to_string()));
-    }
-    if metadata.len() > MAX_SOURCE_FILE_BYTES {
-        return Err(unreadable(
-            path,
-            format!(
-                "file is {} bytes, larger than the {MAX_SOURCE_FILE_BYTES}-byte limit for doctrine files",
-                metadata.len()
+    let refused = |error: ModelError| -> Box<Diagnostic> {
+        match error {
+            ModelError::NotUtf8 { line, column, .. } => {
+                let mut diagnostic =
+                    unreadable(path, "file is not valid UTF-8; not linted".to_string());
+                diagnostic.start = renkei_model::Position { line, column };
+                diagnostic.end = diagnostic.start;
+                diagnostic
+            }
+            ModelError::TooLarge { size, limit, .. } => unreadable(
+                path,
+                format!(
+                    "file is {size} bytes, larger than the {limit}-byte limit for doctrine files"
+                ),
             ),
-        ));
-    }
-    let mut buffer = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.take(MAX_SOURCE_FILE_BYTES + 1)
-        .read_to_end(&mut buffer)
-        .map_err(|error| unreadable(path, format!("cannot read: {error}")))?;
-    refuse_binary(path, &buffer)?;
-    String::from_utf8(buffer).map_err(|error| {
-        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-        let line_start = valid
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |newline| newline + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        let mut diagnostic = unreadable(path, "file is not valid UTF-8; not linted".to_string());
-        diagnostic.start = renkei_model::Position { line, column };
-        diagnostic.end = diagnostic.start;
-        diagnostic
-    })
+            ModelError::Io { source, .. } => unreadable(path, format!("cannot read: {source}")),
+            other => unreadable(path, other.to_string()),
+        }
+    };
+    let bytes = read_within_limit(path).map_err(refused)?;
+    refuse_binary(path, &bytes)?;
+    utf8(path, bytes).map_err(refused)
 }
 
 /// Refuses a file whose first 8 KiB hold a NUL byte: not text, whatever its name says.

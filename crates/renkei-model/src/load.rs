@@ -290,7 +290,7 @@ pub fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, ModelError> {
 }
 
 /// Reads a file within [`MAX_SOURCE_FILE_BYTES`], refusing a larger one before reading it.
-fn read_within_limit(path: &Path) -> Result<Vec<u8>, ModelError> {
+pub fn read_within_limit(path: &Path) -> Result<Vec<u8>, ModelError> {
     let io = |source| ModelError::Io {
         path: path.to_path_buf(),
         source,
@@ -330,7 +330,8 @@ fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {
     }
 }
 
-fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ModelError> {
+/// `bytes` as text, or where (line and character column) the first invalid byte is.
+pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ModelError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
