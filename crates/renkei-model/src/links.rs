@@ -57,32 +57,36 @@ pub fn inline_destinations(text: &str) -> Option<Vec<&str>> {
     }
     let mut destinations = Vec::new();
     for found in memchr::memmem::find_iter(bytes, b"](") {
-        let rest = text[found + 2..].trim_start_matches([' ', '\t']);
-        if rest.starts_with(['\n', '\r']) {
+        // The parser skips spaces, tabs, vertical tabs and form feeds before a destination,
+        // and one line break; a destination on the next line is left to the parser.
+        let after = &text[found + 2..];
+        let rest = after.trim_start_matches([' ', '\t', '\x0b', '\x0c', '\n', '\r']);
+        if after[..after.len() - rest.len()].contains(['\n', '\r']) {
             return None;
         }
         let destination = if let Some(inside) = rest.strip_prefix('<') {
             let end = inside.find(['>', '\n', '\r'])?;
             inside[end..].starts_with('>').then(|| &inside[..end])?
         } else {
-            // Unescaped parentheses in a destination must balance; the first unbalanced `)`
-            // closes the link.
+            // As the parser reads it: up to a control character or a space, or the first
+            // unbalanced `)`.
             let mut depth = 0_usize;
             let end = rest
-                .char_indices()
-                .find(|&(_, c)| match c {
-                    '(' => {
+                .bytes()
+                .position(|byte| match byte {
+                    0x00..=0x20 => true,
+                    b'(' => {
                         depth += 1;
                         false
                     }
-                    ')' if depth == 0 => true,
-                    ')' => {
+                    b')' if depth == 0 => true,
+                    b')' => {
                         depth -= 1;
                         false
                     }
-                    c => c.is_ascii_whitespace() || c.is_ascii_control(),
+                    _ => false,
                 })
-                .map_or(rest.len(), |(end, _)| end);
+                .unwrap_or(rest.len());
             &rest[..end]
         };
         if destination.contains(['\\', '&']) {
@@ -139,6 +143,7 @@ mod tests {
             "> quoted [q](q.md#part)\n>\n> - [item](i.md?raw=1)\n",
             "| table | [t](t.md) |\n|---|---|\n",
             "[outer [inner](in.md)](out.md)\n",
+            "[form feed](\x0cff.md) [vertical tab](\x0bvt.md) [delete](a\x7fb.md)\n",
             "<!-- [hidden](h.md) --> [empty]() [web](https://x.io)\n",
             "```\n[fenced](f.md)\n```\n",
         ] {
@@ -162,6 +167,7 @@ mod tests {
             "[escaped](a\\_b.md)\n",
             "[entity](a&amp;b.md)\n",
             "[next line](\ntarget.md)\n",
+            "[hidden line break](\t\x0c\ntarget.md)\n",
             "[unclosed](<target.md\n",
         ] {
             assert_eq!(inline_destinations(text), None, "{text:?}");
