@@ -96,9 +96,16 @@ pub fn run(
         } else {
             targets
         };
-        let mut stale = crate::commands::assemble::stale_files(&root, &targets)?;
-        sort_by_position(&mut stale);
-        emitter.emit(&stale)?;
+        // The report is open: a failure here is reported after it is closed, so JSON and
+        // SARIF output stays a whole document.
+        match crate::commands::assemble::stale_files(&root, &targets) {
+            Ok(mut stale) => {
+                sort_by_position(&mut stale);
+                emitter.emit(&stale)?;
+            }
+            Err(CliError::Failed(messages)) => errors.extend(messages),
+            Err(output) => return Err(output),
+        }
     }
     let has_errors = emitter.has_errors();
     emitter.finish(tally.files, 0)?;

@@ -80,12 +80,12 @@ pub fn comparable(text: &str) -> String {
             reduced.push(' ');
         }
         let word_start = reduced.len();
-        for c in word.chars().filter(|c| !matches!(c, '`' | '*')) {
-            if c.is_ascii() {
-                reduced.push(c.to_ascii_lowercase());
-            } else {
-                reduced.extend(c.to_lowercase());
-            }
+        let kept = word.chars().filter(|c| !matches!(c, '`' | '*'));
+        if word.is_ascii() {
+            reduced.extend(kept.map(|c| c.to_ascii_lowercase()));
+        } else {
+            // Whole-word lowercasing knows a Greek sigma at the end of a word is final.
+            reduced.push_str(&kept.collect::<String>().to_lowercase());
         }
         // A word of markers only (`**`) is no word.
         if reduced.len() == word_start {
@@ -137,5 +137,6 @@ mod tests {
         assert!(!same_words("Evidence Bundle", "Evidence Bundles"));
         assert!(!same_words("Evidence Bundle", "EvidenceBundle"));
         assert!(same_words("", "  ** "));
+        assert!(same_words("ΟΔΟΣ", "οδος"));
     }
 }

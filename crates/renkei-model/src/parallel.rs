@@ -5,23 +5,36 @@
 //! is not printed yet: memory stays flat however large the tree.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
 
-/// How many consecutive items a worker takes at a time. Small enough that a slow item does
-/// not hold many finished ones back, large enough that handing over costs little.
-const BATCH: usize = 8;
+/// The most consecutive items a worker takes at a time. Batches start at one item and grow
+/// to this as work goes on, so a small input still spreads over every core while a large
+/// one costs one hand-over per batch rather than per item.
+const MAX_BATCH: usize = 8;
+
+/// How far past the next result to hand on a worker may run ahead, in items. Results that
+/// wait for a slow earlier item are held in memory; this bounds how many.
+const WINDOW_PER_THREAD: usize = 64;
 
 /// The number of worker threads to use: one per available core.
 pub fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
+/// What workers share: the items not taken yet, how many were taken, and how many results
+/// the sink has had.
+struct Queue<I> {
+    items: I,
+    taken: usize,
+    handed_on: usize,
+}
+
 /// `work` applied to every item of `items` on `threads` threads, each result passed to
-/// `sink` in input order. Items are taken one at a time, so `items` may be a lazy walk of a
-/// tree. The first error `sink` returns stops the work (items already taken finish) and is
-/// returned.
+/// `sink` in input order. Items are taken a few at a time, so `items` may be a lazy walk of
+/// a tree, and at most a window of results waits in memory for an earlier one. The first
+/// error `sink` returns stops the work (items already taken finish) and is returned.
 pub fn for_each_ordered<T: Send, R: Send, E>(
     items: impl Iterator<Item = T> + Send,
     threads: usize,
@@ -31,33 +44,52 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
     if threads <= 1 {
         return items.map(work).try_for_each(sink);
     }
-    let items = Mutex::new(items.enumerate());
+    let window = threads * WINDOW_PER_THREAD;
+    let queue = Mutex::new(Queue {
+        items,
+        taken: 0,
+        handed_on: 0,
+    });
+    let room = Condvar::new();
     let stop = AtomicBool::new(false);
-    // Workers hand results over in batches of consecutive items: one wake-up of the sink's
-    // thread per batch rather than per item (per file, for the lint: tens of thousands).
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 4);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let sender = sender.clone();
-                let (items, stop, work) = (&items, &stop, &work);
-                scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let batch: Vec<(usize, T)> = match items.lock() {
-                            Ok(mut items) => items.by_ref().take(BATCH).collect(),
-                            Err(_) => break,
-                        };
-                        let Some(&(first, _)) = batch.first() else {
-                            break;
-                        };
-                        let results = batch.into_iter().map(|(_, item)| work(item)).collect();
-                        if sender.send((first, results)).is_err() {
+        // Inside the scope, so that if the sink panics the receiver is dropped first and
+        // workers blocked on a full channel are released instead of waited for.
+        let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 4);
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (queue, room, stop, work) = (&queue, &room, &stop, &work);
+            scope.spawn(move || {
+                loop {
+                    let batch: Vec<(usize, T)> = {
+                        let Ok(mut queue) = queue.lock() else { break };
+                        while !stop.load(Ordering::Relaxed)
+                            && queue.taken >= queue.handed_on + window
+                        {
+                            queue = match room.wait(queue) {
+                                Ok(queue) => queue,
+                                Err(_) => return,
+                            };
+                        }
+                        if stop.load(Ordering::Relaxed) {
                             break;
                         }
+                        let size = (1 + queue.taken / (threads * 16)).min(MAX_BATCH);
+                        let first = queue.taken;
+                        let batch: Vec<T> = queue.items.by_ref().take(size).collect();
+                        queue.taken += batch.len();
+                        (first..).zip(batch).collect()
+                    };
+                    let Some(&(first, _)) = batch.first() else {
+                        break;
+                    };
+                    let results = batch.into_iter().map(|(_, item)| work(item)).collect();
+                    if sender.send((first, results)).is_err() {
+                        break;
                     }
-                })
-            })
-            .collect();
+                }
+            });
+        }
         drop(sender);
         let mut outcome = Ok(());
         let mut waiting = BTreeMap::new();
@@ -74,11 +106,10 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
                         }
                     }
                 }
-            }
-        }
-        for worker in workers {
-            if let Err(panic) = worker.join() {
-                std::panic::resume_unwind(panic);
+                if let Ok(mut queue) = queue.lock() {
+                    queue.handed_on = next_index;
+                }
+                room.notify_all();
             }
         }
         outcome
@@ -102,7 +133,9 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync)
 
 #[cfg(test)]
 mod tests {
-    use super::{for_each_ordered, parallel_map};
+    use std::sync::atomic::Ordering;
+
+    use super::{MAX_BATCH, WINDOW_PER_THREAD, for_each_ordered, parallel_map};
 
     #[test]
     fn keeps_input_order() {
@@ -112,6 +145,67 @@ mod tests {
             items.iter().map(|n| n * 2).collect::<Vec<_>>()
         );
         assert!(parallel_map(&[] as &[u8], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn a_slow_first_item_holds_back_only_a_window_of_results() {
+        let waiting = std::sync::atomic::AtomicUsize::new(0);
+        let most = std::sync::atomic::AtomicUsize::new(0);
+        let handed_on = std::sync::atomic::AtomicUsize::new(0);
+        let outcome: Result<(), ()> = for_each_ordered(
+            0..5_000u32,
+            2,
+            |n| {
+                if n == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                let ahead =
+                    waiting.fetch_add(1, Ordering::SeqCst) + 1 - handed_on.load(Ordering::SeqCst);
+                most.fetch_max(ahead, Ordering::SeqCst);
+                n
+            },
+            |_| {
+                handed_on.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        assert_eq!(outcome, Ok(()));
+        // The window (2 threads x 64) plus what was in flight when it filled.
+        assert!(most.load(Ordering::SeqCst) <= 2 * WINDOW_PER_THREAD + 2 * MAX_BATCH);
+    }
+
+    #[test]
+    fn a_small_input_is_spread_over_the_threads() {
+        let threads_seen = std::sync::Mutex::new(std::collections::HashSet::new());
+        let outcome: Result<(), ()> = for_each_ordered(
+            0..4u32,
+            2,
+            |_| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                if let Ok(mut seen) = threads_seen.lock() {
+                    seen.insert(std::thread::current().id());
+                }
+            },
+            |()| Ok(()),
+        );
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(threads_seen.lock().map(|seen| seen.len()).unwrap_or(0), 2);
+    }
+
+    #[test]
+    fn a_panicking_sink_does_not_hang() {
+        let caught = std::panic::catch_unwind(|| {
+            let _: Result<(), ()> = for_each_ordered(
+                0..100_000u32,
+                2,
+                |n| n,
+                |n| {
+                    assert!(n < 10, "sink failed at {n}");
+                    Ok(())
+                },
+            );
+        });
+        assert!(caught.is_err());
     }
 
     #[test]

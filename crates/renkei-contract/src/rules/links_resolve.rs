@@ -17,26 +17,30 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
             .parent()
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
-        // A link to a file the archetype loaded needs no look at the disk.
-        let resolves = |destination: &str| {
-            super::relative_target(destination).is_none_or(|target| {
-                (!target.ends_with('/')
-                    && renkei_model::links::resolve(relative, target)
-                        .is_some_and(|inside| subject.has(&inside)))
-                    || folder.join(target).exists()
-            })
+        // A link to a file the archetype loaded needs no look at the disk, when the path
+        // names it plainly: `missing/../x.md` or `x.md/.` fold to a loaded file on paper
+        // but do not resolve on disk, so anything but leading `./` and `../` asks the disk.
+        let dead = |destination: &str| -> Option<String> {
+            let target = super::relative_target(destination)?;
+            let plain = target
+                .split('/')
+                .skip_while(|segment| matches!(*segment, "." | ".."))
+                .all(|segment| !matches!(segment, "" | "." | ".."));
+            let loaded = plain
+                && renkei_model::links::resolve(relative, target)
+                    .is_some_and(|inside| subject.has(&inside));
+            (!loaded && !folder.join(target).exists()).then(|| target.to_string())
         };
         // Every link of a healthy file resolves: a byte scan shows that without a parse. The
         // parser is asked only to place a dead link exactly, or when the scan gives up.
         let scanned = renkei_model::links::inline_destinations(markdown.text());
-        if scanned.is_some_and(|destinations| destinations.into_iter().all(resolves)) {
+        if scanned.is_some_and(|destinations| destinations.into_iter().all(|d| dead(d).is_none())) {
             continue;
         }
         let document = markdown.document();
         let mut reporter = Reporter::new("contract/links-resolve", path, Some(document));
         for link in &document.links {
-            if !resolves(&link.destination) {
-                let target = super::relative_target(&link.destination).unwrap_or_default();
+            if let Some(target) = dead(&link.destination) {
                 let range = link
                     .destination_range
                     .clone()
@@ -66,6 +70,22 @@ mod tests {
             "[web](https://example.com) [anchor](#top) [mail](mailto:x@y.z)\n",
         )];
         assert_eq!(check(CONTRACT, &files), "");
+    }
+
+    #[test]
+    fn paths_that_fold_to_a_loaded_file_on_paper_are_checked_on_disk() {
+        let files = [
+            (
+                "doctrine/a.md",
+                "[x](nowhere/../b.md) [y](b.md/.) [z](./b.md)\n",
+            ),
+            ("doctrine/b.md", "# B\n"),
+        ];
+        assert_eq!(
+            check(CONTRACT, &files),
+            "contract/links-resolve doctrine/a.md:1:5 link target `nowhere/../b.md` does not exist\n\
+             contract/links-resolve doctrine/a.md:1:26 link target `b.md/.` does not exist"
+        );
     }
 
     #[test]
