@@ -66,8 +66,16 @@ pub fn run(
         renkei_model::parallel::available_threads(),
         |dir| match dir {
             Ok(dir) => check_archetype(&root, &dir, &rules, &default_contract),
+            // The second of two archetypes with one name is still linted, as `lint` does.
             Err(error) => Checked {
-                lint: Vec::new(),
+                lint: match &error {
+                    ModelError::DuplicateName { second, .. } => {
+                        renkei_lint::archetype_files(&root, second)
+                            .map(|file| renkei_lint::lint_candidate(&rules, file, FixMode::Off))
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                },
                 contract: Err(error.to_string()),
             },
         },

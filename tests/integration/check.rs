@@ -301,6 +301,14 @@ fn check_lints_exactly_the_files_lint_lints() {
         "root/framework/archetypes/demo/hello-world/archetype.yaml",
         "name: hello-world\ndescription: intake of work, said in the description.\n",
     );
+    // An operational folder that is a link inside the root ships, so both lint it.
+    scratch.write("root/shared/truth/linked.md", "The intake, linked.\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        "../../../../shared/truth",
+        scratch.path("root/framework/archetypes/demo/hello-world/truth"),
+    )
+    .unwrap();
     let vocabulary = |json: &str| -> Vec<(String, String, u64)> {
         findings(json)
             .into_iter()
@@ -312,12 +320,31 @@ fn check_lints_exactly_the_files_lint_lints() {
         .renkei(&["check", "--format", "json"])
         .expect_code(1);
     let linted = vocabulary(&lint.stdout);
-    assert_eq!(linted.len(), 4, "{linted:?}");
+    assert_eq!(linted.len(), if cfg!(unix) { 5 } else { 4 }, "{linted:?}");
     assert_eq!(vocabulary(&check.stdout), linted);
     let files = |json: &str| {
         serde_json::from_str::<serde_json::Value>(json).unwrap()["summary"]["files"].clone()
     };
     assert_eq!(files(&check.stdout), files(&lint.stdout));
+}
+
+#[test]
+fn an_archetype_whose_name_another_stage_took_is_still_linted() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("other", "hello-world", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.write(
+        "root/framework/archetypes/other/hello-world/ethos/principles.md",
+        "An intake.\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(2);
+    assert!(run.stderr.contains("hello-world"), "{}", run.stderr);
+    let found: Vec<_> = findings(&run.stdout)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "vocabulary/intake")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
 }
 
 #[test]

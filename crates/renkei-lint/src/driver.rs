@@ -114,53 +114,104 @@ pub fn lint_archetype(rules: &RuleSet, archetype: &Archetype) -> Vec<FileReport>
         .collect()
 }
 
-/// The doctrine files under `start`, a folder at or below `root`'s archetypes folder.
+/// The doctrine files under `start`, a folder at or below `root`'s archetypes folder. An
+/// operational folder that is a symbolic link inside the root is walked, as loading walks
+/// it: its files ship.
 fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> + Send + use<> {
-    let archetypes = root.join(ARCHETYPES_DIR);
-    let root = root.to_path_buf();
-    // Resolved on the first symbolic link met: most trees have none, and resolving a path
-    // costs one system call per component.
-    let mut canonical_root = None;
+    let mut walk = DoctrineWalk {
+        archetypes: root.join(ARCHETYPES_DIR),
+        root: root.to_path_buf(),
+        canonical_root: None,
+    };
     let start = start.to_path_buf();
     walkdir::WalkDir::new(&start)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(move |entry| {
+        .flat_map(move |entry| -> Vec<Candidate> {
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(error) => return Some(walk_refusal(&start, &error)),
+                Err(error) => return vec![walk_refusal(&start, &error)],
             };
-            // <stage>/<archetype>/archetype.yaml, or <stage>/<archetype>/<folder>/....md
-            let relative = entry.path().strip_prefix(&archetypes).ok()?;
-            let depth = relative.components().count();
-            let config = depth == 3 && entry.file_name() == "archetype.yaml";
-            let operational = relative.components().nth(2).is_some_and(|folder| {
-                OPERATIONAL_DIRS
-                    .iter()
-                    .any(|dir| folder.as_os_str() == *dir)
-            }) && is_markdown(entry.path());
-            let file = entry.file_type().is_file() || entry.path_is_symlink();
-            if !(file && depth >= 3 && (config || operational)) {
-                return None;
+            if !walk.is_linked_operational_folder(&entry) {
+                return walk.candidate(entry).into_iter().collect();
             }
-            if !entry.path_is_symlink() {
-                return Some(Candidate::File(entry.into_path()));
+            if let Some(reason) = walk.escapes(entry.path()) {
+                return vec![Candidate::Refused(entry.into_path(), reason)];
             }
-            let canonical_root: &PathBuf = canonical_root.get_or_insert_with(|| {
-                std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone())
-            });
-            let escapes = std::fs::canonicalize(entry.path())
-                .is_ok_and(|target| !target.starts_with(canonical_root));
-            Some(if escapes {
-                let reason = format!(
-                    "symbolic link leads outside the root {}; not followed",
-                    canonical_root.display()
-                );
-                Candidate::Refused(entry.into_path(), reason)
-            } else {
-                Candidate::File(entry.into_path())
-            })
+            // A walk follows the link it starts from, and no link below it.
+            walkdir::WalkDir::new(entry.path())
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|inner| match inner {
+                    Ok(inner) => walk.candidate(inner),
+                    Err(error) => Some(walk_refusal(entry.path(), &error)),
+                })
+                .collect()
         })
+}
+
+/// What a walk of the archetypes folder needs to decide which files are doctrine.
+struct DoctrineWalk {
+    archetypes: PathBuf,
+    root: PathBuf,
+    /// Resolved on the first symbolic link met: most trees have none, and resolving a path
+    /// costs one system call per component.
+    canonical_root: Option<PathBuf>,
+}
+
+impl DoctrineWalk {
+    /// `<stage>/<archetype>/archetype.yaml`, or a Markdown file under
+    /// `<stage>/<archetype>/<operational folder>/`; a symbolic link that leads out of the
+    /// root is refused.
+    fn candidate(&mut self, entry: walkdir::DirEntry) -> Option<Candidate> {
+        let relative = entry.path().strip_prefix(&self.archetypes).ok()?;
+        let depth = relative.components().count();
+        let config = depth == 3 && entry.file_name() == "archetype.yaml";
+        let operational = relative.components().nth(2).is_some_and(|folder| {
+            OPERATIONAL_DIRS
+                .iter()
+                .any(|dir| folder.as_os_str() == *dir)
+        }) && is_markdown(entry.path());
+        let file = entry.file_type().is_file() || entry.path_is_symlink();
+        if !(file && depth >= 3 && (config || operational)) {
+            return None;
+        }
+        if !entry.path_is_symlink() {
+            return Some(Candidate::File(entry.into_path()));
+        }
+        Some(match self.escapes(entry.path()) {
+            Some(reason) => Candidate::Refused(entry.into_path(), reason),
+            None => Candidate::File(entry.into_path()),
+        })
+    }
+
+    /// `<stage>/<archetype>/<operational folder>` written as a symbolic link to a folder.
+    fn is_linked_operational_folder(&self, entry: &walkdir::DirEntry) -> bool {
+        let Ok(relative) = entry.path().strip_prefix(&self.archetypes) else {
+            return false;
+        };
+        entry.path_is_symlink()
+            && relative.components().count() == 3
+            && OPERATIONAL_DIRS.iter().any(|dir| entry.file_name() == *dir)
+            && entry.path().is_dir()
+    }
+
+    /// Why the symbolic link at `path` is not followed, if it leads out of the root.
+    fn escapes(&mut self, path: &Path) -> Option<String> {
+        let root = &self.root;
+        let canonical_root: &PathBuf = self
+            .canonical_root
+            .get_or_insert_with(|| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()));
+        let escapes =
+            std::fs::canonicalize(path).is_ok_and(|target| !target.starts_with(canonical_root));
+        escapes.then(|| {
+            format!(
+                "symbolic link leads outside the root {}; not followed",
+                canonical_root.display()
+            )
+        })
+    }
 }
 
 fn walk_refusal(fallback: &Path, error: &walkdir::Error) -> Candidate {
