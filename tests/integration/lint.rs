@@ -484,3 +484,41 @@ fn a_full_disk_for_the_report_is_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Findings come out in walk order (by path, then position) whatever order the workers
+/// finish in: many files, each with findings, against every command and format that streams.
+#[test]
+fn findings_stream_in_path_order() {
+    let scratch = Scratch::with_demo();
+    for archetype in ["alpha", "beta"] {
+        scratch.add_archetype("demo", archetype, crate::support::DEMO_ARCHETYPE_YAML);
+        for index in 0..60 {
+            scratch.write(
+                &format!("root/framework/archetypes/demo/{archetype}/doctrine/note-{index:02}.md"),
+                "# Notes\n\nAn intake here.\n\nAnother intake there.\n",
+            );
+        }
+    }
+    for command in ["lint", "check"] {
+        let run = scratch
+            .renkei(&[command, "--format", "json"])
+            .expect_code(1);
+        let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let found: Vec<(String, u64)> = document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "vocabulary/intake")
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(found.len(), 240, "{command}");
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(found, sorted, "{command} printed findings out of order");
+    }
+}
