@@ -59,7 +59,7 @@ pub fn run(
     let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
     let mut tally = Tally::default();
     let mut errors = Vec::new();
-    // One archetype per core at a time: lint its files, load it, check its contract, print
+    // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     renkei_model::parallel::for_each_ordered(
         renkei_model::load::walk_archetype_dirs(&root),
@@ -118,6 +118,9 @@ pub fn run(
     let has_errors = emitter.has_errors();
     emitter.finish(tally.files, 0)?;
     if !errors.is_empty() {
+        // The freshness check loads the archetypes again and meets the same errors.
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|error| seen.insert(error.clone()));
         return Err(CliError::Failed(errors));
     }
     Ok(tally.outcome(has_errors))

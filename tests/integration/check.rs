@@ -348,6 +348,28 @@ fn an_archetype_whose_name_another_stage_took_is_still_linted() {
 }
 
 #[test]
+fn a_failing_freshness_check_still_closes_the_json_document() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype(
+        "demo",
+        "broken",
+        "name: broken\ndescriptoin: misspelt key\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--assembled", "--format", "json"])
+        .expect_code(2);
+    let document: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|error| panic!("{error}: {}", run.stdout));
+    assert!(document["summary"]["files"].as_u64().unwrap() > 0);
+    assert_eq!(
+        run.stderr.matches("descriptoin").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn assembled_freshness_is_checked_when_asked() {
     let scratch = Scratch::with_demo();
     scratch.renkei(&["check"]).expect_code(0);
