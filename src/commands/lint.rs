@@ -64,10 +64,18 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
             renkei_lint::lint_files(&rules, renkei_lint::default_files(root), threads, fix, sink)
         }
         _ => {
-            // Sorted like a walk of the tree, so findings come out in path order.
+            // Sorted like a walk of the tree, so findings come out in path order; a path inside
+            // a folder also given comes after it and is dropped, so no file is linted (or
+            // fixed) twice.
             let mut paths = args.paths.clone();
             paths.sort();
-            paths.dedup();
+            let mut given: Vec<PathBuf> = Vec::with_capacity(paths.len());
+            for path in paths {
+                if !given.last().is_some_and(|folder| path.starts_with(folder)) {
+                    given.push(path);
+                }
+            }
+            let paths = given;
             let files = renkei_lint::expand_paths(paths);
             renkei_lint::lint_files(&rules, files, threads, fix, sink)
         }

@@ -522,3 +522,21 @@ fn findings_stream_in_path_order() {
         assert_eq!(found, sorted, "{command} printed findings out of order");
     }
 }
+
+#[test]
+fn a_file_given_twice_is_linted_once() {
+    let scratch = scratch_with_findings();
+    let folder = "framework/archetypes/demo/hello-world/ethos";
+    let file = format!("{folder}/tenets.md");
+    let run = scratch
+        .renkei(&["lint", "--format", "json", folder, &file, &file])
+        .expect_code(1);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let files = document["summary"]["files"].as_u64().unwrap();
+    let once = scratch
+        .renkei(&["lint", "--format", "json", folder])
+        .expect_code(1);
+    let expected: serde_json::Value = serde_json::from_str(&once.stdout).unwrap();
+    assert_eq!(files, expected["summary"]["files"].as_u64().unwrap());
+    assert_eq!(document["diagnostics"], expected["diagnostics"]);
+}
