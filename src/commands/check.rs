@@ -70,9 +70,7 @@ pub fn run(
             Err(error) => Checked {
                 lint: match &error {
                     ModelError::DuplicateName { second, .. } => {
-                        renkei_lint::archetype_files(&root, second)
-                            .map(|file| renkei_lint::lint_candidate(&rules, file, FixMode::Off))
-                            .collect()
+                        lint_from_disk(&root, second, &rules)
                     }
                     _ => Vec::new(),
                 },
@@ -142,9 +140,7 @@ fn check_archetype(
     let archetype = renkei_model::load::load_archetype(root, dir);
     let lint = match &archetype {
         Ok(archetype) => renkei_lint::lint_archetype(rules, archetype),
-        Err(_) => renkei_lint::archetype_files(root, dir)
-            .map(|candidate| renkei_lint::lint_candidate(rules, candidate, FixMode::Off))
-            .collect(),
+        Err(_) => lint_from_disk(root, dir, rules),
     };
     let contract = archetype
         .as_ref()
@@ -154,6 +150,13 @@ fn check_archetype(
             Ok(renkei_contract::check_archetype(archetype, &contract))
         });
     Checked { lint, contract }
+}
+
+/// The lint of an archetype folder that did not load, walked and read as `lint` does.
+fn lint_from_disk(root: &Path, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
+    renkei_lint::archetype_files(root, dir)
+        .map(|candidate| renkei_lint::lint_candidate(rules, candidate, FixMode::Off))
+        .collect()
 }
 
 fn sort_by_position(diagnostics: &mut [Diagnostic]) {

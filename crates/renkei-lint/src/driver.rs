@@ -127,19 +127,24 @@ fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> 
     walkdir::WalkDir::new(&start)
         .sort_by_file_name()
         .into_iter()
-        .flat_map(move |entry| -> Vec<Candidate> {
+        // One candidate per entry, or the files of a linked folder: a pair, so the common
+        // case allocates nothing on the lint's hot path.
+        .map(move |entry| -> (Option<Candidate>, Vec<Candidate>) {
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(error) => return vec![walk_refusal(&start, &error)],
+                Err(error) => return (Some(walk_refusal(&start, &error)), Vec::new()),
             };
             if !walk.is_linked_operational_folder(&entry) {
-                return walk.candidate(entry).into_iter().collect();
+                return (walk.candidate(entry), Vec::new());
             }
             if let Some(reason) = walk.escapes(entry.path()) {
-                return vec![Candidate::Refused(entry.into_path(), reason)];
+                return (
+                    Some(Candidate::Refused(entry.into_path(), reason)),
+                    Vec::new(),
+                );
             }
             // A walk follows the link it starts from, and no link below it.
-            walkdir::WalkDir::new(entry.path())
+            let inside = walkdir::WalkDir::new(entry.path())
                 .min_depth(1)
                 .sort_by_file_name()
                 .into_iter()
@@ -147,8 +152,10 @@ fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> 
                     Ok(inner) => walk.candidate(inner),
                     Err(error) => Some(walk_refusal(entry.path(), &error)),
                 })
-                .collect()
+                .collect();
+            (None, inside)
         })
+        .flat_map(|(one, linked)| one.into_iter().chain(linked))
 }
 
 /// What a walk of the archetypes folder needs to decide which files are doctrine.
