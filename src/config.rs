@@ -52,12 +52,18 @@ pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Loade
             path: None,
         });
     };
-    let text = std::fs::read_to_string(&path).map_err(|error| {
-        CliError::Failed(vec![format!(
-            "{}: cannot read configuration: {error}",
-            path.display()
-        )])
-    })?;
+    let text = renkei_model::read::read_file(&path)
+        .and_then(|bytes| renkei_model::read::utf8(&path, bytes))
+        .map_err(|error| {
+            let reason = match error {
+                renkei_model::ModelError::Io { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            CliError::Failed(vec![format!(
+                "{}: cannot read configuration: {reason}",
+                path.display()
+            )])
+        })?;
     let config = if text.trim().is_empty() {
         ProjectConfig::default()
     } else {

@@ -88,9 +88,6 @@ pub(crate) struct Emitter<'o> {
     out: &'o mut dyn Write,
     format: Format,
     paint: Paint,
-    /// Human format: the text of the file the last finding was in. Findings come grouped by
-    /// file, so one file at a time is enough to show source lines.
-    source: Option<(PathBuf, Option<String>)>,
     /// SARIF: each rule's index in the run's rule list.
     rule_index: BTreeMap<String, usize>,
     /// JSON and SARIF: the finding being printed, reused from one to the next.
@@ -116,7 +113,6 @@ impl<'o> Emitter<'o> {
             out,
             format,
             paint: Paint(format == Format::Human && use_color()),
-            source: None,
             rule_index: BTreeMap::new(),
             buffer: Vec::new(),
             written: 0,
@@ -133,7 +129,13 @@ impl<'o> Emitter<'o> {
     }
 
     /// Prints `diagnostics`, which come after everything printed so far in path order.
-    pub(crate) fn emit(&mut self, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    /// `source` gives the text of a finding's file, as it was read when it was checked, for
+    /// the human format's source lines: no file is read again to print it.
+    pub(crate) fn emit<'s>(
+        &mut self,
+        diagnostics: &[Diagnostic],
+        source: impl Fn(&Path) -> Option<&'s str>,
+    ) -> io::Result<()> {
         for diagnostic in diagnostics {
             match diagnostic.severity {
                 Severity::Error => self.errors += 1,
@@ -143,7 +145,7 @@ impl<'o> Emitter<'o> {
                 self.fixable += 1;
             }
             match self.format {
-                Format::Human => self.human(diagnostic)?,
+                Format::Human => self.human(diagnostic, source(&diagnostic.path))?,
                 Format::Json => {
                     self.item(&JsonDiagnostic::from(diagnostic), JSON_ITEM_INDENT)?;
                 }
@@ -251,7 +253,7 @@ impl<'o> Emitter<'o> {
         )
     }
 
-    fn human(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
+    fn human(&mut self, diagnostic: &Diagnostic, source: Option<&str>) -> io::Result<()> {
         let (label, code) = match diagnostic.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -270,21 +272,7 @@ impl<'o> Emitter<'o> {
             diagnostic.start.line,
             diagnostic.start.column
         );
-        if self
-            .source
-            .as_ref()
-            .is_none_or(|(path, _)| *path != diagnostic.path)
-        {
-            self.source = Some((
-                diagnostic.path.clone(),
-                std::fs::read_to_string(&diagnostic.path).ok(),
-            ));
-        }
-        let line_text = self
-            .source
-            .as_ref()
-            .and_then(|(_, text)| text.as_deref())
-            .and_then(|text| text.split('\n').nth(diagnostic.start.line - 1));
+        let line_text = source.and_then(|text| line_at(text, diagnostic.range.start));
         let gutter = diagnostic.start.line.to_string().len();
         writeln!(
             self.out,
@@ -380,6 +368,20 @@ impl Paint {
             text.to_string()
         }
     }
+}
+
+/// The line of `text` that holds byte `offset`, found from the offset (never by counting
+/// lines of a text that may not be the one the finding was made in).
+fn line_at(text: &str, offset: usize) -> Option<&str> {
+    let offset = offset.min(text.len());
+    if !text.is_char_boundary(offset) {
+        return None;
+    }
+    let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+    let end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |newline| offset + newline);
+    Some(&text[start..end])
 }
 
 /// The widest source excerpt shown around a finding, so a huge single-line file does not

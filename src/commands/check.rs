@@ -68,6 +68,7 @@ pub fn run(
             Ok(dir) => check_archetype(&root, &dir, &rules, &default_contract),
             // The second of two archetypes with one name is still linted, as `lint` does.
             Err(error) => Checked {
+                archetype: None,
                 lint: match &error {
                     ModelError::DuplicateName { second, .. } => {
                         lint_from_disk(&root, second, &rules)
@@ -77,18 +78,21 @@ pub fn run(
                 contract: Err(error.to_string()),
             },
         },
-        |checked: Checked| {
+        |mut checked: Checked| {
             let mut diagnostics = Vec::new();
-            for report in checked.lint {
-                tally.record(&mut emitter, &report, FixMode::Off)?;
-                diagnostics.extend(report.diagnostics);
+            for report in &mut checked.lint {
+                tally.record(&mut emitter, report, FixMode::Off)?;
+                diagnostics.append(&mut report.diagnostics);
             }
-            match checked.contract {
+            match std::mem::replace(&mut checked.contract, Ok(Vec::new())) {
                 Ok(found) => diagnostics.extend(found),
                 Err(error) => errors.push(error),
             }
             sort_by_position(&mut diagnostics);
-            emitter.emit(&diagnostics)
+            for file in diagnostics.chunk_by(|a, b| a.path == b.path) {
+                emitter.emit(file, |path| checked.source(path))?;
+            }
+            Ok::<(), std::io::Error>(())
         },
     )?;
     if args.assembled || config.assembled {
@@ -107,7 +111,7 @@ pub fn run(
         match crate::commands::assemble::stale_files(&root, &targets) {
             Ok(mut stale) => {
                 sort_by_position(&mut stale);
-                emitter.emit(&stale)?;
+                emitter.emit(&stale, |_| None)?;
             }
             Err(CliError::Failed(messages)) => errors.extend(messages),
             Err(output) => return Err(output),
@@ -125,10 +129,35 @@ pub fn run(
 }
 
 /// One archetype's findings: each linted file's report, and the contract's findings (or why
-/// the archetype could not be loaded).
+/// the archetype could not be loaded). The archetype is kept until its findings are
+/// printed, so that source lines are quoted from the text that was checked.
 struct Checked {
+    archetype: Option<Archetype>,
     lint: Vec<FileReport>,
     contract: Result<Vec<Diagnostic>, String>,
+}
+
+impl Checked {
+    /// The text of the file at `path`, as loaded or as the lint read it.
+    fn source(&self, path: &Path) -> Option<&str> {
+        let loaded = self.archetype.as_ref().and_then(|archetype| {
+            if archetype.config_path == path {
+                return Some(archetype.config_text.as_str());
+            }
+            archetype
+                .parts
+                .iter()
+                .chain(&archetype.references)
+                .find(|file| file.path == path)
+                .and_then(|file| Some(file.markdown()?.text()))
+        });
+        loaded.or_else(|| {
+            self.lint
+                .iter()
+                .find(|report| report.path == path)
+                .and_then(|report| report.source.as_deref())
+        })
+    }
 }
 
 fn check_archetype(
@@ -149,7 +178,11 @@ fn check_archetype(
             let contract = contract_for(archetype, default_contract)?;
             Ok(renkei_contract::check_archetype(archetype, &contract))
         });
-    Checked { lint, contract }
+    Checked {
+        archetype: archetype.ok(),
+        lint,
+        contract,
+    }
 }
 
 /// The lint of an archetype folder that did not load, walked and read as `lint` does.
@@ -169,7 +202,7 @@ pub(crate) fn contract_for<'a>(
     default: &'a Contract,
 ) -> Result<Cow<'a, Contract>, String> {
     let path = archetype.dir.join("contract.yaml");
-    let text = match renkei_model::load::read_text(&archetype.dir, &path) {
+    let text = match renkei_model::read::read_text(&archetype.dir, &path) {
         Ok(text) => Some(text),
         Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(error.to_string()),

@@ -57,7 +57,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     let threads = renkei_model::parallel::available_threads();
     let sink = |report: FileReport| {
         tally.record(&mut emitter, &report, fix)?;
-        emitter.emit(&report.diagnostics)
+        emitter.emit(&report.diagnostics, |_| report.source.as_deref())
     };
     match (&root, args.paths.is_empty()) {
         (Some(root), true) => {

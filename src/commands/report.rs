@@ -94,7 +94,7 @@ pub fn run(
     let template_path = archetype.dir.join(&contract.template);
     let template = parse(
         &template_path,
-        renkei_model::load::read_text(&archetype.dir, &template_path)?,
+        renkei_model::read::read_text(&archetype.dir, &template_path)?,
     )?;
     let report_dir = args
         .file
@@ -103,11 +103,19 @@ pub fn run(
         .unwrap_or(Path::new("."));
     let report = parse(
         &args.file,
-        renkei_model::load::read_text(report_dir, &args.file)?,
+        renkei_model::read::read_text(report_dir, &args.file)?,
     )?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
     let mut emitter = Emitter::start(out, args.format, &report_rule_docs())?;
-    emitter.emit(&diagnostics)?;
+    emitter.emit(&diagnostics, |path| {
+        if path == args.file {
+            Some(report.source.as_str())
+        } else if path == template_path {
+            Some(template.source.as_str())
+        } else {
+            None
+        }
+    })?;
     let outcome = if emitter.has_errors() {
         Outcome::Findings
     } else {

@@ -73,9 +73,9 @@ pub enum AssembleError {
         /// Why it cannot be used.
         reason: String,
     },
-    /// Writing a file failed.
+    /// Reading or writing a file failed (the model's reader and writer say which file).
     #[error(transparent)]
-    Write(#[from] renkei_model::ModelError),
+    File(#[from] renkei_model::ModelError),
     /// A push would overwrite files renkei does not own; nothing was written.
     #[error("push refused: {} file(s) in {target} were not written by renkei or were edited since; nothing was written (use --force to overwrite)", .paths.len())]
     Refused {

@@ -322,7 +322,8 @@ impl<'a> TargetFiles<'a> {
             Ok(metadata) if metadata.file_type().is_symlink() => {
                 Err(symlink_error(relative, &path))
             }
-            Ok(_) => fs::read(&path).map(Some).map_err(AssembleError::io(&path)),
+            // A FIFO or device where a skill file belongs is refused, not read.
+            Ok(_) => Ok(Some(renkei_model::read::read_file(&path)?)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(AssembleError::Io {
                 path,

@@ -28,17 +28,14 @@ impl Manifest {
     /// an error (never silently empty, which would disown every installed file).
     pub fn read(target: &Path) -> Result<Self, AssembleError> {
         let path = target.join(MANIFEST_FILE);
-        let text = match std::fs::read(&path) {
+        let text = match renkei_model::read::read_file(&path) {
             Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(renkei_model::ModelError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
                 return Ok(Self::default());
             }
-            Err(error) => {
-                return Err(AssembleError::Io {
-                    path,
-                    source: error,
-                });
-            }
+            Err(error) => return Err(error.into()),
         };
         let corrupt = |line: usize, message: &str| AssembleError::CorruptManifest {
             path: path.clone(),

@@ -70,7 +70,9 @@ impl Templates {
                 let is_template = path
                     .extension()
                     .is_some_and(|extension| extension == "tera");
-                if is_template && path.is_file() {
+                // Anything named like a template but not a folder is read, so that a FIFO
+                // or device is refused by name instead of passed over.
+                if is_template && !path.is_dir() {
                     names.push(path);
                 }
             }
@@ -81,11 +83,7 @@ impl Templates {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let source =
-                renkei_model::load::read_text(root, &path).map_err(|error| AssembleError::Io {
-                    path: path.clone(),
-                    source: std::io::Error::other(error.to_string()),
-                })?;
+            let source = renkei_model::read::read_text(root, &path)?;
             tera.add_raw_template(&name, &source)
                 .map_err(|error| template_error(&dir, &name, &error))?;
         }

@@ -41,7 +41,7 @@ impl<'a> Subject<'a> {
             }
             let path = archetype.dir.join(relative);
             // A file that cannot be read or parsed counts as missing, and its check says so.
-            if let Some(markdown) = renkei_model::load::read_text(&archetype.dir, &path)
+            if let Some(markdown) = renkei_model::read::read_text(&archetype.dir, &path)
                 .ok()
                 .and_then(|text| Markdown::new(text).ok())
             {

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use renkei_model::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS, read_within_limit, utf8};
+use renkei_model::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS};
+use renkei_model::read::{read_file, utf8};
 use renkei_model::{Archetype, Diagnostic, Edit, ModelError, Severity, apply_edits};
 
 use crate::engine::lint_text;
@@ -50,6 +51,10 @@ pub struct FileReport {
     pub fixed: Option<FixedFile>,
     /// Whether the file could not be read or written (reported as `lint/unreadable-file`).
     pub unreadable: bool,
+    /// The text the findings' positions refer to (after fixes, when they were written),
+    /// when the lint read it from disk; printers quote source lines from it instead of
+    /// reading the file again. `None` for a file linted from memory or not read at all.
+    pub source: Option<String>,
 }
 
 /// A file to lint, or one renkei refuses to read and reports instead.
@@ -180,7 +185,9 @@ impl DoctrineWalk {
                 .iter()
                 .any(|dir| folder.as_os_str() == *dir)
         }) && is_markdown(entry.path());
-        let file = entry.file_type().is_file() || entry.path_is_symlink();
+        // A FIFO, socket or device named like doctrine is a candidate too: the reader
+        // refuses it by name instead of the walk passing over it in silence.
+        let file = !entry.file_type().is_dir();
         if !(file && depth >= 3 && (config || operational)) {
             return None;
         }
@@ -240,11 +247,8 @@ pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Se
                         .into_iter()
                         .filter_map(move |entry| match entry {
                             Err(error) => Some(walk_refusal(&folder, &error)),
-                            Ok(entry) => {
-                                let file = entry.file_type().is_file() || entry.path_is_symlink();
-                                (file && is_markdown(entry.path()))
-                                    .then(|| Candidate::File(entry.into_path()))
-                            }
+                            Ok(entry) => (!entry.file_type().is_dir() && is_markdown(entry.path()))
+                                .then(|| Candidate::File(entry.into_path())),
                         }),
                 )
             } else {
@@ -303,12 +307,20 @@ fn refused(path: PathBuf, problem: Diagnostic) -> FileReport {
         diagnostics: vec![problem],
         fixed: None,
         unreadable: true,
+        source: None,
     }
 }
 
 fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
     match read_text(&path) {
-        Ok(text) => lint_source(rules, path, &text, fix),
+        Ok(text) => {
+            let mut report = lint_source(rules, path, &text, fix);
+            report.source = Some(match (&report.fixed, fix) {
+                (Some(fixed), FixMode::Write) => fixed.after.clone(),
+                _ => text,
+            });
+            report
+        }
         Err(problem) => refused(path, *problem),
     }
 }
@@ -319,6 +331,7 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
         diagnostics: Vec::new(),
         fixed: None,
         unreadable: false,
+        source: None,
     };
     let path = report.path.as_path();
     let mut diagnostics = lint_text(rules, path, text);
@@ -366,31 +379,43 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
     report
 }
 
-/// Reads `path` as UTF-8 text with the model's reader (size limit first), refusing binary
-/// files; what is refused becomes a finding that says why.
+/// Reads `path` as UTF-8 text with the model's reader (regular files only, size limit
+/// first), refusing binary files and names that are not UTF-8; what is refused becomes a
+/// finding that says why.
 fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     let refused = |error: ModelError| -> Box<Diagnostic> {
-        match error {
-            ModelError::NotUtf8 { line, column, .. } => {
-                let mut diagnostic =
-                    unreadable(path, "file is not valid UTF-8; not linted".to_string());
-                diagnostic.start = renkei_model::Position { line, column };
-                diagnostic.end = diagnostic.start;
-                diagnostic
-            }
-            ModelError::TooLarge { size, limit, .. } => unreadable(
-                path,
-                format!(
-                    "file is {size} bytes, larger than the {limit}-byte limit for doctrine files"
-                ),
-            ),
-            ModelError::Io { source, .. } => unreadable(path, format!("cannot read: {source}")),
-            other => unreadable(path, other.to_string()),
+        let mut diagnostic = unreadable(path, format!("{}; not linted", reason(&error, path)));
+        if let ModelError::NotUtf8 { line, column, .. } = error {
+            diagnostic.start = renkei_model::Position { line, column };
+            diagnostic.end = diagnostic.start;
         }
+        diagnostic
     };
-    let bytes = read_within_limit(path).map_err(refused)?;
+    if path.to_str().is_none() {
+        return Err(refused(ModelError::NonUtf8Name {
+            path: path.to_path_buf(),
+        }));
+    }
+    let bytes = read_file(path).map_err(refused)?;
     refuse_binary(path, &bytes)?;
     utf8(path, bytes).map_err(refused)
+}
+
+/// What `error` says about `path`, without the path and position it starts with: the
+/// finding carries those already.
+fn reason(error: &ModelError, path: &Path) -> String {
+    if let ModelError::Io { source, .. } = error {
+        return format!("cannot read: {source}");
+    }
+    let message = error.to_string();
+    let after_path = message
+        .strip_prefix(&*path.to_string_lossy())
+        .unwrap_or(&message);
+    // `path:line:column: message` or `path: message`.
+    let position = after_path
+        .trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
+        .trim_start();
+    position.to_string()
 }
 
 /// Refuses a file whose first 8 KiB hold a NUL byte: not text, whatever its name says.

@@ -36,6 +36,29 @@ pub enum ModelError {
         /// The limit it passed.
         limit: u64,
     },
+    /// A file has grown past the size limit while it was being read.
+    #[error("{path}: file grew past the {limit}-byte limit for doctrine files while it was read")]
+    GrewPastLimit {
+        /// The file.
+        path: PathBuf,
+        /// The limit it passed.
+        limit: u64,
+    },
+    /// A path names something that is not a regular file: a FIFO, a socket, a device or a
+    /// folder. Reading one could block forever or never end.
+    #[error("{path}: {kind}, not a regular file (renkei reads only regular files)")]
+    NotRegularFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead ("a FIFO", "a character device", ...).
+        kind: &'static str,
+    },
+    /// A file name is not valid UTF-8, so no output format could name it faithfully.
+    #[error("{}: file name is not valid UTF-8; rename it", path.display())]
+    NonUtf8Name {
+        /// The path, shown with replacement characters.
+        path: PathBuf,
+    },
     /// A text file is not valid UTF-8.
     #[error("{path}:{line}:{column}: file is not valid UTF-8")]
     NotUtf8 {

@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod name;
 pub mod parallel;
+pub mod read;
 pub mod write;
 pub mod yaml;
 

@@ -1,7 +1,6 @@
 //! Finding a doctrine root and loading every archetype under it.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -11,11 +10,8 @@ use crate::archetype::{
 };
 use crate::error::ModelError;
 use crate::markdown::Markdown;
+use crate::read::{read_file, read_text, utf8};
 use crate::yaml::parse_yaml;
-
-/// Largest doctrine file renkei reads. Doctrine is prose measured in kilobytes; the limit
-/// keeps a stray multi-gigabyte file from being read into memory.
-pub const MAX_SOURCE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Folder, relative to the root, that holds `<stage>/<archetype>/` folders.
 pub const ARCHETYPES_DIR: &str = "framework/archetypes";
@@ -92,6 +88,11 @@ pub fn walk_archetype_dirs(
             };
             if !entry.file_type().is_dir() {
                 return None;
+            }
+            if entry.file_name().to_str().is_none() {
+                return Some(Err(ModelError::NonUtf8Name {
+                    path: entry.into_path(),
+                }));
             }
             let name = file_name(entry.path());
             Some(
@@ -182,6 +183,11 @@ fn operational_files(root: &Path, dir: &Path) -> Result<Vec<String>, ModelError>
                 ensure_inside_root(root, entry.path())?;
             }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            if relative.to_str().is_none() {
+                return Err(ModelError::NonUtf8Name {
+                    path: entry.into_path(),
+                });
+            }
             files.push(slash_path(relative));
         }
     }
@@ -253,7 +259,7 @@ fn select_listed(
 /// root.
 fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
-    let bytes = read_within_limit(&path)?;
+    let bytes = read_file(&path)?;
     let content = if relative.ends_with(".md") {
         let text = utf8(&path, bytes)?;
         let markdown = Markdown::new(text).map_err(|source| ModelError::TooDeep {
@@ -271,49 +277,7 @@ fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     })
 }
 
-/// Reads a UTF-8 text file under `root`, within the size limit.
-pub fn read_text(root: &Path, path: &Path) -> Result<String, ModelError> {
-    utf8(path, read_bytes(root, path)?)
-}
-
-/// Reads a file under `root`, refusing symbolic links that leave it and files over
-/// [`MAX_SOURCE_FILE_BYTES`], before reading a byte.
-pub fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, ModelError> {
-    let link = fs::symlink_metadata(path).map_err(|source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if link.file_type().is_symlink() {
-        ensure_inside_root(root, path)?;
-    }
-    read_within_limit(path)
-}
-
-/// Reads a file within [`MAX_SOURCE_FILE_BYTES`], refusing a larger one before reading it.
-pub fn read_within_limit(path: &Path) -> Result<Vec<u8>, ModelError> {
-    let io = |source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > MAX_SOURCE_FILE_BYTES {
-        return Err(ModelError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: MAX_SOURCE_FILE_BYTES,
-        });
-    }
-    // The size is known, so the buffer is allocated once; `take` keeps a file that grows
-    // while being read within the limit.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_SOURCE_FILE_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    Ok(bytes)
-}
-
-fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {
+pub(crate) fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {
     let io = |source| ModelError::Io {
         path: path.to_path_buf(),
         source,
@@ -328,26 +292,6 @@ fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {
             root,
         })
     }
-}
-
-/// `bytes` as text, or where (line and character column) the first invalid byte is.
-pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ModelError> {
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid]);
-        let line = prefix.matches('\n').count() + 1;
-        let column = prefix
-            .rsplit('\n')
-            .next()
-            .map_or(0, |last| last.chars().count())
-            + 1;
-        ModelError::NotUtf8 {
-            path: path.to_path_buf(),
-            line,
-            column,
-        }
-    })
 }
 
 fn file_name(path: &Path) -> String {
