@@ -43,7 +43,11 @@ pub struct LoadedConfig {
 pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<LoadedConfig, CliError> {
     let path = match (explicit, root) {
         (Some(path), _) => Some(path.to_path_buf()),
-        (None, Some(root)) => Some(root.join("renkei.yaml")).filter(|path| path.is_file()),
+        // Anything by that name is read, so that a FIFO or a dangling link is an error
+        // rather than a configuration silently left out.
+        (None, Some(root)) => {
+            Some(root.join("renkei.yaml")).filter(|path| path.symlink_metadata().is_ok())
+        }
         (None, None) => None,
     };
     let Some(path) = path else {

@@ -92,7 +92,13 @@ impl Scratch {
 /// environment and no colour, so targets and output do not depend on who runs the tests.
 /// `HOME` is inherited unless the test sets it.
 pub(crate) fn renkei_in(dir: &Path, args: &[&str]) -> Renkei {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_renkei"));
+    renkei_program_in(dir, env!("CARGO_BIN_EXE_renkei"), args)
+}
+
+/// `PROGRAM ARGS` run from `dir` with the environment of [`renkei_in`], for a program that
+/// runs renkei itself (such as `setpriv`).
+pub(crate) fn renkei_program_in(dir: &Path, program: &str, args: &[&str]) -> Renkei {
+    let mut command = Command::new(program);
     command
         .args(args)
         .current_dir(dir)
@@ -124,10 +130,78 @@ impl Renkei {
         Run::from(self.0.output().expect("run renkei"))
     }
 
+    /// Runs it to the end, killing it and failing the test if it takes longer than
+    /// `limit`, so that a hang fails instead of blocking the suite. Also returns its peak
+    /// resident set size in KiB, the highest `VmHWM` read from `/proc/PID/status` while it
+    /// ran (the high-water mark only grows, so any read after the peak sees it).
+    pub(crate) fn run_watched(mut self, limit: std::time::Duration) -> (Run, u64) {
+        use std::io::Read;
+        use std::process::Stdio;
+        let mut child = self
+            .0
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start renkei");
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let status_file = format!("/proc/{}/status", child.id());
+        let started = std::time::Instant::now();
+        let mut peak_kib = 0;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for renkei") {
+                break status;
+            }
+            peak_kib = peak_kib.max(high_water_mark_kib(&status_file));
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("renkei did not finish within {limit:?}: it hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        let output = Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        };
+        (Run::from(output), peak_kib)
+    }
+
     /// The command itself, for a test that spawns, kills or redirects it.
     pub(crate) fn into_command(self) -> Command {
         self.0
     }
+}
+
+/// `VmHWM` of a running process, in KiB; 0 once it has exited (or off Linux).
+fn high_water_mark_kib(status_file: &str) -> u64 {
+    let status = fs::read_to_string(status_file).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// The demo archetype's configuration.

@@ -28,13 +28,20 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
         path: path.to_path_buf(),
         source,
     };
+    let not_regular = |metadata: &fs::Metadata| ModelError::NotRegularFile {
+        path: path.to_path_buf(),
+        kind: file_kind(&metadata.file_type()),
+    };
+    // Asked first, because some special files (sockets) cannot be opened at all; asked
+    // again of the open handle, because the path may have been replaced in between.
+    let named = fs::metadata(path).map_err(io)?;
+    if !named.is_file() {
+        return Err(not_regular(&named));
+    }
     let file = open_without_blocking(path).map_err(io)?;
     let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {
-        return Err(ModelError::NotRegularFile {
-            path: path.to_path_buf(),
-            kind: file_kind(&metadata.file_type()),
-        });
+        return Err(not_regular(&metadata));
     }
     if metadata.len() > MAX_SOURCE_FILE_BYTES {
         return Err(ModelError::TooLarge {
