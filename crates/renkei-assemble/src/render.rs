@@ -293,7 +293,7 @@ impl Layout {
             .map(|part| {
                 let anchor = part
                     .document()
-                    .and_then(|document| document.headings.first())
+                    .and_then(|document| document.outline.headings.first())
                     .map(|heading| slug(&heading.text))
                     .unwrap_or_default();
                 (part.relative.clone(), anchor)
@@ -319,7 +319,7 @@ impl Layout {
         let mut edits = demote_headings(document);
         edits.extend(self.link_edits(document, &part.relative, 0));
         // Front matter of a part is metadata for its authors, not doctrine for the agent.
-        if let Some(front_matter) = &document.front_matter {
+        if let Some(front_matter) = &document.outline.front_matter {
             edits.push(Edit {
                 range: 0..front_matter.range.end,
                 replacement: String::new(),
@@ -347,7 +347,7 @@ impl Layout {
     /// is how many folders below SKILL.md the output file sits.
     fn link_edits(&self, document: &Document, from: &str, depth: usize) -> Vec<Edit> {
         let mut edits = Vec::new();
-        for link in &document.links {
+        for link in &document.outline.links {
             let Some(range) = link.destination_range.clone() else {
                 continue;
             };
@@ -386,6 +386,7 @@ fn resolve_relative<'a>(from: &str, destination: &'a str) -> Option<(String, Opt
 
 fn demote_headings(document: &Document) -> Vec<Edit> {
     document
+        .outline
         .headings
         .iter()
         .filter(|heading| heading.level < 6)
@@ -443,7 +444,7 @@ fn title_case(name: &str) -> String {
 fn reference_title(reference: &SourceFile) -> String {
     reference
         .document()
-        .and_then(|document| document.headings.first())
+        .and_then(|document| document.outline.headings.first())
         .map_or_else(
             || reference.relative.clone(),
             |heading| heading.text.clone(),

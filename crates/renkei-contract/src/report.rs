@@ -81,6 +81,7 @@ pub fn check_report(
         check_sections(&mut sections, report, *level, names);
         let mut empty = reporter("empty-section");
         for heading in report
+            .outline
             .headings
             .iter()
             .filter(|heading| heading.level == *level)
@@ -88,6 +89,7 @@ pub fn check_report(
             let body = heading.range.end..heading.section.end;
             let has_content = !text_in(report, &body).is_empty()
                 || report
+                    .outline
                     .code_blocks
                     .iter()
                     .any(|block| body.contains(&block.range.start));
@@ -164,10 +166,13 @@ pub fn check_report(
                 }
             }
             None => {
-                let heading = wanted
-                    .heading
-                    .as_deref()
-                    .and_then(|text| report.headings.iter().find(|h| same_words(&h.text, text)));
+                let heading = wanted.heading.as_deref().and_then(|text| {
+                    report
+                        .outline
+                        .headings
+                        .iter()
+                        .find(|h| same_words(&h.text, text))
+                });
                 if heading.is_none() && wanted.heading.is_some() && contract.sections.is_some() {
                     // The whole section is missing; the sections check already says so.
                     continue;

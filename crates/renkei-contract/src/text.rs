@@ -49,6 +49,7 @@ pub fn fields(document: &Document) -> Vec<Field> {
 /// The last heading that starts before `offset`.
 pub fn heading_before(document: &Document, offset: usize) -> Option<&Heading> {
     document
+        .outline
         .headings
         .iter()
         .take_while(|heading| heading.range.start <= offset)
@@ -59,6 +60,7 @@ pub fn heading_before(document: &Document, offset: usize) -> Option<&Heading> {
 pub fn find_heading<'a>(document: &'a Document, text: &str) -> Option<&'a Heading> {
     let wanted = comparable(text);
     document
+        .outline
         .headings
         .iter()
         .find(|heading| comparable(&heading.text) == wanted)

@@ -69,6 +69,7 @@ pub fn markdown(data: &[u8]) {
     let mut ranges = Vec::new();
     ranges.extend(
         document
+            .outline
             .headings
             .iter()
             .flat_map(|h| [h.range.clone(), h.section.clone()]),
@@ -84,17 +85,19 @@ pub fn markdown(data: &[u8]) {
     ranges.extend(document.block_quotes.iter().flat_map(|q| {
         std::iter::once(q.range.clone()).chain(q.paragraphs.iter().map(|p| p.range.clone()))
     }));
-    ranges.extend(document.code_spans.iter().cloned());
-    ranges.extend(document.code_blocks.iter().map(|b| b.range.clone()));
+    ranges.extend(document.outline.code_spans.iter().cloned());
+    ranges.extend(document.outline.code_blocks.iter().map(|b| b.range.clone()));
     ranges.extend(
         document
+            .outline
             .links
             .iter()
             .flat_map(|l| std::iter::once(l.range.clone()).chain(l.destination_range.clone())),
     );
-    ranges.extend(document.html_comments.iter().cloned());
+    ranges.extend(document.outline.html_comments.iter().cloned());
     ranges.extend(
         document
+            .outline
             .front_matter
             .iter()
             .flat_map(|f| [f.range.clone(), f.content.clone()]),
@@ -103,10 +106,10 @@ pub fn markdown(data: &[u8]) {
         assert_range_in_bounds(&text, &range);
         assert!(document.position(range.start) <= document.position(range.end));
     }
-    for heading in &document.headings {
+    for heading in &document.outline.headings {
         assert!((1..=6).contains(&heading.level) && heading.section.start == heading.range.start);
     }
-    for link in &document.links {
+    for link in &document.outline.links {
         if let Some(range) = &link.destination_range {
             let written = &text[range.clone()];
             assert!(
@@ -118,7 +121,7 @@ pub fn markdown(data: &[u8]) {
     // The link scan that lets `check` skip parsing must see every destination naming a
     // file that the parser sees, or say it cannot tell.
     if let Some(scanned) = renkei_model::links::inline_destinations(&text) {
-        for link in &document.links {
+        for link in &document.outline.links {
             if renkei_model::links::relative_path(&link.destination).is_some() {
                 assert!(
                     scanned.contains(&link.destination.as_str()),

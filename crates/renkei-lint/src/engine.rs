@@ -4,20 +4,21 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-use renkei_model::{Diagnostic, Document};
+use renkei_model::markdown::Outline;
+use renkei_model::{Diagnostic, LineIndex};
 
 use crate::rules::{Boundaries, Rule, RuleSet};
-use crate::scope::{Scope, scope_at};
+use crate::scope::{Places, Scope};
 use crate::suppress::Suppressions;
 
 /// Lints `text` (the contents of `path`). Most texts hold no banned word: the prefilter, one
-/// scan of the bytes, settles them without building the document model.
+/// scan of the bytes, settles them without building the document's outline.
 pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     if !rules.prefilter.is_match(text) {
         return Vec::new();
     }
-    let document = match Document::parse(text.to_string()) {
-        Ok(document) => document,
+    let outline = match Outline::parse(text) {
+        Ok(outline) => outline,
         Err(too_deep) => {
             let mut diagnostic = Diagnostic::whole_file(
                 crate::driver::UNREADABLE_FILE,
@@ -34,7 +35,9 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
             return vec![diagnostic];
         }
     };
-    let mut suppressions = Suppressions::parse(&document);
+    let lines = LineIndex::new(text);
+    let mut suppressions = Suppressions::parse(text, &lines, &outline.html_comments);
+    let places = Places::new(outline);
     let mut diagnostics = Vec::new();
     'rules: for rule in &rules.rules {
         let mut seen: HashSet<(usize, usize)> = HashSet::new();
@@ -53,14 +56,15 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
                 if !accepted {
                     continue;
                 }
-                let scope = scope_at(&document, range.start);
+                let scope = places.scope_at(range.start);
                 if !rule.applies_in(scope)
-                    || suppressions.suppress(&rule.id, document.position(range.start).line)
+                    || suppressions.suppress(&rule.id, lines.position(text, range.start).line)
                 {
                     continue;
                 }
                 seen.insert((range.start, range.end));
-                diagnostics.push(finding(rule, path, &document, range, scope));
+                let fixable = FIXABLE_SCOPES.contains(&scope) && places.is_text(&range);
+                diagnostics.push(finding(rule, path, text, &lines, range, fixable));
                 if diagnostics.len() >= MAX_FINDINGS_PER_FILE {
                     let mut too_many = Diagnostic::whole_file(
                         TOO_MANY_FINDINGS,
@@ -78,7 +82,7 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
             }
         }
     }
-    diagnostics.extend(suppressions.unused(path, &document, &|id| rules.get(id).is_some()));
+    diagnostics.extend(suppressions.unused(path, text, &lines, &|id| rules.get(id).is_some()));
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
     diagnostics
 }
@@ -91,18 +95,21 @@ pub const TOO_MANY_FINDINGS: &str = "lint/too-many-findings";
 pub const MAX_FINDINGS_PER_FILE: usize = 1_000;
 
 /// Scopes where a replacement is certain to be right. A word inside code, a link target,
-/// front matter or a comment may be an identifier or a path that something else refers to,
-/// so renaming it is left to the author.
+/// raw HTML, front matter or a comment may be an identifier or a path that something else
+/// refers to, so renaming it is left to the author.
 const FIXABLE_SCOPES: [Scope; 3] = [Scope::Prose, Scope::Heading, Scope::LinkText];
 
+/// A finding of `rule` at `range`; `fixable` says whether an edit there is certain to change
+/// only words (see [`Places::is_text`]).
 fn finding(
     rule: &Rule,
     path: &Path,
-    document: &Document,
+    text: &str,
+    lines: &LineIndex,
     range: Range<usize>,
-    scope: Scope,
+    fixable: bool,
 ) -> Diagnostic {
-    let matched = &document.source[range.clone()];
+    let matched = &text[range.clone()];
     let shown = matched
         .split_whitespace()
         .filter(|token| !is_markup(token))
@@ -112,15 +119,19 @@ fn finding(
         rule.id.clone(),
         rule.severity,
         path,
-        &document.source,
-        document.lines(),
+        text,
+        lines,
         range,
         rule.message.replace("{match}", &shown),
     );
     diagnostic.help = rule.help.clone();
-    // A match that spans lines crosses list items, quote markers or wraps; no single
-    // replacement can keep that layout, so the fix is left to the author.
-    if !matched.contains('\n') && FIXABLE_SCOPES.contains(&scope) {
+    // A match that spans lines crosses list items, quote markers or wraps, and one that
+    // takes in quotes or markup between words would lose them; no single replacement keeps
+    // that layout, so the fix is left to the author.
+    let plain = matched
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '’'));
+    if fixable && plain {
         // Every replacement must be certain, or none is offered as a fix.
         diagnostic.replacements = rule
             .replacements

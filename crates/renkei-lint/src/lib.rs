@@ -12,6 +12,7 @@ pub mod config;
 pub mod driver;
 pub mod engine;
 pub mod error;
+mod reader;
 pub mod rules;
 pub mod scope;
 mod suppress;

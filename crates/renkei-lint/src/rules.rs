@@ -7,14 +7,15 @@ use renkei_model::Severity;
 
 use crate::config::{CaseConfig, ExamplesConfig, LintConfig, RuleConfig, SeverityConfig};
 use crate::error::LintError;
+use crate::reader::reader_words;
 use crate::scope::Scope;
 
-/// What may stand between the words of a phrase, or between a match and the context an
-/// exception looks at: whitespace and line wraps, block-quote markers, list markers at the
-/// start of a line, and emphasis markers.
+/// What may stand between the words of a phrase: whitespace (a no-break space too, and its
+/// character references) and line wraps, block-quote markers, list markers at the start of a
+/// line, emphasis markers and quotes.
 /// At most one line break: a blank line ends a paragraph, and a phrase does not run from
 /// one paragraph into the next. Quote markers only count after a line break.
-const GAP: &str = r"(?:(?:[ \t]|\*{1,3}|_{1,3})+(?:\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t]|\*{1,3}|_{1,3})*)?|\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t]|\*{1,3}|_{1,3})*)";
+const GAP: &str = r#"(?:(?:[ \t\x{a0}"“”'‘’]|&nbsp;|&#160;|&#[xX][aA]0;|\*{1,3}|_{1,3})+(?:\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)?|\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)"#;
 
 /// Endings a `words` entry may carry: plural, possessive, past and present participle
 /// (with the doubled final consonant of "transferred").
@@ -49,15 +50,16 @@ pub(crate) struct Exception {
 }
 
 impl Exception {
-    /// Whether the match at `range` of `text` sits in this exception's context.
+    /// Whether the match at `range` of `text` sits in this exception's context: the words
+    /// next to it, as a reader sees them ([`reader_words`]).
     pub(crate) fn applies(&self, text: &str, range: &std::ops::Range<usize>) -> bool {
         let before_ok = self.before.as_ref().is_none_or(|regex| {
             let start = floor_char_boundary(text, range.start.saturating_sub(CONTEXT_WINDOW));
-            regex.is_match(&text[start..range.start])
+            regex.is_match(&reader_words(&text[start..range.start]))
         });
         let after_ok = self.after.as_ref().is_none_or(|regex| {
             let end = ceil_char_boundary(text, (range.end + CONTEXT_WINDOW).min(text.len()));
-            regex.is_match(&text[range.end..end])
+            regex.is_match(&reader_words(&text[range.end..end]))
         });
         before_ok && after_ok
     }
@@ -228,10 +230,11 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
          -> Result<Option<Regex>, LintError> {
             side.as_ref()
                 .map(|pattern| {
+                    // Whole words of the reader's text, right next to the match.
                     let source = if before {
-                        format!("{flags}(?:{})(?:{GAP}|-)\\z", pattern.value)
+                        format!("{flags}\\b(?:{}) ?\\z", pattern.value)
                     } else {
-                        format!("{flags}\\A(?:{GAP}|-)(?:{})", pattern.value)
+                        format!("{flags}\\A ?(?:{})\\b", pattern.value)
                     };
                     Regex::new(&source).map_err(|error| LintError::Pattern {
                         path: path.to_path_buf(),

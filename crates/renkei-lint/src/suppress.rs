@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use renkei_model::{Diagnostic, Document, Severity};
+use renkei_model::{Diagnostic, LineIndex, Severity};
 
 /// Rule id of the finding for a suppression that suppressed nothing.
 pub const UNUSED_SUPPRESSION: &str = "lint/unused-suppression";
@@ -44,14 +44,13 @@ pub(crate) struct Suppressions {
 }
 
 impl Suppressions {
-    /// Reads every suppression comment in `document`.
-    pub(crate) fn parse(document: &Document) -> Self {
-        let mut directives: Vec<Directive> = document
-            .html_comments
+    /// Reads every suppression comment among the HTML `comments` of `text`.
+    pub(crate) fn parse(text: &str, lines: &LineIndex, comments: &[Range<usize>]) -> Self {
+        let mut directives: Vec<Directive> = comments
             .iter()
-            .filter_map(|range| directive(document, range.clone()))
+            .filter_map(|range| directive(text, lines, range.clone()))
             .collect();
-        let last_line = document.line_count().max(1) + 1;
+        let last_line = lines.line_count(text).max(1) + 1;
         for index in 0..directives.len() {
             if directives[index].kind != Kind::Disable {
                 continue;
@@ -97,7 +96,8 @@ impl Suppressions {
     pub(crate) fn unused(
         &self,
         path: &Path,
-        document: &Document,
+        text: &str,
+        lines: &LineIndex,
         known: &dyn Fn(&str) -> bool,
     ) -> Vec<Diagnostic> {
         self.directives
@@ -122,8 +122,8 @@ impl Suppressions {
                     UNUSED_SUPPRESSION,
                     Severity::Warning,
                     path,
-                    &document.source,
-                    document.lines(),
+                    text,
+                    lines,
                     directive.comment.clone(),
                     message,
                 )
@@ -133,8 +133,8 @@ impl Suppressions {
     }
 }
 
-fn directive(document: &Document, comment: Range<usize>) -> Option<Directive> {
-    let text = document.source[comment.clone()]
+fn directive(source: &str, lines: &LineIndex, comment: Range<usize>) -> Option<Directive> {
+    let text = source[comment.clone()]
         .trim_start_matches("<!--")
         .trim_end_matches("-->")
         .trim();
@@ -155,8 +155,8 @@ fn directive(document: &Document, comment: Range<usize>) -> Option<Directive> {
         .filter(|id| !id.is_empty())
         .map(str::to_string)
         .collect();
-    let comment_line = document.position(comment.start).line;
-    let end_line = document.position(comment.end.saturating_sub(1)).line;
+    let comment_line = lines.position(source, comment.start).line;
+    let end_line = lines.position(source, comment.end.saturating_sub(1)).line;
     let lines = match kind {
         Kind::NextLine => end_line + 1..end_line + 2,
         Kind::Disable | Kind::Enable => comment_line..comment_line + 1,

@@ -354,3 +354,89 @@ fn many_findings_are_capped_in_linear_time() {
         1
     );
 }
+
+/// `text` with every fix that has exactly one replacement applied.
+fn fixed(text: &str) -> String {
+    let edits = lint(&builtin(), text)
+        .into_iter()
+        .filter(|d| d.replacements.len() == 1)
+        .map(|d| renkei_model::Edit {
+            range: d.range.clone(),
+            replacement: d.replacements[0].clone(),
+        })
+        .collect();
+    renkei_model::apply_edits(text, edits)
+}
+
+#[test]
+fn fixes_never_edit_a_link_target_or_raw_html_in_any_form() {
+    for (text, expected) in [
+        // Reference definitions, their labels and titles, and the links that use them.
+        (
+            "[foo]: intake/url.md\n\n[the intake][foo]\n",
+            "[foo]: intake/url.md\n\n[the input][foo]\n",
+        ),
+        (
+            "See [the form][intake].\n\n[intake]: ./intake.md \"Intake form\"\n",
+            "See [the form][intake].\n\n[intake]: ./intake.md \"Intake form\"\n",
+        ),
+        // A second definition of a label is no link, and no text either.
+        (
+            "[a]: x.md\n[a]: intake.md\n\nintake\n",
+            "[a]: x.md\n[a]: intake.md\n\ninput\n",
+        ),
+        (
+            "> [q]:\n> intake/next-line.md\n\n[q]\n",
+            "> [q]:\n> intake/next-line.md\n\n[q]\n",
+        ),
+        // Escapes, entities and angle brackets in destinations.
+        ("[a](intake/x\\*.md)\n", "[a](intake/x\\*.md)\n"),
+        ("[a](intake&amp;b.md)\n", "[a](intake&amp;b.md)\n"),
+        (
+            "[a](<intake notes.md> \"intake\")\n",
+            "[a](<intake notes.md> \"intake\")\n",
+        ),
+        ("![intake](img/intake.png)\n", "![input](img/intake.png)\n"),
+        // Raw HTML, inline and in blocks.
+        (
+            "Read <a href=\"intake.md\">the intake</a>.\n",
+            "Read <a href=\"intake.md\">the input</a>.\n",
+        ),
+        (
+            "<div class=\"intake\">\n<a href='intake.md'>intake</a>\n</div>\n",
+            "<div class=\"intake\">\n<a href='intake.md'>intake</a>\n</div>\n",
+        ),
+        ("An <intake> tag.\n", "An <intake> tag.\n"),
+        (
+            "<img src=intake.png alt=\"intake\">\n",
+            "<img src=intake.png alt=\"intake\">\n",
+        ),
+    ] {
+        assert_eq!(fixed(text), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn link_targets_and_html_are_scopes_a_rule_can_exclude() {
+    let rules = with_config(
+        "rules:\n  - id: vocabulary/intake\n    scopes:\n      exclude: [link-target, html]\n",
+    );
+    let text = "[r]: intake.md\n\n[a](intake/x\\*.md) <a href=\"intake.md\">x</a> <intake> <https://x.io/intake>\n\n<div data-x=\"intake\">\n</div>\n\nintake\n";
+    assert_eq!(
+        render(text, &lint(&rules, text)),
+        "vocabulary/intake@8:1-8:7 \"intake\" -> [\"input\"]"
+    );
+}
+
+#[test]
+fn phrases_broken_by_quotes_or_no_break_spaces_are_found_but_not_rewritten() {
+    let text = "cross-stage \"status\" and **cross-stage** \"status\" and “cross-stage” status and cross-stage&nbsp;status and cross-stage status\n";
+    let found = lint(&builtin(), text);
+    assert_eq!(found.len(), 5, "{}", render(text, &found));
+    let fixable: Vec<&str> = found
+        .iter()
+        .filter(|d| !d.replacements.is_empty())
+        .map(|d| &text[d.range.clone()])
+        .collect();
+    assert_eq!(fixable, ["cross-stage status"]);
+}

@@ -150,7 +150,7 @@ mod tests {
             let scanned =
                 inline_destinations(text).unwrap_or_else(|| panic!("gave up on {text:?}"));
             let document = crate::Document::parse(text.to_string()).unwrap();
-            for link in &document.links {
+            for link in &document.outline.links {
                 assert!(
                     scanned.contains(&link.destination.as_str()),
                     "{:?} not scanned in {text:?}: {scanned:?}",

@@ -11,31 +11,50 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag};
 
 use crate::lines::{LineIndex, Position};
 
-/// A parsed Markdown file: its text, a line index, and the structures checks care about.
+/// A parsed Markdown file: its text, a line index, the [`Outline`] of where everything is,
+/// and the text of the blocks contract checks read.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The exact text that was parsed.
     pub source: String,
     /// Line starts of `source`, computed on first use: assembly never needs them.
     lines: OnceLock<LineIndex>,
-    /// The YAML front matter block (`---` ... `---`) at the top, if any.
-    pub front_matter: Option<FrontMatter>,
-    /// Headings in document order.
-    pub headings: Vec<Heading>,
+    /// Where every structure is.
+    pub outline: Outline,
     /// Paragraphs in document order, wherever they are (quotes and list items included).
     pub paragraphs: Vec<TextBlock>,
     /// Lists in document order (a nested list comes after its parent).
     pub lists: Vec<List>,
     /// Block quotes in document order.
     pub block_quotes: Vec<BlockQuote>,
+}
+
+/// Where the structures of a Markdown text are, by byte range, each kind in document order.
+///
+/// [`Outline::parse`] builds one without copying any text (heading and link texts stay
+/// empty): the lint needs only to know what kind of place a match is in, and a file of
+/// megabytes should cost it little more than its own size.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// The YAML front matter block (`---` ... `---`) at the top, if any.
+    pub front_matter: Option<FrontMatter>,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
     /// Inline code spans.
     pub code_spans: Vec<Range<usize>>,
     /// Fenced and indented code blocks.
     pub code_blocks: Vec<CodeBlock>,
-    /// Links and images.
+    /// Links in every form (inline, reference, autolink, definition, HTML attribute) and
+    /// images, ordered by where they start.
     pub links: Vec<Link>,
+    /// Raw HTML: HTML blocks and inline tags, comments included.
+    pub html: Vec<Range<usize>>,
     /// HTML comments (`<!-- ... -->`), in blocks or inline.
     pub html_comments: Vec<Range<usize>>,
+    /// Runs of text the parser reads as text (not markup, not code, not a destination, not
+    /// raw HTML): the only places an edit of words is certain to stay words. Adjacent runs
+    /// are merged.
+    pub text: Vec<Range<usize>>,
 }
 
 /// The YAML front matter of a document.
@@ -100,21 +119,42 @@ pub struct CodeBlock {
     pub info: String,
 }
 
+/// How a link is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](destination)` or `![alt](destination)`.
+    Inline,
+    /// `[text][label]`, `[text][]` or `[text]`: the destination is in a definition.
+    Reference,
+    /// `<https://...>`.
+    Autolink,
+    /// `<name@example.com>`; the destination adds `mailto:`.
+    Email,
+    /// A reference definition, `[label]: destination "title"`. Its range is the whole
+    /// definition.
+    Definition,
+    /// An `href` or `src` attribute of a raw HTML tag. Its range is the attribute.
+    Html,
+}
+
 /// A link or an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
-    /// The whole link, `[text](dest)` or `<dest>`.
+    /// How it is written.
+    pub kind: LinkKind,
+    /// The whole link (`[text](dest)`, `<dest>`, a definition, an HTML attribute).
     pub range: Range<usize>,
-    /// The destination as the parser resolved it.
+    /// The destination as a reader gets it: backslash escapes and character references
+    /// decoded (percent-encoding is left as written; [`crate::links::relative_path`]
+    /// decodes it for paths).
     pub destination: String,
-    /// Where the destination is written, for inline links and autolinks whose destination
-    /// appears in the source exactly as resolved (no escapes); for an email autolink, the
-    /// address (the destination adds `mailto:`). Reference-style links have their
-    /// destination elsewhere and leave this empty.
+    /// Where the destination is written, as written (escapes, references and all; angle
+    /// brackets excluded). For an email autolink, the address. `None` for a reference link,
+    /// whose destination is written in its definition.
     pub destination_range: Option<Range<usize>>,
-    /// The link text (or image alt text).
+    /// The link text (or image alt text); empty in an [`Outline`].
     pub text: String,
-    /// Whether this is an image (`![alt](src)`).
+    /// Whether this is an image (`![alt](src)` or `<img src>`).
     pub image: bool,
 }
 
@@ -185,29 +225,19 @@ impl Document {
 
     /// Parses `source`, which [`check_nesting`] accepted.
     fn parse_within_limit(source: String) -> Self {
-        let mut builder = Builder::default();
-        let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-            | Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS;
-        for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
-            builder.event(&source, event, range);
-        }
-        let mut document = Self {
-            front_matter: builder.front_matter,
-            headings: builder.headings,
+        let mut builder = Builder {
+            collect_text: true,
+            ..Builder::default()
+        };
+        builder.run(&source);
+        Self {
+            outline: builder.outline,
             paragraphs: builder.paragraphs,
             lists: builder.lists,
             block_quotes: builder.block_quotes,
-            code_spans: builder.code_spans,
-            code_blocks: builder.code_blocks,
-            links: builder.links,
-            html_comments: builder.html_comments,
             lines: OnceLock::new(),
             source,
-        };
-        document.close_sections();
-        document
+        }
     }
 
     /// The line index of the source.
@@ -227,19 +257,20 @@ impl Document {
 
     /// The first heading whose text is `text` (case-sensitive), if any.
     pub fn heading(&self, text: &str) -> Option<&Heading> {
-        self.headings.iter().find(|heading| heading.text == text)
+        self.outline
+            .headings
+            .iter()
+            .find(|heading| heading.text == text)
     }
+}
 
-    fn close_sections(&mut self) {
-        let end = self.source.len();
-        for index in 0..self.headings.len() {
-            let level = self.headings[index].level;
-            let section_end = self.headings[index + 1..]
-                .iter()
-                .find(|next| next.level <= level)
-                .map_or(end, |next| next.range.start);
-            self.headings[index].section.end = section_end;
-        }
+impl Outline {
+    /// The outline of `source`, refusing a text nested deeper than [`MAX_NESTING`].
+    pub fn parse(source: &str) -> Result<Self, TooDeep> {
+        check_nesting(source)?;
+        let mut builder = Builder::default();
+        builder.run(source);
+        Ok(builder.outline)
     }
 }
 
@@ -327,22 +358,58 @@ enum Open {
 
 #[derive(Default)]
 struct Builder {
+    /// Whether to keep the text of blocks, headings and links (for a [`Document`]) or only
+    /// where things are (for an [`Outline`]).
+    collect_text: bool,
     stack: Vec<Open>,
     /// How many links are open on the stack: most events are outside any link, and need
     /// not search the stack for one.
     open_links: usize,
-    front_matter: Option<FrontMatter>,
-    headings: Vec<Heading>,
+    outline: Outline,
     paragraphs: Vec<TextBlock>,
     lists: Vec<List>,
     block_quotes: Vec<BlockQuote>,
-    code_spans: Vec<Range<usize>>,
-    code_blocks: Vec<CodeBlock>,
-    links: Vec<Link>,
-    html_comments: Vec<Range<usize>>,
 }
 
 impl Builder {
+    fn run(&mut self, source: &str) {
+        let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS;
+        let mut events = Parser::new_ext(source, options).into_offset_iter();
+        for (event, range) in &mut events {
+            self.event(source, event, range);
+        }
+        // Definitions produce no event; the parser keeps them (the first of each label).
+        for (label, definition) in events.reference_definitions().iter() {
+            let text = if self.collect_text {
+                label.to_string()
+            } else {
+                String::new()
+            };
+            self.outline.links.push(definition_link(
+                source,
+                definition.span.clone(),
+                &definition.dest,
+                text,
+            ));
+        }
+        self.outline
+            .links
+            .sort_by_key(|link| (link.range.start, std::cmp::Reverse(link.range.end)));
+        let end = source.len();
+        let headings = &mut self.outline.headings;
+        for index in 0..headings.len() {
+            let level = headings[index].level;
+            let section_end = headings[index + 1..]
+                .iter()
+                .find(|next| next.level <= level)
+                .map_or(end, |next| next.range.start);
+            headings[index].section.end = section_end;
+        }
+    }
+
     fn event(&mut self, source: &str, event: Event<'_>, range: Range<usize>) {
         let closes_link =
             matches!(event, Event::End(_)) && matches!(self.stack.last(), Some(Open::Link { .. }));
@@ -352,25 +419,27 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(source, tag, range),
             Event::End(_) => self.end(source),
-            Event::Text(text) => {
-                if matches!(self.stack.last(), Some(Open::FrontMatter)) {
-                    if let Some(front_matter) = &mut self.front_matter {
+            Event::Text(text) => match self.stack.last() {
+                Some(Open::FrontMatter) => {
+                    if let Some(front_matter) = &mut self.outline.front_matter {
                         front_matter.content = range;
                     }
-                } else if !matches!(self.stack.last(), Some(Open::CodeBlock)) {
+                }
+                Some(Open::CodeBlock) => {}
+                _ => {
+                    self.note_text(range);
                     self.push_text(&text);
                 }
-            }
+            },
             Event::Code(text) => {
-                self.code_spans.push(range);
+                self.outline.code_spans.push(range);
                 self.push_text(&text);
             }
-            Event::SoftBreak | Event::HardBreak => self.push_text(" "),
-            Event::InlineHtml(html) => {
-                if html.starts_with("<!--") {
-                    self.html_comments.push(range);
-                }
+            Event::SoftBreak | Event::HardBreak => {
+                self.note_text(range);
+                self.push_text(" ");
             }
+            Event::InlineHtml(_) => self.note_html(source, range),
             Event::Html(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
@@ -380,26 +449,45 @@ impl Builder {
         }
     }
 
+    /// Records a run of text, merged with the run it continues.
+    fn note_text(&mut self, range: Range<usize>) {
+        match self.outline.text.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => self.outline.text.push(range),
+        }
+    }
+
+    /// Records raw HTML (a block or an inline tag), the comments in it and the links its
+    /// `href` and `src` attributes make.
+    fn note_html(&mut self, source: &str, range: Range<usize>) {
+        self.outline
+            .html_comments
+            .extend(comments_in(source, range.clone()));
+        self.outline.links.extend(html_links(source, range.clone()));
+        self.outline.html.push(range);
+    }
+
     fn start(&mut self, source: &str, tag: Tag<'_>, range: Range<usize>) {
+        let collect = self.collect_text;
         let open = match tag {
             Tag::Heading { level, .. } => {
-                self.headings.push(Heading {
+                self.outline.headings.push(Heading {
                     level: heading_level(level),
                     atx: source[range.clone()].trim_start().starts_with('#'),
                     section: range.start..range.end,
-                    text: text_buffer(&range),
+                    text: text_buffer(&range, collect),
                     range,
                 });
-                Open::Heading(self.headings.len() - 1)
+                Open::Heading(self.outline.headings.len() - 1)
             }
-            Tag::Paragraph => {
+            Tag::Paragraph if collect => {
                 self.paragraphs.push(TextBlock {
-                    text: text_buffer(&range),
+                    text: text_buffer(&range, collect),
                     range,
                 });
                 Open::Paragraph(self.paragraphs.len() - 1)
             }
-            Tag::List(start) => {
+            Tag::List(start) if collect => {
                 self.lists.push(List {
                     range,
                     start,
@@ -407,11 +495,11 @@ impl Builder {
                 });
                 Open::List(self.lists.len() - 1)
             }
-            Tag::Item => match self.stack.last() {
+            Tag::Item if collect => match self.stack.last() {
                 Some(Open::List(list)) => {
                     let list = *list;
                     self.lists[list].items.push(TextBlock {
-                        text: text_buffer(&range),
+                        text: text_buffer(&range, collect),
                         range,
                     });
                     Open::Item {
@@ -421,7 +509,7 @@ impl Builder {
                 }
                 _ => Open::Other,
             },
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(_) if collect => {
                 self.block_quotes.push(BlockQuote {
                     range,
                     paragraphs: Vec::new(),
@@ -433,11 +521,11 @@ impl Builder {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                self.code_blocks.push(CodeBlock { range, info });
+                self.outline.code_blocks.push(CodeBlock { range, info });
                 Open::CodeBlock
             }
             Tag::HtmlBlock => {
-                self.html_comments.extend(comments_in(source, range));
+                self.note_html(source, range);
                 Open::Other
             }
             Tag::Link {
@@ -459,7 +547,7 @@ impl Builder {
                 ..
             } => self.push_link(source, link_type, dest_url.to_string(), range, true),
             Tag::MetadataBlock(_) => {
-                self.front_matter = Some(FrontMatter {
+                self.outline.front_matter = Some(FrontMatter {
                     content: range.start..range.start,
                     range,
                 });
@@ -479,12 +567,18 @@ impl Builder {
         image: bool,
     ) -> Open {
         let text_start = range.start + if image { 2 } else { 1 };
-        let destination_range = match link_type {
-            LinkType::Autolink | LinkType::Email => {
+        let kind = match link_type {
+            LinkType::Inline => LinkKind::Inline,
+            LinkType::Autolink => LinkKind::Autolink,
+            LinkType::Email => LinkKind::Email,
+            _ => LinkKind::Reference,
+        };
+        let destination_range = match kind {
+            LinkKind::Autolink | LinkKind::Email => {
                 let start = range.start + 1;
                 let written = destination
                     .strip_prefix("mailto:")
-                    .filter(|_| link_type == LinkType::Email);
+                    .filter(|_| kind == LinkKind::Email);
                 let written = written.unwrap_or(&destination);
                 source
                     .get(start..)
@@ -493,25 +587,23 @@ impl Builder {
             }
             _ => None,
         };
-        self.links.push(Link {
+        self.outline.links.push(Link {
+            kind,
             range,
             destination,
             destination_range,
             text: String::new(),
             image,
         });
-        let index = self.links.len() - 1;
+        let index = self.outline.links.len() - 1;
         self.open_links += 1;
-        if matches!(link_type, LinkType::Inline) {
-            Open::Link {
-                index,
-                children_end: text_start,
-            }
-        } else {
-            Open::Link {
-                index,
-                children_end: usize::MAX,
-            }
+        Open::Link {
+            index,
+            children_end: if kind == LinkKind::Inline {
+                text_start
+            } else {
+                usize::MAX
+            },
         }
     }
 
@@ -523,15 +615,17 @@ impl Builder {
         {
             self.open_links -= 1;
             if children_end != usize::MAX {
-                self.links[index].destination_range =
-                    inline_destination(source, children_end, &self.links[index].destination);
+                let link = &mut self.outline.links[index];
+                link.destination_range = source
+                    .get(children_end..link.range.end)
+                    .and_then(|rest| rest.strip_prefix("]("))
+                    .and_then(|_| written_destination(source, children_end + 2, &link.destination));
             }
         }
     }
 
     /// Inline link destinations are located from where the link text ends (`](` follows it),
-    /// which the parser tells us; the destination itself is then taken at that offset only
-    /// if it is written exactly as resolved.
+    /// which the parser tells us.
     fn note_link_child_end(&mut self, range: &Range<usize>) {
         if self.open_links == 0 {
             return;
@@ -547,17 +641,20 @@ impl Builder {
     }
 
     fn push_text(&mut self, text: &str) {
+        if !self.collect_text {
+            return;
+        }
         let mut in_quote = false;
         let mut item_done = false;
         for open in self.stack.iter().rev() {
             match open {
-                Open::Heading(index) => self.headings[*index].text.push_str(text),
+                Open::Heading(index) => self.outline.headings[*index].text.push_str(text),
                 Open::Paragraph(index) => self.paragraphs[*index].text.push_str(text),
                 Open::Item { list, item } if !item_done => {
                     self.lists[*list].items[*item].text.push_str(text);
                     item_done = true;
                 }
-                Open::Link { index, .. } => self.links[*index].text.push_str(text),
+                Open::Link { index, .. } => self.outline.links[*index].text.push_str(text),
                 Open::BlockQuote(_) => in_quote = true,
                 _ => {}
             }
@@ -595,12 +692,294 @@ impl Builder {
     }
 }
 
+/// The link a reference definition makes. The parser gives the whole definition and its
+/// decoded destination; where the destination is written is read from the definition's
+/// syntax, and kept only when it decodes to what the parser read.
+fn definition_link(source: &str, span: Range<usize>, destination: &str, text: String) -> Link {
+    let destination = destination.to_string();
+    let destination_range = source
+        .get(span.clone())
+        .and_then(|written| label_end(written.as_bytes()))
+        .and_then(|end| written_destination(source, span.start + end, &destination));
+    Link {
+        kind: LinkKind::Definition,
+        range: span,
+        destination,
+        destination_range,
+        text,
+        image: false,
+    }
+}
+
+/// Where the `:` after a definition's `[label]` ends, relative to the definition.
+fn label_end(bytes: &[u8]) -> Option<usize> {
+    let open = memchr::memchr(b'[', bytes)?;
+    let mut index = open + 1;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' => index += 2,
+            b']' => return (bytes.get(index + 1) == Some(&b':')).then_some(index + 2),
+            _ => index += 1,
+        }
+    }
+    None
+}
+
+/// The written form of a link destination that starts after the blanks at `start` (at
+/// most one line break among them, and the container markers `>` after it): `<...>` or a
+/// run up to a blank or an unbalanced `)`. Kept only if it decodes to `expected`, the
+/// parser's destination, so a range is never a guess.
+fn written_destination(source: &str, start: usize, expected: &str) -> Option<Range<usize>> {
+    let bytes = source.as_bytes();
+    let blank = |byte: u8| matches!(byte, b' ' | b'\t' | b'\x0b' | b'\x0c');
+    let mut at = start;
+    while at < bytes.len() && blank(bytes[at]) {
+        at += 1;
+    }
+    let candidates = if matches!(bytes.get(at), Some(b'\n' | b'\r')) {
+        at += if bytes[at..].starts_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+        let plain = at + bytes[at..].iter().take_while(|byte| blank(**byte)).count();
+        let quoted = at
+            + bytes[at..]
+                .iter()
+                .take_while(|byte| blank(**byte) || **byte == b'>')
+                .count();
+        vec![plain, quoted]
+    } else {
+        vec![at]
+    };
+    candidates.into_iter().find_map(|at| {
+        let range = destination_at(bytes, at)?;
+        (decode_destination(&source[range.clone()]) == expected).then_some(range)
+    })
+}
+
+/// The destination written at `at`: inside `<...>`, or a run of non-blank bytes with
+/// balanced parentheses, as CommonMark defines a link destination.
+fn destination_at(bytes: &[u8], at: usize) -> Option<Range<usize>> {
+    if bytes.get(at) == Some(&b'<') {
+        let mut index = at + 1;
+        while index < bytes.len() {
+            match bytes[index] {
+                b'\\' => index += 2,
+                b'>' => return Some(at + 1..index),
+                b'<' | b'\n' | b'\r' => return None,
+                _ => index += 1,
+            }
+        }
+        return None;
+    }
+    let mut depth = 0_usize;
+    let mut index = at;
+    while index < bytes.len() {
+        match bytes[index] {
+            0x00..=0x20 => break,
+            b'\\' if bytes.get(index + 1).is_some_and(u8::is_ascii_punctuation) => index += 2,
+            b'(' => {
+                depth += 1;
+                index += 1;
+            }
+            b')' if depth == 0 => break,
+            b')' => {
+                depth -= 1;
+                index += 1;
+            }
+            _ => index += 1,
+        }
+    }
+    Some(at..index.min(bytes.len()))
+}
+
+/// A link destination as written, decoded as CommonMark reads it: a backslash before ASCII
+/// punctuation stands for that character, and a character reference (`&amp;`, `&#38;`,
+/// `&#x26;`) for the character it names.
+pub fn decode_destination(written: &str) -> String {
+    let mut decoded = String::with_capacity(written.len());
+    let mut rest = written;
+    while let Some(found) = rest.find(['\\', '&']) {
+        decoded.push_str(&rest[..found]);
+        rest = &rest[found..];
+        if let Some(escaped) = rest
+            .strip_prefix('\\')
+            .and_then(|after| after.chars().next())
+            .filter(char::is_ascii_punctuation)
+        {
+            decoded.push(escaped);
+            rest = &rest[2..];
+        } else if let Some((reference, length)) = character_reference(rest) {
+            decoded.push_str(&reference);
+            rest = &rest[length..];
+        } else {
+            decoded.push_str(&rest[..1]);
+            rest = &rest[1..];
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+/// The character reference `text` starts with, decoded, and its length: `&name;` for an
+/// HTML5 entity name, `&#digits;` (1 to 7) or `&#xhex;` (1 to 6). A number that names no
+/// character (zero, a surrogate, past U+10FFFF) stands for U+FFFD, as CommonMark says.
+pub fn character_reference(text: &str) -> Option<(String, usize)> {
+    let body = text.strip_prefix('&')?;
+    let end = body.find(';')?;
+    let name = &body[..end];
+    let length = end + 2;
+    let number = |digits: &str, radix: u32, most: usize| {
+        (!digits.is_empty() && digits.len() <= most)
+            .then(|| u32::from_str_radix(digits, radix).ok())
+            .flatten()
+            .map(|value| {
+                let character = char::from_u32(value)
+                    .filter(|c| *c != '\0')
+                    .unwrap_or('\u{FFFD}');
+                (character.to_string(), length)
+            })
+    };
+    if let Some(hex) = name
+        .strip_prefix(['#'])
+        .and_then(|n| n.strip_prefix(['x', 'X']))
+    {
+        return hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| number(hex, 16, 6))
+            .flatten();
+    }
+    if let Some(digits) = name.strip_prefix('#') {
+        return digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| number(digits, 10, 7))
+            .flatten();
+    }
+    let valid_name = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !valid_name {
+        return None;
+    }
+    let reference = &text[..length];
+    let decoded = html_escape::decode_html_entities(reference);
+    (decoded != reference).then(|| (decoded.into_owned(), length))
+}
+
+/// The links that `href` and `src` attributes make in the raw HTML at `range`: each
+/// attribute's value is its destination, with character references decoded.
+fn html_links(source: &str, range: Range<usize>) -> Vec<Link> {
+    let bytes = source.as_bytes();
+    let mut links = Vec::new();
+    let mut at = range.start;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..range.end]) {
+        at += found + 1;
+        if bytes[at..range.end].starts_with(b"!--") {
+            at = source[at..range.end]
+                .find("-->")
+                .map_or(range.end, |end| at + end + 3);
+            continue;
+        }
+        let name_length = bytes[at..range.end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_length == 0 || !bytes[at].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = &source[at..at + name_length];
+        at += name_length;
+        // Attributes, until the tag closes.
+        loop {
+            let blanks = bytes[at..range.end]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            at += blanks;
+            let name_start = at;
+            let name_length = bytes[at..range.end]
+                .iter()
+                .take_while(|b| {
+                    !b.is_ascii_whitespace()
+                        && !matches!(b, b'=' | b'>' | b'/' | b'"' | b'\'' | b'<')
+                })
+                .count();
+            if name_length == 0 {
+                match bytes.get(at) {
+                    Some(b'/') if at < range.end => {
+                        at += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            let name = &source[name_start..name_start + name_length];
+            at += name_length;
+            let before_equals = bytes[at..range.end]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            if bytes.get(at + before_equals) != Some(&b'=') || at + before_equals >= range.end {
+                continue;
+            }
+            at += before_equals + 1;
+            at += bytes[at..range.end]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let value = match bytes.get(at).filter(|_| at < range.end) {
+                Some(quote @ (b'"' | b'\'')) => {
+                    let Some(close) = memchr::memchr(*quote, &bytes[at + 1..range.end]) else {
+                        break;
+                    };
+                    at + 1..at + 1 + close
+                }
+                Some(_) => {
+                    let length = bytes[at..range.end]
+                        .iter()
+                        .take_while(|b| {
+                            !b.is_ascii_whitespace()
+                                && !matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                        })
+                        .count();
+                    at..at + length
+                }
+                None => break,
+            };
+            at = value.end
+                + usize::from(
+                    bytes
+                        .get(value.end)
+                        .is_some_and(|b| matches!(b, b'"' | b'\'')),
+                );
+            if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                let written = &source[value.clone()];
+                links.push(Link {
+                    kind: LinkKind::Html,
+                    range: name_start..at,
+                    destination: html_escape::decode_html_entities(written).into_owned(),
+                    destination_range: Some(value),
+                    text: String::new(),
+                    image: tag.eq_ignore_ascii_case("img"),
+                });
+            }
+        }
+    }
+    links
+}
+
 /// An empty string with room for the plain text of the block at `range`, which is never
 /// longer than its source, so most blocks fill it without reallocating. Capped, because
 /// list items nest and each item's range holds the items inside it.
-fn text_buffer(range: &Range<usize>) -> String {
+fn text_buffer(range: &Range<usize>, collect: bool) -> String {
     const MAX_RESERVED: usize = 512;
-    String::with_capacity(range.len().min(MAX_RESERVED))
+    String::with_capacity(if collect {
+        range.len().min(MAX_RESERVED)
+    } else {
+        0
+    })
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -612,18 +991,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-fn inline_destination(source: &str, text_end: usize, destination: &str) -> Option<Range<usize>> {
-    let rest = source.get(text_end..)?.strip_prefix("](")?;
-    let start_in_rest = rest.len() - rest.trim_start().len();
-    let mut start = text_end + 2 + start_in_rest;
-    if source[start..].starts_with('<') {
-        start += 1;
-    }
-    source[start..]
-        .starts_with(destination)
-        .then(|| start..start + destination.len())
 }
 
 /// HTML comments inside an HTML block; a block may hold several, or other tags around one.
@@ -669,28 +1036,38 @@ mod tests {
     fn headings_open_sections_until_a_peer_heading() {
         let document = parse("# A\n\ntext\n\n## B\n\nmore\n\n### C\n\n## D\n");
         let texts: Vec<_> = document
+            .outline
             .headings
             .iter()
             .map(|h| (h.level, h.text.as_str()))
             .collect();
         assert_eq!(texts, [(1, "A"), (2, "B"), (3, "C"), (2, "D")]);
-        let b = &document.headings[1];
+        let b = &document.outline.headings[1];
         assert_eq!(
             &document.source[b.section.clone()],
             "## B\n\nmore\n\n### C\n\n"
         );
-        assert_eq!(document.headings[0].section, 0..document.source.len());
+        assert_eq!(
+            document.outline.headings[0].section,
+            0..document.source.len()
+        );
     }
 
     #[test]
     fn front_matter_is_located() {
         let document = parse("---\nname: x\n---\n# T\n");
         let front_matter = document
+            .outline
             .front_matter
             .clone()
             .unwrap_or_else(|| panic!("no front matter"));
         assert_eq!(&document.source[front_matter.content], "name: x\n");
-        assert_eq!(document.position(document.headings[0].range.start).line, 4);
+        assert_eq!(
+            document
+                .position(document.outline.headings[0].range.start)
+                .line,
+            4
+        );
     }
 
     #[test]
@@ -715,11 +1092,11 @@ mod tests {
     fn inline_link_destinations_are_located() {
         let document =
             parse("See [the *other* half](output-contract.md \"t\") and <https://x.y>.\n");
-        let link = &document.links[0];
+        let link = &document.outline.links[0];
         assert_eq!(link.text, "the other half");
         let range = link.destination_range.clone().unwrap_or_default();
         assert_eq!(&document.source[range], "output-contract.md");
-        let autolink = &document.links[1];
+        let autolink = &document.outline.links[1];
         let range = autolink.destination_range.clone().unwrap_or_default();
         assert_eq!(&document.source[range], "https://x.y");
     }
@@ -727,7 +1104,7 @@ mod tests {
     #[test]
     fn email_autolinks_are_mailto_urls() {
         let document = parse("Write to <lead@example.com>.\n");
-        let link = &document.links[0];
+        let link = &document.outline.links[0];
         assert_eq!(link.destination, "mailto:lead@example.com");
         let range = link.destination_range.clone().unwrap_or_default();
         assert_eq!(&document.source[range], "lead@example.com");
@@ -737,7 +1114,7 @@ mod tests {
     fn markdown_parses_on_demand_and_refuses_deep_nesting_up_front() {
         let markdown = Markdown::new("# A\n".to_string()).unwrap();
         assert_eq!(markdown.text(), "# A\n");
-        assert_eq!(markdown.document().headings[0].text, "A");
+        assert_eq!(markdown.document().outline.headings[0].text, "A");
         assert!(Markdown::new(format!("{} deep\n", ">".repeat(100))).is_err());
     }
 
@@ -746,14 +1123,18 @@ mod tests {
         let document = parse(
             "Title\n=====\n\n<!-- a -->\n<!-- b -->\n\ntext <!-- c --> `code`\n\n```sh\nrun\n```\n",
         );
-        assert!(!document.headings[0].atx);
+        assert!(!document.outline.headings[0].atx);
         let comments: Vec<_> = document
+            .outline
             .html_comments
             .iter()
             .map(|r| &document.source[r.clone()])
             .collect();
         assert_eq!(comments, ["<!-- a -->", "<!-- b -->", "<!-- c -->"]);
-        assert_eq!(&document.source[document.code_spans[0].clone()], "`code`");
-        assert_eq!(document.code_blocks[0].info, "sh");
+        assert_eq!(
+            &document.source[document.outline.code_spans[0].clone()],
+            "`code`"
+        );
+        assert_eq!(document.outline.code_blocks[0].info, "sh");
     }
 }

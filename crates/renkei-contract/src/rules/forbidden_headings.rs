@@ -15,7 +15,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         Ok(found) => found,
         Err(missing) => return missing,
     };
-    for heading in &document.headings {
+    for heading in &document.outline.headings {
         if check
             .headings
             .iter()

@@ -39,7 +39,7 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         }
         let document = markdown.document();
         let mut reporter = Reporter::new("contract/links-resolve", path, Some(document));
-        for link in &document.links {
+        for link in &document.outline.links {
             if let Some(target) = dead(&link.destination) {
                 let range = link
                     .destination_range

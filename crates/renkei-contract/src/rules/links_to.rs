@@ -27,6 +27,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         .map(|target| target.value.as_str())
         .unwrap_or_default();
     let links_to_target = document
+        .outline
         .links
         .iter()
         .filter(|link| !link.image)

@@ -25,6 +25,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         .map(|block| (block.range.clone(), block.text.as_str()))
         .chain(
             document
+                .outline
                 .headings
                 .iter()
                 .map(|heading| (heading.range.clone(), heading.text.as_str())),

@@ -19,6 +19,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         Err(missing) => return missing,
     };
     let steps: Vec<(u64, &Heading)> = document
+        .outline
         .headings
         .iter()
         .filter_map(|heading| Some((step_number(&heading.text)?, heading)))
@@ -46,6 +47,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     let marker = "#".repeat(usize::from(first.level));
     for name in check.before.iter().flatten() {
         match document
+            .outline
             .headings
             .iter()
             .find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name))
@@ -69,7 +71,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         }
     }
     for name in check.after.iter().flatten() {
-        match document.headings.iter().find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name)) {
+        match document.outline.headings.iter().find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name)) {
             None => reporter.at(
                 last.range.clone(),
                 format!("no unnumbered `{marker} {name}` section after the last step"),

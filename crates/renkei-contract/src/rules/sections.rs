@@ -31,6 +31,7 @@ pub(crate) fn check_sections(
 ) {
     let marker = "#".repeat(usize::from(level));
     let found: Vec<_> = document
+        .outline
         .headings
         .iter()
         .filter(|heading| heading.level == level)

@@ -17,6 +17,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
             Err(missing) => return missing,
         };
     let first_step = document
+        .outline
         .headings
         .iter()
         .find(|heading| super::numbered_steps::step_number(&heading.text).is_some());
