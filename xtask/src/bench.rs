@@ -6,7 +6,8 @@
 //!
 //! - `assemble` ([`assemble`]): `renkei assemble --dry-run` against `cat` over the same files;
 //! - `lint` ([`lint`]): `renkei lint` against ripgrep with equivalent patterns, plus a
-//!   one-file run (the pre-commit case);
+//!   one-file run (the pre-commit case) and single files of several MB against `rg -P`
+//!   (`lint-large` runs only those);
 //! - `check` ([`check`]): `renkei check` against `renkei lint` on the same corpus.
 
 mod assemble;
@@ -28,8 +29,10 @@ use crate::measure::{Sample, measure};
 pub(crate) enum Suite {
     /// `renkei assemble --dry-run` against `cat` over the same files.
     Assemble,
-    /// `renkei lint` against ripgrep, and a one-file lint.
+    /// `renkei lint` against ripgrep, a one-file lint, and large single files.
     Lint,
+    /// Only the large single files of `lint`: `renkei lint <file>` against `rg -P`.
+    LintLarge,
     /// `renkei check` against `renkei lint`.
     Check,
 }
@@ -38,6 +41,8 @@ pub(crate) enum Suite {
 pub(crate) struct Options {
     pub(crate) suites: Vec<Suite>,
     pub(crate) archetypes: Vec<usize>,
+    /// Sizes of the lint suite's large single files, in bytes.
+    pub(crate) large_files: Vec<usize>,
     pub(crate) runs: usize,
     pub(crate) seed: u64,
 }
@@ -74,10 +79,11 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
         .max()
         .unwrap_or(0);
 
-    // In the order given, each once.
+    // In the order given, each once; `lint` includes `lint-large`.
     let mut suites: Vec<Suite> = Vec::new();
     for suite in &options.suites {
-        if !suites.contains(suite) {
+        let covered = *suite == Suite::LintLarge && options.suites.contains(&Suite::Lint);
+        if !suites.contains(suite) && !covered {
             suites.push(*suite);
         }
     }
@@ -87,6 +93,7 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
         let report = match suite {
             Suite::Assemble => assemble::run(&tools, &bench_dir, options)?,
             Suite::Lint => lint::run(&tools, &bench_dir, options)?,
+            Suite::LintLarge => lint::run_large(&tools, &bench_dir, options)?,
             Suite::Check => check::run(&tools, &bench_dir, options)?,
         };
         reports.push(report);

@@ -14,6 +14,8 @@ use std::time::Instant;
 use crate::prng::Rng;
 use crate::words;
 
+pub(crate) mod large;
+
 /// Seed used when none is given; any fixed value works, this one is just recognisable.
 pub(crate) const DEFAULT_SEED: u64 = 20_260_501;
 
@@ -97,6 +99,17 @@ pub(crate) struct Planted {
     pub(crate) allowed: bool,
 }
 
+/// The first line of `vocabulary-expected.tsv`.
+const EXPECTED_HEADER: &str = "# path\tline\tphrase\tkind\n";
+
+impl Planted {
+    /// Appends this spot's line of `vocabulary-expected.tsv`.
+    fn write_expected(&self, out: &mut String) {
+        let kind = if self.allowed { "allowed" } else { "banned" };
+        let _ = writeln!(out, "{}\t{}\t{}\t{kind}", self.path, self.line, self.phrase);
+    }
+}
+
 /// One generated file, relative to the archetype folder.
 pub(crate) struct GeneratedFile {
     pub(crate) relative: &'static str,
@@ -162,7 +175,7 @@ pub(crate) fn write_corpus(out: &Path, count: usize, seed: u64) -> Result<Summar
         seed,
         ..Summary::default()
     };
-    let mut expected = String::from("# path\tline\tphrase\tkind\n");
+    let mut expected = String::from(EXPECTED_HEADER);
     for written in &per_archetype {
         summary.files += FILE_KINDS.len() + 1;
         summary.bytes += written.bytes;
@@ -173,12 +186,7 @@ pub(crate) fn write_corpus(out: &Path, count: usize, seed: u64) -> Result<Summar
             } else {
                 summary.banned_lines += 1;
             }
-            let kind = if spot.allowed { "allowed" } else { "banned" };
-            let _ = writeln!(
-                expected,
-                "{}\t{}\t{}\t{kind}",
-                spot.path, spot.line, spot.phrase
-            );
+            spot.write_expected(&mut expected);
         }
     }
     write_file(&out.join(EXPECTED_FILE), &expected)?;
@@ -388,6 +396,8 @@ struct Identity {
 struct Gen {
     rng: Rng,
     me: Identity,
+    /// One banned and one allowed phrase queued per this many lines, on average.
+    inject_one_in: usize,
     pending_banned: usize,
     pending_allowed: usize,
     planted: Vec<Planted>,
@@ -416,6 +426,18 @@ struct Doc {
     path: String,
 }
 
+/// Five different neighbours for an archetype to work with.
+fn distinct_peers(rng: &mut Rng) -> Vec<&'static str> {
+    let mut peers: Vec<&'static str> = Vec::new();
+    while peers.len() < 5 {
+        let peer = rng.pick(words::PEERS);
+        if !peers.contains(&peer) {
+            peers.push(peer);
+        }
+    }
+    peers
+}
+
 /// Generates archetype `index` of `count` without touching the disk.
 pub(crate) fn generate_archetype(seed: u64, index: usize, count: usize) -> GeneratedArchetype {
     let mut rng = Rng::for_item(seed, index as u64);
@@ -426,16 +448,11 @@ pub(crate) fn generate_archetype(seed: u64, index: usize, count: usize) -> Gener
         rng.pick(words::NAME_ROLES)
     );
     let stage = words::STAGES[index % words::STAGES.len()];
-    let mut peers: Vec<&'static str> = Vec::new();
-    while peers.len() < 5 {
-        let peer = rng.pick(words::PEERS);
-        if !peers.contains(&peer) {
-            peers.push(peer);
-        }
-    }
+    let peers = distinct_peers(&mut rng);
     let mut generator = Gen {
         rng,
         me: Identity { name, stage, peers },
+        inject_one_in: INJECTION_ONE_IN,
         pending_banned: 0,
         pending_allowed: 0,
         planted: Vec::new(),
@@ -764,13 +781,18 @@ impl Gen {
     }
 
     fn sentences(&mut self, low: usize, high: usize) -> String {
+        self.sentences_from(words::SENTENCES, low, high)
+    }
+
+    /// `low` to `high` sentences drawn from the shapes in `table`.
+    fn sentences_from(&mut self, table: &[&str], low: usize, high: usize) -> String {
         let count = self.rng.range(low, high);
         let mut text = String::new();
         for index in 0..count {
             if index > 0 {
                 text.push(' ');
             }
-            let template = self.rng.pick(words::SENTENCES);
+            let template = self.rng.pick(table);
             let sentence = self.render(template, true);
             text.push_str(&sentence);
         }
@@ -821,6 +843,33 @@ impl Gen {
             "manner" => self.rng.pick(words::MANNERS).to_string(),
             "gate" => self.rng.pick(words::GATES).to_string(),
             "gate_cap" => capitalize(self.rng.pick(words::GATES)),
+            // Inline markup, for the large file's shapes (`words::BOOK_SENTENCES`).
+            "link" => {
+                let (text, target) = words::WEB_LINKS[self.rng.below(words::WEB_LINKS.len())];
+                format!("[{text}]({target})")
+            }
+            "reflink" => {
+                let (label, _, _) =
+                    words::REFERENCE_LINKS[self.rng.below(words::REFERENCE_LINKS.len())];
+                // Full, collapsed and shortcut references.
+                match self.rng.below(3) {
+                    0 => format!("[{}][{label}]", self.rng.pick(words::ARTIFACTS)),
+                    1 => format!("[{label}][]"),
+                    _ => format!("[{label}]"),
+                }
+            }
+            "em" => {
+                let marker = if self.rng.one_in(2) { "*" } else { "_" };
+                format!("{marker}{}{marker}", self.rng.pick(words::EMPHASIS))
+            }
+            "strong" => format!("**{}**", self.rng.pick(words::EMPHASIS)),
+            "kbd" => {
+                let first = self.rng.pick(words::MODIFIER_KEYS);
+                let second = self.rng.pick(words::KEYS);
+                format!("<kbd>{first}</kbd>+<kbd>{second}</kbd>")
+            }
+            "path" => quoted(self.rng.pick(words::PATHS)),
+            "command" => quoted(self.rng.pick(words::SHELL_COMMANDS)),
             other => format!("{{{other}}}"),
         }
     }
@@ -829,10 +878,10 @@ impl Gen {
     /// line of the corpus; the phrase lands on the next prose line, never in code or
     /// headings, where a vocabulary lint would not look.
     fn roll(&mut self) {
-        if self.rng.one_in(INJECTION_ONE_IN) {
+        if self.rng.one_in(self.inject_one_in) {
             self.pending_banned += 1;
         }
-        if self.rng.one_in(INJECTION_ONE_IN) {
+        if self.rng.one_in(self.inject_one_in) {
             self.pending_allowed += 1;
         }
     }
@@ -851,21 +900,7 @@ impl Gen {
     fn prose(&mut self, doc: &mut Doc, prefix: &str, mut body: String) {
         self.roll();
         doc.line += 1;
-        let plant = if self.pending_banned > 0 {
-            self.pending_banned -= 1;
-            Some((words::BANNED, false))
-        } else if self.pending_allowed > 0 {
-            self.pending_allowed -= 1;
-            Some((words::ALLOWED, true))
-        } else {
-            None
-        };
-        if let Some((table, allowed)) = plant {
-            let (phrase, shapes) = table[self.rng.below(table.len())];
-            let shape = self.rng.pick(shapes);
-            let sentence = self.render(shape, true);
-            body.push(' ');
-            body.push_str(&sentence);
+        if let Some((phrase, allowed)) = self.plant(&mut body) {
             self.planted.push(Planted {
                 path: doc.path.clone(),
                 line: doc.line,
@@ -876,6 +911,29 @@ impl Gen {
         doc.text.push_str(prefix);
         doc.text.push_str(&body);
         doc.text.push('\n');
+    }
+
+    /// Appends a sentence holding the next queued phrase, banned first, to `body`; returns
+    /// the phrase and whether it is the allowed kind, or `None` when nothing is queued. The
+    /// caller records where it landed.
+    fn plant(&mut self, body: &mut String) -> Option<(&'static str, bool)> {
+        let (table, allowed) = if self.pending_banned > 0 {
+            self.pending_banned -= 1;
+            (words::BANNED, false)
+        } else if self.pending_allowed > 0 {
+            self.pending_allowed -= 1;
+            (words::ALLOWED, true)
+        } else {
+            return None;
+        };
+        let (phrase, shapes) = table[self.rng.below(table.len())];
+        let shape = self.rng.pick(shapes);
+        let sentence = self.render(shape, true);
+        if !body.is_empty() {
+            body.push(' ');
+        }
+        body.push_str(&sentence);
+        Some((phrase, allowed))
     }
 }
 
@@ -899,11 +957,19 @@ fn capitalize(text: &str) -> String {
 
 /// A YAML folded block body: words wrapped at 78 columns, each line indented two spaces.
 fn fold(text: &str) -> String {
+    wrap(text, 76, "  ", "  ")
+}
+
+/// `text` wrapped at spaces so each line holds at most `width` bytes of words (a longer
+/// word gets a line of its own), after `first` on the first line and `rest` on the others;
+/// every line ends with a newline.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > 76 {
-            let _ = writeln!(out, "  {line}");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            let prefix = if out.is_empty() { first } else { rest };
+            let _ = writeln!(out, "{prefix}{line}");
             line.clear();
         }
         if !line.is_empty() {
@@ -912,7 +978,8 @@ fn fold(text: &str) -> String {
         line.push_str(word);
     }
     if !line.is_empty() {
-        let _ = writeln!(out, "  {line}");
+        let prefix = if out.is_empty() { first } else { rest };
+        let _ = writeln!(out, "{prefix}{line}");
     }
     out
 }
@@ -978,8 +1045,26 @@ mod tests {
             words::REPORT_SECTIONS,
             words::COMMENTS,
             words::SHELL_COMMANDS,
+            words::CHAPTER_TITLES,
+            words::PART_TITLES,
+            words::EMPHASIS,
+            words::MODIFIER_KEYS,
+            words::KEYS,
+            words::PATHS,
+            words::BOOK_SENTENCES,
         ];
-        for entry in tables.iter().flat_map(|table| table.iter()) {
+        let links = words::WEB_LINKS
+            .iter()
+            .flat_map(|(text, target)| [*text, *target]);
+        let references = words::REFERENCE_LINKS
+            .iter()
+            .flat_map(|(label, target, title)| [*label, *target, *title]);
+        for entry in tables
+            .iter()
+            .flat_map(|table| table.iter().copied())
+            .chain(links)
+            .chain(references)
+        {
             assert!(!has_phrase(entry), "{entry:?} holds a planted phrase");
         }
     }

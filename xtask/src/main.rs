@@ -38,7 +38,8 @@ struct CorpusCli {
 #[command(name = "cargo xtask bench")]
 struct BenchCli {
     /// What to measure, comma-separated or repeated: assemble (against cat), lint (against
-    /// ripgrep, plus a one-file lint), check (against lint)
+    /// ripgrep, plus a one-file lint and large single files), lint-large (only the large
+    /// single files), check (against lint)
     #[arg(
         long,
         value_name = "SUITE[,SUITE...]",
@@ -56,6 +57,16 @@ struct BenchCli {
         value_parser = archetype_count
     )]
     archetypes: Vec<usize>,
+    /// Sizes of the lint suite's large single files in MB (10^6 bytes), comma-separated or
+    /// repeated; each must stay under renkei's 16 MiB file limit
+    #[arg(
+        long,
+        value_name = "MB[,MB...]",
+        value_delimiter = ',',
+        default_value = "8,15",
+        value_parser = clap::value_parser!(u8).range(1..=i64::from(corpus::large::MAX_TARGET_MB))
+    )]
+    large_files: Vec<u8>,
     /// Timed runs per command, after one untimed warm-up
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     runs: u16,
@@ -100,6 +111,11 @@ fn main() -> ExitCode {
             Ok(cli) => bench::run(&bench::Options {
                 suites: cli.suite,
                 archetypes: cli.archetypes,
+                large_files: cli
+                    .large_files
+                    .iter()
+                    .map(|mb| usize::from(*mb) * 1_000_000)
+                    .collect(),
                 runs: usize::from(cli.runs),
                 seed: cli.seed,
             }),

@@ -393,3 +393,172 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[(
     "knowledge transfer",
     &["Plan a knowledge transfer with {peer} when a member changes mid-stage."],
 )];
+
+// The large single file of the lint suite (`corpus::large`) draws from the tables above and
+// from these, which give it the inline markup of Markdown written by hand: links,
+// emphasis, keys, paths and commands.
+
+/// Chapter titles of the large file.
+pub(crate) const CHAPTER_TITLES: &[&str] = &[
+    "Getting Started",
+    "How Work Enters a Stage",
+    "Writing a Plan",
+    "Reviewing a Plan",
+    "Tests Before Code",
+    "Running a Phase",
+    "Evidence and Reports",
+    "When Things Go Wrong",
+    "Working in Parallel",
+    "Releases",
+    "The Ledger",
+    "Roles and Responsibilities",
+    "Templates",
+    "Style",
+    "Tooling",
+    "Frequently Asked Questions",
+    "Case Studies",
+    "Glossary of Outcomes",
+];
+
+/// Part titles: the large file groups its chapters into parts.
+pub(crate) const PART_TITLES: &[&str] = &[
+    "Foundations",
+    "Day-to-Day Work",
+    "Coordination",
+    "Quality",
+    "Operations",
+    "Reference",
+];
+
+/// Inline links: link text and destination.
+pub(crate) const WEB_LINKS: &[(&str, &str)] = &[
+    ("the CommonMark spec", "https://spec.commonmark.org/0.31.2/"),
+    (
+        "the release checklist",
+        "https://example.com/handbook/release-checklist",
+    ),
+    ("semantic versioning", "https://semver.org/"),
+    ("the style guide", "https://example.org/style/#headings"),
+    ("RFC 2119", "https://www.rfc-editor.org/rfc/rfc2119"),
+    (
+        "the review rota",
+        "https://wiki.example.com/teams/review-rota",
+    ),
+    (
+        "the incident template",
+        "https://example.com/templates/incident.md",
+    ),
+    (
+        "the dependency policy",
+        "https://example.com/policy/dependencies?view=full&lang=en",
+    ),
+    ("the glossary", "../references/glossary.md"),
+    ("the stage report", "../references/template.md#metadata"),
+    ("input validation", "process.md#input-validation"),
+    ("`git rev-parse`", "https://git-scm.com/docs/git-rev-parse"),
+];
+
+/// Reference links: label, destination and title (empty for none). Every chapter of the
+/// large file ends with all their definitions, as books written in Markdown often do.
+pub(crate) const REFERENCE_LINKS: &[(&str, &str, &str)] = &[
+    (
+        "spec",
+        "https://spec.commonmark.org/0.31.2/",
+        "CommonMark Spec",
+    ),
+    (
+        "semver",
+        "https://semver.org/spec/v2.0.0.html",
+        "Semantic Versioning 2.0.0",
+    ),
+    (
+        "rfc2119",
+        "https://www.rfc-editor.org/rfc/rfc2119",
+        "Key words for use in RFCs",
+    ),
+    ("style guide", "https://example.org/style/", "House style"),
+    (
+        "review rota",
+        "https://wiki.example.com/teams/review-rota",
+        "",
+    ),
+    ("glossary", "../references/glossary.md", "Glossary"),
+    (
+        "ledger format",
+        "https://example.com/handbook/ledger#format",
+        "Ledger format",
+    ),
+    (
+        "escalation policy",
+        "<https://example.com/policy/escalation path>",
+        "Escalation policy",
+    ),
+];
+
+/// Adverbs set in emphasis (`{em}`, `{strong}`); each fits before a verb.
+pub(crate) const EMPHASIS: &[&str] = &[
+    "always",
+    "first",
+    "carefully",
+    "never",
+    "only",
+    "also",
+    "still",
+    "then",
+];
+
+/// Modifier keys, then the keys pressed with them.
+pub(crate) const MODIFIER_KEYS: &[&str] = &["Ctrl", "Shift", "Alt", "Cmd"];
+pub(crate) const KEYS: &[&str] = &["C", "V", "K", "P", "Enter", "Tab", "Space"];
+
+/// File paths set as inline code.
+pub(crate) const PATHS: &[&str] = &[
+    "docs/handbook/README.md",
+    "framework/archetypes/",
+    "ledger/project.jsonl",
+    ".github/workflows/ci.yml",
+    "target/release/",
+    "src/main.rs",
+    "Cargo.toml",
+    "reports/2026-11-22.md",
+    "references/template.md",
+    "~/.config/handbook/settings.toml",
+];
+
+/// Sentence shapes of the large file, besides [`SENTENCES`]: the same slots plus `{link}`
+/// (an inline link), `{reflink}` (a reference link), `{em}` and `{strong}` (emphasis),
+/// `{kbd}` (a key), `{path}` and `{command}` (inline code).
+pub(crate) const BOOK_SENTENCES: &[&str] = &[
+    "The {reflink} explains why a list item may hold several paragraphs.",
+    "See {link} for the longer discussion, and {reflink} for the short form.",
+    "A reviewer reads {artifact} *before* the meeting, not during it.",
+    "Press {kbd} to copy the path, then paste it into {field}.",
+    "The file {path} holds these settings; do not edit it by hand.",
+    "Run {command} and compare its output with {artifact}.",
+    "This step is **never** skipped, even when {condition}.",
+    "**Remember:** a phase that has no owner does not start.",
+    "Most teams keep {artifact} next to {path}, where {peer} can find it.",
+    "The words MUST and SHOULD are used as {link} defines them.",
+    "If you are unsure, ask in the channel named in {reflink}.",
+    "Version numbers follow {reflink}: a breaking change raises the major number.",
+    "Write the date as `YYYY-MM-DD`, for example `2026-11-22`.",
+    "An asterisk that should stay an asterisk is written `\\*`, and an ampersand as &amp;.",
+    "Keep lines under 100 characters; long URLs are the exception.",
+    "The old name still works for a while, but new text uses the new one.",
+    "The *only* reason to reopen {artifact} is {defect}.",
+    "Three things matter here: the owner, the evidence and the date.",
+    "Nobody merges their own change; {peer} or another reviewer does.",
+    "When {command} fails, read the first error, not the last one.",
+    "Ask for help early: a blocked phase costs more each day it waits.",
+    "The example below is shortened; the full version is in {path}.",
+    "It is tempting to skip this for small changes, and that is **exactly** the mistake.",
+    "Questions about wording go to the owners of {reflink}.",
+    "Numbers in tables are right-aligned so they can be compared at a glance.",
+    "{Peer} answers within one working day, and says so {manner} when it cannot.",
+    "A summary is no substitute for {artifact}; {em} read the source.",
+    "Use {kbd} in the editor to reflow a paragraph after editing it.",
+    "The history of this rule is in {link}.",
+    "Good examples are short, complete and copied from a real run.",
+    "Reviewers {em} check {field} against {artifact}.",
+    "{Peer} {strong} signs off {manner} before {gate} opens.",
+];

@@ -163,7 +163,6 @@ pub(super) fn read_expected(corpus_dir: &Path) -> Result<Expected, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Agreement {
     pub(super) tool: String,
-    pub(super) archetypes: usize,
     pub(super) flagged: usize,
     pub(super) banned_found: usize,
     pub(super) banned_missed: usize,
@@ -172,17 +171,11 @@ pub(super) struct Agreement {
 }
 
 impl Agreement {
-    pub(super) fn new(
-        tool: &str,
-        archetypes: usize,
-        flagged: &BTreeSet<Spot>,
-        expected: &Expected,
-    ) -> Self {
+    pub(super) fn new(tool: &str, flagged: &BTreeSet<Spot>, expected: &Expected) -> Self {
         let banned_found = flagged.intersection(&expected.banned).count();
         let allowed_flagged = flagged.intersection(&expected.allowed).count();
         Self {
             tool: tool.to_string(),
-            archetypes,
             flagged: flagged.len(),
             banned_found,
             banned_missed: expected.banned.len() - banned_found,
@@ -289,7 +282,7 @@ mod tests {
             banned: BTreeSet::from([spot(12), spot(40)]),
             allowed: BTreeSet::from([spot(30)]),
         };
-        let agreement = Agreement::new("rg", 1, &flagged, &expected);
+        let agreement = Agreement::new("rg", &flagged, &expected);
         assert_eq!(
             (
                 agreement.flagged,

@@ -1,16 +1,19 @@
 //! The `lint` suite: `renkei lint` over every archetype against ripgrep over the same files
 //! (operational Markdown and `archetype.yaml`) with patterns equivalent to renkei's built-in
-//! rules, and a one-file `renkei lint` (the pre-commit case).
+//! rules, a one-file `renkei lint` (the pre-commit case), and `renkei lint <file>` on single
+//! files of several MB against `rg -P` on the same file (`lint-large` runs only those).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use super::findings::{self, Agreement};
 use super::{
     Contender, Corpus, Options, Tools, background, median_ms, peak_mb, time_alternating,
-    total_bytes, write_timing_row,
+    timing_cells, total_bytes, write_timing_row,
 };
+use crate::corpus::large::{self, LargeFile};
 use crate::measure::{Sample, measure_in};
 
 /// The folders of an archetype renkei lints by default
@@ -35,6 +38,19 @@ const ONE_FILE_MS_TARGET: f64 = 10.0;
 
 /// "Flat as the corpus grows": the largest corpus's peak within this factor of the smallest's.
 const FLAT_FACTOR: f64 = 1.25;
+
+/// Timed runs of each large single file, at least (`--runs` may ask for more).
+const LARGE_FILE_RUNS: usize = 10;
+
+/// Targets of a large single file: wall time at most this factor of `rg -P`'s on the same
+/// file, peak RSS at most this multiple of the file's size.
+const LARGE_RATIO_TARGET: f64 = 1.2;
+const LARGE_RSS_FACTOR_TARGET: f64 = 3.0;
+
+/// renkei's findings per file (`renkei_lint::MAX_FINDINGS_PER_FILE`); past it renkei stops
+/// with `lint/too-many-findings`, so a large file must plant fewer for a fair comparison.
+const MAX_FINDINGS_PER_FILE: usize = 1_000;
+const TOO_MANY_FINDINGS: &str = "lint/too-many-findings";
 
 /// Exit statuses of a linter that ran: 0 clean, 1 findings (the corpus plants some; for
 /// ripgrep 1 means no match). 2 is an error either way.
@@ -138,9 +154,9 @@ impl RgMode {
         }
     }
 
-    /// Arguments over `dir`; `output` chooses counts (timed) or `path:line:` (answers).
-    /// ripgrep picks its thread count itself, as it does by default.
-    fn args(self, output: &[&str], dir: &Path) -> Vec<String> {
+    /// Arguments over `path` (a folder, or one file); `output` chooses counts (timed) or
+    /// `path:line:` (answers). ripgrep picks its thread count itself, as it does by default.
+    fn args(self, output: &[&str], path: &Path) -> Vec<String> {
         let mut args: Vec<String> = ["--no-config", "--no-ignore"]
             .iter()
             .map(ToString::to_string)
@@ -158,7 +174,7 @@ impl RgMode {
             RgMode::Pcre => rg_pcre_pattern(),
             RgMode::Fast => RG_FAST_PATTERN.to_string(),
         });
-        args.push(dir.display().to_string());
+        args.push(path.display().to_string());
         args
     }
 }
@@ -180,7 +196,8 @@ struct SizeResult {
     background: Option<f64>,
 }
 
-/// Runs the suite on every requested size; returns its tables and verdicts.
+/// Runs the suite on every requested size, then on every large file; returns its tables
+/// and verdicts.
 pub(super) fn run(tools: &Tools, bench_dir: &Path, options: &Options) -> Result<String, String> {
     let ripgrep = probe_ripgrep();
     let modes: Vec<RgMode> = match &ripgrep {
@@ -193,7 +210,23 @@ pub(super) fn run(tools: &Tools, bench_dir: &Path, options: &Options) -> Result<
         let corpus = Corpus::prepare(bench_dir, count, options.seed)?;
         results.push(bench_one(tools, &corpus, &modes, options.runs)?);
     }
-    Ok(report(&results, ripgrep.as_ref()))
+    let mut out = report(&results, ripgrep.as_ref());
+    let large = bench_large_files(tools, bench_dir, options, modes.contains(&RgMode::Pcre))?;
+    out.push('\n');
+    out.push_str(&large_report(&large, ripgrep.as_ref()));
+    Ok(out)
+}
+
+/// Runs only the large single files (`--suite lint-large`).
+pub(super) fn run_large(
+    tools: &Tools,
+    bench_dir: &Path,
+    options: &Options,
+) -> Result<String, String> {
+    let ripgrep = probe_ripgrep();
+    let pcre = ripgrep.as_ref().is_some_and(|ripgrep| ripgrep.pcre2);
+    let large = bench_large_files(tools, bench_dir, options, pcre)?;
+    Ok(large_report(&large, ripgrep.as_ref()))
 }
 
 /// The files `renkei lint` lints by default (`renkei_lint::default_files`): Markdown in
@@ -266,7 +299,6 @@ fn bench_one(
         .count();
     let mut agreements = vec![Agreement::new(
         &format!("`renkei lint` ({vocabulary_findings} findings)"),
-        corpus.archetypes,
         &renkei_report.lines("vocabulary/"),
         &expected,
     )];
@@ -285,22 +317,11 @@ fn bench_one(
         )?;
         agreements.push(Agreement::new(
             mode.label(),
-            corpus.archetypes,
             &findings::parse_rg_lines(&output),
             &expected,
         ));
     }
-    for agreement in &agreements {
-        println!(
-            "  {}: {} lines flagged; {} of {} planted banned lines, {} allowed lines, {} others",
-            agreement.tool,
-            agreement.flagged,
-            agreement.banned_found,
-            expected.banned.len(),
-            agreement.allowed_flagged,
-            agreement.other
-        );
-    }
+    print_agreements(&agreements, &expected);
 
     // The whole corpus: renkei and every ripgrep mode in turn.
     let rg_args: Vec<(RgMode, Vec<String>)> = modes
@@ -423,7 +444,16 @@ fn report(results: &[SizeResult], ripgrep: Option<&Ripgrep>) -> String {
     );
     out.push_str(&timing_table(results));
     out.push('\n');
-    out.push_str(&agreement_table(results));
+    let groups: Vec<AgreementGroup<'_>> = results
+        .iter()
+        .map(|result| AgreementGroup {
+            key: result.archetypes.to_string(),
+            expected_banned: result.expected_banned,
+            expected_allowed: result.expected_allowed,
+            agreements: &result.agreements,
+        })
+        .collect();
+    out.push_str(&agreement_table("archetypes", &groups));
     out.push('\n');
     out.push_str(&one_file_table(results));
     out.push('\n');
@@ -471,22 +501,47 @@ fn timing_table(results: &[SizeResult]) -> String {
     out
 }
 
-fn agreement_table(results: &[SizeResult]) -> String {
-    let mut out = String::from(
-        "| tool | archetypes | lines flagged | planted banned lines found | planted banned lines missed | allowed (knowledge transfer) lines flagged | other lines flagged |\n|---|---:|---:|---:|---:|---:|---:|\n",
+/// The answers measured on one corpus or file, for [`agreement_table`].
+struct AgreementGroup<'a> {
+    /// The group's cell in the table's second column (archetypes, or file MB).
+    key: String,
+    expected_banned: usize,
+    expected_allowed: usize,
+    agreements: &'a [Agreement],
+}
+
+fn print_agreements(agreements: &[Agreement], expected: &findings::Expected) {
+    for agreement in agreements {
+        println!(
+            "  {}: {} lines flagged; {} of {} planted banned lines, {} allowed lines, {} others",
+            agreement.tool,
+            agreement.flagged,
+            agreement.banned_found,
+            expected.banned.len(),
+            agreement.allowed_flagged,
+            agreement.other
+        );
+    }
+}
+
+/// Flagged lines against the planted ones, a group of rows per corpus or file; `column`
+/// names what [`AgreementGroup::key`] holds.
+fn agreement_table(column: &str, groups: &[AgreementGroup<'_>]) -> String {
+    let mut out = format!(
+        "| tool | {column} | lines flagged | planted banned lines found | planted banned lines missed | allowed (knowledge transfer) lines flagged | other lines flagged |\n|---|---:|---:|---:|---:|---:|---:|\n",
     );
-    for result in results {
+    for group in groups {
         let _ = writeln!(
             out,
             "| `vocabulary-expected.tsv` | {} | {} banned, {} allowed planted | | | | |",
-            result.archetypes, result.expected_banned, result.expected_allowed
+            group.key, group.expected_banned, group.expected_allowed
         );
-        for agreement in &result.agreements {
+        for agreement in group.agreements {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
                 agreement.tool,
-                agreement.archetypes,
+                group.key,
                 agreement.flagged,
                 agreement.banned_found,
                 agreement.banned_missed,
@@ -615,6 +670,312 @@ fn verdicts(results: &[SizeResult]) -> String {
     out
 }
 
+/// Everything measured on one large file.
+struct LargeResult {
+    file: LargeFile,
+    /// Where renkei and ripgrep ran: the root of the file's tree.
+    dir: PathBuf,
+    renkei: Vec<Sample>,
+    /// `None` when ripgrep with PCRE2 is not installed.
+    rg: Option<Vec<Sample>>,
+    agreements: Vec<Agreement>,
+    expected_banned: usize,
+    expected_allowed: usize,
+    vocabulary_findings: usize,
+    /// renkei stopped at its per-file cap (`lint/too-many-findings`).
+    capped: bool,
+    background: Option<f64>,
+}
+
+impl LargeResult {
+    fn file_mb(&self) -> f64 {
+        self.file.bytes as f64 / 1e6
+    }
+}
+
+fn bench_large_files(
+    tools: &Tools,
+    bench_dir: &Path,
+    options: &Options,
+    pcre: bool,
+) -> Result<Vec<LargeResult>, String> {
+    options
+        .large_files
+        .iter()
+        .map(|&bytes| bench_large(tools, bench_dir, options, bytes, pcre))
+        .collect()
+}
+
+/// `renkei lint --format json <file>` against `rg -P` with [`rg_pcre_pattern`] on one
+/// generated file of about `bytes` bytes, both run from the root of the file's tree.
+fn bench_large(
+    tools: &Tools,
+    bench_dir: &Path,
+    options: &Options,
+    bytes: usize,
+    pcre: bool,
+) -> Result<LargeResult, String> {
+    let dir = bench_dir.join(format!("large-file-{}mb", bytes / 1_000_000));
+    let start = Instant::now();
+    let file = large::write_large_file(&dir, options.seed, bytes)?;
+    println!(
+        "large file: {} under {} ({:.1} MB, {} lines; {} banned and {} allowed lines planted), written in {:.2} s",
+        file.relative.display(),
+        dir.display(),
+        file.bytes as f64 / 1e6,
+        file.lines,
+        file.banned_lines,
+        file.allowed_lines,
+        start.elapsed().as_secs_f64()
+    );
+    if file.bytes >= large::RENKEI_MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is {} bytes, past renkei's limit of {}",
+            file.relative.display(),
+            file.bytes,
+            large::RENKEI_MAX_FILE_BYTES
+        ));
+    }
+    if file.banned_lines >= MAX_FINDINGS_PER_FILE {
+        return Err(format!(
+            "{} plants {} banned lines, past renkei's {MAX_FINDINGS_PER_FILE} findings per file",
+            file.relative.display(),
+            file.banned_lines
+        ));
+    }
+    let expected = findings::read_expected(&dir)?;
+    let lint_args: Vec<String> = ["lint", "--format", "json"]
+        .iter()
+        .map(ToString::to_string)
+        .chain(std::iter::once(file.relative.display().to_string()))
+        .collect();
+
+    // The answers, once, outside the timed runs.
+    let renkei_report = findings::parse_renkei_json(&findings::capture(
+        &tools.renkei,
+        &lint_args,
+        Some(&dir),
+        LINT_OK,
+    )?)?;
+    if renkei_report.files != Some(1) {
+        return Err(format!(
+            "renkei linted {:?} files, not the one file given",
+            renkei_report.files
+        ));
+    }
+    let vocabulary_findings = renkei_report
+        .findings
+        .iter()
+        .filter(|finding| finding.rule.starts_with("vocabulary/"))
+        .count();
+    let capped = renkei_report.by_rule().contains_key(TOO_MANY_FINDINGS);
+    let mut agreements = vec![Agreement::new(
+        &format!("`renkei lint` ({vocabulary_findings} findings)"),
+        &renkei_report.lines("vocabulary/"),
+        &expected,
+    )];
+    if pcre {
+        let output = findings::capture(
+            Path::new("rg"),
+            &RgMode::Pcre.args(
+                &["--line-number", "--with-filename", "--no-heading"],
+                &file.relative,
+            ),
+            Some(&dir),
+            LINT_OK,
+        )?;
+        agreements.push(Agreement::new(
+            RgMode::Pcre.label(),
+            &findings::parse_rg_lines(&output),
+            &expected,
+        ));
+    }
+    print_agreements(&agreements, &expected);
+
+    let rg_args = RgMode::Pcre.args(&["--count"], &file.relative);
+    let mut contenders = vec![Contender {
+        short: "renkei",
+        run: Box::new(|| {
+            measure_in(
+                &tools.helper,
+                &tools.renkei,
+                &lint_args,
+                Some(&dir),
+                LINT_OK,
+            )
+        }),
+    }];
+    if pcre {
+        contenders.push(Contender {
+            short: "rg -P",
+            run: Box::new(|| {
+                measure_in(
+                    &tools.helper,
+                    Path::new("rg"),
+                    &rg_args,
+                    Some(&dir),
+                    LINT_OK,
+                )
+            }),
+        });
+    }
+    let timings = time_alternating(&contenders, options.runs.max(LARGE_FILE_RUNS))?;
+    drop(contenders);
+    let mut samples = timings.samples.into_iter();
+    let renkei = samples.next().unwrap_or_default();
+    let rg = samples.next();
+    Ok(LargeResult {
+        file,
+        dir,
+        renkei,
+        rg,
+        agreements,
+        expected_banned: expected.banned.len(),
+        expected_allowed: expected.allowed.len(),
+        vocabulary_findings,
+        capped,
+        background: timings.background_percent,
+    })
+}
+
+fn large_report(results: &[LargeResult], ripgrep: Option<&Ripgrep>) -> String {
+    let Some(first) = results.first() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "## lint, large single files: `renkei lint --format json <file>` against `rg -P` on the same file ({}; background CPU: {})\n\n",
+        ripgrep.map_or("ripgrep not installed", |ripgrep| ripgrep.version.as_str()),
+        results
+            .iter()
+            .map(|result| format!(
+                "{:.1} MB: {}",
+                result.file_mb(),
+                background(result.background)
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push_str(&large_timing_table(results));
+    out.push('\n');
+    let groups: Vec<AgreementGroup<'_>> = results
+        .iter()
+        .map(|result| AgreementGroup {
+            key: format!("{:.1}", result.file_mb()),
+            expected_banned: result.expected_banned,
+            expected_allowed: result.expected_allowed,
+            agreements: &result.agreements,
+        })
+        .collect();
+    out.push_str(&agreement_table("file MB", &groups));
+    out.push('\n');
+    for result in results {
+        out.push_str(&large_verdict(result));
+    }
+    let _ = writeln!(
+        out,
+        "\nlarge file: {} (renkei and rg run from {}); rg -P pattern: {}",
+        first.file.relative.display(),
+        results
+            .iter()
+            .map(|result| result.dir.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        rg_pcre_pattern()
+    );
+    out
+}
+
+/// `| command | file MB | lines | runs | median wall ms | min wall ms | peak RSS MB | peak
+/// RSS ÷ file size | renkei lint time ÷ this |`, renkei's row and `rg -P`'s per file.
+fn large_timing_table(results: &[LargeResult]) -> String {
+    let mut out = String::from(
+        "| command | file MB | lines | runs | median wall ms | min wall ms | peak RSS MB | peak RSS ÷ file size | renkei lint time ÷ this |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for result in results {
+        let renkei = median_ms(&result.renkei);
+        let rows = std::iter::once(("`renkei lint --format json <file>`", &result.renkei)).chain(
+            result
+                .rg
+                .iter()
+                .map(|samples| (RgMode::Pcre.label(), samples)),
+        );
+        for (label, samples) in rows {
+            let _ = writeln!(
+                out,
+                "| {label} | {:.1} | {} | {} | {} | {:.2}x | {:.2}x |",
+                result.file_mb(),
+                result.file.lines,
+                samples.len(),
+                timing_cells(samples),
+                peak_mb(samples) / result.file_mb(),
+                renkei / median_ms(samples)
+            );
+        }
+    }
+    out
+}
+
+/// One large file's readings against the targets: time against `rg -P`, peak RSS against
+/// the file's size, and whether the comparison was fair (same answers, no cap reached).
+fn large_verdict(result: &LargeResult) -> String {
+    let mut out = String::new();
+    let mb = result.file_mb();
+    let renkei = median_ms(&result.renkei);
+    let exact = |label: &str| {
+        result
+            .agreements
+            .iter()
+            .filter(|agreement| agreement.tool.starts_with(label))
+            .all(Agreement::exact)
+    };
+    match &result.rg {
+        Some(samples) => {
+            let rg = median_ms(samples);
+            let ratio = renkei / rg;
+            let _ = writeln!(
+                out,
+                "{mb:.1} MB file: renkei lint takes {ratio:.2}x the time of `rg -P` ({renkei:.1} vs {rg:.1} ms median); target at most {LARGE_RATIO_TARGET}x: {} ({})",
+                met(ratio <= LARGE_RATIO_TARGET),
+                if exact(RgMode::Pcre.label()) {
+                    "rg -P answers exactly like renkei here"
+                } else {
+                    "rg -P does NOT give the same answers here"
+                }
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{mb:.1} MB file: renkei lint {renkei:.1} ms median; no `rg -P` to compare with"
+            );
+        }
+    }
+    let peak = peak_mb(&result.renkei);
+    let factor = peak / mb;
+    let _ = writeln!(
+        out,
+        "{mb:.1} MB file: renkei peak RSS {peak:.1} MB, {factor:.2}x the file's size; target at most {LARGE_RSS_FACTOR_TARGET}x: {}",
+        met(factor <= LARGE_RSS_FACTOR_TARGET)
+    );
+    let _ = writeln!(
+        out,
+        "{mb:.1} MB file: {} vocabulary findings on {} planted banned lines ({}); {}",
+        result.vocabulary_findings,
+        result.expected_banned,
+        if exact("`renkei lint`") {
+            "renkei flags exactly those lines"
+        } else {
+            "renkei does NOT flag exactly those lines"
+        },
+        if result.capped {
+            "renkei STOPPED at its cap of 1000 findings (lint/too-many-findings): not a fair comparison"
+        } else {
+            "under renkei's cap of 1000 findings per file"
+        }
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -708,6 +1069,71 @@ mod tests {
         let growing = memory_verdict("human", &[(500, 9.0), (20_000, 41.0)]);
         assert!(growing.contains("under 32 MB: NOT met"), "{growing}");
         assert!(growing.contains("): NOT met (4.56x"), "{growing}");
+    }
+
+    fn large_result(renkei_ms: u64, rg_ms: Option<u64>, capped: bool) -> LargeResult {
+        let samples = |ms| (0..3).map(|_| crate::bench::tests::sample(ms)).collect();
+        LargeResult {
+            file: LargeFile {
+                relative: PathBuf::from("framework/archetypes/a/b/doctrine/big.md"),
+                bytes: 8_000_000,
+                lines: 170_000,
+                banned_lines: 2,
+                allowed_lines: 1,
+            },
+            dir: PathBuf::from("/bench/large-file-8mb"),
+            renkei: samples(renkei_ms),
+            rg: rg_ms.map(samples),
+            agreements: vec![Agreement {
+                tool: "`renkei lint` (2 findings)".to_string(),
+                flagged: 2,
+                banned_found: 2,
+                banned_missed: 0,
+                allowed_flagged: 0,
+                other: 0,
+            }],
+            expected_banned: 2,
+            expected_allowed: 1,
+            vocabulary_findings: 2,
+            capped,
+            background: Some(1.0),
+        }
+    }
+
+    #[test]
+    fn large_files_are_read_against_the_targets() {
+        // sample(ms) peaks at ms * 10 KiB: 2,000 ms is 20.48 MB, 2.56x the 8 MB file.
+        let fast = large_verdict(&large_result(2_000, Some(1_800), false));
+        assert!(fast.contains("1.11x the time of `rg -P`"), "{fast}");
+        assert!(
+            fast.contains("at most 1.2x: met (rg -P answers exactly"),
+            "{fast}"
+        );
+        assert!(
+            fast.contains("2.56x the file's size; target at most 3x: met"),
+            "{fast}"
+        );
+        assert!(fast.contains("under renkei's cap"), "{fast}");
+        let slow = large_verdict(&large_result(3_000, Some(1_000), true));
+        assert!(slow.contains("3.00x the time"), "{slow}");
+        assert!(slow.contains("at most 1.2x: NOT met"), "{slow}");
+        assert!(
+            slow.contains("3.84x the file's size; target at most 3x: NOT met"),
+            "{slow}"
+        );
+        assert!(slow.contains("STOPPED at its cap"), "{slow}");
+        let alone = large_verdict(&large_result(2_000, None, false));
+        assert!(alone.contains("no `rg -P` to compare with"), "{alone}");
+
+        let table = large_timing_table(&[large_result(2_000, Some(1_000), false)]);
+        let rows: Vec<&str> = table.lines().skip(2).collect();
+        assert_eq!(
+            rows,
+            [
+                "| `renkei lint --format json <file>` | 8.0 | 170000 | 3 | 2000.0 | 2000.0 | 20.5 | 2.56x | 1.00x |",
+                "| `rg -P` (same answers) | 8.0 | 170000 | 3 | 1000.0 | 1000.0 | 10.2 | 1.28x | 2.00x |",
+            ]
+        );
     }
 
     #[test]
