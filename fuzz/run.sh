@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS (default 600), two at a time, at low priority, and
-# prints one summary line per target. Needs `cargo install cargo-fuzz`; works on the
+# Runs every fuzz target (or the TARGETS given after SECONDS) for SECONDS (default 600),
+# two at a time, at low priority, with the target's dictionary from dicts/ if it has one,
+# and prints one summary line per target. Needs `cargo install cargo-fuzz`; works on the
 # stable toolchain because `-s none` asks for no sanitizer (libFuzzer's coverage
 # instrumentation is a stable rustc flag). Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
-targets=(markdown vocabulary yaml report frontmatter)
+targets=(markdown links vocabulary yaml report frontmatter)
+if [ $# -gt 1 ]; then targets=("${@:2}"); fi
 mkdir -p logs
 cargo fuzz build -s none
 for target in "${targets[@]}"; do
@@ -14,8 +16,10 @@ for target in "${targets[@]}"; do
   cp -n regressions/"$target"/* "corpus/$target/" 2>/dev/null || true
 done
 run() {
+  local dict=()
+  if [ -f "dicts/$1.dict" ]; then dict=("-dict=dicts/$1.dict"); fi
   nice -n 19 cargo fuzz run -s none "$1" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-    > "logs/$1.log" 2>&1 || true
+    "${dict[@]}" > "logs/$1.log" 2>&1 || true
 }
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
   run "${targets[i]}" &

@@ -365,7 +365,11 @@ impl Layout {
                     }
                 )
             } else if depth == 0 && self.shipped.contains(&target) {
-                fragment.map_or(target.clone(), |fragment| format!("{target}#{fragment}"))
+                // The path was read decoded; written back, it is encoded again.
+                let written = renkei_model::links::percent_encode(&target);
+                fragment.map_or(written.to_string(), |fragment| {
+                    format!("{written}#{fragment}")
+                })
             } else {
                 continue;
             };
@@ -381,7 +385,7 @@ impl Layout {
 /// `None` for URLs, pure fragments, absolute paths and paths that leave the archetype.
 fn resolve_relative<'a>(from: &str, destination: &'a str) -> Option<(String, Option<&'a str>)> {
     let (path, fragment) = renkei_model::links::relative_path(destination)?;
-    Some((renkei_model::links::resolve(from, path)?, fragment))
+    Some((renkei_model::links::resolve(from, &path)?, fragment))
 }
 
 fn demote_headings(document: &Document) -> Vec<Edit> {

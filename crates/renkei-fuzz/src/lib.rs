@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
 use renkei_lint::{LintConfig, RuleSet, lint_text};
+use renkei_model::markdown::{Link, LinkKind};
 use renkei_model::{ArchetypeConfig, Diagnostic, Document, Edit, apply_edits};
 
 /// A fuzz target body.
@@ -23,6 +24,7 @@ pub type Target = fn(&[u8]);
 /// The fuzz targets by name, for harnesses that pick one at run time.
 pub const TARGETS: &[(&str, Target)] = &[
     ("markdown", markdown),
+    ("links", links),
     ("vocabulary", vocabulary),
     ("yaml", yaml),
     ("report", report),
@@ -109,15 +111,7 @@ pub fn markdown(data: &[u8]) {
     for heading in &document.outline.headings {
         assert!((1..=6).contains(&heading.level) && heading.section.start == heading.range.start);
     }
-    for link in &document.outline.links {
-        if let Some(range) = &link.destination_range {
-            let written = &text[range.clone()];
-            assert!(
-                link.destination == written || link.destination == format!("mailto:{written}"),
-                "destination range does not hold the destination"
-            );
-        }
-    }
+    assert_links_hold_their_destinations(&text, &document.outline.links);
     // The link scan that lets `check` skip parsing must see every destination naming a
     // file that the parser sees, or say it cannot tell.
     if let Some(scanned) = renkei_model::links::inline_destinations(&text) {
@@ -129,6 +123,143 @@ pub fn markdown(data: &[u8]) {
                     link.destination
                 );
             }
+        }
+    }
+}
+
+/// Each link's written destination lies inside the text and decodes to its destination,
+/// as its kind is decoded: Markdown escapes and character references, HTML character
+/// references, or as written (autolinks; an email autolink adds `mailto:`).
+fn assert_links_hold_their_destinations(text: &str, links: &[Link]) {
+    for link in links {
+        assert_range_in_bounds(text, &link.range);
+        let Some(range) = &link.destination_range else {
+            continue;
+        };
+        assert_range_in_bounds(text, range);
+        let written = &text[range.clone()];
+        let decoded = match link.kind {
+            LinkKind::Inline | LinkKind::Definition => {
+                renkei_model::markdown::decode_destination(written)
+            }
+            LinkKind::Html => html_escape::decode_html_entities(written).into_owned(),
+            LinkKind::Email => format!("mailto:{written}"),
+            LinkKind::Autolink | LinkKind::Reference => written.to_string(),
+        };
+        assert_eq!(
+            decoded, link.destination,
+            "the destination range {range:?} of a {:?} link holds {written:?}",
+            link.kind
+        );
+    }
+}
+
+/// The link model against the parser: every inline link and image the parser sees has its
+/// written destination located, every reference definition it keeps is a definition link
+/// with the same destination, each located destination decodes to the parser's, the
+/// outline the lint uses has the same links as the full document, and a fix of the
+/// built-in rules never touches a link target, a definition or raw HTML.
+pub fn links(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let Ok(document) = Document::parse(text.clone()) else {
+        return;
+    };
+    let links = &document.outline.links;
+    assert_links_hold_their_destinations(&text, links);
+    assert!(
+        links
+            .windows(2)
+            .all(|pair| pair[0].range.start <= pair[1].range.start),
+        "links out of order"
+    );
+
+    let mut events = pulldown_cmark::Parser::new_ext(&text, renkei_model::markdown::PARSER_OPTIONS)
+        .into_offset_iter();
+    for (event, range) in &mut events {
+        let pulldown_cmark::Event::Start(
+            pulldown_cmark::Tag::Link {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url,
+                ..
+            }
+            | pulldown_cmark::Tag::Image {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url,
+                ..
+            },
+        ) = event
+        else {
+            continue;
+        };
+        let link = links
+            .iter()
+            .find(|link| link.range == range && link.kind == LinkKind::Inline)
+            .unwrap_or_else(|| panic!("no inline link at {range:?}"));
+        assert_eq!(link.destination, dest_url.as_ref());
+        assert!(
+            link.destination_range.is_some(),
+            "the destination of the inline link at {range:?} was not located"
+        );
+    }
+    for (_, definition) in events.reference_definitions().iter() {
+        let link = links
+            .iter()
+            .find(|link| link.kind == LinkKind::Definition && link.range == definition.span)
+            .unwrap_or_else(|| panic!("no definition at {:?}", definition.span));
+        assert_eq!(link.destination, definition.dest.as_ref());
+        assert!(
+            link.destination_range.is_some(),
+            "the destination of the definition at {:?} was not located",
+            definition.span
+        );
+    }
+
+    let outline = renkei_model::markdown::Outline::parse(&text).unwrap();
+    let shape = |links: &[Link]| -> Vec<_> {
+        links
+            .iter()
+            .map(|link| {
+                (
+                    link.kind,
+                    link.range.clone(),
+                    link.destination.clone(),
+                    link.destination_range.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        shape(&outline.links),
+        shape(links),
+        "outline and document differ"
+    );
+
+    static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
+    let rules = BUILTIN.get_or_init(|| {
+        RuleSet::compile(
+            &LintConfig::builtin().unwrap(),
+            Path::new("<built-in rules>"),
+        )
+        .unwrap()
+    });
+    let untouchable: Vec<std::ops::Range<usize>> = links
+        .iter()
+        .flat_map(|link| {
+            let whole = (link.kind == LinkKind::Definition).then(|| link.range.clone());
+            link.destination_range.clone().into_iter().chain(whole)
+        })
+        .chain(outline.html.iter().cloned())
+        .collect();
+    for diagnostic in lint_text(rules, Path::new("fuzz.md"), &text) {
+        if diagnostic.replacements.is_empty() {
+            continue;
+        }
+        let fixed = &diagnostic.range;
+        for range in &untouchable {
+            assert!(
+                fixed.end <= range.start || range.end <= fixed.start,
+                "a fix at {fixed:?} edits the link target or HTML at {range:?}"
+            );
         }
     }
 }

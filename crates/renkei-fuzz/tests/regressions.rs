@@ -63,6 +63,14 @@ fn a_short_random_run_of_every_target_finds_nothing() {
         b"|",
         b"If ",
         b"Outcome: ",
+        b"]: ",
+        b"&amp;",
+        b"\\",
+        b"<",
+        b">",
+        b"<a href=\"",
+        b"\"",
+        b"transfer",
     ];
     for (name, target) in renkei_fuzz::TARGETS {
         for _ in 0..300 {

@@ -380,6 +380,11 @@ fn fixes_never_edit_a_link_target_or_raw_html_in_any_form() {
             "See [the form][intake].\n\n[intake]: ./intake.md \"Intake form\"\n",
             "See [the form][intake].\n\n[intake]: ./intake.md \"Intake form\"\n",
         ),
+        // The text of a shortcut or collapsed reference is its label.
+        (
+            "[intake] and [Intake][] and [the intake][intake]\n\n[intake]: x.md\n",
+            "[intake] and [Intake][] and [the input][intake]\n\n[intake]: x.md\n",
+        ),
         // A second definition of a label is no link, and no text either.
         (
             "[a]: x.md\n[a]: intake.md\n\nintake\n",

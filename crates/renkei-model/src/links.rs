@@ -3,9 +3,12 @@
 //! Assembly rewrites links between files it inlines, and contract checks verify links
 //! resolve; both read destinations through these two functions so they agree.
 
-/// The path and fragment of a destination that names a file by a relative path; `None` for
-/// a URL (any `scheme:`), a pure `#fragment` and an absolute path. A query is dropped.
-pub fn relative_path(destination: &str) -> Option<(&str, Option<&str>)> {
+use std::borrow::Cow;
+
+/// The path and fragment of a destination that names a file by a relative path, the path
+/// percent-decoded (`a%20b.md` names `a b.md`); `None` for a URL (any `scheme:`), a pure
+/// `#fragment` and an absolute path. A query is dropped.
+pub fn relative_path(destination: &str) -> Option<(Cow<'_, str>, Option<&str>)> {
     let (path, fragment) = match destination.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (destination, None),
@@ -21,7 +24,61 @@ pub fn relative_path(destination: &str) -> Option<(&str, Option<&str>)> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     });
     let external = path.is_empty() || path.starts_with('/') || path.starts_with('\\') || scheme;
-    (!external).then_some((path, fragment))
+    (!external).then(|| (percent_decode(path), fragment))
+}
+
+/// `path` with each `%XX` escape replaced by the byte it encodes; as written when there is
+/// none, or when the bytes do not make UTF-8.
+pub fn percent_decode(path: &str) -> Cow<'_, str> {
+    if !path.contains('%') {
+        return Cow::Borrowed(path);
+    }
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .filter(|_| bytes[index] == b'%')
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match hex {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).map_or(Cow::Borrowed(path), Cow::Owned)
+}
+
+/// `path` written as a link destination: the bytes a destination cannot hold as they are
+/// (blanks, parentheses, angle brackets, quotes, `%`, `#`, `?`, `\`) percent-encoded, so
+/// the link names exactly that file.
+pub fn percent_encode(path: &str) -> Cow<'_, str> {
+    let needs = |byte: u8| {
+        byte <= b' '
+            || matches!(
+                byte,
+                b'(' | b')' | b'<' | b'>' | b'"' | b'\'' | b'%' | b'#' | b'?' | b'\\' | 0x7f
+            )
+    };
+    if !path.bytes().any(needs) {
+        return Cow::Borrowed(path);
+    }
+    let mut encoded = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if c.is_ascii() && needs(c as u8) {
+            encoded.push_str(&format!("%{:02X}", c as u8));
+        } else {
+            encoded.push(c);
+        }
+    }
+    Cow::Owned(encoded)
 }
 
 /// `path`, written in the file at `from`, as a `/`-separated path relative to the folder
@@ -52,7 +109,7 @@ pub fn resolve(from: &str, path: &str) -> Option<String> {
 /// parses the file only when one of them does not, or when the scan gives up.
 pub fn inline_destinations(text: &str) -> Option<Vec<&str>> {
     let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, b"]:").is_some() {
+    if memchr::memmem::find(bytes, b"]:").is_some() || has_html_link_attribute(bytes) {
         return None;
     }
     let mut destinations = Vec::new();
@@ -97,9 +154,22 @@ pub fn inline_destinations(text: &str) -> Option<Vec<&str>> {
     Some(destinations)
 }
 
+/// Whether an `href` or `src` attribute (in any case) may stand before one of the `=` in
+/// `bytes`: raw HTML links, which the scan does not read.
+fn has_html_link_attribute(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', bytes).any(|equals| {
+        let name = bytes[..equals].trim_ascii_end();
+        let ends_with = |attribute: &[u8]| {
+            name.len() >= attribute.len()
+                && name[name.len() - attribute.len()..].eq_ignore_ascii_case(attribute)
+        };
+        ends_with(b"href") || ends_with(b"src")
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{inline_destinations, relative_path, resolve};
+    use super::{inline_destinations, percent_decode, percent_encode, relative_path, resolve};
 
     #[test]
     fn urls_fragments_and_absolute_paths_are_not_files() {
@@ -116,9 +186,23 @@ mod tests {
         }
         assert_eq!(
             relative_path("../b.md#part?"),
-            Some(("../b.md", Some("part?")))
+            Some(("../b.md".into(), Some("part?")))
         );
-        assert_eq!(relative_path("c.md?raw=1"), Some(("c.md", None)));
+        assert_eq!(relative_path("c.md?raw=1"), Some(("c.md".into(), None)));
+        assert_eq!(
+            relative_path("my%20notes.md#x"),
+            Some(("my notes.md".into(), Some("x")))
+        );
+    }
+
+    #[test]
+    fn percent_encoding_round_trips_and_leaves_bad_escapes_as_written() {
+        for path in ["a b.md", "x(1).md", "100%.md", "ü/ß.md", "plain/path.md"] {
+            assert_eq!(percent_decode(&percent_encode(path)), path, "{path}");
+        }
+        assert_eq!(percent_encode("a b(1).md"), "a%20b%281%29.md");
+        assert_eq!(percent_decode("50%zz%"), "50%zz%");
+        assert_eq!(percent_decode("%ff.md"), "%ff.md");
     }
 
     #[test]
@@ -169,6 +253,8 @@ mod tests {
             "[next line](\ntarget.md)\n",
             "[hidden line break](\t\x0c\ntarget.md)\n",
             "[unclosed](<target.md\n",
+            "<a href=\"x.md\">x</a> [a](a.md)\n",
+            "<IMG SRC = 'x.png'>\n",
         ] {
             assert_eq!(inline_destinations(text), None, "{text:?}");
         }

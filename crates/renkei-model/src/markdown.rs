@@ -158,6 +158,13 @@ pub struct Link {
     pub image: bool,
 }
 
+/// The Markdown extensions renkei reads: front matter, tables, strikethrough and task lists
+/// (GitHub's, which doctrine uses), and nothing that changes what a link is.
+pub const PARSER_OPTIONS: Options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
 /// Deepest container nesting (block quotes and list items on one line) renkei parses.
 /// Doctrine nests a few levels; the parser's cost grows with the square of the depth, so a
 /// hostile file nested thousands of levels deep is refused instead of parsed for minutes.
@@ -348,9 +355,16 @@ enum Open {
     Heading(usize),
     Paragraph(usize),
     List(usize),
-    Item { list: usize, item: usize },
+    Item {
+        list: usize,
+        item: usize,
+    },
     BlockQuote(usize),
-    Link { index: usize, children_end: usize },
+    Link {
+        index: usize,
+        children_end: usize,
+        label: bool,
+    },
     CodeBlock,
     FrontMatter,
     Other,
@@ -365,6 +379,9 @@ struct Builder {
     /// How many links are open on the stack: most events are outside any link, and need
     /// not search the stack for one.
     open_links: usize,
+    /// How many of them are shortcut or collapsed references (`[label]`, `[label][]`),
+    /// whose text is the label a definition is found by.
+    open_labels: usize,
     outline: Outline,
     paragraphs: Vec<TextBlock>,
     lists: Vec<List>,
@@ -373,11 +390,7 @@ struct Builder {
 
 impl Builder {
     fn run(&mut self, source: &str) {
-        let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-            | Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS;
-        let mut events = Parser::new_ext(source, options).into_offset_iter();
+        let mut events = Parser::new_ext(source, PARSER_OPTIONS).into_offset_iter();
         for (event, range) in &mut events {
             self.event(source, event, range);
         }
@@ -449,8 +462,12 @@ impl Builder {
         }
     }
 
-    /// Records a run of text, merged with the run it continues.
+    /// Records a run of text, merged with the run it continues. The text of a shortcut or
+    /// collapsed reference is its label, not text: renaming a word there breaks the link.
     fn note_text(&mut self, range: Range<usize>) {
+        if self.open_labels > 0 {
+            return;
+        }
         match self.outline.text.last_mut() {
             Some(last) if last.end == range.start => last.end = range.end,
             _ => self.outline.text.push(range),
@@ -597,6 +614,14 @@ impl Builder {
         });
         let index = self.outline.links.len() - 1;
         self.open_links += 1;
+        let label = matches!(
+            link_type,
+            LinkType::Shortcut
+                | LinkType::ShortcutUnknown
+                | LinkType::Collapsed
+                | LinkType::CollapsedUnknown
+        );
+        self.open_labels += usize::from(label);
         Open::Link {
             index,
             children_end: if kind == LinkKind::Inline {
@@ -604,6 +629,7 @@ impl Builder {
             } else {
                 usize::MAX
             },
+            label,
         }
     }
 
@@ -611,9 +637,11 @@ impl Builder {
         if let Some(Open::Link {
             index,
             children_end,
+            label,
         }) = self.stack.pop()
         {
             self.open_links -= 1;
+            self.open_labels -= usize::from(label);
             if children_end != usize::MAX {
                 let link = &mut self.outline.links[index];
                 link.destination_range = source
@@ -1099,6 +1127,67 @@ mod tests {
         let autolink = &document.outline.links[1];
         let range = autolink.destination_range.clone().unwrap_or_default();
         assert_eq!(&document.source[range], "https://x.y");
+    }
+
+    /// `kind destination @ written` for each link, in order.
+    fn links_of(text: &str) -> Vec<String> {
+        let document = parse(text);
+        document
+            .outline
+            .links
+            .iter()
+            .map(|link| {
+                let written = link
+                    .destination_range
+                    .clone()
+                    .map_or("-", |range| &document.source[range]);
+                format!("{:?} {} @ {written}", link.kind, link.destination)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_link_form_has_its_written_range_and_decoded_destination() {
+        let text = "[a](x\\_y.md) [b](<a b.md> \"t\") [c](q&amp;r.md) ![i](img/p.png)\n\
+                    [use][def] <https://x.io/p> <m@x.io> <a href=\"h&amp;1.md\">h</a>\n\n\
+                    [def]: d%20e.md 'title'\n\
+                    [next]:\n  next/line.md\n\n\
+                    <div>\n<img SRC=plain.png>\n</div>\n";
+        assert_eq!(
+            links_of(text),
+            [
+                "Inline x_y.md @ x\\_y.md",
+                "Inline a b.md @ a b.md",
+                "Inline q&r.md @ q&amp;r.md",
+                "Inline img/p.png @ img/p.png",
+                "Reference d%20e.md @ -",
+                "Autolink https://x.io/p @ https://x.io/p",
+                "Email mailto:m@x.io @ m@x.io",
+                "Html h&1.md @ h&amp;1.md",
+                "Definition d%20e.md @ d%20e.md",
+                "Definition next/line.md @ next/line.md",
+                "Html plain.png @ plain.png",
+            ]
+        );
+        let document = parse(text);
+        assert!(document.outline.links[10].image);
+        assert_eq!(document.outline.html.len(), 3);
+    }
+
+    #[test]
+    fn an_outline_copies_no_text() {
+        let text = "# Title\n\nSome [link](a.md) text.\n";
+        let outline = Outline::parse(text).unwrap();
+        assert_eq!(outline.headings[0].text, "");
+        assert_eq!(outline.links[0].text, "");
+        assert_eq!(
+            outline
+                .text
+                .iter()
+                .map(|r| &text[r.clone()])
+                .collect::<Vec<_>>(),
+            ["Title", "Some ", "link", " text."]
+        );
     }
 
     #[test]

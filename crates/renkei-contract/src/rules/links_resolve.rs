@@ -22,6 +22,7 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         // but do not resolve on disk, so anything but leading `./` and `../` asks the disk.
         let dead = |destination: &str| -> Option<String> {
             let target = super::relative_target(destination)?;
+            let target = target.as_ref();
             let plain = target
                 .split('/')
                 .skip_while(|segment| matches!(*segment, "." | ".."))
@@ -39,7 +40,14 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         }
         let document = markdown.document();
         let mut reporter = Reporter::new("contract/links-resolve", path, Some(document));
-        for link in &document.outline.links {
+        // A reference link's destination is written in its definition, which is checked
+        // (and reported) where it is written.
+        let written = document
+            .outline
+            .links
+            .iter()
+            .filter(|link| link.kind != renkei_model::markdown::LinkKind::Reference);
+        for link in written {
             if let Some(target) = dead(&link.destination) {
                 let range = link
                     .destination_range
@@ -104,7 +112,26 @@ mod tests {
         )];
         assert_eq!(
             check(CONTRACT, &files),
-            "contract/links-resolve doctrine/a.md:3:20 link target `../truth/gone.md` does not exist"
+            "contract/links-resolve doctrine/a.md:5:8 link target `../truth/gone.md` does not exist"
+        );
+    }
+
+    #[test]
+    fn every_link_form_is_checked_and_decoded_before_it_is_looked_up() {
+        let files = [
+            (
+                "doctrine/a.md",
+                "[spaced](my%20notes.md) [escaped](my\\_file.md) [entity](x&amp;y.md) [ref]\n\n\
+                 <a href=\"gone.md\">gone</a> <img src='img/gone.png'>\n\n[ref]: my%20notes.md\n",
+            ),
+            ("doctrine/my notes.md", "# Notes\n"),
+            ("doctrine/my_file.md", "# File\n"),
+            ("doctrine/x&y.md", "# X and Y\n"),
+        ];
+        assert_eq!(
+            check(CONTRACT, &files),
+            "contract/links-resolve doctrine/a.md:3:10 link target `gone.md` does not exist\n\
+             contract/links-resolve doctrine/a.md:3:38 link target `img/gone.png` does not exist"
         );
     }
 

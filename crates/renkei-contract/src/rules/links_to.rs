@@ -33,7 +33,7 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
         .filter(|link| !link.image)
         .any(|link| {
             super::relative_target(&link.destination)
-                .and_then(|destination| renkei_model::links::resolve(file, destination))
+                .and_then(|destination| renkei_model::links::resolve(file, &destination))
                 .is_some_and(|resolved| resolved == target)
         });
     let help = Some(format!(

@@ -156,7 +156,7 @@ pub(crate) fn checked_file<'a>(
 }
 
 /// The path a link destination names, when it names a file by a relative path.
-pub(crate) fn relative_target(destination: &str) -> Option<&str> {
+pub(crate) fn relative_target(destination: &str) -> Option<std::borrow::Cow<'_, str>> {
     renkei_model::links::relative_path(destination).map(|(path, _)| path)
 }
 
