@@ -173,9 +173,13 @@ pub fn links(data: &[u8]) {
         "links out of order"
     );
 
-    let mut events = pulldown_cmark::Parser::new_ext(&text, renkei_model::markdown::PARSER_OPTIONS)
-        .into_offset_iter();
+    // The model reads front matter itself and parses what follows it.
+    let base = renkei_model::markdown::front_matter(&text).map_or(0, |front| front.range.end);
+    let mut events =
+        pulldown_cmark::Parser::new_ext(&text[base..], renkei_model::markdown::PARSER_OPTIONS)
+            .into_offset_iter();
     for (event, range) in &mut events {
+        let range = range.start + base..range.end + base;
         let pulldown_cmark::Event::Start(
             pulldown_cmark::Tag::Link {
                 link_type: pulldown_cmark::LinkType::Inline,
@@ -202,15 +206,15 @@ pub fn links(data: &[u8]) {
         );
     }
     for (_, definition) in events.reference_definitions().iter() {
+        let span = definition.span.start + base..definition.span.end + base;
         let link = links
             .iter()
-            .find(|link| link.kind == LinkKind::Definition && link.range == definition.span)
-            .unwrap_or_else(|| panic!("no definition at {:?}", definition.span));
+            .find(|link| link.kind == LinkKind::Definition && link.range == span)
+            .unwrap_or_else(|| panic!("no definition at {span:?}"));
         assert_eq!(link.destination, definition.dest.as_ref());
         assert!(
             link.destination_range.is_some(),
-            "the destination of the definition at {:?} was not located",
-            definition.span
+            "the destination of the definition at {span:?} was not located"
         );
     }
 
@@ -233,6 +237,8 @@ pub fn links(data: &[u8]) {
         shape(links),
         "outline and document differ"
     );
+
+    assert_parts_parse_as_the_whole(&text);
 
     static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
     let rules = BUILTIN.get_or_init(|| {
@@ -262,6 +268,68 @@ pub fn links(data: &[u8]) {
             );
         }
     }
+}
+
+/// Cut at every split point and parsed piece by piece, a text has the outline it has when
+/// parsed whole (with the same definition labels): what the lint sees of a large file does
+/// not depend on how it was cut.
+fn assert_parts_parse_as_the_whole(text: &str) {
+    use renkei_model::markdown::{DefinitionLabels, Outline, split_points};
+    let labels = DefinitionLabels::scan(text);
+    let points = split_points(text);
+    assert!(
+        points.windows(2).all(|pair| pair[0] < pair[1])
+            && points.iter().all(|point| *point > 0 && *point < text.len()),
+        "split points out of order or at the ends: {points:?}"
+    );
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(points.iter().copied())
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let parts = bounds.windows(2).map(|pair| pair[0]..pair[1]);
+    let (Ok(whole), Ok(cut)) = (
+        Outline::parse_parts(text, std::iter::once(0..text.len()), &labels),
+        Outline::parse_parts(text, parts, &labels),
+    ) else {
+        return;
+    };
+    let shape = |outline: &Outline| {
+        let mut links: Vec<_> = outline
+            .links
+            .iter()
+            .map(|link| {
+                (
+                    link.kind,
+                    link.range.clone(),
+                    link.destination_range.clone(),
+                )
+            })
+            .collect();
+        links.sort_by_key(|(_, range, _)| (range.start, range.end));
+        (
+            outline.front_matter.clone(),
+            outline
+                .headings
+                .iter()
+                .map(|h| h.range.clone())
+                .collect::<Vec<_>>(),
+            outline.code_spans.clone(),
+            outline
+                .code_blocks
+                .iter()
+                .map(|b| b.range.clone())
+                .collect::<Vec<_>>(),
+            links,
+            outline.html.clone(),
+            outline.html_comments.clone(),
+            outline.text.clone(),
+        )
+    };
+    assert_eq!(
+        shape(&cut),
+        shape(&whole),
+        "cut at {points:?}, the text parses differently"
+    );
 }
 
 /// The vocabulary matcher: random text against a random rule set (words, phrases, patterns,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-use renkei_model::markdown::Outline;
+use renkei_model::markdown::{DefinitionLabels, Outline, split_points};
 use renkei_model::{Diagnostic, LineIndex};
 
 use crate::rules::{Boundaries, Rule, RuleSet};
@@ -12,12 +12,35 @@ use crate::scope::{Places, Scope};
 use crate::suppress::Suppressions;
 
 /// Lints `text` (the contents of `path`). Most texts hold no banned word: the prefilter, one
-/// scan of the bytes, settles them without building the document's outline.
+/// scan of the bytes, settles them without building the document's outline. In the others
+/// only the pieces of the document that hold a possible finding or a suppression comment
+/// are parsed (see [`Outline::parse_parts`]), so a large file costs little more than its
+/// regex scans.
 pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     if !rules.prefilter.is_match(text) {
         return Vec::new();
     }
-    let outline = match Outline::parse(text) {
+    let mut candidates = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        for matcher in &rule.matchers {
+            for found in matcher.regex.find_iter(text) {
+                let range = found.range();
+                if !range.is_empty()
+                    && (matcher.boundaries == Boundaries::AsWritten
+                        || has_word_boundaries(text, &range))
+                {
+                    candidates.push((index, range));
+                }
+            }
+        }
+    }
+    let mut wanted: Vec<usize> = candidates.iter().map(|(_, range)| range.start).collect();
+    wanted.extend(memchr::memmem::find_iter(
+        text.as_bytes(),
+        SUPPRESSION_PREFIX,
+    ));
+    let parts = parts_holding(&split_points(text), text.len(), wanted);
+    let outline = match Outline::parse_parts(text, parts, &DefinitionLabels::scan(text)) {
         Ok(outline) => outline,
         Err(too_deep) => {
             let mut diagnostic = Diagnostic::whole_file(
@@ -39,52 +62,67 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut suppressions = Suppressions::parse(text, &lines, &outline.html_comments);
     let places = Places::new(outline);
     let mut diagnostics = Vec::new();
-    'rules: for rule in &rules.rules {
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
-        for matcher in &rule.matchers {
-            for found in matcher.regex.find_iter(text) {
-                let range = found.range();
-                let accepted = !range.is_empty()
-                    && (matcher.boundaries == Boundaries::AsWritten
-                        || has_word_boundaries(text, &range))
-                    && !seen.contains(&(range.start, range.end))
-                    && !suppressions.covers_comment(range.start)
-                    && !rule
-                        .exceptions
-                        .iter()
-                        .any(|exception| exception.applies(text, &range));
-                if !accepted {
-                    continue;
-                }
-                let scope = places.scope_at(range.start);
-                if !rule.applies_in(scope)
-                    || suppressions.suppress(&rule.id, lines.position(text, range.start).line)
-                {
-                    continue;
-                }
-                seen.insert((range.start, range.end));
-                let fixable = FIXABLE_SCOPES.contains(&scope) && places.is_text(&range);
-                diagnostics.push(finding(rule, path, text, &lines, range, fixable));
-                if diagnostics.len() >= MAX_FINDINGS_PER_FILE {
-                    let mut too_many = Diagnostic::whole_file(
-                        TOO_MANY_FINDINGS,
-                        renkei_model::Severity::Warning,
-                        path,
-                        format!(
-                            "stopped after {MAX_FINDINGS_PER_FILE} findings in this file; fix these and run again"
-                        ),
-                    );
-                    too_many.help =
-                        Some("--fix applies the fixable ones; a second run continues".to_string());
-                    diagnostics.push(too_many);
-                    break 'rules;
-                }
-            }
+    // Two matchers of a rule may find the same words; they are one finding.
+    let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+    for (index, range) in candidates {
+        let rule = &rules.rules[index];
+        let accepted = !seen.contains(&(index, range.start, range.end))
+            && !suppressions.covers_comment(range.start)
+            && !rule
+                .exceptions
+                .iter()
+                .any(|exception| exception.applies(text, &range));
+        if !accepted {
+            continue;
+        }
+        let scope = places.scope_at(range.start);
+        if !rule.applies_in(scope)
+            || suppressions.suppress(&rule.id, lines.position(text, range.start).line)
+        {
+            continue;
+        }
+        seen.insert((index, range.start, range.end));
+        let fixable = FIXABLE_SCOPES.contains(&scope) && places.is_text(&range);
+        diagnostics.push(finding(rule, path, text, &lines, range, fixable));
+        if diagnostics.len() >= MAX_FINDINGS_PER_FILE {
+            let mut too_many = Diagnostic::whole_file(
+                TOO_MANY_FINDINGS,
+                renkei_model::Severity::Warning,
+                path,
+                format!(
+                    "stopped after {MAX_FINDINGS_PER_FILE} findings in this file; fix these and run again"
+                ),
+            );
+            too_many.help =
+                Some("--fix applies the fixable ones; a second run continues".to_string());
+            diagnostics.push(too_many);
+            break;
         }
     }
     diagnostics.extend(suppressions.unused(path, text, &lines, &|id| rules.get(id).is_some()));
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
     diagnostics
+}
+
+/// What every suppression comment holds (`renkei-disable`, `renkei-enable`, ...): the
+/// pieces holding one are parsed too, since a region they open may hold findings elsewhere.
+const SUPPRESSION_PREFIX: &[u8] = b"renkei-";
+
+/// The ranges between consecutive `points` (and the text's ends) that hold one of the
+/// `offsets`, in order, each once.
+fn parts_holding(points: &[usize], len: usize, mut offsets: Vec<usize>) -> Vec<Range<usize>> {
+    offsets.sort_unstable();
+    let mut parts: Vec<Range<usize>> = Vec::new();
+    for offset in offsets {
+        if parts.last().is_some_and(|part| part.contains(&offset)) {
+            continue;
+        }
+        let after = points.partition_point(|point| *point <= offset);
+        let start = after.checked_sub(1).map_or(0, |before| points[before]);
+        let end = points.get(after).copied().unwrap_or(len);
+        parts.push(start..end);
+    }
+    parts
 }
 
 /// Rule id of the warning that a file has more findings than are reported.

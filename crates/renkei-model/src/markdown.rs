@@ -158,12 +158,46 @@ pub struct Link {
     pub image: bool,
 }
 
-/// The Markdown extensions renkei reads: front matter, tables, strikethrough and task lists
-/// (GitHub's, which doctrine uses), and nothing that changes what a link is.
-pub const PARSER_OPTIONS: Options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-    .union(Options::ENABLE_TABLES)
+/// The Markdown extensions renkei reads: tables, strikethrough and task lists (GitHub's,
+/// which doctrine uses), and nothing that changes what a link is. Front matter is read by
+/// [`front_matter`], not by the parser: the parser would open a metadata block at any
+/// unindented `---` that has another below it, and swallow the sections between two
+/// thematic breaks.
+pub const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_TASKLISTS);
+
+/// The YAML front matter at the top of `source`: a `---` line, at least one line that is
+/// neither blank nor a fence, and a closing `---` or `...` line (spaces may follow each
+/// fence), as GitHub and static-site tools read it.
+pub fn front_matter(source: &str) -> Option<FrontMatter> {
+    let bytes = source.as_bytes();
+    let mut lines = bytes
+        .split_inclusive(|byte| *byte == b'\n')
+        .scan(0, |start, line| {
+            let at = *start;
+            *start += line.len();
+            let content = line.strip_suffix(b"\n").unwrap_or(line);
+            Some((
+                at,
+                line.len(),
+                content.strip_suffix(b"\r").unwrap_or(content),
+            ))
+        });
+    let (_, open_length, open) = lines.next()?;
+    if !is_metadata_fence(open, b'-') {
+        return None;
+    }
+    let (_, _, first) = lines.clone().next()?;
+    if is_blank(first) || closes_metadata(first) {
+        return None;
+    }
+    let (close_at, close_length, _) = lines.find(|(_, _, line)| closes_metadata(line))?;
+    Some(FrontMatter {
+        range: 0..close_at + close_length,
+        content: open_length..close_at,
+    })
+}
 
 /// Deepest container nesting (block quotes and list items on one line) renkei parses.
 /// Doctrine nests a few levels; the parser's cost grows with the square of the depth, so a
@@ -236,7 +270,11 @@ impl Document {
             collect_text: true,
             ..Builder::default()
         };
-        builder.run(&source);
+        builder.run(
+            &source,
+            true,
+            None::<pulldown_cmark::DefaultBrokenLinkCallback>,
+        );
         Self {
             outline: builder.outline,
             paragraphs: builder.paragraphs,
@@ -276,9 +314,376 @@ impl Outline {
     pub fn parse(source: &str) -> Result<Self, TooDeep> {
         check_nesting(source)?;
         let mut builder = Builder::default();
-        builder.run(source);
+        builder.run(
+            source,
+            true,
+            None::<pulldown_cmark::DefaultBrokenLinkCallback>,
+        );
         Ok(builder.outline)
     }
+
+    /// The outline of the `parts` of `source` (each a range between two of its
+    /// [`split_points`], in order), with offsets into `source`; the rest of `source` is not
+    /// parsed. Parts parse alone as they parse in the whole text, but for references whose
+    /// definition is in another part: a reference is a link here when its label is among
+    /// `labels` (see [`definition_labels`]), wherever its definition is, and whether the
+    /// whole text is one part or many.
+    ///
+    /// This is how the lint reads a file of megabytes: only the pieces around a possible
+    /// finding, one at a time, so that neither its time nor its memory grows with the
+    /// parts that hold nothing to report.
+    pub fn parse_parts(
+        source: &str,
+        parts: impl IntoIterator<Item = Range<usize>>,
+        labels: &DefinitionLabels,
+    ) -> Result<Self, TooDeep> {
+        check_nesting(source)?;
+        let mut outline = Outline::default();
+        for part in parts {
+            let mut builder = Builder::default();
+            let known = |link: pulldown_cmark::BrokenLink<'_>| {
+                labels.contains(&link.reference).then(|| {
+                    (
+                        pulldown_cmark::CowStr::from(""),
+                        pulldown_cmark::CowStr::from(""),
+                    )
+                })
+            };
+            builder.run(&source[part.clone()], part.start == 0, Some(known));
+            outline.append(builder.outline, part.start);
+        }
+        Ok(outline)
+    }
+
+    /// Adds `later`, an outline of the text from `base` on, whose offsets start at 0.
+    fn append(&mut self, later: Outline, base: usize) {
+        let shift = |range: Range<usize>| range.start + base..range.end + base;
+        if let Some(front) = later.front_matter {
+            self.front_matter = Some(FrontMatter {
+                range: shift(front.range),
+                content: shift(front.content),
+            });
+        }
+        self.headings
+            .extend(later.headings.into_iter().map(|heading| Heading {
+                range: shift(heading.range),
+                section: shift(heading.section),
+                ..heading
+            }));
+        self.code_spans
+            .extend(later.code_spans.into_iter().map(shift));
+        self.code_blocks
+            .extend(later.code_blocks.into_iter().map(|block| CodeBlock {
+                range: shift(block.range),
+                ..block
+            }));
+        self.links.extend(later.links.into_iter().map(|link| Link {
+            range: shift(link.range),
+            destination_range: link.destination_range.map(shift),
+            ..link
+        }));
+        self.html.extend(later.html.into_iter().map(shift));
+        self.html_comments
+            .extend(later.html_comments.into_iter().map(shift));
+        self.text.extend(later.text.into_iter().map(shift));
+    }
+}
+
+/// The labels a reference definition may define in a text, found by a scan of its lines,
+/// normalized as CommonMark matches labels (case and runs of whitespace do not count). A
+/// superset: a line shaped like a definition inside a code block counts too, which only
+/// makes a reference with that label a link, a place whose words are not rewritten.
+#[derive(Debug, Clone, Default)]
+pub struct DefinitionLabels(std::collections::HashSet<String>);
+
+impl DefinitionLabels {
+    /// The labels of every line of `text` that starts (after up to three spaces and any
+    /// block-quote or list markers) with `[label]:`.
+    pub fn scan(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut labels = std::collections::HashSet::new();
+        for colon in memchr::memmem::find_iter(bytes, b"]:") {
+            let line_start = memchr::memrchr(b'\n', &bytes[..colon]).map_or(0, |n| n + 1);
+            let line = &text[line_start..colon];
+            let Some(open) = line.find('[') else {
+                continue;
+            };
+            let prefix_is_containers = line[..open]
+                .split_whitespace()
+                .all(|token| token.chars().all(|c| c == '>') || is_list_marker(token));
+            let label = &line[open + 1..];
+            let closed = !label
+                .bytes()
+                .enumerate()
+                .any(|(index, byte)| matches!(byte, b'[' | b']') && !escaped(label, index));
+            if prefix_is_containers && closed && !label.trim().is_empty() {
+                labels.insert(normalize_label(label));
+            }
+        }
+        Self(labels)
+    }
+
+    /// Whether `label` (as written in a reference) is one of them.
+    pub fn contains(&self, label: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(&normalize_label(label))
+    }
+}
+
+fn is_list_marker(token: &str) -> bool {
+    matches!(token, "-" | "*" | "+")
+        || token
+            .strip_suffix(['.', ')'])
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether the byte at `index` of `text` follows an odd number of backslashes.
+fn escaped(text: &str, index: usize) -> bool {
+    text.as_bytes()[..index]
+        .iter()
+        .rev()
+        .take_while(|byte| **byte == b'\\')
+        .count()
+        % 2
+        == 1
+}
+
+fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Offsets (line starts, sorted) where `text` can be cut so that each piece parses on its
+/// own into the blocks the whole text has there.
+///
+/// A cut goes before a line that follows a blank line and starts with neither a space nor
+/// a tab, where every container has closed (a block quote or a list item does not survive
+/// a blank line followed by an unindented line) and no inline span is open (none crosses a
+/// blank line), but only where no block that runs past blank lines can be open: a fenced
+/// code block, front matter or an HTML block that ends at a marker rather than a blank line (`<pre>`,
+/// `<script>`, `<style>`, `<textarea>`, comments, processing instructions, declarations,
+/// CDATA). A scan of lines cannot always tell whether a line opens such a block (a fence
+/// inside an HTML block is text), so it follows every reading the line allows and cuts only
+/// where all of them agree. Where it is unsure it does not cut: a piece too large costs
+/// time, a wrong cut would cost correctness.
+pub fn split_points(text: &str) -> Vec<usize> {
+    /// What the parser may be inside of when a line starts.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Inside {
+        Blocks,
+        Fence { marker: u8, length: usize },
+        Html(&'static [&'static [u8]]),
+    }
+    /// More readings than this at once: the scan stops cutting.
+    const MAX_READINGS: usize = 8;
+    let bytes = text.as_bytes();
+    let mut points = Vec::new();
+    let mut readings = vec![Inside::Blocks];
+    // Front matter is one piece with what follows it.
+    let mut start = front_matter(text).map_or(0, |front| front.range.end);
+    let mut lost = false;
+    let mut after_blank = true;
+    // Since the last blank line, a line started with `<`: an HTML block that a blank line
+    // ends may be open, in which an opener is only text.
+    let mut html_run = false;
+    // The content indentation of a list item certainly open at the top level: a fence or
+    // HTML block indented that far is inside it, and ends with it.
+    let mut list_indent: Option<usize> = None;
+    let first = start;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+        let line = &bytes[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let blank = is_blank(line);
+        let unindented = !blank && !matches!(line[0], b' ' | b'\t');
+        let certain_blocks = readings == [Inside::Blocks];
+        if certain_blocks && after_blank && unindented && start > first && !lost {
+            points.push(start);
+        }
+        if unindented {
+            list_indent = certain_blocks
+                .then(|| list_item_indent(line, after_blank))
+                .flatten();
+        }
+        let indent = line.iter().take_while(|byte| **byte == b' ').count();
+        let nested = list_indent.is_some_and(|content| indent >= content);
+        let mut next_readings: Vec<Inside> = Vec::with_capacity(readings.len() + 1);
+        for reading in &readings {
+            let follows: &[Inside] = &match *reading {
+                Inside::Blocks => {
+                    // An opener is certainly one unless an HTML block that a blank line
+                    // ends can hold it as text.
+                    let mut certain = !html_run;
+                    let opened = if nested {
+                        None
+                    } else if let Some((marker, length)) = opens_fence(line) {
+                        Some(Inside::Fence { marker, length })
+                    } else if let Some((ends, stays_open)) = opens_long_html_block(line) {
+                        certain &= stays_open;
+                        Some(Inside::Html(ends))
+                    } else {
+                        None
+                    };
+                    match opened {
+                        Some(inside) if certain => [inside, inside],
+                        Some(inside) => [inside, Inside::Blocks],
+                        None => [Inside::Blocks, Inside::Blocks],
+                    }
+                }
+                Inside::Fence { marker, length } if closes_fence(line, marker, length) => {
+                    [Inside::Blocks, Inside::Blocks]
+                }
+                Inside::Html(ends) if contains_any_ignore_case(line, ends) => {
+                    [Inside::Blocks, Inside::Blocks]
+                }
+                other => [other, other],
+            };
+            for follow in follows {
+                if !next_readings.contains(follow) {
+                    next_readings.push(*follow);
+                }
+            }
+        }
+        if next_readings.len() > MAX_READINGS {
+            lost = true;
+            next_readings.truncate(MAX_READINGS);
+        }
+        readings = next_readings;
+        if blank {
+            html_run = false;
+        } else if line[indent..].starts_with(b"<") && indent <= 3 {
+            html_run = true;
+        }
+        after_blank = blank;
+        start = end + 1;
+    }
+    points
+}
+
+/// Whether `line` holds only spaces and tabs.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|byte| matches!(byte, b' ' | b'\t'))
+}
+
+/// The content indentation of the list item the unindented `line` certainly opens: a
+/// bullet, or an ordered marker after a blank line or starting at 1 (no other can interrupt
+/// a paragraph), followed by spaces and text; not a thematic break (`* * *`), and nothing
+/// with a tab, whose width the scan does not work out.
+fn list_item_indent(line: &[u8], after_blank: bool) -> Option<usize> {
+    if line.contains(&b'\t') || is_thematic_break(line) {
+        return None;
+    }
+    let digits = line.iter().take_while(|byte| byte.is_ascii_digit()).count();
+    let marker = match line.get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => {
+            let starts_at_one = &line[..digits] == b"1";
+            if !(after_blank || starts_at_one) {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    let spaces = line[marker..]
+        .iter()
+        .take_while(|byte| **byte == b' ')
+        .count();
+    let has_text = line.len() > marker + spaces;
+    match spaces {
+        1..=4 if has_text => Some(marker + spaces),
+        5.. if has_text => Some(marker + 1),
+        _ => None,
+    }
+}
+
+/// Whether `line` is a thematic break: three or more of one of `-`, `*`, `_`, spaces
+/// between.
+fn is_thematic_break(line: &[u8]) -> bool {
+    let marks: Vec<u8> = line.iter().copied().filter(|byte| *byte != b' ').collect();
+    marks.len() >= 3
+        && matches!(marks[0], b'-' | b'*' | b'_')
+        && marks.iter().all(|byte| *byte == marks[0])
+}
+
+/// Whether `line` is three `marker`s and nothing but spaces after them, as the parser
+/// reads the fences of a metadata block.
+fn is_metadata_fence(line: &[u8], marker: u8) -> bool {
+    line.len() >= 3
+        && line[..3].iter().all(|byte| *byte == marker)
+        && line[3..].iter().all(|byte| *byte == b' ')
+}
+
+/// Whether `line` closes a metadata block: `---` or `...`.
+fn closes_metadata(line: &[u8]) -> bool {
+    is_metadata_fence(line, b'-') || is_metadata_fence(line, b'.')
+}
+
+/// The marker and length of the code fence `line` opens, if it opens one.
+fn opens_fence(line: &[u8]) -> Option<(u8, usize)> {
+    let indent = line.iter().take_while(|byte| **byte == b' ').count();
+    let rest = line.get(indent..).filter(|_| indent <= 3)?;
+    let marker = *rest.first().filter(|byte| matches!(byte, b'`' | b'~'))?;
+    let length = rest.iter().take_while(|byte| **byte == marker).count();
+    let info = &rest[length..];
+    (length >= 3 && !(marker == b'`' && info.contains(&b'`'))).then_some((marker, length))
+}
+
+/// Whether `line` closes a fence opened with `length` times `marker`.
+fn closes_fence(line: &[u8], marker: u8, length: usize) -> bool {
+    let indent = line.iter().take_while(|byte| **byte == b' ').count();
+    let Some(rest) = line.get(indent..).filter(|_| indent <= 3) else {
+        return false;
+    };
+    // Spaces only after it, as the parser reads a closing fence (a tab keeps it open).
+    let run = rest.iter().take_while(|byte| **byte == marker).count();
+    run >= length && rest[run..].iter().all(|byte| *byte == b' ')
+}
+
+/// The end markers of the HTML block `line` opens, for the kinds that blank lines do not
+/// end, unless it ends on the same line after its opening; and whether it certainly stays
+/// open: an end marker that overlaps the opening (`<?>`, `<!-->`) may or may not end it.
+fn opens_long_html_block(line: &[u8]) -> Option<(&'static [&'static [u8]], bool)> {
+    const TAGS: &[&[u8]] = &[b"</script>", b"</pre>", b"</style>", b"</textarea>"];
+    let indent = line.iter().take_while(|byte| **byte == b' ').count();
+    let rest = line.get(indent..).filter(|_| indent <= 3)?;
+    let rest = rest.strip_prefix(b"<")?;
+    let tag_opens = |name: &[u8]| {
+        rest.len() >= name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name)
+            && rest
+                .get(name.len())
+                .is_none_or(|byte| byte.is_ascii_whitespace() || *byte == b'>')
+    };
+    let tag = [&b"script"[..], b"pre", b"style", b"textarea"]
+        .into_iter()
+        .find(|name| tag_opens(name));
+    let (ends, opening): (&'static [&'static [u8]], usize) = if let Some(tag) = tag {
+        (TAGS, tag.len())
+    } else if rest.starts_with(b"!--") {
+        (&[b"-->"], 3)
+    } else if rest.starts_with(b"?") {
+        (&[b"?>"], 1)
+    } else if rest.starts_with(b"![CDATA[") {
+        (&[b"]]>"], 8)
+    } else if rest.first() == Some(&b'!') && rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        (&[b">"], 1)
+    } else {
+        return None;
+    };
+    if contains_any_ignore_case(&rest[opening..], ends) {
+        return None;
+    }
+    Some((ends, !contains_any_ignore_case(rest, ends)))
+}
+
+fn contains_any_ignore_case(line: &[u8], needles: &[&[u8]]) -> bool {
+    needles.iter().any(|needle| {
+        line.windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Refuses text whose lines open more than [`MAX_NESTING`] containers: quote markers and
@@ -366,7 +771,6 @@ enum Open {
         label: bool,
     },
     CodeBlock,
-    FrontMatter,
     Other,
 }
 
@@ -389,10 +793,25 @@ struct Builder {
 }
 
 impl Builder {
-    fn run(&mut self, source: &str) {
-        let mut events = Parser::new_ext(source, PARSER_OPTIONS).into_offset_iter();
+    /// Parses `source`, the top of a document when `top` (only there can front matter be).
+    fn run<'a>(
+        &mut self,
+        source: &'a str,
+        top: bool,
+        callback: Option<impl pulldown_cmark::BrokenLinkCallback<'a>>,
+    ) {
+        self.outline.front_matter = front_matter(source).filter(|_| top);
+        // The parser reads what follows the front matter; its offsets are moved back.
+        let base = self
+            .outline
+            .front_matter
+            .as_ref()
+            .map_or(0, |front| front.range.end);
+        let mut events =
+            Parser::new_with_broken_link_callback(&source[base..], PARSER_OPTIONS, callback)
+                .into_offset_iter();
         for (event, range) in &mut events {
-            self.event(source, event, range);
+            self.event(source, event, range.start + base..range.end + base);
         }
         // Definitions produce no event; the parser keeps them (the first of each label).
         for (label, definition) in events.reference_definitions().iter() {
@@ -403,7 +822,7 @@ impl Builder {
             };
             self.outline.links.push(definition_link(
                 source,
-                definition.span.clone(),
+                definition.span.start + base..definition.span.end + base,
                 &definition.dest,
                 text,
             ));
@@ -433,11 +852,6 @@ impl Builder {
             Event::Start(tag) => self.start(source, tag, range),
             Event::End(_) => self.end(source),
             Event::Text(text) => match self.stack.last() {
-                Some(Open::FrontMatter) => {
-                    if let Some(front_matter) = &mut self.outline.front_matter {
-                        front_matter.content = range;
-                    }
-                }
                 Some(Open::CodeBlock) => {}
                 _ => {
                     self.note_text(range);
@@ -563,13 +977,6 @@ impl Builder {
                 dest_url,
                 ..
             } => self.push_link(source, link_type, dest_url.to_string(), range, true),
-            Tag::MetadataBlock(_) => {
-                self.outline.front_matter = Some(FrontMatter {
-                    content: range.start..range.start,
-                    range,
-                });
-                Open::FrontMatter
-            }
             _ => Open::Other,
         };
         self.stack.push(open);
@@ -644,10 +1051,16 @@ impl Builder {
             self.open_labels -= usize::from(label);
             if children_end != usize::MAX {
                 let link = &mut self.outline.links[index];
-                link.destination_range = source
-                    .get(children_end..link.range.end)
-                    .and_then(|rest| rest.strip_prefix("]("))
-                    .and_then(|_| written_destination(source, children_end + 2, &link.destination));
+                // The parser leaves out the indentation and quote markers of a continuation
+                // line, so the last child can end before those, just before `](`.
+                let close = source.get(children_end..link.range.end).and_then(|rest| {
+                    let blanks = rest.len() - rest.trim_start_matches([' ', '\t', '>']).len();
+                    rest[blanks..]
+                        .starts_with("](")
+                        .then_some(children_end + blanks + 2)
+                });
+                link.destination_range =
+                    close.and_then(|start| written_destination(source, start, &link.destination));
             }
         }
     }
@@ -1172,6 +1585,59 @@ mod tests {
         let document = parse(text);
         assert!(document.outline.links[10].image);
         assert_eq!(document.outline.html.len(), 3);
+    }
+
+    /// The text of each piece between split points, for reading a test at a glance.
+    fn pieces(text: &str) -> Vec<&str> {
+        let mut bounds = vec![0];
+        bounds.extend(split_points(text));
+        bounds.push(text.len());
+        bounds
+            .windows(2)
+            .map(|pair| &text[pair[0]..pair[1]])
+            .collect()
+    }
+
+    #[test]
+    fn texts_are_cut_only_between_top_level_blocks() {
+        assert_eq!(
+            pieces("# A\n\nText\nwraps.\n\n- item\n\n  more\n\nNext\n"),
+            [
+                "# A\n\n",
+                "Text\nwraps.\n\n",
+                "- item\n\n  more\n\n",
+                "Next\n"
+            ]
+        );
+        // Blocks that run past blank lines are never cut.
+        for text in [
+            "```\ncode\n\nstill code\n```\n",
+            "~~~~\n\n```\n\nx\n~~~~\n",
+            "<!-- a\n\nb -->\n",
+            "<pre>\n\nx\n</pre>\n",
+            "---\ntitle: x\n\nmore: y\n---\n",
+        ] {
+            assert_eq!(pieces(text), [text], "{text:?}");
+        }
+        // A closing fence followed by a tab does not close it, for the parser either.
+        assert_eq!(pieces("```\n```\t\n\nx\n").len(), 1);
+        // Where a fence may be text in an HTML block, both readings are kept.
+        assert_eq!(pieces("<div>\n```\n\nx\n").len(), 1);
+        // An indented fence inside a list item ends with the item.
+        assert_eq!(
+            pieces("1. Run\n\n   ```\n   x\n\nNext\n"),
+            ["1. Run\n\n   ```\n   x\n\n", "Next\n"]
+        );
+    }
+
+    #[test]
+    fn front_matter_is_only_at_the_top() {
+        let document = parse("---\nname: x\n---\n# T\n\nText\n\n---\nNot metadata\n---\n");
+        assert_eq!(document.outline.front_matter.map(|f| f.range), Some(0..16));
+        // Between two thematic breaks is text, not a second metadata block.
+        let headings: Vec<_> = document.outline.headings.iter().map(|h| &h.text).collect();
+        assert_eq!(headings, ["T", "Not metadata"]);
+        assert!(front_matter("---\n\nx\n---\n").is_none());
     }
 
     #[test]
