@@ -18,6 +18,7 @@ fn all_rule_ids() -> Vec<String> {
         [
             renkei_lint::UNUSED_SUPPRESSION,
             renkei_lint::driver::UNREADABLE_FILE,
+            renkei_lint::engine::TOO_MANY_FINDINGS,
             "report/sections",
             "report/empty-section",
             "report/outcome",

@@ -540,3 +540,57 @@ fn a_file_given_twice_is_linted_once() {
     assert_eq!(files, expected["summary"]["files"].as_u64().unwrap());
     assert_eq!(document["diagnostics"], expected["diagnostics"]);
 }
+
+/// Every place where a word is not prose: `--fix` leaves each byte-identical (the findings
+/// there come without a fix) and fixes the prose around it.
+#[test]
+fn fix_leaves_every_link_target_label_and_html_byte_identical() {
+    let scratch = Scratch::with_demo();
+    let untouched = [
+        "[a](intake/x\\*.md)",
+        "[b](intake&amp;c.md)",
+        "[intake]",
+        "[Intake][]",
+        "<a href=\"intake.md\">",
+        "<intake>",
+        "<https://x.io/intake>",
+        "<div class=\"intake\">\n<img src='intake.png'>\n</div>",
+        "[intake]: intake.md \"Intake form\"",
+    ];
+    let text = format!(
+        "# Intake\n\nThe intake: {} {} {} {} {}the form</a>, {} {}.\n\n{}\n\n{}\n",
+        untouched[0],
+        untouched[1],
+        untouched[2],
+        untouched[3],
+        untouched[4],
+        untouched[5],
+        untouched[6],
+        untouched[7],
+        untouched[8],
+    );
+    let path = "root/framework/archetypes/demo/hello-world/doctrine/links.md";
+    scratch.write(path, &text);
+    let diff = scratch.renkei(&["lint", "--diff"]).expect_code(1);
+    assert!(diff.stdout.contains("+# Input"), "{}", diff.stdout);
+    let fixed = scratch.renkei(&["lint", "--fix"]);
+    let after = fs::read_to_string(scratch.path(path)).unwrap();
+    for piece in untouched {
+        assert!(
+            after.contains(piece),
+            "--fix changed {piece:?}:\n{after}\n{}",
+            fixed.stdout
+        );
+    }
+    assert!(
+        after.starts_with("# Input\n\nThe input: "),
+        "prose was not fixed:\n{after}"
+    );
+    let again = scratch.renkei(&["lint", "--fix"]);
+    assert_eq!(
+        fs::read_to_string(scratch.path(path)).unwrap(),
+        after,
+        "a second --fix changed the file:\n{}",
+        again.stdout
+    );
+}

@@ -91,6 +91,14 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
             });
         }
         drop(sender);
+        // However this loop ends (done, a sink error, a panic in the sink), workers waiting
+        // for room in the window are told to stop; without it a panicking sink would leave
+        // them waiting forever, and the scope waiting for them.
+        let _stop_workers = StopOnDrop {
+            queue: &queue,
+            room: &room,
+            stop: &stop,
+        };
         let mut outcome = Ok(());
         let mut waiting = BTreeMap::new();
         let mut next_index = 0;
@@ -114,6 +122,24 @@ pub fn for_each_ordered<T: Send, R: Send, E>(
         }
         outcome
     })
+}
+
+/// Tells the workers of [`for_each_ordered`] to stop when dropped. The flag is set while
+/// holding the queue's lock, so that a worker between its check and its wait cannot miss
+/// the wake-up.
+struct StopOnDrop<'a, I> {
+    queue: &'a Mutex<Queue<I>>,
+    room: &'a Condvar,
+    stop: &'a AtomicBool,
+}
+
+impl<I> Drop for StopOnDrop<'_, I> {
+    fn drop(&mut self) {
+        let guard = self.queue.lock();
+        self.stop.store(true, Ordering::Relaxed);
+        drop(guard);
+        self.room.notify_all();
+    }
 }
 
 /// `map` applied to every item on all available cores; the output keeps the input order.
@@ -192,20 +218,42 @@ mod tests {
         assert_eq!(threads_seen.lock().map(|seen| seen.len()).unwrap_or(0), 2);
     }
 
+    /// Runs `body` on its own thread and fails if it does not finish in time, so that a
+    /// hang fails the test instead of blocking the suite.
+    fn within_seconds(seconds: u64, body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        assert!(
+            finished
+                .recv_timeout(std::time::Duration::from_secs(seconds))
+                .is_ok(),
+            "did not finish within {seconds} s"
+        );
+    }
+
     #[test]
     fn a_panicking_sink_does_not_hang() {
-        let caught = std::panic::catch_unwind(|| {
-            let _: Result<(), ()> = for_each_ordered(
-                0..100_000u32,
-                2,
-                |n| n,
-                |n| {
-                    assert!(n < 10, "sink failed at {n}");
-                    Ok(())
-                },
-            );
+        // Regression: workers waiting for room in the window were never woken when the
+        // sink panicked, and the scope waited for them forever (seen once in a few runs).
+        within_seconds(60, || {
+            for round in 0..200 {
+                let caught = std::panic::catch_unwind(|| {
+                    let _: Result<(), ()> = for_each_ordered(
+                        0..100_000u32,
+                        2,
+                        |n| n,
+                        |n| {
+                            assert!(n < 10 + round, "sink failed at {n}");
+                            Ok(())
+                        },
+                    );
+                });
+                assert!(caught.is_err());
+            }
         });
-        assert!(caught.is_err());
     }
 
     #[test]
