@@ -432,7 +432,8 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 fn sarif_result(d: &Diagnostic, rule_index: &BTreeMap<String, usize>) -> serde_json::Value {
-    let uri = display_path(&d.path);
+    // A URI reference: a space or `%` in a file name is percent-encoded.
+    let uri = renkei_model::links::percent_encode(&display_path(&d.path)).into_owned();
     let region = json!({
         "startLine": d.start.line,
         "startColumn": d.start.column,

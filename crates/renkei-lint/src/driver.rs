@@ -335,6 +335,14 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
     };
     let path = report.path.as_path();
     let mut diagnostics = lint_text(rules, path, text);
+    // `archetype.yaml` is linted for the text it ships (its description), but it is read as
+    // YAML, not Markdown: a word there may be the archetype's name, a path or a key, so
+    // renaming it is left to the author.
+    if !is_markdown(path) {
+        for diagnostic in &mut diagnostics {
+            diagnostic.replacements.clear();
+        }
+    }
     report.unreadable = diagnostics
         .iter()
         .any(|diagnostic| diagnostic.rule == UNREADABLE_FILE);
@@ -347,12 +355,19 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
         })
         .collect();
     if fix != FixMode::Off && !edits.is_empty() {
+        let edits_count = edits.len();
         let after = apply_edits(text, edits);
         // What is left is found again in the fixed text, so that positions are where the
         // remaining findings now are, and an overlapping fix that was skipped is still
         // reported.
         let remaining = lint_text(rules, path, &after);
-        let fixes = diagnostics.len().saturating_sub(remaining.len());
+        let fixable = |found: &[Diagnostic]| {
+            found
+                .iter()
+                .filter(|diagnostic| diagnostic.replacements.len() == 1)
+                .count()
+        };
+        let fixes = edits_count.saturating_sub(fixable(&remaining));
         let written = match fix {
             FixMode::Write => renkei_model::write::write_atomic(path, after.as_bytes()),
             _ => Ok(()),
@@ -418,15 +433,15 @@ fn reason(error: &ModelError, path: &Path) -> String {
     position.to_string()
 }
 
-/// Refuses a file whose first 8 KiB hold a NUL byte: not text, whatever its name says.
+/// Refuses a file that [`renkei_model::read::looks_binary`].
 fn refuse_binary(path: &Path, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
-    match memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
-        Some(_) => Err(unreadable(
+    if renkei_model::read::looks_binary(bytes) {
+        return Err(unreadable(
             path,
             "looks binary (contains NUL bytes); not linted".to_string(),
-        )),
-        None => Ok(()),
+        ));
     }
+    Ok(())
 }
 
 fn unreadable(path: &Path, message: String) -> Box<Diagnostic> {

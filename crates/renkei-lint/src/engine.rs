@@ -29,12 +29,12 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
                     && (matcher.boundaries == Boundaries::AsWritten
                         || has_word_boundaries(text, &range))
                 {
-                    candidates.push((index, range));
+                    candidates.push((index, matcher, range));
                 }
             }
         }
     }
-    let mut wanted: Vec<usize> = candidates.iter().map(|(_, range)| range.start).collect();
+    let mut wanted: Vec<usize> = candidates.iter().map(|(_, _, range)| range.start).collect();
     wanted.extend(memchr::memmem::find_iter(
         text.as_bytes(),
         SUPPRESSION_PREFIX,
@@ -64,7 +64,7 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Two matchers of a rule may find the same words; they are one finding.
     let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
-    for (index, range) in candidates {
+    for (index, matcher, range) in candidates {
         let rule = &rules.rules[index];
         let accepted = !seen.contains(&(index, range.start, range.end))
             && !suppressions.covers_comment(range.start)
@@ -75,7 +75,13 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
         if !accepted {
             continue;
         }
-        let scope = places.scope_at(range.start);
+        let scope = match places.scope_at(range.start) {
+            // GitHub makes a bare URL or address a link; the parser reads it as text.
+            Scope::Prose | Scope::Heading | Scope::LinkText if in_bare_url(text, &range) => {
+                Scope::LinkTarget
+            }
+            scope => scope,
+        };
         if !rule.applies_in(scope)
             || suppressions.suppress(&rule.id, lines.position(text, range.start).line)
         {
@@ -83,8 +89,7 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
         }
         seen.insert((index, range.start, range.end));
         let fixable = FIXABLE_SCOPES.contains(&scope) && places.is_text(&range);
-        diagnostics.push(finding(rule, path, text, &lines, range, fixable));
-        if diagnostics.len() >= MAX_FINDINGS_PER_FILE {
+        if diagnostics.len() == MAX_FINDINGS_PER_FILE {
             let mut too_many = Diagnostic::whole_file(
                 TOO_MANY_FINDINGS,
                 renkei_model::Severity::Warning,
@@ -98,10 +103,35 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
             diagnostics.push(too_many);
             break;
         }
+        let stem = matcher.stem.as_deref();
+        diagnostics.push(finding(rule, stem, path, text, &lines, range, fixable));
     }
     diagnostics.extend(suppressions.unused(path, text, &lines, &|id| rules.get(id).is_some()));
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
     diagnostics
+}
+
+/// Whether `range` lies in a bare URL (`https://...`, `www....`) or email address, which
+/// GitHub renders as a link: the token around it, up to blanks, brackets and quotes.
+fn in_bare_url(text: &str, range: &Range<usize>) -> bool {
+    let ends = |c: char| c.is_whitespace() || "<>()[]\"'`".contains(c);
+    let start = text[..range.start].rfind(ends).map_or(0, |at| at + 1);
+    let end = text[range.end..]
+        .find(ends)
+        .map_or(text.len(), |at| range.end + at);
+    let token = &text[start..end];
+    let before = &text[start..range.start];
+    let scheme = before.find("://").is_some_and(|at| {
+        at > 0
+            && before[..at]
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '+')
+    });
+    scheme
+        || token
+            .get(..4)
+            .is_some_and(|head| head.eq_ignore_ascii_case("www."))
+        || (token.contains('@') && token.contains('.'))
 }
 
 /// What every suppression comment holds (`renkei-disable`, `renkei-enable`, ...): the
@@ -141,6 +171,7 @@ const FIXABLE_SCOPES: [Scope; 3] = [Scope::Prose, Scope::Heading, Scope::LinkTex
 /// only words (see [`Places::is_text`]).
 fn finding(
     rule: &Rule,
+    stem: Option<&str>,
     path: &Path,
     text: &str,
     lines: &LineIndex,
@@ -174,7 +205,7 @@ fn finding(
         diagnostic.replacements = rule
             .replacements
             .iter()
-            .map(|replacement| adapt_replacement(rule, matched, replacement))
+            .map(|replacement| adapt_replacement(stem, matched, replacement))
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
     }
@@ -192,22 +223,17 @@ fn is_markup(token: &str) -> bool {
 /// `Input`, `INTAKE` becomes `INPUT`) and the same plural or possessive (`intakes` becomes
 /// `inputs`). `None` when the match carries an ending that cannot be moved onto the
 /// replacement with certainty (`-ed`, `-ing`: `confirmd` is not a word).
-fn adapt_replacement(rule: &Rule, matched: &str, replacement: &str) -> Option<String> {
-    let mut stems = rule
-        .matchers
-        .iter()
-        .filter_map(|matcher| matcher.stem.as_deref())
-        .peekable();
-    let has_stems = stems.peek().is_some();
-    let suffix = stems.find_map(|stem| {
-        let head = matched.get(..stem.len())?;
-        head.eq_ignore_ascii_case(stem)
-            .then(|| &matched[stem.len()..])
-    });
-    // A word matched in a form that does not start with the word itself (acknowledging).
-    let suffix = match suffix {
-        Some(suffix) => suffix,
-        None if has_stems => return None,
+fn adapt_replacement(stem: Option<&str>, matched: &str, replacement: &str) -> Option<String> {
+    // A `words` match carries the word's ending after its stem; a match in a form that does
+    // not start with the word itself (acknowledging) carries none that can be moved.
+    let suffix = match stem {
+        Some(stem) => {
+            let head = matched.get(..stem.len())?;
+            if !head.eq_ignore_ascii_case(stem) {
+                return None;
+            }
+            &matched[stem.len()..]
+        }
         None => "",
     };
     if !matches!(
@@ -236,20 +262,38 @@ fn adapt_replacement(rule: &Rule, matched: &str, replacement: &str) -> Option<St
 }
 
 /// Identifier-aware word boundaries: a match may not continue a word on either side, except
-/// where camelCase starts a new word (`preIntake`, `intakeReady`). Hyphens, underscores and
-/// punctuation always separate words.
+/// where camelCase starts a new word (`preIntake`, `intakeReady`), where letters meet digits
+/// (`intake2`, `step1Intake`), after a percent-escape (`my%20intake.md`, `%2Ftransfer`) and
+/// next to a script written without spaces between words (`日本語のtransfer`). Hyphens,
+/// underscores and punctuation always separate words.
 fn has_word_boundaries(text: &str, range: &Range<usize>) -> bool {
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
     let first = text[range.clone()].chars().next();
     let last = text[range.clone()].chars().next_back();
-    let starts_word = match before {
-        Some(c) if c.is_alphanumeric() => c.is_lowercase() && first.is_some_and(char::is_uppercase),
-        _ => true,
+    let joins = |outside: char, inside: Option<char>, camel: bool| {
+        let Some(inside) = inside else {
+            return false;
+        };
+        outside.is_alphanumeric()
+            && !camel
+            && outside.is_ascii_digit() == inside.is_ascii_digit()
+            && !crate::reader::unspaced_script(outside)
     };
-    let ends_word = match after {
-        Some(c) if c.is_alphanumeric() => c.is_uppercase() && last.is_some_and(char::is_lowercase),
-        _ => true,
-    };
+    let escaped = text.as_bytes()[..range.start]
+        .rchunks(3)
+        .next()
+        .is_some_and(|tail| {
+            tail.len() == 3 && tail[0] == b'%' && tail[1..].iter().all(u8::is_ascii_hexdigit)
+        });
+    let starts_word = escaped
+        || before.is_none_or(|c| {
+            let camel = c.is_lowercase() && first.is_some_and(char::is_uppercase);
+            !joins(c, first, camel)
+        });
+    let ends_word = after.is_none_or(|c| {
+        let camel = c.is_uppercase() && last.is_some_and(char::is_lowercase);
+        !joins(c, last, camel)
+    });
     starts_word && ends_word
 }

@@ -8,7 +8,8 @@
 /// `raw` (source text next to a match) as the words a reader sees, separated by single
 /// spaces: character references and backslash escapes decoded, inline link destinations
 /// dropped (the link text stays), markup, quotes and punctuation that joins identifiers
-/// (`_`, `-`) read as spaces, and camelCase split into words.
+/// (`_`, `-`) read as spaces, camelCase split into words, and a Latin word next to a script
+/// written without spaces read as a word of its own.
 pub(crate) fn reader_words(raw: &str) -> String {
     let mut words = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -20,7 +21,9 @@ pub(crate) fn reader_words(raw: &str) -> String {
                 words.push(' ');
             }
         } else {
-            if c.is_uppercase() && (previous.is_lowercase() || previous.is_ascii_digit()) {
+            let camel = c.is_uppercase() && (previous.is_lowercase() || previous.is_ascii_digit());
+            let script_changes = previous != ' ' && unspaced_script(previous) != unspaced_script(c);
+            if camel || script_changes {
                 words.push(' ');
             }
             words.push(c);
@@ -55,6 +58,18 @@ pub(crate) fn reader_words(raw: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     words.trim_end().to_string()
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Chinese, Japanese
+/// kana, Korean syllables in running text), where a Latin word next to it is still a word.
+pub(crate) fn unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7af}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff00}'..='\u{ffef}')
 }
 
 /// What follows an inline link's destination and title, from just after its `](`.

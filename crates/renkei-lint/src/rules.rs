@@ -12,10 +12,10 @@ use crate::scope::Scope;
 
 /// What may stand between the words of a phrase: whitespace (a no-break space too, and its
 /// character references) and line wraps, block-quote markers, list markers at the start of a
-/// line, emphasis markers and quotes.
+/// line, emphasis markers, quotes, and the end of a link (`[cross-stage](x.md) status`).
 /// At most one line break: a blank line ends a paragraph, and a phrase does not run from
 /// one paragraph into the next. Quote markers only count after a line break.
-const GAP: &str = r#"(?:(?:[ \t\x{a0}"“”'‘’]|&nbsp;|&#160;|&#[xX][aA]0;|\*{1,3}|_{1,3})+(?:\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)?|\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)"#;
+const GAP: &str = r#"(?:(?:[ \t\x{a0}"“”'‘’]|&nbsp;|&#160;|&#[xX][aA]0;|\*{1,3}|_{1,3}|\]\([^()\s]*\))+(?:\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)?|\r?\n[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:[ \t\x{a0}"“”'‘’]|\*{1,3}|_{1,3})*)"#;
 
 /// Endings a `words` entry may carry: plural, possessive, past and present participle
 /// (with the doubled final consonant of "transferred").
@@ -234,7 +234,7 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
                     let source = if before {
                         format!("{flags}\\b(?:{}) ?\\z", pattern.value)
                     } else {
-                        format!("{flags}\\A ?(?:{})\\b", pattern.value)
+                        format!("{flags}\\A ?(?:{})(?:\\W|\\z)", pattern.value)
                     };
                     Regex::new(&source).map_err(|error| LintError::Pattern {
                         path: path.to_path_buf(),

@@ -445,3 +445,70 @@ fn phrases_broken_by_quotes_or_no_break_spaces_are_found_but_not_rewritten() {
         .collect();
     assert_eq!(fixable, ["cross-stage status"]);
 }
+
+#[test]
+fn words_next_to_digits_escapes_and_unspaced_scripts_are_words() {
+    let text = "intake2 v2intake step1Intake [p](my%20intake%20notes.md) [e](%2Ftransfer-rules.md) 日本語のtransferここ\n";
+    let found: Vec<&str> = lint(&builtin(), text)
+        .iter()
+        .map(|d| &text[d.range.clone()])
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "intake", "intake", "Intake", "intake", "transfer", "transfer"
+        ]
+    );
+}
+
+#[test]
+fn bare_urls_and_addresses_are_link_targets_and_never_fixed() {
+    let text = "See https://docs.example.com/intake/overview, www.example.com/intake and intake@example.com; the intake.\n";
+    let found = lint(&builtin(), text);
+    assert_eq!(found.len(), 4);
+    let fixable: Vec<&str> = found
+        .iter()
+        .filter(|d| !d.replacements.is_empty())
+        .map(|d| &text[d.range.clone()])
+        .collect();
+    assert_eq!(fixable, ["intake"]);
+    assert_eq!(
+        found.iter().filter(|d| d.replacements.is_empty()).count(),
+        3
+    );
+}
+
+#[test]
+fn a_rule_mixing_words_phrases_and_patterns_fixes_each_kind() {
+    let rules = with_config(
+        "rules:\n  - id: house/no-phase\n    words: [phase]\n    phrases: [\"stage status\"]\n    patterns: ['pre-?flight']\n    replacements: [step]\n",
+    );
+    let text = "A phase, a stage status and a preflight.\n";
+    assert_eq!(
+        render(text, &lint(&rules, text)),
+        "house/no-phase@1:3-1:8 \"phase\" -> [\"step\"]\n\
+         house/no-phase@1:12-1:24 \"stage status\" -> [\"step\"]\n\
+         house/no-phase@1:31-1:40 \"preflight\" -> [\"step\"]"
+    );
+}
+
+#[test]
+fn exactly_the_cap_of_findings_is_no_warning_and_one_more_is() {
+    let at_cap = "intake ".repeat(renkei_lint::engine::MAX_FINDINGS_PER_FILE);
+    let found = lint(&builtin(), &at_cap);
+    assert!(
+        found
+            .iter()
+            .all(|d| d.rule != renkei_lint::engine::TOO_MANY_FINDINGS)
+    );
+    let past_cap = format!("{at_cap}intake");
+    let found = lint(&builtin(), &past_cap);
+    let warned = found
+        .iter()
+        .filter(|d| d.rule == renkei_lint::engine::TOO_MANY_FINDINGS)
+        .count();
+    assert_eq!(
+        (warned, found.len()),
+        (1, renkei_lint::engine::MAX_FINDINGS_PER_FILE + 1)
+    );
+}

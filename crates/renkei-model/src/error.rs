@@ -59,6 +59,12 @@ pub enum ModelError {
         /// The path, shown with replacement characters.
         path: PathBuf,
     },
+    /// A file named as text holds NUL bytes.
+    #[error("{path}: looks binary (contains NUL bytes)")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+    },
     /// A text file is not valid UTF-8.
     #[error("{path}:{line}:{column}: file is not valid UTF-8")]
     NotUtf8 {

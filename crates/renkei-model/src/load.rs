@@ -261,6 +261,10 @@ fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
     let bytes = read_file(&path)?;
     let content = if relative.ends_with(".md") {
+        // It would ship inside SKILL.md; the lint refuses it too.
+        if crate::read::looks_binary(&bytes) {
+            return Err(ModelError::Binary { path });
+        }
         let text = utf8(&path, bytes)?;
         let markdown = Markdown::new(text).map_err(|source| ModelError::TooDeep {
             path: path.clone(),

@@ -167,11 +167,13 @@ pub const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_TASKLISTS);
 
-/// The YAML front matter at the top of `source`: a `---` line, at least one line that is
-/// neither blank nor a fence, and a closing `---` or `...` line (spaces may follow each
-/// fence), as GitHub and static-site tools read it.
+/// The front matter at the top of `source` (after a byte order mark, if any): a `---`
+/// line, at least one line that is neither blank nor a fence, and a closing `---` or `...`
+/// line, as GitHub and static-site tools read YAML front matter; or the same between `+++`
+/// lines, TOML front matter. Spaces may follow each fence.
 pub fn front_matter(source: &str) -> Option<FrontMatter> {
-    let bytes = source.as_bytes();
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = &source.as_bytes()[bom..];
     let mut lines = bytes
         .split_inclusive(|byte| *byte == b'\n')
         .scan(0, |start, line| {
@@ -185,17 +187,21 @@ pub fn front_matter(source: &str) -> Option<FrontMatter> {
             ))
         });
     let (_, open_length, open) = lines.next()?;
-    if !is_metadata_fence(open, b'-') {
+    let closes: fn(&[u8]) -> bool = if is_metadata_fence(open, b'-') {
+        closes_metadata
+    } else if is_metadata_fence(open, b'+') {
+        |line| is_metadata_fence(line, b'+')
+    } else {
         return None;
-    }
+    };
     let (_, _, first) = lines.clone().next()?;
-    if is_blank(first) || closes_metadata(first) {
+    if is_blank(first) || closes(first) {
         return None;
     }
-    let (close_at, close_length, _) = lines.find(|(_, _, line)| closes_metadata(line))?;
+    let (close_at, close_length, _) = lines.find(|(_, _, line)| closes(line))?;
     Some(FrontMatter {
-        range: 0..close_at + close_length,
-        content: open_length..close_at,
+        range: 0..bom + close_at + close_length,
+        content: bom + open_length..bom + close_at,
     })
 }
 
@@ -1628,6 +1634,15 @@ mod tests {
             pieces("1. Run\n\n   ```\n   x\n\nNext\n"),
             ["1. Run\n\n   ```\n   x\n\n", "Next\n"]
         );
+    }
+
+    #[test]
+    fn front_matter_may_follow_a_byte_order_mark_and_be_toml() {
+        let bom = front_matter("\u{feff}---\ntitle: x\n---\nbody\n").map(|f| f.range);
+        assert_eq!(bom, Some(0..20));
+        let toml = front_matter("+++\ntitle = \"x\"\n+++\n").map(|f| f.content);
+        assert_eq!(toml, Some(4..16));
+        assert!(front_matter("+++\ntitle\n---\n").is_none());
     }
 
     #[test]

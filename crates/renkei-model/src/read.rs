@@ -87,6 +87,12 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, ModelError> {
     utf8(path, read_file(path)?)
 }
 
+/// Whether `bytes` look binary: a NUL byte in the first 8 KiB, which no text file holds,
+/// whatever its name says.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
 /// `bytes` as text, or where (line and character column) the first invalid byte is.
 pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ModelError> {
     String::from_utf8(bytes).map_err(|error| {
