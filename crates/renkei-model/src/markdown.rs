@@ -1318,98 +1318,75 @@ pub fn character_reference(text: &str) -> Option<(String, usize)> {
 /// The links that `href` and `src` attributes make in the raw HTML at `range`: each
 /// attribute's value is its destination, with character references decoded.
 fn html_links(source: &str, range: Range<usize>) -> Vec<Link> {
-    let bytes = source.as_bytes();
+    let bytes = &source.as_bytes()[..range.end];
+    // How many bytes from `from` on satisfy `keep`.
+    let run =
+        |from: usize, keep: fn(&u8) -> bool| bytes[from..].iter().take_while(|b| keep(b)).count();
+    let blank: fn(&u8) -> bool = u8::is_ascii_whitespace;
     let mut links = Vec::new();
     let mut at = range.start;
-    while let Some(found) = memchr::memchr(b'<', &bytes[at..range.end]) {
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         at += found + 1;
-        if bytes[at..range.end].starts_with(b"!--") {
-            at = source[at..range.end]
-                .find("-->")
-                .map_or(range.end, |end| at + end + 3);
+        if bytes[at..].starts_with(b"!--") {
+            at = memchr::memmem::find(&bytes[at..], b"-->").map_or(range.end, |end| at + end + 3);
             continue;
         }
-        let name_length = bytes[at..range.end]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
-            .count();
-        if name_length == 0 || !bytes[at].is_ascii_alphabetic() {
+        let tag_length = run(at, |b| b.is_ascii_alphanumeric() || *b == b'-');
+        if tag_length == 0 || !bytes[at].is_ascii_alphabetic() {
             continue;
         }
-        let tag = &source[at..at + name_length];
-        at += name_length;
-        // Attributes, until the tag closes.
+        let image = source[at..at + tag_length].eq_ignore_ascii_case("img");
+        at += tag_length;
+        // Attributes, until the tag closes: `name`, `name=value`, `name="value"`.
         loop {
-            let blanks = bytes[at..range.end]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-            at += blanks;
+            at += run(at, blank);
             let name_start = at;
-            let name_length = bytes[at..range.end]
-                .iter()
-                .take_while(|b| {
-                    !b.is_ascii_whitespace()
-                        && !matches!(b, b'=' | b'>' | b'/' | b'"' | b'\'' | b'<')
-                })
-                .count();
-            if name_length == 0 {
-                match bytes.get(at) {
-                    Some(b'/') if at < range.end => {
-                        at += 1;
-                        continue;
-                    }
-                    _ => break,
+            at += run(at, |b| {
+                !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/' | b'"' | b'\'' | b'<')
+            });
+            if at == name_start {
+                if bytes.get(at) == Some(&b'/') {
+                    at += 1;
+                    continue;
                 }
+                break;
             }
-            let name = &source[name_start..name_start + name_length];
-            at += name_length;
-            let before_equals = bytes[at..range.end]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-            if bytes.get(at + before_equals) != Some(&b'=') || at + before_equals >= range.end {
+            let name = &source[name_start..at];
+            let equals = at + run(at, blank);
+            if bytes.get(equals) != Some(&b'=') {
                 continue;
             }
-            at += before_equals + 1;
-            at += bytes[at..range.end]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-            let value = match bytes.get(at).filter(|_| at < range.end) {
+            at = equals + 1;
+            at += run(at, blank);
+            let value = match bytes.get(at) {
                 Some(quote @ (b'"' | b'\'')) => {
-                    let Some(close) = memchr::memchr(*quote, &bytes[at + 1..range.end]) else {
+                    let Some(close) = memchr::memchr(*quote, &bytes[at + 1..]) else {
                         break;
                     };
                     at + 1..at + 1 + close
                 }
                 Some(_) => {
-                    let length = bytes[at..range.end]
-                        .iter()
-                        .take_while(|b| {
+                    at..at
+                        + run(at, |b| {
                             !b.is_ascii_whitespace()
                                 && !matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
                         })
-                        .count();
-                    at..at + length
                 }
                 None => break,
             };
-            at = value.end
-                + usize::from(
-                    bytes
-                        .get(value.end)
-                        .is_some_and(|b| matches!(b, b'"' | b'\'')),
-                );
+            let quoted = bytes
+                .get(value.end)
+                .is_some_and(|b| matches!(b, b'"' | b'\''));
+            at = value.end + usize::from(quoted);
             if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
-                let written = &source[value.clone()];
                 links.push(Link {
                     kind: LinkKind::Html,
                     range: name_start..at,
-                    destination: html_escape::decode_html_entities(written).into_owned(),
+                    destination: html_escape::decode_html_entities(&source[value.clone()])
+                        .into_owned(),
                     destination_range: Some(value),
                     text: String::new(),
-                    image: tag.eq_ignore_ascii_case("img"),
+                    image,
                 });
             }
         }
