@@ -275,8 +275,8 @@ pub fn links(data: &[u8]) {
 /// not depend on how it was cut.
 fn assert_parts_parse_as_the_whole(text: &str) {
     use renkei_model::markdown::{DefinitionLabels, Outline, split_points};
-    let labels = DefinitionLabels::scan(text);
     let points = split_points(text);
+    let labels = DefinitionLabels::find(text, &points);
     assert!(
         points.windows(2).all(|pair| pair[0] < pair[1])
             && points.iter().all(|point| *point > 0 && *point < text.len()),

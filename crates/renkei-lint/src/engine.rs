@@ -39,8 +39,10 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
         text.as_bytes(),
         SUPPRESSION_PREFIX,
     ));
-    let parts = parts_holding(&split_points(text), text.len(), wanted);
-    let outline = match Outline::parse_parts(text, parts, &DefinitionLabels::scan(text)) {
+    let points = split_points(text);
+    let labels = DefinitionLabels::find(text, &points);
+    let parts = parts_holding(&points, text.len(), wanted);
+    let outline = match Outline::parse_parts(text, parts, &labels) {
         Ok(outline) => outline,
         Err(too_deep) => {
             let mut diagnostic = Diagnostic::whole_file(
@@ -115,7 +117,11 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
 /// GitHub renders as a link: the token around it, up to blanks, brackets and quotes.
 fn in_bare_url(text: &str, range: &Range<usize>) -> bool {
     let ends = |c: char| c.is_whitespace() || "<>()[]\"'`".contains(c);
-    let start = text[..range.start].rfind(ends).map_or(0, |at| at + 1);
+    let start = text[..range.start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| ends(*c))
+        .map_or(0, |(at, c)| at + c.len_utf8());
     let end = text[range.end..]
         .find(ends)
         .map_or(text.len(), |at| range.end + at);

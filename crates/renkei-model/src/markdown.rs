@@ -345,6 +345,7 @@ impl Outline {
     ) -> Result<Self, TooDeep> {
         check_nesting(source)?;
         let mut outline = Outline::default();
+        let mut defined = std::collections::HashSet::new();
         for part in parts {
             let mut builder = Builder::default();
             let known = |link: pulldown_cmark::BrokenLink<'_>| {
@@ -356,6 +357,11 @@ impl Outline {
                 })
             };
             builder.run(&source[part.clone()], part.start == 0, Some(known));
+            // The first definition of a label counts; a later one, in a later piece, is
+            // no definition (and not text either).
+            builder.outline.links.retain(|link| {
+                link.kind != LinkKind::Definition || defined.insert(normalize_label(&link.text))
+            });
             outline.append(builder.outline, part.start);
         }
         Ok(outline)
@@ -395,36 +401,31 @@ impl Outline {
     }
 }
 
-/// The labels a reference definition may define in a text, found by a scan of its lines,
-/// normalized as CommonMark matches labels (case and runs of whitespace do not count). A
-/// superset: a line shaped like a definition inside a code block counts too, which only
-/// makes a reference with that label a link, a place whose words are not rewritten.
+/// The labels the reference definitions of a text define, normalized as CommonMark matches
+/// labels (case and runs of whitespace do not count): what each piece of the text between
+/// `split_points` that holds a `]:` defines, as the parser reads it. A reference in one
+/// piece to a definition in another is then a link in both, as in the whole text.
 #[derive(Debug, Clone, Default)]
 pub struct DefinitionLabels(std::collections::HashSet<String>);
 
 impl DefinitionLabels {
-    /// The labels of every line of `text` that starts (after up to three spaces and any
-    /// block-quote or list markers) with `[label]:`.
-    pub fn scan(text: &str) -> Self {
-        let bytes = text.as_bytes();
+    /// The labels defined in `text`, cut at `points` (its [`split_points`]).
+    pub fn find(text: &str, points: &[usize]) -> Self {
         let mut labels = std::collections::HashSet::new();
-        for colon in memchr::memmem::find_iter(bytes, b"]:") {
-            let line_start = memchr::memrchr(b'\n', &bytes[..colon]).map_or(0, |n| n + 1);
-            let line = &text[line_start..colon];
-            let Some(open) = line.find('[') else {
-                continue;
-            };
-            let prefix_is_containers = line[..open]
-                .split_whitespace()
-                .all(|token| token.chars().all(|c| c == '>') || is_list_marker(token));
-            let label = &line[open + 1..];
-            let closed = !label
-                .bytes()
-                .enumerate()
-                .any(|(index, byte)| matches!(byte, b'[' | b']') && !escaped(label, index));
-            if prefix_is_containers && closed && !label.trim().is_empty() {
-                labels.insert(normalize_label(label));
+        let mut start = front_matter(text).map_or(0, |front| front.range.end);
+        let ends = points.iter().copied().chain(std::iter::once(text.len()));
+        for end in ends {
+            let piece = &text[start.min(end)..end];
+            if memchr::memmem::find(piece.as_bytes(), b"]:").is_some() {
+                let parser = Parser::new_ext(piece, PARSER_OPTIONS);
+                labels.extend(
+                    parser
+                        .reference_definitions()
+                        .iter()
+                        .map(|(label, _)| normalize_label(label)),
+                );
             }
+            start = end;
         }
         Self(labels)
     }
@@ -433,24 +434,6 @@ impl DefinitionLabels {
     pub fn contains(&self, label: &str) -> bool {
         !self.0.is_empty() && self.0.contains(&normalize_label(label))
     }
-}
-
-fn is_list_marker(token: &str) -> bool {
-    matches!(token, "-" | "*" | "+")
-        || token
-            .strip_suffix(['.', ')'])
-            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Whether the byte at `index` of `text` follows an odd number of backslashes.
-fn escaped(text: &str, index: usize) -> bool {
-    text.as_bytes()[..index]
-        .iter()
-        .rev()
-        .take_while(|byte| **byte == b'\\')
-        .count()
-        % 2
-        == 1
 }
 
 fn normalize_label(label: &str) -> String {
@@ -475,6 +458,12 @@ fn normalize_label(label: &str) -> String {
 /// where all of them agree. Where it is unsure it does not cut: a piece too large costs
 /// time, a wrong cut would cost correctness.
 pub fn split_points(text: &str) -> Vec<usize> {
+    // A carriage return alone ends a line for the parser; the scan reads lines by `\n`, so
+    // such a text is not cut at all.
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n')) {
+        return Vec::new();
+    }
     /// What the parser may be inside of when a line starts.
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum Inside {
@@ -484,7 +473,6 @@ pub fn split_points(text: &str) -> Vec<usize> {
     }
     /// More readings than this at once: the scan stops cutting.
     const MAX_READINGS: usize = 8;
-    let bytes = text.as_bytes();
     let mut points = Vec::new();
     let mut readings = vec![Inside::Blocks];
     // Front matter is one piece with what follows it.
@@ -821,11 +809,9 @@ impl Builder {
         }
         // Definitions produce no event; the parser keeps them (the first of each label).
         for (label, definition) in events.reference_definitions().iter() {
-            let text = if self.collect_text {
-                label.to_string()
-            } else {
-                String::new()
-            };
+            // A definition's text is its label, in an outline too: pieces parsed apart need
+            // it to keep only the first definition of a label, as the whole text does.
+            let text = label.to_string();
             self.outline.links.push(definition_link(
                 source,
                 definition.span.start + base..definition.span.end + base,
