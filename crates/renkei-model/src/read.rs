@@ -32,13 +32,17 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
         path: path.to_path_buf(),
         kind: file_kind(&metadata.file_type()),
     };
-    // Asked first, because some special files (sockets) cannot be opened at all; asked
-    // again of the open handle, because the path may have been replaced in between.
-    let named = fs::metadata(path).map_err(io)?;
-    if !named.is_file() {
-        return Err(not_regular(&named));
-    }
-    let file = open_without_blocking(path).map_err(io)?;
+    // The open handle is asked what it is, so nothing can swap the path in between. A
+    // socket cannot be opened at all: only then is the path asked, to say what it is.
+    let file = match open_without_blocking(path) {
+        Ok(file) => file,
+        Err(error) => {
+            return Err(match fs::metadata(path) {
+                Ok(named) if !named.is_file() => not_regular(&named),
+                _ => io(error),
+            });
+        }
+    };
     let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {
         return Err(not_regular(&metadata));
