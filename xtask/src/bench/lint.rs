@@ -95,7 +95,7 @@ const RG_FAST_PATTERN: &str =
 ///   quotes, one to three `*` or `_`, the end of a link).
 ///
 /// Each alternative starts with its literal and checks boundaries and exceptions after it,
-/// so PCRE2 only starts a match where a banned word's first letters (or a link's `]`) are.
+/// so PCRE2 only starts a match where a banned word's first letters (or a link's `](`) are.
 /// Named groups in a `(?(DEFINE)...)` block keep the lookbehind branches short.
 ///
 /// Beyond one line: ripgrep matches line by line, so a phrase split over two lines
@@ -220,8 +220,9 @@ fn rg_pcre_pattern() -> String {
         // A link whose text ends in an exception word, then `transfer` (after the link, or
         // inside its destination): the reader skips the destination, so it is excepted.
         // Matched, then failed past it with (*SKIP), so no later start sees that `transfer`.
+        // `](` first: a `]` alone (reference links) is far more common and needs no look.
         format!(
-            r"\]{link_text_ends_in_word}(?:(?&dest)(?&sep)*+|\((?:(?&dc)|\((?&dc)*\)?)*?)transfer(*SKIP)(*F)"
+            r"\](?=\(){link_text_ends_in_word}(?:(?&dest)(?&sep)*+|\((?:(?&dc)|\((?&dc)*\)?)*?)transfer(*SKIP)(*F)"
         ),
         format!("intak{}(?>e{INFLECTIONS}|ing)(?&end)", starts("intak")),
         format!(
@@ -236,7 +237,10 @@ fn rg_pcre_pattern() -> String {
         .iter()
         .map(|(name, body)| format!("(?<{name}>{body})"))
         .collect();
-    format!("(?i)(?(DEFINE){groups}){}", alternatives.join("|"))
+    // The DEFINE block matches nothing and goes at the very end, inside the last
+    // alternative: at the start it would hide the alternatives' first letters from PCRE2's
+    // start-of-match optimisation (about 1.2x slower on the 15 MB file).
+    format!("(?i){}(?(DEFINE){groups})", alternatives.join("|"))
 }
 
 /// Where the suite writes [`rg_pcre_pattern`] (one line, about 8 KB), for
