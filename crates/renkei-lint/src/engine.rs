@@ -14,8 +14,8 @@ use crate::suppress::Suppressions;
 /// Lints `text` (the contents of `path`). Most texts hold no banned word: the prefilter, one
 /// scan of the bytes, settles them without building the document's outline. In the others
 /// only the pieces of the document that hold a possible finding or a suppression comment
-/// are parsed (see [`Outline::parse_parts`]), so a large file costs little more than its
-/// regex scans.
+/// are parsed (see [`Outline::parse_parts`]): the parts that hold nothing to report cost
+/// a line scan, not a parse.
 pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     if !rules.prefilter.is_match(text) {
         return Vec::new();

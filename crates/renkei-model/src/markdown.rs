@@ -475,6 +475,9 @@ pub fn split_points(text: &str) -> Vec<usize> {
     const MAX_READINGS: usize = 8;
     let mut points = Vec::new();
     let mut readings = vec![Inside::Blocks];
+    // The readings of the next line, built in a buffer kept across lines: this loop runs
+    // once per line of every file the lint reads, and should not allocate there.
+    let mut next_readings: Vec<Inside> = Vec::with_capacity(MAX_READINGS + 1);
     // Front matter is one piece with what follows it.
     let mut start = front_matter(text).map_or(0, |front| front.range.end);
     let mut lost = false;
@@ -503,7 +506,7 @@ pub fn split_points(text: &str) -> Vec<usize> {
         }
         let indent = line.iter().take_while(|byte| **byte == b' ').count();
         let nested = list_indent.is_some_and(|content| indent >= content);
-        let mut next_readings: Vec<Inside> = Vec::with_capacity(readings.len() + 1);
+        next_readings.clear();
         for reading in &readings {
             let follows: &[Inside] = &match *reading {
                 Inside::Blocks => {
@@ -544,7 +547,7 @@ pub fn split_points(text: &str) -> Vec<usize> {
             lost = true;
             next_readings.truncate(MAX_READINGS);
         }
-        readings = next_readings;
+        std::mem::swap(&mut readings, &mut next_readings);
         if blank {
             html_run = false;
         } else if line[indent..].starts_with(b"<") && indent <= 3 {

@@ -1142,65 +1142,21 @@ fn large_verdict(result: &LargeResult) -> String {
 mod tests {
     use super::*;
 
-    /// The built-in rules, whose examples the `rg -P` pattern must answer like renkei.
-    const DEFAULT_RULES: &str = include_str!("../../../crates/renkei-lint/src/default-rules.yaml");
-
-    /// The `fail` and `pass` examples of [`DEFAULT_RULES`] that fit on one line (ripgrep
-    /// matches line by line), read from the file so they cannot go stale. Every example
-    /// there is a double-quoted YAML string on its own `- "..."` line.
+    /// The `fail` and `pass` examples of the built-in rules that fit on one line (ripgrep
+    /// matches line by line), read through renkei's own rule loader so they cannot go stale.
     fn one_line_examples() -> (Vec<String>, Vec<String>) {
+        let config = renkei_lint::LintConfig::builtin().expect("built-in rules load");
         let (mut fail, mut pass) = (Vec::new(), Vec::new());
-        let mut list = None;
-        for line in DEFAULT_RULES.lines() {
-            let item = line.trim();
-            if item == "fail:" || item == "pass:" {
-                list = Some(item == "fail:");
-            } else if let Some(quoted) = item
-                .strip_prefix("- \"")
-                .and_then(|rest| rest.strip_suffix('"'))
-                && let Some(fails) = list
-            {
-                let example = yaml_double_quoted(quoted);
-                if !example.contains('\n') {
-                    if fails {
-                        fail.push(example)
-                    } else {
-                        pass.push(example)
-                    }
-                }
-            } else if !item.starts_with("- ") {
-                list = None;
-            }
+        for examples in config
+            .rules
+            .iter()
+            .filter_map(|rule| rule.examples.as_ref())
+        {
+            let one_line = |example: &&String| !example.contains('\n');
+            fail.extend(examples.fail.iter().filter(one_line).cloned());
+            pass.extend(examples.pass.iter().filter(one_line).cloned());
         }
         (fail, pass)
-    }
-
-    /// The escapes the rules file uses in double-quoted strings.
-    fn yaml_double_quoted(quoted: &str) -> String {
-        let mut out = String::new();
-        let mut chars = quoted.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('u') => {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    out.push(
-                        u32::from_str_radix(&hex, 16)
-                            .ok()
-                            .and_then(char::from_u32)
-                            .unwrap_or_else(|| panic!("bad \\u escape {hex:?}")),
-                    );
-                }
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        }
-        out
     }
 
     /// Lines beyond the rules' examples, each answered by `renkei lint` at `8eb2857` as
