@@ -177,18 +177,23 @@ impl DoctrineWalk {
     /// `<stage>/<archetype>/<operational folder>/`; a symbolic link that leads out of the
     /// root is refused.
     fn candidate(&mut self, entry: walkdir::DirEntry) -> Option<Candidate> {
-        let relative = entry.path().strip_prefix(&self.archetypes).ok()?;
-        let depth = relative.components().count();
-        let config = depth == 3 && entry.file_name() == "archetype.yaml";
-        let operational = relative.components().nth(2).is_some_and(|folder| {
-            OPERATIONAL_DIRS
-                .iter()
-                .any(|dir| folder.as_os_str() == *dir)
-        }) && is_markdown(entry.path());
         // A FIFO, socket or device named like doctrine is a candidate too: the reader
         // refuses it by name instead of the walk passing over it in silence.
-        let file = !entry.file_type().is_dir();
-        if !(file && depth >= 3 && (config || operational)) {
+        if entry.file_type().is_dir() {
+            return None;
+        }
+        // `<stage>/<archetype>/<third>[/...]`: one pass over the components, as this runs
+        // for every file of the tree.
+        let mut components = entry
+            .path()
+            .strip_prefix(&self.archetypes)
+            .ok()?
+            .components();
+        let third = components.nth(2)?.as_os_str();
+        let config = components.next().is_none() && third == "archetype.yaml";
+        let operational =
+            OPERATIONAL_DIRS.iter().any(|dir| third == *dir) && is_markdown(entry.path());
+        if !(config || operational) {
             return None;
         }
         if !entry.path_is_symlink() {

@@ -569,7 +569,11 @@ fn is_blank(line: &[u8]) -> bool {
 /// a paragraph), followed by spaces and text; not a thematic break (`* * *`), and nothing
 /// with a tab, whose width the scan does not work out.
 fn list_item_indent(line: &[u8], after_blank: bool) -> Option<usize> {
-    if line.contains(&b'\t') || is_thematic_break(line) {
+    // Most lines start with a letter: rule them out before looking further.
+    if !matches!(line.first(), Some(b'-' | b'*' | b'+' | b'0'..=b'9'))
+        || line.contains(&b'\t')
+        || is_thematic_break(line)
+    {
         return None;
     }
     let digits = line.iter().take_while(|byte| byte.is_ascii_digit()).count();
@@ -599,10 +603,15 @@ fn list_item_indent(line: &[u8], after_blank: bool) -> Option<usize> {
 /// Whether `line` is a thematic break: three or more of one of `-`, `*`, `_`, spaces
 /// between.
 fn is_thematic_break(line: &[u8]) -> bool {
-    let marks: Vec<u8> = line.iter().copied().filter(|byte| *byte != b' ').collect();
-    marks.len() >= 3
-        && matches!(marks[0], b'-' | b'*' | b'_')
-        && marks.iter().all(|byte| *byte == marks[0])
+    let mut marks = line.iter().filter(|byte| **byte != b' ');
+    let Some(&mark @ (b'-' | b'*' | b'_')) = marks.clone().next() else {
+        return false;
+    };
+    let mut count = 0;
+    marks.all(|byte| {
+        count += 1;
+        *byte == mark
+    }) && count >= 3
 }
 
 /// Whether `line` is three `marker`s and nothing but spaces after them, as the parser
@@ -1600,6 +1609,17 @@ mod tests {
             pieces("1. Run\n\n   ```\n   x\n\nNext\n"),
             ["1. Run\n\n   ```\n   x\n\n", "Next\n"]
         );
+        // A thematic break is no list item: the fence after it is at the top level, and
+        // stays open to the end.
+        for text in [
+            "* * *\n\n   ```\n   x\n\nNext\n",
+            "-  - -\n\n  ```\n\nNext\n",
+        ] {
+            assert_eq!(pieces(text), [text], "{text:?}");
+        }
+        // Two marks are no thematic break, and `-- -` is one.
+        assert_eq!(pieces("* *\n\n  ```\n\nNext\n").len(), 2);
+        assert_eq!(pieces("-- -\n\n  ```\n\nNext\n").len(), 1);
     }
 
     #[test]
