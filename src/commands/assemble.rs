@@ -7,6 +7,7 @@ use std::path::Path;
 
 use clap::Args;
 use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Skill, Status, Target, Templates};
+use renkei_model::Walk;
 
 use crate::output::print_diagnostics;
 use crate::{CliError, Outcome};
@@ -135,11 +136,12 @@ pub(crate) fn render_selected(root: &Path, only: &[String]) -> Result<Vec<Skill>
 /// sources are dropped as soon as its skill is rendered, so memory holds the output, not the
 /// whole tree twice.
 fn render_all(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
-    let templates = Templates::load(root)?;
-    let dirs = renkei_model::load::archetype_dirs(root)?;
+    let walk = Walk::on_disk(root);
+    let templates = Templates::load(&walk)?;
+    let dirs = walk.archetype_dirs().collect::<Result<Vec<_>, _>>()?;
     let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
         let archetype =
-            renkei_model::load::load_archetype(root, dir).map_err(|error| error.to_string())?;
+            renkei_model::load::load_archetype(&walk, dir).map_err(|error| error.to_string())?;
         let name = archetype.name().to_string();
         if !only.is_empty() && !only.contains(&name) {
             return Ok((name, None));

@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Args;
 use renkei_contract::Contract;
 use renkei_lint::{FileReport, FixMode, RuleSet};
-use renkei_model::{Archetype, Diagnostic, ModelError, Severity};
+use renkei_model::{Archetype, Diagnostic, ModelError, Severity, Walk};
 
 use crate::commands::lint::{Tally, rule_set};
 use crate::config::load_config;
@@ -61,17 +61,18 @@ pub fn run(
     let mut errors = Vec::new();
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
+    let walk = Walk::on_disk(&root);
     renkei_model::parallel::for_each_ordered(
-        renkei_model::load::walk_archetype_dirs(&root),
+        walk.archetype_dirs(),
         renkei_model::parallel::available_threads(),
         |dir| match dir {
-            Ok(dir) => check_archetype(&root, &dir, &rules, &default_contract),
+            Ok(dir) => check_archetype(&walk, &dir, &rules, &default_contract),
             // The second of two archetypes with one name is still linted, as `lint` does.
             Err(error) => Checked {
                 archetype: None,
                 lint: match &error {
                     ModelError::DuplicateName { second, .. } => {
-                        lint_from_disk(&root, second, &rules)
+                        lint_unloaded(&walk, second, &rules)
                     }
                     _ => Vec::new(),
                 },
@@ -161,22 +162,22 @@ impl Checked {
 }
 
 fn check_archetype(
-    root: &Path,
+    walk: &Walk,
     dir: &Path,
     rules: &RuleSet,
     default_contract: &Contract,
 ) -> Checked {
-    let archetype = renkei_model::load::load_archetype(root, dir);
+    let archetype = renkei_model::load::load_archetype(walk, dir);
     let lint = match &archetype {
-        Ok(archetype) => renkei_lint::lint_archetype(rules, archetype),
-        Err(_) => lint_from_disk(root, dir, rules),
+        Ok(archetype) => renkei_lint::lint_archetype(walk.source().as_ref(), rules, archetype),
+        Err(_) => lint_unloaded(walk, dir, rules),
     };
     let contract = archetype
         .as_ref()
         .map_err(ToString::to_string)
         .and_then(|archetype| {
-            let contract = contract_for(archetype, default_contract)?;
-            Ok(renkei_contract::check_archetype(archetype, &contract))
+            let contract = contract_for(walk, archetype, default_contract)?;
+            Ok(renkei_contract::check_archetype(walk, archetype, &contract))
         });
     Checked {
         archetype: archetype.ok(),
@@ -186,9 +187,12 @@ fn check_archetype(
 }
 
 /// The lint of an archetype folder that did not load, walked and read as `lint` does.
-fn lint_from_disk(root: &Path, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
-    renkei_lint::archetype_files(root, dir)
-        .map(|candidate| renkei_lint::lint_candidate(rules, candidate, FixMode::Off))
+fn lint_unloaded(walk: &Walk, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
+    renkei_lint::archetype_files(walk, dir)
+        .into_iter()
+        .map(|candidate| {
+            renkei_lint::lint_candidate(walk.source().as_ref(), rules, candidate, FixMode::Off)
+        })
         .collect()
 }
 
@@ -198,11 +202,12 @@ fn sort_by_position(diagnostics: &mut [Diagnostic]) {
 
 /// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.
 pub(crate) fn contract_for<'a>(
+    walk: &Walk,
     archetype: &Archetype,
     default: &'a Contract,
 ) -> Result<Cow<'a, Contract>, String> {
     let path = archetype.dir.join("contract.yaml");
-    let text = match renkei_model::read::read_text(&archetype.dir, &path) {
+    let text = match walk.read_text(&path) {
         Ok(text) => Some(text),
         Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(error.to_string()),

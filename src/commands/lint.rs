@@ -61,7 +61,14 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     };
     match (&root, args.paths.is_empty()) {
         (Some(root), true) => {
-            renkei_lint::lint_files(&rules, renkei_lint::default_files(root), threads, fix, sink)
+            let walk = renkei_model::Walk::on_disk(root);
+            renkei_lint::lint_files(
+                &rules,
+                renkei_lint::default_files(&walk),
+                threads,
+                fix,
+                sink,
+            )
         }
         _ => {
             // Sorted like a walk of the tree, so findings come out in path order; a path inside

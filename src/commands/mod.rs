@@ -5,20 +5,13 @@ pub mod check;
 pub mod lint;
 pub mod report;
 
-use std::path::Path;
-
-use renkei_model::Framework;
+use renkei_model::{Framework, Walk};
 
 use crate::CliError;
 
-/// Finds the root (the given one, or from the current folder upward) and loads the
-/// framework, failing with every archetype problem at once.
-pub(crate) fn load(root: Option<&Path>) -> Result<Framework, CliError> {
-    let root = match root {
-        Some(root) => root.to_path_buf(),
-        None => find_root()?,
-    };
-    let framework = renkei_model::load_framework(&root)?;
+/// Loads the framework `walk` reads, failing with every archetype problem at once.
+pub(crate) fn load(walk: &Walk) -> Result<Framework, CliError> {
+    let framework = renkei_model::load::load_framework_from(walk)?;
     if framework.problems.is_empty() {
         Ok(framework)
     } else {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
-use renkei_model::{Document, Severity};
+use renkei_model::{Document, Severity, Walk};
 
 use crate::commands::check::contract_for;
 use crate::output::{Emitter, Format, RuleDoc};
@@ -51,7 +51,12 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let ReportCommand::Check(args) = &args.command;
-    let framework = crate::commands::load(root)?;
+    let root = match root {
+        Some(root) => root.to_path_buf(),
+        None => crate::commands::find_root()?,
+    };
+    let walk = Walk::on_disk(&root);
+    let framework = crate::commands::load(&walk)?;
     let default_contract = Contract::builtin()?;
     let mut candidates = Vec::new();
     for archetype in &framework.archetypes {
@@ -62,7 +67,7 @@ pub fn run(
         {
             continue;
         }
-        let contract = contract_for(archetype, &default_contract)
+        let contract = contract_for(&walk, archetype, &default_contract)
             .map_err(|error| CliError::Failed(vec![error]))?;
         if let Some(report_contract) = ReportContract::from_contract(&contract, &archetype.stage) {
             candidates.push((archetype, report_contract));
@@ -92,19 +97,13 @@ pub fn run(
         }
     };
     let template_path = archetype.dir.join(&contract.template);
-    let template = parse(
-        &template_path,
-        renkei_model::read::read_text(&archetype.dir, &template_path)?,
-    )?;
+    let template = parse(&template_path, walk.read_text(&template_path)?)?;
     let report_dir = args
         .file
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let report = parse(
-        &args.file,
-        renkei_model::read::read_text(report_dir, &args.file)?,
-    )?;
+    let report = parse(&args.file, Walk::on_disk(report_dir).read_text(&args.file)?)?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
     let mut emitter = Emitter::start(out, args.format, &report_rule_docs())?;
     emitter.emit(&diagnostics, |path| {

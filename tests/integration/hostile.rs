@@ -320,6 +320,25 @@ fn symbolic_links_out_of_the_root_are_not_followed_and_loops_end() {
     );
     fs::remove_file(&link).unwrap();
 
+    // An operational folder written as a link out of the root: the one walk refuses it
+    // for every command, as it refuses a file.
+    let folder = scratch.path(&format!("{ARCHETYPE}/truth"));
+    let _ = fs::remove_dir_all(&folder);
+    std::os::unix::fs::symlink(scratch.path("outside"), &folder).unwrap();
+    for command in [
+        &["assemble", "--dry-run", "--target", "project"][..],
+        &["check"],
+        &["lint"],
+    ] {
+        let (run, _) = refused(&scratch, command, "leads outside the root");
+        assert!(
+            !run.stdout.contains("secret.md"),
+            "{command:?} walked the outside folder:\n{}",
+            run.stdout
+        );
+    }
+    fs::remove_file(&folder).unwrap();
+
     let doctrine = scratch.path(&format!("{ARCHETYPE}/doctrine"));
     std::os::unix::fs::symlink("loop-b.md", doctrine.join("loop-a.md")).unwrap();
     std::os::unix::fs::symlink("loop-a.md", doctrine.join("loop-b.md")).unwrap();

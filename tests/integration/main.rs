@@ -8,6 +8,7 @@ mod docs;
 mod faults;
 mod hostile;
 mod lint;
+mod overlay;
 mod precommit;
 mod push;
 mod support;

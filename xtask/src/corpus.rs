@@ -1176,7 +1176,8 @@ mod tests {
             .map(|a| a.stage.clone())
             .collect();
         assert_eq!(stages.len(), words::STAGES.len());
-        let templates = renkei_assemble::Templates::load(&out).unwrap();
+        let walk = renkei_model::Walk::on_disk(&out);
+        let templates = renkei_assemble::Templates::load(&walk).unwrap();
         for archetype in &framework.archetypes {
             assert_eq!(archetype.parts.len(), 8);
             assert_eq!(archetype.references.len(), 1);

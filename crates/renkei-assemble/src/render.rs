@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use renkei_model::archetype::SourceFile;
-use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, apply_edits};
+use renkei_model::source::Kind;
+use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, Walk, apply_edits};
 use serde::Serialize;
 
 use crate::error::AssembleError;
@@ -57,33 +58,30 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads `root/templates/*.tera`.
-    pub fn load(root: &Path) -> Result<Self, AssembleError> {
-        let dir = root.join("templates");
+    /// Loads `templates/*.tera` under the root `walk` reads.
+    pub fn load(walk: &Walk) -> Result<Self, AssembleError> {
+        let dir = walk.root().join("templates");
         let mut tera = tera::Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
-        let mut names = Vec::new();
-        if dir.is_dir() {
-            let entries = std::fs::read_dir(&dir).map_err(AssembleError::io(&dir))?;
-            for entry in entries {
-                let path = entry.map_err(AssembleError::io(&dir))?.path();
-                let is_template = path
-                    .extension()
-                    .is_some_and(|extension| extension == "tera");
-                // Anything named like a template but not a folder is read, so that a FIFO
-                // or device is refused by name instead of passed over.
-                if is_template && !path.is_dir() {
-                    names.push(path);
-                }
-            }
-        }
-        names.sort();
+        let entries = match walk.source().entries(&dir) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            entries => entries.map_err(AssembleError::io(&dir))?,
+        };
+        // Anything named like a template but not a folder is read, so that a FIFO or
+        // device is refused by name instead of passed over.
+        let names = entries.into_iter().filter_map(|entry| {
+            let is_template = entry
+                .path
+                .extension()
+                .is_some_and(|extension| extension == "tera");
+            (is_template && entry.kind != Kind::Dir).then_some(entry.path)
+        });
         for path in names {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let source = renkei_model::read::read_text(root, &path)?;
+            let source = walk.read_text(&path)?;
             tera.add_raw_template(&name, &source)
                 .map_err(|error| template_error(&dir, &name, &error))?;
         }

@@ -1,14 +1,14 @@
 //! Running a contract over an archetype.
 
-use renkei_model::{Archetype, Diagnostic};
+use renkei_model::{Archetype, Diagnostic, Walk};
 
 use crate::config::Contract;
 use crate::rules::RULES;
 use crate::subject::Subject;
 
-/// Every finding of `contract` on `archetype`, in check order.
-pub fn check_archetype(archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
-    let subject = Subject::new(archetype, contract);
+/// Every finding of `contract` on `archetype` (which `walk` found), in check order.
+pub fn check_archetype(walk: &Walk, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
+    let subject = Subject::new(walk, archetype, contract);
     check_subject(&subject, contract)
 }
 

@@ -4,8 +4,12 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use renkei_model::{Archetype, Diagnostic, Document, Markdown, Severity};
+use renkei_model::source::Kind;
+use renkei_model::{
+    Archetype, Diagnostic, Document, FileSource, Markdown, Overlay, Severity, Walk,
+};
 
 use crate::config::Contract;
 
@@ -19,11 +23,15 @@ pub struct Subject<'a> {
     /// The archetype folder.
     pub dir: PathBuf,
     files: BTreeMap<String, Cow<'a, Markdown>>,
+    /// Where the files the archetype did not load are looked for, by the rules that ask
+    /// whether a link's target exists.
+    source: Arc<dyn FileSource>,
 }
 
 impl<'a> Subject<'a> {
-    /// The loaded files of `archetype`, plus any other file `contract` names that exists.
-    pub fn new(archetype: &'a Archetype, contract: &Contract) -> Self {
+    /// The loaded files of `archetype`, plus any other file `contract` names that `walk`
+    /// finds.
+    pub fn new(walk: &Walk, archetype: &'a Archetype, contract: &Contract) -> Self {
         let mut files: BTreeMap<String, Cow<'a, Markdown>> = archetype
             .parts
             .iter()
@@ -41,7 +49,8 @@ impl<'a> Subject<'a> {
             }
             let path = archetype.dir.join(relative);
             // A file that cannot be read or parsed counts as missing, and its check says so.
-            if let Some(markdown) = renkei_model::read::read_text(&archetype.dir, &path)
+            if let Some(markdown) = walk
+                .read_text(&path)
                 .ok()
                 .and_then(|text| Markdown::new(text).ok())
             {
@@ -52,23 +61,37 @@ impl<'a> Subject<'a> {
             stage: archetype.stage.clone(),
             dir: archetype.dir.clone(),
             files,
+            source: Arc::clone(walk.source()),
         }
     }
 
-    /// A subject made of in-memory documents, for tests and for report checks.
+    /// A subject made of in-memory documents and nothing else, for tests and for report
+    /// checks.
     pub fn from_documents(
         stage: &str,
         dir: &Path,
         files: impl IntoIterator<Item = (String, Document)>,
     ) -> Self {
+        let files: BTreeMap<String, Cow<'a, Markdown>> = files
+            .into_iter()
+            .map(|(relative, document)| (relative, Cow::Owned(Markdown::from(document))))
+            .collect();
+        let mut held = Overlay::default();
+        for (relative, markdown) in &files {
+            held.insert(dir.join(relative), markdown.text());
+        }
         Self {
             stage: stage.to_string(),
             dir: dir.to_path_buf(),
-            files: files
-                .into_iter()
-                .map(|(relative, document)| (relative, Cow::Owned(Markdown::from(document))))
-                .collect(),
+            files,
+            source: Arc::new(held),
         }
+    }
+
+    /// What is at `path` (the archetype folder joined with a link's target), as the
+    /// source resolves it.
+    pub fn kind(&self, path: &Path) -> Option<Kind> {
+        self.source.kind(path)
     }
 
     /// The document at `relative`, if the archetype has it.

@@ -7,9 +7,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use renkei_model::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS};
-use renkei_model::read::{read_file, utf8};
-use renkei_model::{Archetype, Diagnostic, Edit, ModelError, Severity, apply_edits};
+use renkei_model::read::utf8;
+use renkei_model::walk::ARCHETYPE_FILE;
+use renkei_model::{
+    Archetype, Diagnostic, Disk, Edit, FileSource, ModelError, Severity, Walk, apply_edits,
+};
 
 use crate::engine::lint_text;
 use crate::rules::RuleSet;
@@ -66,176 +68,80 @@ pub enum Candidate {
     Refused(PathBuf, String),
 }
 
-/// The Markdown files of every archetype's operational folders under `root`, and each
-/// `archetype.yaml` (its description and `when_to_use` ship to agents too), sorted by path.
-/// A symbolic link is followed only when it stays inside `root`; one that leads out is
-/// refused, and a loop or a dangling link is reported when it is read. A folder that cannot
-/// be walked is reported, not skipped.
-pub fn default_files(root: &Path) -> impl Iterator<Item = Candidate> + Send + 'static {
-    doctrine_files(root, &root.join(ARCHETYPES_DIR))
+/// The Markdown files of every archetype's operational folders that `walk` finds, and each
+/// `archetype.yaml` (its description and `when_to_use` ship to agents too), in walk order
+/// (sorted by path). A symbolic link is followed as loading follows it (see
+/// [`renkei_model::walk`]); one that leads out of the root is refused, and a loop or a
+/// dangling link is reported when it is read. A folder that cannot be walked is reported,
+/// not skipped, and the second of two archetypes with one name is linted like the first.
+pub fn default_files(walk: &Walk) -> impl Iterator<Item = Candidate> + Send + 'static {
+    let walk = walk.clone();
+    walk.archetype_dirs().flat_map(move |dir| match dir {
+        Ok(dir) | Err(ModelError::DuplicateName { second: dir, .. }) => {
+            archetype_files(&walk, &dir)
+        }
+        Err(error) => vec![refusal(error)],
+    })
 }
 
-/// The files [`default_files`] yields for one `<stage>/<archetype>` folder under `root`.
-pub fn archetype_files(
-    root: &Path,
-    dir: &Path,
-) -> impl Iterator<Item = Candidate> + Send + 'static {
-    doctrine_files(root, dir)
-}
-
-/// Lints the files [`archetype_files`] yields for a loaded `archetype`, as
-/// [`lint_candidate`] would, without walking its folder again or reading again what loading
-/// read: the file list comes from the loaded archetype, and its Markdown from memory.
-/// Loading refused symbolic links that leave the root, so none is refused here.
-pub fn lint_archetype(rules: &RuleSet, archetype: &Archetype) -> Vec<FileReport> {
-    let config = archetype
-        .config_path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or_default();
-    let sources = archetype.parts.iter().chain(&archetype.references);
-    let loaded: HashMap<&str, &str> = std::iter::once((config, archetype.config_text.as_str()))
-        .chain(sources.filter_map(|file| Some((file.relative.as_str(), file.markdown()?.text()))))
-        .collect();
-    let mut files: Vec<&str> = archetype
-        .operational
-        .iter()
-        .map(String::as_str)
-        .filter(|relative| is_markdown(Path::new(relative)))
-        .chain([config])
-        .collect();
-    // The order of a sorted walk: `operational` lists each folder in walk order, so a
-    // stable sort by folder (or file, for `archetype.yaml`) name is enough.
-    files.sort_by_key(|relative| relative.split('/').next());
-    files
+/// The files [`default_files`] yields for one `<stage>/<archetype>` folder.
+pub fn archetype_files(walk: &Walk, dir: &Path) -> Vec<Candidate> {
+    walk.archetype_files(dir)
         .into_iter()
-        .map(|relative| {
-            let path = archetype.dir.join(relative);
-            match loaded.get(relative) {
-                Some(text) => lint_loaded(rules, path, text),
-                None => lint_one(rules, path, FixMode::Off),
+        .filter_map(|file| match file {
+            Ok(relative) => (relative == ARCHETYPE_FILE || is_markdown(Path::new(&relative)))
+                .then(|| Candidate::File(dir.join(relative))),
+            // The reader names what is wrong with such a name, as for any file given.
+            Err(ModelError::NonUtf8Name { path }) => {
+                is_markdown(&path).then_some(Candidate::File(path))
             }
+            Err(error) => Some(refusal(error)),
         })
         .collect()
 }
 
-/// The doctrine files under `start`, a folder at or below `root`'s archetypes folder. An
-/// operational folder that is a symbolic link inside the root is walked, as loading walks
-/// it: its files ship.
-fn doctrine_files(root: &Path, start: &Path) -> impl Iterator<Item = Candidate> + Send + use<> {
-    let mut walk = DoctrineWalk {
-        archetypes: root.join(ARCHETYPES_DIR),
-        root: root.to_path_buf(),
-        canonical_root: None,
+/// Lints the files [`archetype_files`] yields for a loaded `archetype`, as
+/// [`lint_candidate`] would, without walking its folder again or reading again what loading
+/// read: the file list comes from the loaded archetype (in walk order, `archetype.yaml`
+/// first), its Markdown from memory, and any other file from `source`. Loading refused
+/// symbolic links that leave the root, so none is refused here.
+pub fn lint_archetype(
+    source: &dyn FileSource,
+    rules: &RuleSet,
+    archetype: &Archetype,
+) -> Vec<FileReport> {
+    let loaded: HashMap<&str, &str> = archetype
+        .parts
+        .iter()
+        .chain(&archetype.references)
+        .filter_map(|file| Some((file.relative.as_str(), file.markdown()?.text())))
+        .collect();
+    let config = lint_loaded(rules, archetype.config_path.clone(), &archetype.config_text);
+    let markdown = archetype
+        .operational
+        .iter()
+        .filter(|relative| is_markdown(Path::new(relative)))
+        .map(|relative| {
+            let path = archetype.dir.join(relative);
+            match loaded.get(relative.as_str()) {
+                Some(text) => lint_loaded(rules, path, text),
+                None => lint_one(rules, source, path, FixMode::Off),
+            }
+        });
+    std::iter::once(config).chain(markdown).collect()
+}
+
+/// A walk's error as a file the lint reports instead of reading.
+fn refusal(error: ModelError) -> Candidate {
+    let path = error.path().to_path_buf();
+    let reason = match &error {
+        ModelError::SymlinkEscapesRoot { root, .. } => format!(
+            "symbolic link leads outside the root {}; not followed",
+            root.display()
+        ),
+        _ => format!("{}; not linted", reason(&error, &path)),
     };
-    let start = start.to_path_buf();
-    walkdir::WalkDir::new(&start)
-        .sort_by_file_name()
-        .into_iter()
-        // One candidate per entry, or the files of a linked folder: a pair, so the common
-        // case allocates nothing on the lint's hot path.
-        .map(move |entry| -> (Option<Candidate>, Vec<Candidate>) {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => return (Some(walk_refusal(&start, &error)), Vec::new()),
-            };
-            if !walk.is_linked_operational_folder(&entry) {
-                return (walk.candidate(entry), Vec::new());
-            }
-            if let Some(reason) = walk.escapes(entry.path()) {
-                return (
-                    Some(Candidate::Refused(entry.into_path(), reason)),
-                    Vec::new(),
-                );
-            }
-            // A walk follows the link it starts from, and no link below it.
-            let inside = walkdir::WalkDir::new(entry.path())
-                .min_depth(1)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(|inner| match inner {
-                    Ok(inner) => walk.candidate(inner),
-                    Err(error) => Some(walk_refusal(entry.path(), &error)),
-                })
-                .collect();
-            (None, inside)
-        })
-        .flat_map(|(one, linked)| one.into_iter().chain(linked))
-}
-
-/// What a walk of the archetypes folder needs to decide which files are doctrine.
-struct DoctrineWalk {
-    archetypes: PathBuf,
-    root: PathBuf,
-    /// Resolved on the first symbolic link met: most trees have none, and resolving a path
-    /// costs one system call per component.
-    canonical_root: Option<PathBuf>,
-}
-
-impl DoctrineWalk {
-    /// `<stage>/<archetype>/archetype.yaml`, or a Markdown file under
-    /// `<stage>/<archetype>/<operational folder>/`; a symbolic link that leads out of the
-    /// root is refused.
-    fn candidate(&mut self, entry: walkdir::DirEntry) -> Option<Candidate> {
-        // A FIFO, socket or device named like doctrine is a candidate too: the reader
-        // refuses it by name instead of the walk passing over it in silence.
-        if entry.file_type().is_dir() {
-            return None;
-        }
-        // `<stage>/<archetype>/<third>[/...]`: one pass over the components, as this runs
-        // for every file of the tree.
-        let mut components = entry
-            .path()
-            .strip_prefix(&self.archetypes)
-            .ok()?
-            .components();
-        let third = components.nth(2)?.as_os_str();
-        let config = components.next().is_none() && third == "archetype.yaml";
-        let operational =
-            OPERATIONAL_DIRS.iter().any(|dir| third == *dir) && is_markdown(entry.path());
-        if !(config || operational) {
-            return None;
-        }
-        if !entry.path_is_symlink() {
-            return Some(Candidate::File(entry.into_path()));
-        }
-        Some(match self.escapes(entry.path()) {
-            Some(reason) => Candidate::Refused(entry.into_path(), reason),
-            None => Candidate::File(entry.into_path()),
-        })
-    }
-
-    /// `<stage>/<archetype>/<operational folder>` written as a symbolic link to a folder.
-    fn is_linked_operational_folder(&self, entry: &walkdir::DirEntry) -> bool {
-        let Ok(relative) = entry.path().strip_prefix(&self.archetypes) else {
-            return false;
-        };
-        entry.path_is_symlink()
-            && relative.components().count() == 3
-            && OPERATIONAL_DIRS.iter().any(|dir| entry.file_name() == *dir)
-            && entry.path().is_dir()
-    }
-
-    /// Why the symbolic link at `path` is not followed, if it leads out of the root.
-    fn escapes(&mut self, path: &Path) -> Option<String> {
-        let root = &self.root;
-        let canonical_root: &PathBuf = self
-            .canonical_root
-            .get_or_insert_with(|| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()));
-        let escapes =
-            std::fs::canonicalize(path).is_ok_and(|target| !target.starts_with(canonical_root));
-        escapes.then(|| {
-            format!(
-                "symbolic link leads outside the root {}; not followed",
-                canonical_root.display()
-            )
-        })
-    }
-}
-
-fn walk_refusal(fallback: &Path, error: &walkdir::Error) -> Candidate {
-    let path = error.path().unwrap_or(fallback).to_path_buf();
-    Candidate::Refused(path, format!("cannot read: {error}"))
+    Candidate::Refused(path, reason)
 }
 
 /// `paths` as given, with folders expanded to the Markdown files inside them. Paths that do
@@ -251,7 +157,10 @@ pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Se
                         .sort_by_file_name()
                         .into_iter()
                         .filter_map(move |entry| match entry {
-                            Err(error) => Some(walk_refusal(&folder, &error)),
+                            Err(error) => {
+                                let path = error.path().unwrap_or(&folder).to_path_buf();
+                                Some(Candidate::Refused(path, format!("cannot read: {error}")))
+                            }
                             Ok(entry) => (!entry.file_type().is_dir() && is_markdown(entry.path()))
                                 .then(|| Candidate::File(entry.into_path())),
                         }),
@@ -280,15 +189,20 @@ pub fn lint_files<E>(
     renkei_model::parallel::for_each_ordered(
         files,
         threads,
-        |candidate| lint_candidate(rules, candidate, fix),
+        |candidate| lint_candidate(&Disk, rules, candidate, fix),
         sink,
     )
 }
 
-/// Lints one file (or reports why it is refused).
-pub fn lint_candidate(rules: &RuleSet, candidate: Candidate, fix: FixMode) -> FileReport {
+/// Lints one file read from `source` (or reports why it is refused).
+pub fn lint_candidate(
+    source: &dyn FileSource,
+    rules: &RuleSet,
+    candidate: Candidate,
+    fix: FixMode,
+) -> FileReport {
     match candidate {
-        Candidate::File(path) => lint_one(rules, path, fix),
+        Candidate::File(path) => lint_one(rules, source, path, fix),
         Candidate::Refused(path, reason) => {
             let problem = *unreadable(&path, reason);
             refused(path, problem)
@@ -316,8 +230,8 @@ fn refused(path: PathBuf, problem: Diagnostic) -> FileReport {
     }
 }
 
-fn lint_one(rules: &RuleSet, path: PathBuf, fix: FixMode) -> FileReport {
-    match read_text(&path) {
+fn lint_one(rules: &RuleSet, source: &dyn FileSource, path: PathBuf, fix: FixMode) -> FileReport {
+    match read_text(source, &path) {
         Ok(text) => {
             let mut report = lint_source(rules, path, &text, fix);
             report.source = Some(match (&report.fixed, fix) {
@@ -402,7 +316,7 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
 /// Reads `path` as UTF-8 text with the model's reader (regular files only, size limit
 /// first), refusing binary files and names that are not UTF-8; what is refused becomes a
 /// finding that says why.
-fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
+fn read_text(source: &dyn FileSource, path: &Path) -> Result<String, Box<Diagnostic>> {
     let refused = |error: ModelError| -> Box<Diagnostic> {
         let mut diagnostic = unreadable(path, format!("{}; not linted", reason(&error, path)));
         if let ModelError::NotUtf8 { line, column, .. } = error {
@@ -416,7 +330,7 @@ fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
             path: path.to_path_buf(),
         }));
     }
-    let bytes = read_file(path).map_err(refused)?;
+    let bytes = source.read(path).map_err(refused)?;
     refuse_binary(path, &bytes)?;
     utf8(path, bytes).map_err(refused)
 }

@@ -1,6 +1,6 @@
 //! Errors that stop loading a doctrine tree.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a doctrine tree, or one file of it, could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -123,4 +123,44 @@ pub enum ModelError {
         /// Where the search started.
         start: PathBuf,
     },
+}
+
+impl ModelError {
+    /// The file or folder the error is about: what a finding made of it names.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. }
+            | Self::Yaml { path, .. }
+            | Self::TooLarge { path, .. }
+            | Self::GrewPastLimit { path, .. }
+            | Self::NotRegularFile { path, .. }
+            | Self::NonUtf8Name { path }
+            | Self::Binary { path }
+            | Self::NotUtf8 { path, .. }
+            | Self::TooDeep { path, .. }
+            | Self::SymlinkEscapesRoot { path, .. }
+            | Self::InvalidArchetype { path, .. } => path,
+            Self::DuplicateName { second, .. } => second,
+            Self::RootNotFound { start } => start,
+        }
+    }
+
+    /// The 1-based line and column in [`ModelError::path`] the error is at, when it is at
+    /// one place of a file.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        let at = |line: u64, column: u64| {
+            Some((
+                usize::try_from(line).unwrap_or(usize::MAX).max(1),
+                usize::try_from(column).unwrap_or(usize::MAX).max(1),
+            ))
+        };
+        match self {
+            Self::Yaml { line, column, .. } | Self::InvalidArchetype { line, column, .. } => {
+                at(*line, *column)
+            }
+            Self::NotUtf8 { line, column, .. } => Some((*line, *column)),
+            Self::TooDeep { source, .. } => Some((source.line, 1)),
+            _ => None,
+        }
+    }
 }

@@ -18,6 +18,8 @@ pub mod markdown;
 pub mod name;
 pub mod parallel;
 pub mod read;
+pub mod source;
+pub mod walk;
 pub mod write;
 pub mod yaml;
 
@@ -28,3 +30,5 @@ pub use error::ModelError;
 pub use lines::{LineIndex, Position};
 pub use load::{Framework, find_root, load_framework};
 pub use markdown::{Document, Markdown};
+pub use source::{Disk, FileSource, Overlay};
+pub use walk::Walk;

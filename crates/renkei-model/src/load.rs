@@ -1,16 +1,15 @@
 //! Finding a doctrine root and loading every archetype under it.
 
-use std::fs;
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
 
 use crate::archetype::{
     Archetype, ArchetypeConfig, Content, SourceFile, default_part_order, validate_config,
 };
 use crate::error::ModelError;
 use crate::markdown::Markdown;
-use crate::read::{read_file, read_text, utf8};
+use crate::read::utf8;
+use crate::source::{FileSource, Kind};
+use crate::walk::{ARCHETYPE_FILE, Walk};
 use crate::yaml::parse_yaml;
 
 /// Folder, relative to the root, that holds `<stage>/<archetype>/` folders.
@@ -41,97 +40,65 @@ pub fn find_root(start: &Path) -> Result<PathBuf, ModelError> {
         })
 }
 
-/// Loads every `framework/archetypes/<stage>/<archetype>/` under `root`.
-///
-/// Only a root that cannot be read is an error; a broken archetype is recorded in
-/// [`Framework::problems`] so one bad file does not hide the state of the others.
+/// Loads every `framework/archetypes/<stage>/<archetype>/` under `root`, from the disk.
 pub fn load_framework(root: &Path) -> Result<Framework, ModelError> {
-    let mut archetypes = Vec::new();
+    load_framework_from(&Walk::on_disk(root))
+}
+
+/// Loads every archetype `walk` finds.
+///
+/// Only an archetypes folder that cannot be read is an error; a broken archetype (or a
+/// second one with a name already taken) is recorded in [`Framework::problems`] so one bad
+/// file does not hide the state of the others.
+pub fn load_framework_from(walk: &Walk) -> Result<Framework, ModelError> {
+    let archetypes_dir = walk.root().join(ARCHETYPES_DIR);
+    let mut dirs = Vec::new();
     let mut problems = Vec::new();
-    let dirs = archetype_dirs(root)?;
-    for loaded in crate::parallel::parallel_map(&dirs, |dir| load_archetype(root, dir)) {
+    for dir in walk.archetype_dirs() {
+        match dir {
+            Ok(dir) => dirs.push(dir),
+            Err(ModelError::Io { path, source }) if path == archetypes_dir => {
+                return Err(ModelError::Io { path, source });
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let mut archetypes = Vec::new();
+    for loaded in crate::parallel::parallel_map(&dirs, |dir| load_archetype(walk, dir)) {
         match loaded {
             Ok(archetype) => archetypes.push(archetype),
             Err(problem) => problems.push(problem),
         }
     }
     Ok(Framework {
-        root: root.to_path_buf(),
+        root: walk.root().to_path_buf(),
         archetypes,
         problems,
     })
 }
 
-/// The `<stage>/<archetype>` folders, sorted, without following symbolic links.
-pub fn archetype_dirs(root: &Path) -> Result<Vec<PathBuf>, ModelError> {
-    walk_archetype_dirs(root).collect()
-}
-
-/// The `<stage>/<archetype>` folders, sorted, as the walk finds them, so that work on the
-/// first can start before the last is found. A folder whose name an earlier stage already
-/// used is an error in its place: a skill is installed under its name, so two stages cannot
-/// both have one.
-pub fn walk_archetype_dirs(
-    root: &Path,
-) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
-    let archetypes_dir = root.join(ARCHETYPES_DIR);
-    let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
-    WalkDir::new(&archetypes_dir)
-        .min_depth(2)
-        .max_depth(2)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(move |entry| {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => return Some(Err(walk_error(&archetypes_dir, error))),
-            };
-            if !entry.file_type().is_dir() {
-                return None;
-            }
-            if entry.file_name().to_str().is_none() {
-                return Some(Err(ModelError::NonUtf8Name {
-                    path: entry.into_path(),
-                }));
-            }
-            let name = file_name(entry.path());
-            Some(
-                match seen.insert(name.clone(), entry.path().to_path_buf()) {
-                    Some(first) => Err(ModelError::DuplicateName {
-                        name,
-                        first,
-                        second: entry.into_path(),
-                    }),
-                    None => Ok(entry.into_path()),
-                },
-            )
-        })
-}
-
-fn walk_error(fallback: &Path, error: walkdir::Error) -> ModelError {
-    let path = error.path().unwrap_or(fallback).to_path_buf();
-    let source = error
-        .into_io_error()
-        .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-    ModelError::Io { path, source }
-}
-
-/// Loads the archetype in `dir` (a `<stage>/<archetype>` folder under `root`).
-pub fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> {
+/// Loads the archetype in `dir` (a `<stage>/<archetype>` folder `walk` found).
+pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> {
     let folder = file_name(dir);
     let stage = dir.parent().map(file_name).unwrap_or_default();
-    let config_path = dir.join("archetype.yaml");
-    let config_text = read_text(root, &config_path)?;
+    let config_path = dir.join(ARCHETYPE_FILE);
+    let config_text = walk.read_text(&config_path)?;
     let config: ArchetypeConfig = parse_yaml(&config_path, &config_text)?;
     validate_config(&config, &config_path, &folder)?;
+    let mut files = Vec::new();
+    for file in walk.archetype_files(dir) {
+        let file = file?;
+        if file != ARCHETYPE_FILE {
+            files.push(file);
+        }
+    }
 
-    let files = operational_files(root, dir)?;
     let parts = match &config.parts {
-        Some(listed) => select_listed(root, dir, &config_path, listed)?,
+        Some(listed) => select_listed(walk, dir, &config_path, listed)?,
         None => default_parts(&files),
     };
     let references = match &config.references {
-        Some(listed) => select_listed(root, dir, &config_path, listed)?,
+        Some(listed) => select_listed(walk, dir, &config_path, listed)?,
         None => files
             .iter()
             .filter(|relative| {
@@ -140,58 +107,17 @@ pub fn load_archetype(root: &Path, dir: &Path) -> Result<Archetype, ModelError> 
             .cloned()
             .collect(),
     };
+    let read = |relative: &String| read_source(walk.source().as_ref(), dir, relative);
     Ok(Archetype {
         stage,
         dir: dir.to_path_buf(),
         config_path,
         config_text,
         config,
-        parts: parts
-            .iter()
-            .map(|relative| read_source(dir, relative))
-            .collect::<Result<_, _>>()?,
-        references: references
-            .iter()
-            .map(|relative| read_source(dir, relative))
-            .collect::<Result<_, _>>()?,
+        parts: parts.iter().map(read).collect::<Result<_, _>>()?,
+        references: references.iter().map(read).collect::<Result<_, _>>()?,
         operational: files,
     })
-}
-
-/// Every file in the operational folders, relative to `dir`, sorted.
-fn operational_files(root: &Path, dir: &Path) -> Result<Vec<String>, ModelError> {
-    let mut files = Vec::new();
-    for folder in OPERATIONAL_DIRS {
-        let folder_path = dir.join(folder);
-        for entry in WalkDir::new(&folder_path).sort_by_file_name() {
-            // Most archetypes lack a folder or two: a missing one is no error, and asking
-            // the walk is one system call fewer than asking first.
-            let missing = |error: &walkdir::Error| {
-                error.depth() == 0
-                    && error
-                        .io_error()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-            };
-            let entry = match entry {
-                Err(error) if missing(&error) => break,
-                entry => entry.map_err(|error| walk_error(&folder_path, error))?,
-            };
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            if entry.path_is_symlink() {
-                ensure_inside_root(root, entry.path())?;
-            }
-            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            if relative.to_str().is_none() {
-                return Err(ModelError::NonUtf8Name {
-                    path: entry.into_path(),
-                });
-            }
-            files.push(slash_path(relative));
-        }
-    }
-    Ok(files)
 }
 
 fn default_parts(files: &[String]) -> Vec<String> {
@@ -217,7 +143,7 @@ fn default_parts(files: &[String]) -> Vec<String> {
 
 /// Paths listed in `archetype.yaml`, checked to exist and to stay inside the archetype.
 fn select_listed(
-    root: &Path,
+    walk: &Walk,
     dir: &Path,
     config_path: &Path,
     listed: &[serde_saphyr::Spanned<String>],
@@ -234,10 +160,10 @@ fn select_listed(
                 Some(format!(
                     "`{relative}` must be a relative path inside the archetype folder"
                 ))
-            } else if !dir.join(relative).is_file() {
+            } else if walk.source().kind(&dir.join(relative)) != Some(Kind::File) {
                 Some(format!("`{relative}` does not exist in {}", dir.display()))
             } else {
-                ensure_inside_root(root, &dir.join(relative))
+                walk.ensure_inside_root(&dir.join(relative))
                     .err()
                     .map(|error| error.to_string())
             };
@@ -257,9 +183,13 @@ fn select_listed(
 /// Reads a part or reference; its path came from the walk of the operational folders or from
 /// the checked list in `archetype.yaml`, both of which refuse symbolic links that leave the
 /// root.
-fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
+fn read_source(
+    source: &dyn FileSource,
+    dir: &Path,
+    relative: &str,
+) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
-    let bytes = read_file(&path)?;
+    let bytes = source.read(&path)?;
     let content = if relative.ends_with(".md") {
         // It would ship inside SKILL.md; the lint refuses it too.
         if crate::read::looks_binary(&bytes) {
@@ -281,33 +211,8 @@ fn read_source(dir: &Path, relative: &str) -> Result<SourceFile, ModelError> {
     })
 }
 
-pub(crate) fn ensure_inside_root(root: &Path, path: &Path) -> Result<(), ModelError> {
-    let io = |source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let root = fs::canonicalize(root).map_err(io)?;
-    let target = fs::canonicalize(path).map_err(io)?;
-    if target.starts_with(&root) {
-        Ok(())
-    } else {
-        Err(ModelError::SymlinkEscapesRoot {
-            path: path.to_path_buf(),
-            root,
-        })
-    }
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// A relative path with `/` separators on every platform, so output is byte-identical.
-fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|component| component.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

@@ -78,19 +78,6 @@ pub fn read_limited(reader: impl Read, expected: u64, path: &Path) -> Result<Vec
     Ok(bytes)
 }
 
-/// Reads a UTF-8 text file under `root` with [`read_file`], refusing a symbolic link that
-/// leads out of `root`.
-pub fn read_text(root: &Path, path: &Path) -> Result<String, ModelError> {
-    let link = fs::symlink_metadata(path).map_err(|source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if link.file_type().is_symlink() {
-        crate::load::ensure_inside_root(root, path)?;
-    }
-    utf8(path, read_file(path)?)
-}
-
 /// Whether `bytes` look binary: a NUL byte in the first 8 KiB, which no text file holds,
 /// whatever its name says.
 pub fn looks_binary(bytes: &[u8]) -> bool {

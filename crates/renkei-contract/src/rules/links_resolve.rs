@@ -30,7 +30,7 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
             let loaded = plain
                 && renkei_model::links::resolve(relative, target)
                     .is_some_and(|inside| subject.has(&inside));
-            (!loaded && !folder.join(target).exists()).then(|| target.to_string())
+            (!loaded && subject.kind(&folder.join(target)).is_none()).then(|| target.to_string())
         };
         // Every link of a healthy file resolves: a byte scan shows that without a parse. The
         // parser is asked only to place a dead link exactly, or when the scan gives up.

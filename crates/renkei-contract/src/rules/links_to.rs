@@ -42,7 +42,9 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     ));
     if !links_to_target {
         reporter.missing(format!("no Markdown link to `{target}`"), help);
-    } else if !subject.path(target).is_file() && !subject.has(target) {
+    } else if subject.kind(&subject.path(target)) != Some(renkei_model::source::Kind::File)
+        && !subject.has(target)
+    {
         reporter.missing(format!("links to `{target}`, which does not exist"), None);
     }
     reporter.diagnostics

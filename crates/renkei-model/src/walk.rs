@@ -1,0 +1,215 @@
+//! The one walk of a doctrine tree, and its one policy for symbolic links. Loading, the
+//! lint and the check all find archetypes and their files here.
+//!
+//! The walk is sequential and sorted by file name, so that every command meets files in
+//! the same order and prints them so. A symbolic link is followed only where it stays
+//! inside the root: an operational folder written as a link is walked (its files ship), a
+//! file written as a link is read, and neither may lead out of the root. No link below an
+//! operational folder is followed into a folder, so a walk cannot loop.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::error::ModelError;
+use crate::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS};
+use crate::source::{Entry, FileSource, Kind};
+
+/// Name of an archetype's configuration file.
+pub const ARCHETYPE_FILE: &str = "archetype.yaml";
+
+/// A walk of the tree under one doctrine root, through a [`FileSource`].
+#[derive(Debug, Clone)]
+pub struct Walk {
+    source: Arc<dyn FileSource>,
+    root: PathBuf,
+    /// Resolved when the first symbolic link is met: most trees have none.
+    canonical_root: Arc<OnceLock<PathBuf>>,
+}
+
+impl Walk {
+    /// A walk of `root` (the folder holding `framework/archetypes/`) read from `source`.
+    pub fn new(source: Arc<dyn FileSource>, root: &Path) -> Self {
+        Self {
+            source,
+            root: root.to_path_buf(),
+            canonical_root: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// A walk of `root` on the disk.
+    pub fn on_disk(root: &Path) -> Self {
+        Self::new(Arc::new(crate::source::Disk), root)
+    }
+
+    /// The source the walk reads.
+    pub fn source(&self) -> &Arc<dyn FileSource> {
+        &self.source
+    }
+
+    /// The root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The `<stage>/<archetype>` folders, sorted, found one stage at a time so that work on
+    /// the first can start before the last is found. Links at these two levels are not
+    /// followed. A folder whose name an earlier stage already used is an error in its
+    /// place: a skill is installed under its name, so two stages cannot both have one.
+    pub fn archetype_dirs(
+        &self,
+    ) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
+        let archetypes = self.root.join(ARCHETYPES_DIR);
+        let source = Arc::clone(&self.source);
+        let stages = match source.entries(&archetypes) {
+            Ok(entries) => entries.into_iter().filter(is_real_dir).map(Ok).collect(),
+            Err(error) => vec![Err(io_error(&archetypes, error))],
+        };
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        stages
+            .into_iter()
+            .flat_map(move |stage| -> Vec<Result<PathBuf, ModelError>> {
+                let stage = match stage {
+                    Ok(stage) => stage.path,
+                    Err(error) => return vec![Err(error)],
+                };
+                match source.entries(&stage) {
+                    Ok(entries) => entries
+                        .into_iter()
+                        .filter(is_real_dir)
+                        .map(|entry| named(entry.path, &mut seen))
+                        .collect(),
+                    Err(error) => vec![Err(io_error(&stage, error))],
+                }
+            })
+    }
+
+    /// The doctrine files of the archetype folder `dir`, relative to it with `/`
+    /// separators, in walk order: `archetype.yaml` if it is there, then every file of the
+    /// operational folders, folder by folder in name order. What cannot be walked or may
+    /// not be followed is an error in its place, and the walk goes on. A FIFO, a socket or
+    /// a device is listed like a file, so that reading it says what it is.
+    pub fn archetype_files(&self, dir: &Path) -> Vec<Result<String, ModelError>> {
+        let entries = match self.source.entries(dir) {
+            Ok(entries) => entries,
+            Err(error) => return vec![Err(io_error(dir, error))],
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let name = entry.path.file_name().unwrap_or_default();
+            if name == ARCHETYPE_FILE && entry.kind != Kind::Dir {
+                files.push(self.allowed(&entry).map(|()| ARCHETYPE_FILE.to_string()));
+            } else if entry.kind == Kind::Dir && OPERATIONAL_DIRS.iter().any(|dir| name == *dir) {
+                match self.allowed(&entry) {
+                    Ok(()) => self.folder_files(dir, &entry.path, &mut files),
+                    Err(error) => files.push(Err(error)),
+                }
+            }
+        }
+        files
+    }
+
+    /// Every file below `folder` (depth first, sorted), relative to `dir`.
+    fn folder_files(&self, dir: &Path, folder: &Path, files: &mut Vec<Result<String, ModelError>>) {
+        let entries = match self.source.entries(folder) {
+            Ok(entries) => entries,
+            Err(error) => return files.push(Err(io_error(folder, error))),
+        };
+        for entry in entries {
+            if is_real_dir(&entry) {
+                self.folder_files(dir, &entry.path, files);
+                continue;
+            }
+            let relative = self
+                .allowed(&entry)
+                .and_then(|()| relative(dir, &entry.path));
+            files.push(relative);
+        }
+    }
+
+    /// Refuses the entry if it is a symbolic link that leads out of the root.
+    fn allowed(&self, entry: &Entry) -> Result<(), ModelError> {
+        if entry.symlink {
+            self.ensure_inside_root(&entry.path)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses `path` if, once its links are followed, it is outside the root.
+    pub fn ensure_inside_root(&self, path: &Path) -> Result<(), ModelError> {
+        let root = self.canonical_root.get_or_init(|| {
+            self.source
+                .canonical(&self.root)
+                .unwrap_or_else(|_| self.root.clone())
+        });
+        let target = self
+            .source
+            .canonical(path)
+            .map_err(|error| io_error(path, error))?;
+        if target.starts_with(root) {
+            Ok(())
+        } else {
+            Err(ModelError::SymlinkEscapesRoot {
+                path: path.to_path_buf(),
+                root: root.clone(),
+            })
+        }
+    }
+
+    /// Reads the UTF-8 text at `path`, refusing a symbolic link that leads out of the root.
+    pub fn read_text(&self, path: &Path) -> Result<String, ModelError> {
+        if self.source.is_symlink(path) {
+            self.ensure_inside_root(path)?;
+        }
+        crate::read::utf8(path, self.source.read(path)?)
+    }
+}
+
+/// A folder that is not a link.
+fn is_real_dir(entry: &Entry) -> bool {
+    entry.kind == Kind::Dir && !entry.symlink
+}
+
+/// The archetype folder at `path`, or why not: a name that is not UTF-8, or one an earlier
+/// stage already used.
+fn named(path: PathBuf, seen: &mut HashMap<String, PathBuf>) -> Result<PathBuf, ModelError> {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return Err(ModelError::NonUtf8Name { path });
+    };
+    let name = name.to_string();
+    match seen.insert(name.clone(), path.clone()) {
+        Some(first) => Err(ModelError::DuplicateName {
+            name,
+            first,
+            second: path,
+        }),
+        None => Ok(path),
+    }
+}
+
+/// `path` relative to `dir`, with `/` separators on every platform, so output is
+/// byte-identical; a name that is not UTF-8 is an error.
+fn relative(dir: &Path, path: &Path) -> Result<String, ModelError> {
+    let inside = path.strip_prefix(dir).unwrap_or(path);
+    let mut relative = String::new();
+    for component in inside.components() {
+        let Some(part) = component.as_os_str().to_str() else {
+            return Err(ModelError::NonUtf8Name {
+                path: path.to_path_buf(),
+            });
+        };
+        if !relative.is_empty() {
+            relative.push('/');
+        }
+        relative.push_str(part);
+    }
+    Ok(relative)
+}
+
+fn io_error(path: &Path, source: io::Error) -> ModelError {
+    ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -1,0 +1,119 @@
+//! Checking doctrine that is not on disk: the walk, loading, lint and contract read through a
+//! `FileSource`, so an in-memory overlay (an editor's unsaved buffers) gets the findings the
+//! same files get on disk.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use renkei_contract::Contract;
+use renkei_lint::{LintConfig, RuleSet};
+use renkei_model::{Diagnostic, FileSource, Overlay, Walk};
+
+/// Every finding of the lint and the contract over every archetype `walk` finds, with paths
+/// relative to its root.
+fn findings(walk: &Walk) -> Vec<String> {
+    let rules = RuleSet::compile(&LintConfig::builtin().unwrap(), Path::new("<built-in>")).unwrap();
+    let contract = Contract::builtin().unwrap();
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for dir in walk.archetype_dirs() {
+        let dir = dir.unwrap();
+        let archetype = renkei_model::load::load_archetype(walk, &dir).unwrap();
+        for report in renkei_lint::lint_archetype(walk.source().as_ref(), &rules, &archetype) {
+            found.extend(report.diagnostics);
+        }
+        found.extend(renkei_contract::check_archetype(
+            walk, &archetype, &contract,
+        ));
+    }
+    found
+        .iter()
+        .map(|d| {
+            let path = d.path.strip_prefix(walk.root()).unwrap_or(&d.path);
+            format!(
+                "{} {}:{}:{} {}",
+                d.rule,
+                path.display(),
+                d.start.line,
+                d.start.column,
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// The repository's own framework, with a banned word and a dead link added to one file.
+fn tree_with_findings(root: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("framework");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.unwrap();
+        let target = root
+            .join("framework")
+            .join(entry.path().strip_prefix(&source).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let process = root.join("framework/archetypes/execution/execution-lead/doctrine/process.md");
+    let mut text = std::fs::read_to_string(&process).unwrap();
+    text.push_str("\nThe intake step is gone; see [the map](missing-map.md).\n");
+    std::fs::write(&process, text).unwrap();
+}
+
+#[test]
+fn an_archetype_in_memory_gets_the_findings_it_gets_on_disk() {
+    let disk = tempfile::tempdir().unwrap();
+    tree_with_findings(disk.path());
+    let on_disk = findings(&Walk::on_disk(disk.path()));
+    assert!(
+        on_disk.iter().any(|f| f.starts_with("vocabulary/"))
+            && on_disk
+                .iter()
+                .any(|f| f.starts_with("contract/links-resolve")),
+        "the fixture should have lint and contract findings: {on_disk:#?}"
+    );
+
+    // The same files, held in memory under a root that does not exist.
+    let root = Path::new("/nonexistent-renkei-root");
+    let mut overlay = Overlay::default();
+    for entry in walkdir::WalkDir::new(disk.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(disk.path()).unwrap();
+            overlay.insert(root.join(relative), std::fs::read(entry.path()).unwrap());
+        }
+    }
+    assert!(!root.exists());
+    let source: Arc<dyn FileSource> = Arc::new(overlay);
+    let in_memory = findings(&Walk::new(source, root));
+    assert_eq!(in_memory, on_disk);
+}
+
+#[test]
+fn an_unsaved_buffer_is_checked_instead_of_the_file_below_it() {
+    let disk = tempfile::tempdir().unwrap();
+    tree_with_findings(disk.path());
+    let process = disk
+        .path()
+        .join("framework/archetypes/execution/execution-lead/doctrine/process.md");
+    let saved = std::fs::read_to_string(&process).unwrap();
+    let edited = saved.replace(
+        "The intake step is gone; see [the map](missing-map.md).",
+        "",
+    );
+    let mut overlay = Overlay::over(Arc::new(renkei_model::Disk));
+    overlay.insert(&process, edited);
+    let source: Arc<dyn FileSource> = Arc::new(overlay);
+    let with_buffer = findings(&Walk::new(source, disk.path()));
+    let on_disk = findings(&Walk::on_disk(disk.path()));
+    let mentions_process = |f: &&String| f.contains("doctrine/process.md");
+    assert!(on_disk.iter().filter(mentions_process).count() >= 2);
+    assert_eq!(
+        with_buffer.iter().filter(mentions_process).count(),
+        0,
+        "{with_buffer:#?}"
+    );
+    // The file on disk is untouched.
+    assert_eq!(std::fs::read_to_string(&process).unwrap(), saved);
+}
