@@ -63,18 +63,29 @@ pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Loade
                 renkei_model::ModelError::Io { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
-            CliError::Failed(vec![format!(
-                "{}: cannot read configuration: {reason}",
-                path.display()
-            )])
+            CliError::config(
+                format!("{}: cannot read configuration: {reason}", path.display()),
+                &path,
+                None,
+            )
         })?;
     let config = if text.trim().is_empty() {
         ProjectConfig::default()
     } else {
-        renkei_model::yaml::parse_yaml(&path, &text)?
+        renkei_model::yaml::parse_yaml(&path, &text)
+            .map_err(|error| CliError::config(error.to_string(), &path, error.position()))?
     };
     Ok(LoadedConfig {
         config,
         path: Some(path),
     })
+}
+
+/// The built-in rules merged with the `lint:` section of `loaded`.
+pub fn rule_set(loaded: LoadedConfig) -> Result<renkei_lint::RuleSet, CliError> {
+    let merged = LintConfig::builtin()?.merged_with(loaded.config.lint);
+    let path = loaded
+        .path
+        .unwrap_or_else(|| PathBuf::from("<built-in rules>"));
+    Ok(renkei_lint::RuleSet::compile(&merged, &path)?)
 }

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 pub mod commands;
 pub mod config;
 pub mod output;
+mod workspace;
 
 /// How a command ended, before it becomes an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +104,52 @@ pub enum CliError {
     Output(io::Error),
     /// One or more errors, each phrased for the user (file, line and column first).
     Failed(Vec<String>),
+    /// Configuration renkei cannot use: the message for the terminal, and the same problem
+    /// as a `config/invalid` finding at its file and line, which JSON and SARIF output
+    /// carry inside their document.
+    Config {
+        /// The message, file, line and column first.
+        message: String,
+        /// The finding.
+        finding: Box<renkei_model::Diagnostic>,
+    },
+}
+
+/// Rule id of the finding for a configuration file renkei cannot use.
+pub const CONFIG_INVALID: &str = "config/invalid";
+
+impl CliError {
+    /// A configuration error about `path`, at `position` (1-based line and column) when
+    /// the error has one.
+    pub(crate) fn config(
+        message: String,
+        path: &std::path::Path,
+        position: Option<(usize, usize)>,
+    ) -> Self {
+        let text = message.clone();
+        let mut finding = renkei_model::Diagnostic::whole_file(
+            CONFIG_INVALID,
+            renkei_model::Severity::Error,
+            path,
+            // The finding carries the path and position; its message is what follows them.
+            message
+                .strip_prefix(&*path.to_string_lossy())
+                .map(|rest| {
+                    rest.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
+                        .trim_start()
+                })
+                .unwrap_or(&message)
+                .to_string(),
+        );
+        if let Some((line, column)) = position {
+            finding.start = renkei_model::Position { line, column };
+            finding.end = finding.start;
+        }
+        CliError::Config {
+            message: text,
+            finding: Box::new(finding),
+        }
+    }
 }
 
 impl From<io::Error> for CliError {
@@ -119,7 +166,23 @@ impl From<renkei_model::ModelError> for CliError {
 
 impl From<renkei_lint::LintError> for CliError {
     fn from(error: renkei_lint::LintError) -> Self {
-        CliError::Failed(vec![error.to_string()])
+        use renkei_lint::LintError;
+        let message = error.to_string();
+        let at = |line: u64, column: u64| {
+            Some((
+                usize::try_from(line).unwrap_or(usize::MAX),
+                usize::try_from(column).unwrap_or(usize::MAX),
+            ))
+        };
+        match &error {
+            LintError::Config(model) => CliError::config(message, model.path(), model.position()),
+            LintError::Pattern {
+                path, line, column, ..
+            }
+            | LintError::InvalidRule {
+                path, line, column, ..
+            } => CliError::config(message, path, at(*line, *column)),
+        }
     }
 }
 

@@ -6,10 +6,11 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use renkei_lint::{FileReport, FixMode};
 use renkei_model::{Diagnostic, Severity};
 use serde_json::json;
 
-use crate::CliError;
+use crate::{CliError, Outcome};
 
 /// How to print findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -66,7 +67,37 @@ pub(crate) fn print_error(error: &CliError) {
                 let _ = writeln!(err, "error: {message}");
             }
         }
+        CliError::Config { message, .. } => {
+            let _ = writeln!(err, "error: {message}");
+        }
     }
+}
+
+/// Ends a command whose configuration cannot be used. JSON and SARIF output still make one
+/// whole document, holding the problem as a `config/invalid` finding; other formats say it
+/// on stderr. Either way the exit code is 2.
+pub(crate) fn config_failure(
+    out: &mut dyn Write,
+    format: Format,
+    error: CliError,
+) -> Result<Outcome, CliError> {
+    let CliError::Config { finding, .. } = &error else {
+        return Err(error);
+    };
+    if !matches!(format, Format::Json | Format::Sarif) {
+        return Err(error);
+    }
+    let rule = RuleDoc {
+        id: crate::CONFIG_INVALID.to_string(),
+        summary: "the configuration file can be read and used".to_string(),
+        why: None,
+        help: None,
+        severity: renkei_model::Severity::Error,
+    };
+    let mut emitter = Emitter::start(out, format, &[rule])?;
+    emitter.emit(std::slice::from_ref(finding.as_ref()), |_| None)?;
+    emitter.finish(0, 0)?;
+    Ok(Outcome::Failed)
 }
 
 /// `path` relative to the current folder when it is inside it, with `/` separators.
@@ -515,4 +546,52 @@ pub(crate) fn print_diagnostics(out: &mut dyn Write, diagnostics: &[Diagnostic])
         }
     }
     Ok(())
+}
+
+/// What a run of the lint has seen so far, across files.
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) files: usize,
+    pub(crate) fixed: usize,
+    unreadable: bool,
+}
+
+impl Tally {
+    /// Counts one file's report, and prints the diff of its fixes in preview.
+    pub(crate) fn record(
+        &mut self,
+        emitter: &mut Emitter<'_>,
+        report: &FileReport,
+        fix: FixMode,
+    ) -> std::io::Result<()> {
+        self.files += 1;
+        self.unreadable |= report.unreadable;
+        if let Some(fixed) = &report.fixed {
+            self.fixed += fixed.fixes;
+            if fix == FixMode::Preview {
+                let path = display_path(&report.path);
+                let diff = similar::TextDiff::from_lines(&fixed.before, &fixed.after);
+                let header = (format!("{path} (before)"), format!("{path} (after)"));
+                write!(
+                    emitter.out(),
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(2)
+                        .header(&header.0, &header.1)
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The command's outcome: a file that could not be read outweighs findings.
+    pub(crate) fn outcome(&self, has_errors: bool) -> Outcome {
+        if self.unreadable {
+            Outcome::Failed
+        } else if has_errors {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
 }

@@ -6,8 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Skill, Status, Target, Templates};
-use renkei_model::Walk;
+use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Status, Target};
 
 use crate::output::print_diagnostics;
 use crate::{CliError, Outcome};
@@ -58,9 +57,9 @@ pub fn run(
     };
     let root = match root {
         Some(root) => root.to_path_buf(),
-        None => crate::commands::find_root()?,
+        None => crate::workspace::find_root()?,
     };
-    let skills = render_selected(&root, &args.only)?;
+    let skills = crate::workspace::render_selected(&root, &args.only)?;
     for skill in &skills {
         print_diagnostics(out, &skill.warnings)?;
     }
@@ -104,82 +103,6 @@ pub fn run(
         }
     }
     Ok(outcome)
-}
-
-/// How long rendering may take before renkei gives up, in seconds. Templates can loop (two
-/// nested `range` loops run for hours) and Tera cannot be interrupted, so rendering runs on
-/// its own thread under this deadline; the process exits with the error and the thread
-/// with it. `RENKEI_RENDER_TIMEOUT_SECS` overrides it.
-const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
-
-/// Loads and renders every archetype under `root` (or those named in `only`) within the
-/// render deadline.
-pub(crate) fn render_selected(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
-    let timeout = std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(DEFAULT_RENDER_TIMEOUT_SECS);
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let (root_owned, only_owned) = (root.to_path_buf(), only.to_vec());
-    std::thread::spawn(move || {
-        let _ = sender.send(render_all(&root_owned, &only_owned));
-    });
-    receiver.recv_timeout(std::time::Duration::from_secs(timeout)).unwrap_or_else(|_| {
-        Err(CliError::Failed(vec![format!(
-            "rendering did not finish within {timeout} s; a template in {} may loop without end (nothing was written)",
-            root.join("templates").display()
-        )]))
-    })
-}
-
-/// Loads and renders every archetype, one archetype at a time per core: each archetype's
-/// sources are dropped as soon as its skill is rendered, so memory holds the output, not the
-/// whole tree twice.
-fn render_all(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
-    let walk = Walk::on_disk(root);
-    let templates = Templates::load(&walk)?;
-    let dirs = walk.archetype_dirs().collect::<Result<Vec<_>, _>>()?;
-    let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
-        let archetype =
-            renkei_model::load::load_archetype(&walk, dir).map_err(|error| error.to_string())?;
-        let name = archetype.name().to_string();
-        if !only.is_empty() && !only.contains(&name) {
-            return Ok((name, None));
-        }
-        let skill = renkei_assemble::render_skill(&archetype, &templates)
-            .map_err(|error| error.to_string())?;
-        Ok((name, Some(skill)))
-    });
-    let mut names = BTreeSet::new();
-    let mut skills = Vec::new();
-    let mut errors = Vec::new();
-    for result in rendered {
-        match result {
-            Ok((name, skill)) => {
-                names.insert(name);
-                skills.extend(skill);
-            }
-            Err(error) => errors.push(error),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(CliError::Failed(errors));
-    }
-    let known = names
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let unknown: Vec<String> = only
-        .iter()
-        .filter(|name| !names.contains(*name))
-        .map(|name| format!("--only {name}: no archetype has that name; known: {known}"))
-        .collect();
-    if unknown.is_empty() {
-        Ok(skills)
-    } else {
-        Err(CliError::Failed(unknown))
-    }
 }
 
 fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> std::io::Result<()> {
@@ -280,44 +203,4 @@ fn write_diff(
 fn line_count(bytes: &[u8]) -> usize {
     let newlines = memchr::memchr_iter(b'\n', bytes).count();
     newlines + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
-}
-
-/// A finding for every file of `targets` that `assemble --check` would call stale.
-pub(crate) fn stale_files(
-    root: &Path,
-    targets: &[String],
-) -> Result<Vec<renkei_model::Diagnostic>, CliError> {
-    let skills = render_selected(root, &[])?;
-    let env = Env::from_process();
-    let mut diagnostics = Vec::new();
-    for spec in targets {
-        let target = Target::resolve(spec, &env, root)?;
-        let plan = renkei_assemble::plan(&target, &skills, None, PushOptions::default())?;
-        for action in plan
-            .actions
-            .iter()
-            .filter(|action| action.status.is_stale())
-        {
-            let state = match action.status {
-                Status::New => "missing",
-                _ => "stale",
-            };
-            diagnostics.push(
-                renkei_model::Diagnostic::whole_file(
-                    "assemble/stale",
-                    renkei_model::Severity::Error,
-                    target.dir.join(&action.relative),
-                    format!(
-                        "assembled skill file is {state} in target `{}`",
-                        target.label
-                    ),
-                )
-                .with_help(format!(
-                    "run `renkei assemble --push --target {}`",
-                    target.label
-                )),
-            );
-        }
-    }
-    Ok(diagnostics)
 }

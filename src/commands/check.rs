@@ -1,7 +1,6 @@
 //! `renkei check`: the CI doctrine check. The vocabulary lint, every contract over every
 //! archetype, and (with `--assembled`) the freshness of installed skills, in one report.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -10,9 +9,9 @@ use renkei_contract::Contract;
 use renkei_lint::{FileReport, FixMode, RuleSet};
 use renkei_model::{Archetype, Diagnostic, ModelError, Severity, Walk};
 
-use crate::commands::lint::{Tally, rule_set};
-use crate::config::load_config;
-use crate::output::{Emitter, Format, RuleDoc};
+use crate::config::{load_config, rule_set};
+use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
+use crate::workspace::contract_for;
 use crate::{CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -40,12 +39,16 @@ pub fn run(
 ) -> Result<Outcome, CliError> {
     let root = match root {
         Some(root) => root.to_path_buf(),
-        None => crate::commands::find_root()?,
+        None => crate::workspace::find_root()?,
     };
-    let config = load_config(args.config.as_deref(), Some(&root))?
-        .config
-        .check;
-    let rules = rule_set(args.config.as_deref(), Some(&root))?;
+    let configured = load_config(args.config.as_deref(), Some(&root)).and_then(|mut loaded| {
+        let check = std::mem::take(&mut loaded.config.check);
+        Ok((check, rule_set(loaded)?))
+    });
+    let (config, rules) = match configured {
+        Ok(configured) => configured,
+        Err(error) => return config_failure(out, args.format, error),
+    };
     let default_contract = Contract::builtin()?;
 
     let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
@@ -109,7 +112,7 @@ pub fn run(
         };
         // The report is open: a failure here is reported after it is closed, so JSON and
         // SARIF output stays a whole document.
-        match crate::commands::assemble::stale_files(&root, &targets) {
+        match crate::workspace::stale_files(&root, &targets) {
             Ok(mut stale) => {
                 sort_by_position(&mut stale);
                 emitter.emit(&stale, |_| None)?;
@@ -198,20 +201,4 @@ fn lint_unloaded(walk: &Walk, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
 
 fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
-}
-
-/// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.
-pub(crate) fn contract_for<'a>(
-    walk: &Walk,
-    archetype: &Archetype,
-    default: &'a Contract,
-) -> Result<Cow<'a, Contract>, String> {
-    let path = archetype.dir.join("contract.yaml");
-    let text = match walk.read_text(&path) {
-        Ok(text) => Some(text),
-        Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(error.to_string()),
-    };
-    Contract::for_archetype(default, &archetype.dir, text.as_deref())
-        .map_err(|error| error.to_string())
 }

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use renkei_lint::{FileReport, FixMode, LintConfig, RuleSet};
+use renkei_lint::{FileReport, FixMode};
 
-use crate::config::load_config;
-use crate::output::{Emitter, Format, RuleDoc};
+use crate::config::{load_config, rule_set};
+use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei lint`.
@@ -35,10 +35,13 @@ pub struct LintArgs {
 pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<Outcome, CliError> {
     let root = match root {
         Some(root) => Some(root.to_path_buf()),
-        None if args.paths.is_empty() => Some(crate::commands::find_root()?),
+        None if args.paths.is_empty() => Some(crate::workspace::find_root()?),
         None => renkei_model::find_root(&std::env::current_dir()?).ok(),
     };
-    let rules = rule_set(args.config.as_deref(), root.as_deref())?;
+    let rules = match load_config(args.config.as_deref(), root.as_deref()).and_then(rule_set) {
+        Ok(rules) => rules,
+        Err(error) => return config_failure(out, args.format, error),
+    };
     let fix = match (args.fix, args.diff) {
         (true, _) => FixMode::Write,
         (_, true) => FixMode::Preview,
@@ -95,62 +98,4 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     let has_errors = emitter.has_errors();
     emitter.finish(tally.files, fixed)?;
     Ok(tally.outcome(has_errors))
-}
-
-/// What a run of the lint has seen so far, across files.
-#[derive(Default)]
-pub(crate) struct Tally {
-    pub(crate) files: usize,
-    fixed: usize,
-    unreadable: bool,
-}
-
-impl Tally {
-    /// Counts one file's report, and prints the diff of its fixes in preview.
-    pub(crate) fn record(
-        &mut self,
-        emitter: &mut Emitter<'_>,
-        report: &FileReport,
-        fix: FixMode,
-    ) -> std::io::Result<()> {
-        self.files += 1;
-        self.unreadable |= report.unreadable;
-        if let Some(fixed) = &report.fixed {
-            self.fixed += fixed.fixes;
-            if fix == FixMode::Preview {
-                let path = crate::output::display_path(&report.path);
-                let diff = similar::TextDiff::from_lines(&fixed.before, &fixed.after);
-                let header = (format!("{path} (before)"), format!("{path} (after)"));
-                write!(
-                    emitter.out(),
-                    "{}",
-                    diff.unified_diff()
-                        .context_radius(2)
-                        .header(&header.0, &header.1)
-                )?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The command's outcome: a file that could not be read outweighs findings.
-    pub(crate) fn outcome(&self, has_errors: bool) -> Outcome {
-        if self.unreadable {
-            Outcome::Failed
-        } else if has_errors {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        }
-    }
-}
-
-/// The built-in rules merged with the project's `lint:` section.
-pub(crate) fn rule_set(config: Option<&Path>, root: Option<&Path>) -> Result<RuleSet, CliError> {
-    let loaded = load_config(config, root)?;
-    let merged = LintConfig::builtin()?.merged_with(loaded.config.lint);
-    let path = loaded
-        .path
-        .unwrap_or_else(|| PathBuf::from("<built-in rules>"));
-    Ok(RuleSet::compile(&merged, &path)?)
 }

@@ -9,8 +9,8 @@ use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
 use renkei_model::{Document, Severity, Walk};
 
-use crate::commands::check::contract_for;
 use crate::output::{Emitter, Format, RuleDoc};
+use crate::workspace::contract_for;
 use crate::{CliError, Outcome};
 
 /// Options of `renkei report`.
@@ -53,10 +53,10 @@ pub fn run(
     let ReportCommand::Check(args) = &args.command;
     let root = match root {
         Some(root) => root.to_path_buf(),
-        None => crate::commands::find_root()?,
+        None => crate::workspace::find_root()?,
     };
     let walk = Walk::on_disk(&root);
-    let framework = crate::commands::load(&walk)?;
+    let framework = crate::workspace::load(&walk)?;
     let default_contract = Contract::builtin()?;
     let mut candidates = Vec::new();
     for archetype in &framework.archetypes {

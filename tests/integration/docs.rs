@@ -19,6 +19,7 @@ fn all_rule_ids() -> Vec<String> {
             renkei_lint::UNUSED_SUPPRESSION,
             renkei_lint::driver::UNREADABLE_FILE,
             renkei_lint::engine::TOO_MANY_FINDINGS,
+            renkei::CONFIG_INVALID,
             "report/sections",
             "report/empty-section",
             "report/outcome",

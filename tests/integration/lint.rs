@@ -362,6 +362,58 @@ fn malformed_config_names_file_line_and_column_and_exits_2() {
 }
 
 #[test]
+fn malformed_config_is_a_config_invalid_finding_inside_json_and_sarif() {
+    let scratch = scratch_with_findings();
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules:\n    - id: house/x\n      wrods: [foo]\n",
+    );
+    for command in ["lint", "check"] {
+        let run = scratch
+            .renkei(&[command, "--format", "json"])
+            .expect_code(2);
+        let document: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|error| {
+                panic!(
+                    "{command}: not one JSON document ({error}):\n{}",
+                    run.stdout
+                )
+            });
+        let finding = &document["diagnostics"][0];
+        assert_eq!(finding["rule"], "config/invalid", "{command}: {document}");
+        assert!(finding["path"].as_str().unwrap().ends_with("renkei.yaml"));
+        assert_eq!(finding["line"], 4, "{command}: {document}");
+        assert_eq!(finding["column"], 7, "{command}: {document}");
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("unknown field `wrods`"),
+            "{command}: {document}"
+        );
+
+        let run = scratch
+            .renkei(&[command, "--format", "sarif"])
+            .expect_code(2);
+        let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "config/invalid", "{command}: {sarif}");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            4
+        );
+    }
+    // Human output still says it on stderr, as before.
+    let run = scratch.renkei(&["check"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:4:7: unknown field `wrods`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn yaml_alias_bombs_in_config_are_refused_quickly() {
     let scratch = scratch_with_findings();
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
