@@ -1,6 +1,6 @@
-//! Wall time and peak memory of one command, through the `xtask-measure` helper binary
-//! (`src/bin/xtask-measure.rs`), which runs the command as its only child and reads
-//! `getrusage(RUSAGE_CHILDREN)` after reaping it. A fresh helper per run keeps each
+//! Wall time and peak memory of one command, through the `renkei-bench-measure` helper
+//! binary (`src/bin/renkei-bench-measure.rs`), which runs the command as its only child and
+//! reads `getrusage(RUSAGE_CHILDREN)` after reaping it. A fresh helper per run keeps each
 //! reading to one command: the kernel's children maximum only ever grows.
 
 use std::path::Path;
@@ -49,14 +49,18 @@ pub(crate) fn measure_in(
     let number = |key: &str| -> Result<u64, String> {
         value(key)
             .and_then(|value| value.parse().ok())
-            .ok_or_else(|| format!("xtask-measure printed no `{key}`: {report:?}"))
+            .ok_or_else(|| format!("renkei-bench-measure printed no `{key}`: {report:?}"))
     };
     match value("status") {
         Some(status) if status.parse().is_ok_and(|code: i32| ok.contains(&code)) => {}
         Some(status) => {
             return Err(format!("`{}` ended with status {status}", described()));
         }
-        None => return Err(format!("xtask-measure printed no status: {report:?}")),
+        None => {
+            return Err(format!(
+                "renkei-bench-measure printed no status: {report:?}"
+            ));
+        }
     }
     Ok(Sample {
         wall: Duration::from_nanos(number("wall_ns")?),

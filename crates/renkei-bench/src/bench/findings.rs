@@ -51,7 +51,7 @@ impl RenkeiReport {
 
 /// Reads renkei's pretty-printed JSON report (`serde_json::to_writer_pretty`: one key per
 /// line). A string value cannot hold a raw newline, so a line that starts with `"path":`
-/// is always a key. xtask keeps its dependencies small, so this is not a general parser.
+/// is always a key. The bench keeps its dependencies small, so this is not a general parser.
 pub(super) fn parse_renkei_json(text: &str) -> Result<RenkeiReport, String> {
     let mut report = RenkeiReport::default();
     let mut path = None;

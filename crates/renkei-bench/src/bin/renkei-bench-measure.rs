@@ -1,11 +1,12 @@
-//! `xtask-measure PROGRAM [ARGS...]`: runs one command and prints its wall time and peak
-//! resident set size, for `cargo xtask bench`.
+//! `renkei-bench-measure PROGRAM [ARGS...]`: runs one command and prints its wall time and
+//! peak resident set size, for `cargo xtask bench`.
 //!
 //! Peak memory comes from `getrusage(RUSAGE_CHILDREN)` read right after the command, this
 //! process's only child, is reaped. This is a separate, small binary rather than a mode of
-//! `xtask` because Linux starts a child's peak RSS at its parent's RSS at spawn time (the
-//! fork or vfork shares or copies the parent's memory before `exec`): the smaller this
-//! process, the lower that floor. `cargo xtask bench` measures `true` to report the floor.
+//! `xtask` (which runs the bench in-process) because Linux starts a child's peak RSS at its
+//! parent's RSS at spawn time (the fork or vfork shares or copies the parent's memory
+//! before `exec`): the smaller this process, the lower that floor. `cargo xtask bench`
+//! measures `true` to report the floor.
 //!
 //! Prints one line of `key=value` pairs; exits 2 when the command cannot be started, and
 //! reports a failing command through `status` so the caller can say which one it was.
@@ -18,7 +19,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("xtask-measure: {message}");
+            eprintln!("renkei-bench-measure: {message}");
             ExitCode::from(2)
         }
     }
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     let Some((program, rest)) = args.split_first() else {
-        return Err("usage: xtask-measure PROGRAM [ARGS...]".to_string());
+        return Err("usage: renkei-bench-measure PROGRAM [ARGS...]".to_string());
     };
     let start = Instant::now();
     let status = Command::new(program)

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use renkei_lint::{MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS};
+use renkei_model::load::OPERATIONAL_DIRS;
+use renkei_model::read::MAX_SOURCE_FILE_BYTES;
+
 use super::findings::{self, Agreement};
 use super::{
     Contender, Corpus, Options, Tools, background, median_ms, peak_mb, time_alternating,
@@ -15,10 +19,6 @@ use super::{
 };
 use crate::corpus::large::{self, LargeFile};
 use crate::measure::{Sample, measure_in};
-
-/// The folders of an archetype renkei lints by default
-/// (`renkei_model::load::OPERATIONAL_DIRS`).
-const OPERATIONAL_DIRS: &[&str] = &["ethos", "doctrine", "references", "truth"];
 
 /// Each archetype's configuration, which renkei lints too.
 const CONFIG_FILE: &str = "archetype.yaml";
@@ -46,11 +46,6 @@ const LARGE_FILE_RUNS: usize = 10;
 /// file, peak RSS at most this multiple of the file's size.
 const LARGE_RATIO_TARGET: f64 = 1.2;
 const LARGE_RSS_FACTOR_TARGET: f64 = 3.0;
-
-/// renkei's findings per file (`renkei_lint::MAX_FINDINGS_PER_FILE`); past it renkei stops
-/// with `lint/too-many-findings`, so a large file must plant fewer for a fair comparison.
-const MAX_FINDINGS_PER_FILE: usize = 1_000;
-const TOO_MANY_FINDINGS: &str = "lint/too-many-findings";
 
 /// Exit statuses of a linter that ran: 0 clean, 1 findings (the corpus plants some; for
 /// ripgrep 1 means no match). 2 is an error either way.
@@ -890,14 +885,16 @@ fn bench_large(
         file.allowed_lines,
         start.elapsed().as_secs_f64()
     );
-    if file.bytes >= large::RENKEI_MAX_FILE_BYTES {
+    if file.bytes >= MAX_SOURCE_FILE_BYTES {
         return Err(format!(
             "{} is {} bytes, past renkei's limit of {}",
             file.relative.display(),
             file.bytes,
-            large::RENKEI_MAX_FILE_BYTES
+            MAX_SOURCE_FILE_BYTES
         ));
     }
+    // Past renkei's cap it stops with `lint/too-many-findings`, so a large file must plant
+    // fewer for a fair comparison.
     if file.banned_lines >= MAX_FINDINGS_PER_FILE {
         return Err(format!(
             "{} plants {} banned lines, past renkei's {MAX_FINDINGS_PER_FILE} findings per file",
@@ -1130,9 +1127,11 @@ fn large_verdict(result: &LargeResult) -> String {
             "renkei does NOT flag exactly those lines"
         },
         if result.capped {
-            "renkei STOPPED at its cap of 1000 findings (lint/too-many-findings): not a fair comparison"
+            format!(
+                "renkei STOPPED at its cap of {MAX_FINDINGS_PER_FILE} findings ({TOO_MANY_FINDINGS}): not a fair comparison"
+            )
         } else {
-            "under renkei's cap of 1000 findings per file"
+            format!("under renkei's cap of {MAX_FINDINGS_PER_FILE} findings per file")
         }
     );
     out

@@ -25,6 +25,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use renkei_model::load::ARCHETYPES_DIR;
+
 use super::{
     Doc, Gen, Identity, Planted, STAMP_FILE, capitalize, distinct_peers, prepare_out_dir, wrap,
     write_file,
@@ -32,12 +34,9 @@ use super::{
 use crate::prng::Rng;
 use crate::words;
 
-/// renkei's file size limit (`renkei_model::read::MAX_SOURCE_FILE_BYTES`): a larger file is
-/// refused, not linted.
-pub(crate) const RENKEI_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// The largest size `cargo xtask bench --large-files` accepts, in MB (10^6 bytes): with
-/// the few KB a file overshoots its target, still under [`RENKEI_MAX_FILE_BYTES`].
+/// the few KB a file overshoots its target, still under renkei's file size limit
+/// ([`renkei_model::read::MAX_SOURCE_FILE_BYTES`]; a larger file is refused, not linted).
 pub(crate) const MAX_TARGET_MB: u8 = 16;
 
 /// One banned and one allowed phrase per this many lines, on average (the text averages
@@ -92,7 +91,7 @@ pub(crate) struct LargeFile {
 pub(crate) fn large_document(seed: u64, target_bytes: usize) -> LargeDocument {
     let mut rng = Rng::for_item(seed, STREAM);
     let peers = distinct_peers(&mut rng);
-    let path = format!("framework/archetypes/{STAGE}/{ARCHETYPE}/{FILE}");
+    let path = format!("{ARCHETYPES_DIR}/{STAGE}/{ARCHETYPE}/{FILE}");
     let mut book = Book {
         writer: Gen {
             rng,
@@ -143,7 +142,7 @@ pub(crate) fn write_large_file(
         &format!("generator: {GENERATOR}\nstate: incomplete\n"),
     )?;
     let document = large_document(seed, target_bytes);
-    let archetype = out.join(format!("framework/archetypes/{STAGE}/{ARCHETYPE}"));
+    let archetype = out.join(format!("{ARCHETYPES_DIR}/{STAGE}/{ARCHETYPE}"));
     let doctrine = archetype.join("doctrine");
     fs::create_dir_all(&doctrine)
         .map_err(|error| format!("cannot create {}: {error}", doctrine.display()))?;
@@ -730,22 +729,15 @@ mod tests {
     }
 
     #[test]
-    fn size_limit_is_renkeis() {
-        assert_eq!(
-            RENKEI_MAX_FILE_BYTES,
-            renkei_model::read::MAX_SOURCE_FILE_BYTES
-        );
-    }
-
-    #[test]
     fn the_largest_size_stays_under_renkeis_limits() {
         let target = usize::from(MAX_TARGET_MB) * 1_000_000;
         let document = large_document(crate::corpus::DEFAULT_SEED, target);
         assert!(document.text.len() >= target);
-        assert!((document.text.len() as u64) < RENKEI_MAX_FILE_BYTES);
+        assert!((document.text.len() as u64) < renkei_model::read::MAX_SOURCE_FILE_BYTES);
         let banned = document.planted.iter().filter(|spot| !spot.allowed).count();
-        // renkei reports at most 1,000 findings per file; one finding per banned line.
+        // One finding per banned line, well under renkei's cap per file.
         assert!((300..800).contains(&banned), "{banned} banned lines");
+        assert!(banned < renkei_lint::MAX_FINDINGS_PER_FILE);
     }
 
     #[test]

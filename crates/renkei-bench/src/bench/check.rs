@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use renkei_model::load::ARCHETYPES_DIR;
+
 use super::findings::{self, RenkeiReport};
 use super::lint::{LINT_OK, lint_files};
 use super::{
@@ -138,7 +140,8 @@ fn coverage(corpus: &Corpus, report: &RenkeiReport) -> Coverage {
         .filter_map(|finding| {
             let mut parts = finding
                 .path
-                .strip_prefix("framework/archetypes/")?
+                .strip_prefix(ARCHETYPES_DIR)?
+                .strip_prefix('/')?
                 .split('/');
             Some((parts.next()?, parts.next()?))
         })

@@ -2,7 +2,7 @@
 //! commands, with wall time and peak memory.
 //!
 //! Three suites share the machinery here (corpus generation and reuse, one untimed warm-up
-//! run, alternating timed runs, median and minimum, peak RSS through `xtask-measure`):
+//! run, alternating timed runs, median and minimum, peak RSS through `renkei-bench-measure`):
 //!
 //! - `assemble` ([`assemble`]): `renkei assemble --dry-run` against `cat` over the same files;
 //! - `lint` ([`lint`]): `renkei lint` against ripgrep with equivalent patterns, plus a
@@ -20,6 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use renkei_model::load::ARCHETYPES_DIR;
 
 use crate::corpus::{self, Summary};
 use crate::measure::{Sample, measure};
@@ -62,14 +64,14 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
             "build",
             "--release",
             "-p",
-            "xtask",
+            "renkei-bench",
             "--bin",
-            "xtask-measure",
+            "renkei-bench-measure",
         ],
     )?;
     let tools = Tools {
         renkei: existing(release.join(executable("renkei")))?,
-        helper: existing(release.join(executable("xtask-measure")))?,
+        helper: existing(release.join(executable("renkei-bench-measure")))?,
     };
     let floor_kib = (0..3)
         .map(|_| measure(&tools.helper, Path::new("true"), &[]))
@@ -132,7 +134,7 @@ impl Corpus {
             "corpus-{count}: {} files, {:.1} MB under {}",
             files.len(),
             total_bytes(&files) as f64 / 1e6,
-            dir.join("framework/archetypes").display()
+            dir.join(ARCHETYPES_DIR).display()
         );
         Ok(Self {
             archetypes: count,
@@ -142,7 +144,7 @@ impl Corpus {
     }
 
     fn archetypes_dir(&self) -> PathBuf {
-        self.dir.join("framework/archetypes")
+        self.dir.join(ARCHETYPES_DIR)
     }
 }
 
@@ -244,11 +246,13 @@ fn kib_to_mb(kib: u64) -> f64 {
     kib as f64 * 1024.0 / 1e6
 }
 
+/// The workspace root: this crate lives at `crates/renkei-bench`.
 fn workspace_root() -> Result<PathBuf, String> {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+        .ancestors()
+        .nth(2)
         .map(Path::to_path_buf)
-        .ok_or_else(|| "xtask is not inside a workspace".to_string())
+        .ok_or_else(|| "renkei-bench is not inside a workspace".to_string())
 }
 
 /// Where cargo puts build output; `CARGO_TARGET_DIR` is resolved the way cargo does it
@@ -279,7 +283,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
 fn ensure_corpus(dir: &Path, count: usize, seed: u64) -> Result<(), String> {
     let reusable = Summary::read_stamp(dir)
         .is_some_and(|stamp| stamp.archetypes == count && stamp.seed == seed)
-        && dir.join("framework/archetypes").is_dir();
+        && dir.join(ARCHETYPES_DIR).is_dir();
     if reusable {
         println!(
             "corpus-{count}: reusing {} (same size, seed and generator)",
@@ -303,7 +307,7 @@ fn ensure_corpus(dir: &Path, count: usize, seed: u64) -> Result<(), String> {
 /// reads, and so what the floor reads.
 fn source_files(corpus_dir: &Path) -> Result<Vec<(PathBuf, u64)>, String> {
     let mut files = Vec::new();
-    let mut pending = vec![corpus_dir.join("framework/archetypes")];
+    let mut pending = vec![corpus_dir.join(ARCHETYPES_DIR)];
     while let Some(dir) = pending.pop() {
         let entries = fs::read_dir(&dir)
             .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
@@ -401,7 +405,7 @@ fn write_timing_row(
 /// the corpus root, `framework/archetypes/...`, the form `vocabulary-expected.tsv` uses.
 fn corpus_relative(path: &str) -> String {
     let path = path.replace('\\', "/");
-    match path.find("framework/archetypes/") {
+    match path.find(&format!("{ARCHETYPES_DIR}/")) {
         Some(start) => path[start..].to_string(),
         None => path,
     }
@@ -448,6 +452,8 @@ fn revision(root: &Path) -> String {
         "src",
         "Cargo.toml",
         "Cargo.lock",
+        // This crate's own sources do not go into the binary.
+        ":(exclude)crates/renkei-bench",
     ])
     .is_some_and(|status| !status.is_empty());
     if dirty {
