@@ -21,7 +21,7 @@ use crate::corpus::large::{self, LargeFile};
 use crate::measure::{Sample, measure_in};
 
 /// Each archetype's configuration, which renkei lints too.
-const CONFIG_FILE: &str = "archetype.yaml";
+const CONFIG_FILE: &str = renkei_model::walk::ARCHETYPE_FILE;
 
 /// What ripgrep searches under `framework/archetypes`: the files renkei lints (the corpus
 /// has Markdown only in operational folders; the bench checks the count before timing).
