@@ -91,10 +91,8 @@ pub fn archetype_files(walk: &Walk, dir: &Path) -> Vec<Candidate> {
         .filter_map(|file| match file {
             Ok(relative) => (relative == ARCHETYPE_FILE || is_markdown(Path::new(&relative)))
                 .then(|| Candidate::File(dir.join(relative))),
-            // The reader names what is wrong with such a name, as for any file given.
-            Err(ModelError::NonUtf8Name { path }) => {
-                is_markdown(&path).then_some(Candidate::File(path))
-            }
+            // A file the lint would not read anyway is no finding, whatever its name.
+            Err(ModelError::NonUtf8Name { path }) if !is_markdown(&path) => None,
             Err(error) => Some(refusal(error)),
         })
         .collect()
@@ -134,13 +132,7 @@ pub fn lint_archetype(
 /// A walk's error as a file the lint reports instead of reading.
 fn refusal(error: ModelError) -> Candidate {
     let path = error.path().to_path_buf();
-    let reason = match &error {
-        ModelError::SymlinkEscapesRoot { root, .. } => format!(
-            "symbolic link leads outside the root {}; not followed",
-            root.display()
-        ),
-        _ => format!("{}; not linted", reason(&error, &path)),
-    };
+    let reason = format!("{}; not linted", reason(&error, &path));
     Candidate::Refused(path, reason)
 }
 

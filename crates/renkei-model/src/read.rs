@@ -47,14 +47,20 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
     if !metadata.is_file() {
         return Err(not_regular(&metadata));
     }
-    if metadata.len() > MAX_SOURCE_FILE_BYTES {
+    within_limit(path, metadata.len())?;
+    read_limited(file, metadata.len(), path)
+}
+
+/// Refuses a file of `size` bytes over [`MAX_SOURCE_FILE_BYTES`], wherever it is held.
+pub fn within_limit(path: &Path, size: u64) -> Result<(), ModelError> {
+    if size > MAX_SOURCE_FILE_BYTES {
         return Err(ModelError::TooLarge {
             path: path.to_path_buf(),
-            size: metadata.len(),
+            size,
             limit: MAX_SOURCE_FILE_BYTES,
         });
     }
-    read_limited(file, metadata.len(), path)
+    Ok(())
 }
 
 /// Reads `reader` to its end, refusing it once it yields more than [`MAX_SOURCE_FILE_BYTES`];

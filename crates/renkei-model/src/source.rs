@@ -172,14 +172,7 @@ impl FileSource for Overlay {
     fn read(&self, path: &Path) -> Result<Vec<u8>, ModelError> {
         match (self.files.get(path), &self.below) {
             (Some(bytes), _) => {
-                let size = bytes.len() as u64;
-                if size > crate::read::MAX_SOURCE_FILE_BYTES {
-                    return Err(ModelError::TooLarge {
-                        path: path.to_path_buf(),
-                        size,
-                        limit: crate::read::MAX_SOURCE_FILE_BYTES,
-                    });
-                }
+                crate::read::within_limit(path, bytes.len() as u64)?;
                 Ok(bytes.clone())
             }
             (None, Some(below)) => below.read(path),

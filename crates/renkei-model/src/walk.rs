@@ -62,27 +62,30 @@ impl Walk {
     ) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
         let archetypes = self.root.join(ARCHETYPES_DIR);
         let source = Arc::clone(&self.source);
-        let stages = match source.entries(&archetypes) {
-            Ok(entries) => entries.into_iter().filter(is_real_dir).map(Ok).collect(),
+        let stages: Vec<Result<PathBuf, ModelError>> = match source.entries(&archetypes) {
+            Ok(entries) => entries
+                .into_iter()
+                .filter(is_real_dir)
+                .map(|entry| Ok(entry.path))
+                .collect(),
             Err(error) => vec![Err(io_error(&archetypes, error))],
         };
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        stages
-            .into_iter()
-            .flat_map(move |stage| -> Vec<Result<PathBuf, ModelError>> {
-                let stage = match stage {
-                    Ok(stage) => stage.path,
-                    Err(error) => return vec![Err(error)],
-                };
-                match source.entries(&stage) {
-                    Ok(entries) => entries
-                        .into_iter()
-                        .filter(is_real_dir)
-                        .map(|entry| named(entry.path, &mut seen))
-                        .collect(),
-                    Err(error) => vec![Err(io_error(&stage, error))],
-                }
-            })
+        stages.into_iter().flat_map(move |stage| {
+            let listed = stage.and_then(|stage| {
+                source
+                    .entries(&stage)
+                    .map_err(|error| io_error(&stage, error))
+            });
+            match listed {
+                Ok(entries) => entries
+                    .into_iter()
+                    .filter(is_real_dir)
+                    .map(|entry| named(entry.path, &mut seen))
+                    .collect(),
+                Err(error) => vec![Err(error)],
+            }
+        })
     }
 
     /// The doctrine files of the archetype folder `dir`, relative to it with `/`

@@ -42,8 +42,8 @@ pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
     ));
     if !links_to_target {
         reporter.missing(format!("no Markdown link to `{target}`"), help);
-    } else if subject.kind(&subject.path(target)) != Some(renkei_model::source::Kind::File)
-        && !subject.has(target)
+    } else if !subject.has(target)
+        && subject.kind(&subject.path(target)) != Some(renkei_model::source::Kind::File)
     {
         reporter.missing(format!("links to `{target}`, which does not exist"), None);
     }
