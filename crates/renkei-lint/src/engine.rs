@@ -203,9 +203,9 @@ fn finding(
     // A match that spans lines crosses list items, quote markers or wraps, and one that
     // takes in quotes or markup between words would lose them; no single replacement keeps
     // that layout, so the fix is left to the author.
-    let plain = matched
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '’'));
+    let plain = matched.char_indices().all(|(at, c)| {
+        c.is_alphanumeric() || matches!(c, ' ' | '-') || is_possessive_mark(matched, at)
+    });
     if fixable && plain {
         // Every replacement must be certain, or none is offered as a fix.
         diagnostic.replacements = rule
@@ -216,6 +216,24 @@ fn finding(
             .unwrap_or_default();
     }
     diagnostic
+}
+
+/// Whether the apostrophe at byte `at` of `matched` marks a possessive (`intake's`), which a
+/// replacement carries over; any other is taken for a quote around words, which a
+/// replacement of the words would leave unbalanced.
+fn is_possessive_mark(matched: &str, at: usize) -> bool {
+    let Some(mark) = matched[at..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '’'))
+    else {
+        return false;
+    };
+    let before = matched[..at].chars().next_back();
+    let mut after = matched[at + mark.len_utf8()..].chars();
+    before.is_some_and(char::is_alphanumeric)
+        && after.next() == Some('s')
+        && after.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Block-quote, list and emphasis markers a phrase match may span.

@@ -435,15 +435,36 @@ fn link_targets_and_html_are_scopes_a_rule_can_exclude() {
 
 #[test]
 fn phrases_broken_by_quotes_or_no_break_spaces_are_found_but_not_rewritten() {
-    let text = "cross-stage \"status\" and **cross-stage** \"status\" and “cross-stage” status and cross-stage&nbsp;status and cross-stage status\n";
+    let text = "cross-stage \"status\" and **cross-stage** \"status\" and “cross-stage” status and cross-stage&nbsp;status and cross-stage 'status' and 'cross-stage' status and cross-stage status\n";
     let found = lint(&builtin(), text);
-    assert_eq!(found.len(), 5, "{}", render(text, &found));
+    assert_eq!(found.len(), 7, "{}", render(text, &found));
     let fixable: Vec<&str> = found
         .iter()
         .filter(|d| !d.replacements.is_empty())
         .map(|d| &text[d.range.clone()])
         .collect();
     assert_eq!(fixable, ["cross-stage status"]);
+}
+
+#[test]
+fn possessives_keep_their_fix_and_only_they() {
+    let text = "The intake's fields, the intakes' owners, ‘intake’ and cross-stage status’s end.\n";
+    let fixed: Vec<(&str, Vec<String>)> = lint(&builtin(), text)
+        .iter()
+        .map(|d| (&text[d.range.clone()], d.replacements.clone()))
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            ("intake's", vec!["input's".to_string()]),
+            ("intakes", vec!["inputs".to_string()]),
+            ("intake", vec!["input".to_string()]),
+            (
+                "cross-stage status",
+                vec!["cross-stage outcome".to_string()]
+            ),
+        ]
+    );
 }
 
 #[test]
