@@ -1,0 +1,118 @@
+//! The README's report snippets, run as a user pastes them: the CI gate loop and the Claude
+//! Code Stop hook, each with `renkei` on `PATH`, against a copy of this repository's
+//! framework and the sample reports.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::repo_root;
+
+/// The body of the first fenced block after the line that starts with `lead`.
+fn readme_block(lead: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let after = &readme[readme
+        .find(lead)
+        .unwrap_or_else(|| panic!("README lost {lead:?}"))..];
+    let fence = after.find("\n```").unwrap() + 1;
+    let body = &after[after[fence..].find('\n').unwrap() + fence + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// A doctrine root holding this repository's framework.
+fn root_with_framework() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_root().join("framework");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.unwrap();
+        let target = dir
+            .path()
+            .join("framework")
+            .join(entry.path().strip_prefix(&source).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+fn sample_report(name: &str) -> String {
+    std::fs::read_to_string(repo_root().join("tests/fixtures/reports").join(name)).unwrap()
+}
+
+/// `bash -c script` in `dir` with the built `renkei` first on `PATH`: exit code and stdout.
+fn run_shell(dir: &Path, script: &str, env: &[(&str, &Path)]) -> (i32, String) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_renkei")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["-c", script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_ci_gate_loop_fails_when_any_report_fails_and_passes_with_none() {
+    let script = readme_block("As a **CI gate** on agent output");
+    let root = root_with_framework();
+    let write = |item: &str, report: &str| {
+        let dir = root.path().join("items").join(item);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("execution-report.md"), sample_report(report)).unwrap();
+    };
+
+    assert_eq!(run_shell(root.path(), &script, &[]), (0, String::new()));
+
+    write("B", "complete.md");
+    assert_eq!(run_shell(root.path(), &script, &[]), (0, String::new()));
+
+    // The failing report comes first, so a loop that kept only the last exit code passes.
+    write("A", "blocked-without-owner.md");
+    let (code, stdout) = run_shell(root.path(), &script, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("items/A/execution-report.md") && stdout.contains("report/blocker-owner"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_stop_hook_lets_a_session_without_a_report_stop_and_holds_a_bad_one() {
+    let settings: serde_json::Value =
+        serde_json::from_str(&readme_block("As a **Claude Code hook**")).unwrap();
+    let command = settings["hooks"]["Stop"][0]["hooks"][0]["command"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let project = root_with_framework();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = || {
+        run_shell(
+            elsewhere.path(),
+            &command,
+            &[("CLAUDE_PROJECT_DIR", project.path())],
+        )
+        .0
+    };
+
+    assert_eq!(run(), 0);
+    let report = project.path().join("execution-report.md");
+    std::fs::write(&report, sample_report("complete.md")).unwrap();
+    assert_eq!(run(), 0);
+    std::fs::write(&report, sample_report("blocked-without-owner.md")).unwrap();
+    assert_eq!(run(), 2);
+}
