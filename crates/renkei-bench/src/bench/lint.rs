@@ -117,8 +117,14 @@ fn rg_pcre_pattern() -> String {
         "(?:packets|buffers)",
         "knowledge",
     ];
-    const THINGS: &str = "(?:data|bytes|files?|packets?|buffers?)";
-    const PREPOSITIONS: &str = "(?:between|from|to|over|across|into|via|through|with|in|on)";
+    const THINGS: &str = "(?:knowledge|data|bytes?|files?|packets?|buffers?)";
+    // The passive before `transferred`: "data is transferred".
+    const PASSIVE_THINGS: [&str; 9] = [
+        "data", "file", "files", "byte", "bytes", "packet", "packets", "buffer", "buffers",
+    ];
+    const AUXILIARIES: [&str; 9] = [
+        "is", "are", "was", "were", "being", "been", "get", "gets", "got",
+    ];
 
     let define: [(&str, String); 13] = [
         // A letter or digit; an unspaced script's character.
@@ -188,12 +194,18 @@ fn rg_pcre_pattern() -> String {
         }
     }
     // Asserted right after the literal `transfer` (8 characters).
+    let passive = PASSIVE_THINGS.iter().flat_map(|thing| {
+        AUXILIARIES
+            .iter()
+            .map(move |auxiliary| format!("(?&rs){thing}(?&c){auxiliary}(?&c).{{8}}"))
+    });
     let not_preceded_by_word = format!(
         "(?<!{})",
         BEFORE_WORDS
             .iter()
             .flat_map(|word| runs.iter().map(move |run| (word, run)))
             .map(|(word, run)| format!("(?&rs){word}{run}.{{8}}"))
+            .chain(passive)
             .collect::<Vec<_>>()
             .join("|")
     );
@@ -208,7 +220,7 @@ fn rg_pcre_pattern() -> String {
             .join("|")
     );
     let not_followed_by_words = format!(
-        r"(?!(?&sep)*+(?:(?:protocols?|learning)(?&re)|(?:of(?&gap))?(?:the(?&gap))?{THINGS}(?:(?&gap){PREPOSITIONS}(?&re)|\\?[.,;:!?)](?:(?!(?&an))|(?=(?&un))))))"
+        r"(?!(?&sep)*+(?:(?:protocols?|learning)(?&re)|(?:of(?&gap))?(?:the(?&gap))?{THINGS}(?!(?&gap)own)(?:(?&gap)(?&an)|\\?[.,;:!?)。](?:(?!(?&an))|(?=(?&un))))))"
     );
     let gap = r#"(?:[ \t\x{a0}"“”'‘’]|&nbsp;|&#160;|&#[xX][aA]0;|\*{1,3}|_{1,3}|\]\([^()\s]*\))+"#;
     let alternatives = [
@@ -1159,7 +1171,8 @@ mod tests {
     }
 
     /// Lines beyond the rules' examples, each answered by `renkei lint` at `8eb2857` as
-    /// listed (linted one per line, each followed by a line holding only `.`, so no
+    /// listed (four "transfer data ..." lines moved to the passing ones when the data
+    /// exception took any following word but one starting with "own") (linted one per line, each followed by a line holding only `.`, so no
     /// exception reaches across): boundaries, inflections, the exceptions' words and
     /// separators, links, scripts.
     const MORE_FAIL: &[&str] = &[
@@ -1203,7 +1216,6 @@ mod tests {
         "transfer data",
         "transfer the dataset",
         "transfer dataset to",
-        "transfer data_set to",
         "transfer a packet",
         "transfer filesystem",
         "transfer, data",
@@ -1214,12 +1226,9 @@ mod tests {
         "transfer data.txt now",
         "transfer data (x) now",
         "transfer data*.* now",
-        "transfer data onto disk",
-        "transfer data intoxicated",
         "transfer of ownership",
         "transfer ofthe data to",
         "transfer data2 to",
-        "transfer data。",
         "transfer [data](x.md).",
         "Transfer data ownership to the tech-lead.",
         "transfer’s data",
@@ -1230,6 +1239,10 @@ mod tests {
         "transfer from tech-lead to execution-lead",
     ];
     const MORE_PASS: &[&str] = &[
+        "transfer data_set to",
+        "transfer data onto disk",
+        "transfer data intoxicated",
+        "transfer data。",
         "the intakeStatus field",
         "the intakeDone flag",
         "éintake here",
