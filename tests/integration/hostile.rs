@@ -371,6 +371,55 @@ fn symbolic_links_out_of_the_root_are_not_followed_and_loops_end() {
         "a link inside the root is followed:\n{}",
         run.stdout
     );
+
+    // A folder below an operational folder, written as a link inside the root, is walked
+    // like the operational folder itself, by every command.
+    inside.write("root/shared/rules/deep.md", "# Deep\n\nintake\n");
+    std::os::unix::fs::symlink(
+        inside.path("root/shared/rules"),
+        inside.path(&format!("{ARCHETYPE}/doctrine/rules")),
+    )
+    .unwrap();
+    let run = inside
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("doctrine/rules/deep.md,line=3"),
+        "a linked folder inside the root is followed:\n{}",
+        run.stdout
+    );
+    let run = inside.renkei(&["check", "--format", "github"]);
+    assert!(
+        run.stdout.contains("doctrine/rules/deep.md,line=3"),
+        "check walks it too:\n{}",
+        run.stdout
+    );
+
+    // Two links that lead into each other end in an error, not a walk without end.
+    inside.write("root/shared/a/x.md", "# A\n");
+    inside.write("root/shared/b/y.md", "# B\n");
+    std::os::unix::fs::symlink(
+        inside.path("root/shared/b"),
+        inside.path("root/shared/a/to-b"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        inside.path("root/shared/a"),
+        inside.path("root/shared/b/to-a"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        inside.path("root/shared/a"),
+        inside.path(&format!("{ARCHETYPE}/doctrine/looped")),
+    )
+    .unwrap();
+    for command in [
+        &["lint"][..],
+        &["check"],
+        &["assemble", "--dry-run", "--target", "project"],
+    ] {
+        refused(&inside, command, "leads back into a folder being walked");
+    }
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //!
 //! The walk is sequential and sorted by file name, so that every command meets files in
 //! the same order and prints them so. A symbolic link is followed only where it stays
-//! inside the root: an operational folder written as a link is walked (its files ship), a
-//! file written as a link is read, and neither may lead out of the root. No link below an
-//! operational folder is followed into a folder, so a walk cannot loop.
+//! inside the root: a folder written as a link (an operational folder or one below it) is
+//! walked, as its files ship, and a file written as a link is read. A link that leads out
+//! of the root, or back into a folder the walk is in, is an error in its place, so a walk
+//! always ends.
 
 use std::collections::HashMap;
 use std::io;
@@ -104,31 +105,74 @@ impl Walk {
             if name == ARCHETYPE_FILE && entry.kind != Kind::Dir {
                 files.push(self.allowed(&entry).map(|()| ARCHETYPE_FILE.to_string()));
             } else if entry.kind == Kind::Dir && OPERATIONAL_DIRS.iter().any(|dir| name == *dir) {
-                match self.allowed(&entry) {
-                    Ok(()) => self.folder_files(dir, &entry.path, &mut files),
-                    Err(error) => files.push(Err(error)),
-                }
+                self.folder_files(dir, &entry, &mut Vec::new(), &mut files);
             }
         }
         files
     }
 
-    /// Every file below `folder` (depth first, sorted), relative to `dir`.
-    fn folder_files(&self, dir: &Path, folder: &Path, files: &mut Vec<Result<String, ModelError>>) {
-        let entries = match self.source.entries(folder) {
-            Ok(entries) => entries,
-            Err(error) => return files.push(Err(io_error(folder, error))),
+    /// Every file below the folder `entry` (depth first, sorted), relative to `dir`. A
+    /// folder written as a link is followed when it stays inside the root and does not
+    /// lead back into a folder of this walk (`followed` holds where the links on the way
+    /// here lead); otherwise it is an error in its place.
+    fn folder_files(
+        &self,
+        dir: &Path,
+        entry: &Entry,
+        followed: &mut Vec<PathBuf>,
+        files: &mut Vec<Result<String, ModelError>>,
+    ) {
+        let linked = match self.follow(entry, followed) {
+            Ok(linked) => linked,
+            Err(error) => return files.push(Err(error)),
         };
-        for entry in entries {
-            if is_real_dir(&entry) {
-                self.folder_files(dir, &entry.path, files);
-                continue;
+        match self.source.entries(&entry.path) {
+            Ok(entries) => {
+                for inner in entries {
+                    if inner.kind == Kind::Dir {
+                        self.folder_files(dir, &inner, followed, files);
+                    } else {
+                        let relative = self
+                            .allowed(&inner)
+                            .and_then(|()| relative(dir, &inner.path));
+                        files.push(relative);
+                    }
+                }
             }
-            let relative = self
-                .allowed(&entry)
-                .and_then(|()| relative(dir, &entry.path));
-            files.push(relative);
+            Err(error) => files.push(Err(io_error(&entry.path, error))),
         }
+        if linked {
+            followed.pop();
+        }
+    }
+
+    /// Whether the folder `entry` is a link to follow (and then where it leads is pushed on
+    /// `followed`), or why it may not be followed.
+    fn follow(&self, entry: &Entry, followed: &mut Vec<PathBuf>) -> Result<bool, ModelError> {
+        if !entry.symlink {
+            return Ok(false);
+        }
+        self.ensure_inside_root(&entry.path)?;
+        let target = self
+            .source
+            .canonical(&entry.path)
+            .map_err(|error| io_error(&entry.path, error))?;
+        let here = entry
+            .path
+            .parent()
+            .map(|parent| self.source.canonical(parent))
+            .transpose()
+            .map_err(|error| io_error(&entry.path, error))?;
+        let loops = followed.iter().any(|before| before.starts_with(&target))
+            || here.is_some_and(|here| here.starts_with(&target));
+        if loops {
+            return Err(io_error(
+                &entry.path,
+                io::Error::other("the link leads back into a folder being walked; not followed"),
+            ));
+        }
+        followed.push(target);
+        Ok(true)
     }
 
     /// Refuses the entry if it is a symbolic link that leads out of the root.
