@@ -116,3 +116,43 @@ fn the_stop_hook_lets_a_session_without_a_report_stop_and_holds_a_bad_one() {
     std::fs::write(&report, sample_report("blocked-without-owner.md")).unwrap();
     assert_eq!(run(), 2);
 }
+
+#[test]
+fn the_configuration_example_loads_and_does_what_its_comments_say() {
+    let config = readme_block("`renkei.yaml` at the root (or `--config FILE`)");
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write("root/renkei.yaml", &config);
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/notes.md",
+        "# Notes\n\n\
+         The phase ends.\n\n\
+         The pre phase is fine.\n\n\
+         Ownership transfers to the tech-lead.\n\n\
+         It speaks the Hypertext Transfer Protocol.\n\n\
+         No cross-stage status here.\n\n\
+         A preflight check.\n",
+    );
+    let run = scratch.renkei(&["lint", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("house/no-phase", "warning", 3),
+        ("vocabulary/transfer", "warning", 7),
+        ("house/no-phase", "warning", 11),
+        ("house/no-phase", "warning", 13),
+    ]
+    .map(|(rule, severity, line)| (rule.to_string(), severity.to_string(), line));
+    assert_eq!(found, expected, "{}", run.stdout);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stdout);
+}
