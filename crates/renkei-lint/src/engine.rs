@@ -244,7 +244,8 @@ fn is_markup(token: &str) -> bool {
 }
 
 /// A replacement shaped like what it replaces: the same case pattern (`Intake` becomes
-/// `Input`, `INTAKE` becomes `INPUT`) and the same plural or possessive (`intakes` becomes
+/// `Input`, `INTAKE` becomes `INPUT`, `Cross-Stage Status` becomes `Cross-Stage Outcome`)
+/// and the same plural or possessive (`intakes` becomes
 /// `inputs`). `None` when the match carries an ending that cannot be moved onto the
 /// replacement with certainty (`-ed`, `-ing`: `confirmd` is not a word).
 fn adapt_replacement(stem: Option<&str>, matched: &str, replacement: &str) -> Option<String> {
@@ -267,8 +268,26 @@ fn adapt_replacement(stem: Option<&str>, matched: &str, replacement: &str) -> Op
         return None;
     }
     let letters: Vec<char> = matched.chars().filter(|c| c.is_alphabetic()).collect();
+    let words = || matched.split([' ', '-']).filter(|word| !word.is_empty());
+    let title = words().count() > 1
+        && words().all(|word| word.chars().next().is_some_and(char::is_uppercase));
     let shaped = if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         replacement.to_uppercase()
+    } else if title {
+        // `Cross-Stage Status` becomes `Cross-Stage Outcome`.
+        let mut starts_word = true;
+        replacement
+            .chars()
+            .flat_map(|c| {
+                let upper = starts_word;
+                starts_word = matches!(c, ' ' | '-');
+                if upper {
+                    c.to_uppercase().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
     } else if letters.first().is_some_and(|c| c.is_uppercase()) {
         let mut chars = replacement.chars();
         chars.next().map_or(String::new(), |first| {

@@ -447,6 +447,22 @@ fn phrases_broken_by_quotes_or_no_break_spaces_are_found_but_not_rewritten() {
 }
 
 #[test]
+fn a_title_cased_phrase_gets_a_title_cased_fix() {
+    let text = "## Cross-Stage Status\n\nThe Cross-stage status.\n";
+    let fixes: Vec<Vec<String>> = lint(&builtin(), text)
+        .iter()
+        .map(|d| d.replacements.clone())
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            vec!["Cross-Stage Outcome".to_string()],
+            vec!["Cross-stage outcome".to_string()]
+        ]
+    );
+}
+
+#[test]
 fn possessives_keep_their_fix_and_only_they() {
     let text = "The intake's fields, the intakes' owners, ‘intake’ and cross-stage status’s end.\n";
     let fixed: Vec<(&str, Vec<String>)> = lint(&builtin(), text)
