@@ -63,7 +63,7 @@ pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Loade
                 renkei_model::ModelError::Io { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
-            CliError::config(
+            crate::ConfigError::new(
                 format!("{}: cannot read configuration: {reason}", path.display()),
                 &path,
                 None,
@@ -73,7 +73,7 @@ pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Loade
         ProjectConfig::default()
     } else {
         renkei_model::yaml::parse_yaml(&path, &text)
-            .map_err(|error| CliError::config(error.to_string(), &path, error.position()))?
+            .map_err(|error| crate::ConfigError::new(error.to_string(), &path, error.position()))?
     };
     Ok(LoadedConfig {
         config,

@@ -104,51 +104,49 @@ pub enum CliError {
     Output(io::Error),
     /// One or more errors, each phrased for the user (file, line and column first).
     Failed(Vec<String>),
-    /// Configuration renkei cannot use: the message for the terminal, and the same problem
-    /// as a `config/invalid` finding at its file and line, which JSON and SARIF output
-    /// carry inside their document.
-    Config {
-        /// The message, file, line and column first.
-        message: String,
-        /// The finding.
-        finding: Box<renkei_model::Diagnostic>,
-    },
+    /// Configuration renkei cannot use.
+    Config(ConfigError),
 }
 
 /// Rule id of the finding for a configuration file renkei cannot use.
 pub const CONFIG_INVALID: &str = "config/invalid";
 
-impl CliError {
-    /// A configuration error about `path`, at `position` (1-based line and column) when
-    /// the error has one.
-    pub(crate) fn config(
+/// A configuration file renkei cannot use: the message for the terminal, and the same
+/// problem as a `config/invalid` finding at its file and line, which JSON and SARIF output
+/// carry inside their document.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The message, file, line and column first.
+    pub message: String,
+    /// The finding.
+    pub finding: Box<renkei_model::Diagnostic>,
+}
+
+impl ConfigError {
+    /// The error `message` about `path`, at `position` (1-based line and column) when it
+    /// has one.
+    pub(crate) fn new(
         message: String,
         path: &std::path::Path,
         position: Option<(usize, usize)>,
     ) -> Self {
-        let text = message.clone();
-        let mut finding = renkei_model::Diagnostic::whole_file(
+        let finding = renkei_model::Diagnostic::from_error(
             CONFIG_INVALID,
             renkei_model::Severity::Error,
             path,
-            // The finding carries the path and position; its message is what follows them.
-            message
-                .strip_prefix(&*path.to_string_lossy())
-                .map(|rest| {
-                    rest.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
-                        .trim_start()
-                })
-                .unwrap_or(&message)
-                .to_string(),
+            position,
+            &message,
         );
-        if let Some((line, column)) = position {
-            finding.start = renkei_model::Position { line, column };
-            finding.end = finding.start;
-        }
-        CliError::Config {
-            message: text,
+        Self {
+            message,
             finding: Box::new(finding),
         }
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(error: ConfigError) -> Self {
+        CliError::Config(error)
     }
 }
 
@@ -175,13 +173,15 @@ impl From<renkei_lint::LintError> for CliError {
             ))
         };
         match &error {
-            LintError::Config(model) => CliError::config(message, model.path(), model.position()),
+            LintError::Config(model) => {
+                ConfigError::new(message, model.path(), model.position()).into()
+            }
             LintError::Pattern {
                 path, line, column, ..
             }
             | LintError::InvalidRule {
                 path, line, column, ..
-            } => CliError::config(message, path, at(*line, *column)),
+            } => ConfigError::new(message, path, at(*line, *column)).into(),
         }
     }
 }

@@ -10,7 +10,7 @@ use renkei_lint::{FileReport, FixMode};
 use renkei_model::{Diagnostic, Severity};
 use serde_json::json;
 
-use crate::{CliError, Outcome};
+use crate::{CliError, ConfigError, Outcome};
 
 /// How to print findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,6 +37,27 @@ pub struct RuleDoc {
     pub help: Option<String>,
     /// Default severity.
     pub severity: Severity,
+}
+
+impl RuleDoc {
+    /// An error rule with a one-line description only.
+    pub(crate) fn error(id: &str, summary: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            summary: summary.to_string(),
+            why: None,
+            help: None,
+            severity: Severity::Error,
+        }
+    }
+
+    /// `config/invalid`.
+    pub(crate) fn config_invalid() -> Self {
+        Self::error(
+            crate::CONFIG_INVALID,
+            "the configuration file can be read and used",
+        )
+    }
 }
 
 impl From<&renkei_lint::Rule> for RuleDoc {
@@ -67,7 +88,7 @@ pub(crate) fn print_error(error: &CliError) {
                 let _ = writeln!(err, "error: {message}");
             }
         }
-        CliError::Config { message, .. } => {
+        CliError::Config(ConfigError { message, .. }) => {
             let _ = writeln!(err, "error: {message}");
         }
     }
@@ -81,20 +102,13 @@ pub(crate) fn config_failure(
     format: Format,
     error: CliError,
 ) -> Result<Outcome, CliError> {
-    let CliError::Config { finding, .. } = &error else {
+    let CliError::Config(ConfigError { finding, .. }) = &error else {
         return Err(error);
     };
     if !matches!(format, Format::Json | Format::Sarif) {
         return Err(error);
     }
-    let rule = RuleDoc {
-        id: crate::CONFIG_INVALID.to_string(),
-        summary: "the configuration file can be read and used".to_string(),
-        why: None,
-        help: None,
-        severity: renkei_model::Severity::Error,
-    };
-    let mut emitter = Emitter::start(out, format, &[rule])?;
+    let mut emitter = Emitter::start(out, format, &[RuleDoc::config_invalid()])?;
     emitter.emit(std::slice::from_ref(finding.as_ref()), |_| None)?;
     emitter.finish(0, 0)?;
     Ok(Outcome::Failed)

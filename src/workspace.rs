@@ -10,7 +10,7 @@ use renkei_assemble::{Env, PushOptions, Skill, Status, Target, Templates};
 use renkei_contract::Contract;
 use renkei_model::{Archetype, Framework, ModelError, Walk};
 
-use crate::CliError;
+use crate::{CliError, ConfigError};
 
 /// Loads the framework `walk` reads, failing with every archetype problem at once.
 pub(crate) fn load(walk: &Walk) -> Result<Framework, CliError> {
@@ -106,19 +106,20 @@ fn render_all(root: &Path, only: &[String]) -> Result<Vec<Skill>, CliError> {
 }
 
 /// The contract of `archetype`: the default, extended or replaced by its `contract.yaml`.
+/// A `contract.yaml` that cannot be read or used is a located configuration error.
 pub(crate) fn contract_for<'a>(
     walk: &Walk,
     archetype: &Archetype,
     default: &'a Contract,
-) -> Result<Cow<'a, Contract>, String> {
+) -> Result<Cow<'a, Contract>, ConfigError> {
     let path = archetype.dir.join("contract.yaml");
     let text = match walk.read_text(&path) {
         Ok(text) => Some(text),
         Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(error.to_string()),
+        Err(error) => return Err(ConfigError::new(error.to_string(), &path, error.position())),
     };
     Contract::for_archetype(default, &archetype.dir, text.as_deref())
-        .map_err(|error| error.to_string())
+        .map_err(|error| ConfigError::new(error.to_string(), error.path(), error.position()))
 }
 
 /// A finding for every file of `targets` that `assemble --check` would call stale.

@@ -52,16 +52,21 @@ pub fn run(
     let default_contract = Contract::builtin()?;
 
     let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
-    rule_docs.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleDoc {
-        id: format!("contract/{}", rule.name),
-        summary: rule.summary.to_string(),
-        why: None,
-        help: None,
-        severity: Severity::Error,
-    }));
+    rule_docs.extend(
+        renkei_contract::rules::RULES
+            .iter()
+            .map(|rule| RuleDoc::error(&format!("contract/{}", rule.name), rule.summary)),
+    );
+    rule_docs.push(RuleDoc::config_invalid());
+    rule_docs.push(RuleDoc::error(
+        LOAD_FAILED,
+        "the archetype loads, so its contract can be checked",
+    ));
     let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
     let mut tally = Tally::default();
     let mut errors = Vec::new();
+    // An archetype that did not load, or whose contract cannot be used, was not checked.
+    let mut not_checked = false;
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     let walk = Walk::on_disk(&root);
@@ -79,7 +84,7 @@ pub fn run(
                     }
                     _ => Vec::new(),
                 },
-                contract: Err(error.to_string()),
+                contract: Err(Box::new(load_failed(&error))),
             },
         },
         |mut checked: Checked| {
@@ -90,7 +95,10 @@ pub fn run(
             }
             match std::mem::replace(&mut checked.contract, Ok(Vec::new())) {
                 Ok(found) => diagnostics.extend(found),
-                Err(error) => errors.push(error),
+                Err(problem) => {
+                    not_checked = true;
+                    diagnostics.push(*problem);
+                }
             }
             sort_by_position(&mut diagnostics);
             for file in diagnostics.chunk_by(|a, b| a.path == b.path) {
@@ -129,7 +137,11 @@ pub fn run(
         errors.retain(|error| seen.insert(error.clone()));
         return Err(CliError::Failed(errors));
     }
-    Ok(tally.outcome(has_errors))
+    Ok(if not_checked {
+        Outcome::Failed
+    } else {
+        tally.outcome(has_errors)
+    })
 }
 
 /// One archetype's findings: each linted file's report, and the contract's findings (or why
@@ -138,7 +150,7 @@ pub fn run(
 struct Checked {
     archetype: Option<Archetype>,
     lint: Vec<FileReport>,
-    contract: Result<Vec<Diagnostic>, String>,
+    contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
 }
 
 impl Checked {
@@ -175,13 +187,12 @@ fn check_archetype(
         Ok(archetype) => renkei_lint::lint_archetype(walk.source().as_ref(), rules, archetype),
         Err(_) => lint_unloaded(walk, dir, rules),
     };
-    let contract = archetype
-        .as_ref()
-        .map_err(ToString::to_string)
-        .and_then(|archetype| {
-            let contract = contract_for(walk, archetype, default_contract)?;
-            Ok(renkei_contract::check_archetype(walk, archetype, &contract))
-        });
+    let contract = match &archetype {
+        Ok(archetype) => contract_for(walk, archetype, default_contract)
+            .map(|contract| renkei_contract::check_archetype(walk, archetype, &contract))
+            .map_err(|error| error.finding),
+        Err(error) => Err(Box::new(load_failed(error))),
+    };
     Checked {
         archetype: archetype.ok(),
         lint,
@@ -201,4 +212,24 @@ fn lint_unloaded(walk: &Walk, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
 
 fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
+}
+
+/// Rule id of the finding for an archetype that could not be loaded, so its contract was
+/// not checked.
+pub(crate) const LOAD_FAILED: &str = "load/failed";
+
+/// The finding for an archetype `error` stopped loading: at the place the error names.
+fn load_failed(error: &ModelError) -> Diagnostic {
+    let mut finding = Diagnostic::from_error(
+        LOAD_FAILED,
+        Severity::Error,
+        error.path(),
+        error.position(),
+        &error.to_string(),
+    );
+    finding.message = format!(
+        "{}; the archetype is not loaded and its contract not checked",
+        finding.message
+    );
+    finding
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
-use renkei_model::{Document, Severity, Walk};
+use renkei_model::{Document, Walk};
 
 use crate::output::{Emitter, Format, RuleDoc};
 use crate::workspace::contract_for;
@@ -67,8 +67,7 @@ pub fn run(
         {
             continue;
         }
-        let contract = contract_for(&walk, archetype, &default_contract)
-            .map_err(|error| CliError::Failed(vec![error]))?;
+        let contract = contract_for(&walk, archetype, &default_contract)?;
         if let Some(report_contract) = ReportContract::from_contract(&contract, &archetype.stage) {
             candidates.push((archetype, report_contract));
         }
@@ -162,12 +161,6 @@ fn report_rule_docs() -> Vec<RuleDoc> {
         ),
     ]
     .into_iter()
-    .map(|(id, summary)| RuleDoc {
-        id: id.to_string(),
-        summary: summary.to_string(),
-        why: None,
-        help: None,
-        severity: Severity::Error,
-    })
+    .map(|(id, summary)| RuleDoc::error(id, summary))
     .collect()
 }

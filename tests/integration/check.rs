@@ -224,11 +224,24 @@ fn a_malformed_contract_names_file_line_and_column_and_exits_2() {
         ("checks: [unclosed\n", "contract.yaml:1:9: unclosed bracket"),
     ] {
         scratch.write(path, yaml);
-        let run = scratch.renkei(&["check"]).expect_code(2);
+        // A contract that cannot be used is a `config/invalid` finding at its place.
+        let run = scratch
+            .renkei(&["check", "--format", "github"])
+            .expect_code(2);
+        let (location, message) = expected.split_once(": ").unwrap();
+        let mut place = location.split(':');
+        let (file, line, column) = (
+            place.next().unwrap(),
+            place.next().unwrap(),
+            place.next().unwrap(),
+        );
         assert!(
-            run.stderr.contains(expected),
+            run.stdout
+                .contains(&format!("{file},line={line},col={column},"))
+                && run.stdout.contains("title=config/invalid::")
+                && run.stdout.contains(message),
             "expected {expected:?} in:\n{}",
-            run.stderr
+            run.stdout
         );
     }
 }
@@ -248,11 +261,6 @@ fn an_archetype_that_cannot_be_checked_does_not_stop_the_others() {
     let run = scratch
         .renkei(&["check", "--format", "json"])
         .expect_code(2);
-    assert!(
-        run.stderr.contains("contract.yaml:1:9: unclosed bracket"),
-        "{}",
-        run.stderr
-    );
     let found: Vec<_> = findings(&run.stdout)
         .into_iter()
         .map(|(rule, path, line)| {
@@ -266,13 +274,21 @@ fn an_archetype_that_cannot_be_checked_does_not_stop_the_others() {
             )
         })
         .collect();
+    // The broken contract is a finding inside the document, at its line.
     assert_eq!(
         found,
-        [(
-            "vocabulary/intake".to_string(),
-            "demo/second/ethos/principles.md".to_string(),
-            3
-        )]
+        [
+            (
+                "config/invalid".to_string(),
+                "demo/hello-world/contract.yaml".to_string(),
+                1
+            ),
+            (
+                "vocabulary/intake".to_string(),
+                "demo/second/ethos/principles.md".to_string(),
+                3
+            )
+        ]
     );
 }
 
@@ -339,8 +355,13 @@ fn an_archetype_whose_name_another_stage_took_is_still_linted() {
     let run = scratch
         .renkei(&["check", "--format", "json"])
         .expect_code(2);
-    assert!(run.stderr.contains("hello-world"), "{}", run.stderr);
-    let found: Vec<_> = findings(&run.stdout)
+    let all = findings(&run.stdout);
+    assert!(
+        all.iter()
+            .any(|(rule, path, _)| rule == "load/failed" && path.contains("other/hello-world")),
+        "{all:?}"
+    );
+    let found: Vec<_> = all
         .into_iter()
         .filter(|(rule, _, _)| rule == "vocabulary/intake")
         .collect();

@@ -29,6 +29,7 @@ fn all_rule_ids() -> Vec<String> {
             "assemble/skill-too-long",
             "assemble/listing-too-long",
             "assemble/stale",
+            "load/failed",
         ]
         .map(str::to_string),
     );

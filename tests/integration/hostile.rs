@@ -53,7 +53,11 @@ fn markdown_nested_100_000_levels_is_refused_quickly() {
             nested,
         );
         refused(&scratch, &["lint"], nested);
-        refused(&scratch, &["check"], "doctrine/deep.md:1:1:");
+        refused(
+            &scratch,
+            &["check"],
+            "error[load/failed]: line 1: Markdown nested",
+        );
         eprintln!("{shape}: refused");
     }
 }
@@ -206,9 +210,10 @@ fn unreadable_files_and_non_utf8_names_are_named_and_the_rest_still_checked() {
     let (run, _) = unprivileged(&scratch, &["check", "--format", "github"]).run_watched(HANG);
     let run = run.expect_code(2);
     assert!(
-        run.stderr.contains("locked.md: Permission denied"),
+        run.stdout.contains("doctrine/locked.md,line=1,col=1,")
+            && run.stdout.contains("title=load/failed::Permission denied"),
         "{}",
-        run.stderr
+        run.stdout
     );
 
     let scratch = Scratch::with_demo();

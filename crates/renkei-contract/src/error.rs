@@ -21,3 +21,24 @@ pub enum ContractError {
         message: String,
     },
 }
+
+impl ContractError {
+    /// The file the error is about.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            Self::Model(error) => error.path(),
+            Self::InvalidCheck { path, .. } => path,
+        }
+    }
+
+    /// The 1-based line and column the error is at, when it is at one place.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Model(error) => error.position(),
+            Self::InvalidCheck { line, column, .. } => Some((
+                usize::try_from(*line).unwrap_or(usize::MAX),
+                usize::try_from(*column).unwrap_or(usize::MAX),
+            )),
+        }
+    }
+}

@@ -333,15 +333,7 @@ fn reason(error: &ModelError, path: &Path) -> String {
     if let ModelError::Io { source, .. } = error {
         return format!("cannot read: {source}");
     }
-    let message = error.to_string();
-    let after_path = message
-        .strip_prefix(&*path.to_string_lossy())
-        .unwrap_or(&message);
-    // `path:line:column: message` or `path: message`.
-    let position = after_path
-        .trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
-        .trim_start();
-    position.to_string()
+    renkei_model::diagnostic::after_location(&error.to_string(), path).to_string()
 }
 
 /// Refuses a file that [`renkei_model::read::looks_binary`].

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::lines::{LineIndex, Position};
 
@@ -110,9 +110,37 @@ impl Diagnostic {
         }
     }
 
+    /// A finding made of an error whose message starts with where it is
+    /// (`path:line:column: ` or `path: `, as renkei's error types write them): at `position`
+    /// of `path` (line 1 when there is none), with the rest of the message.
+    pub fn from_error(
+        rule: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        path: &Path,
+        position: Option<(usize, usize)>,
+        message: &str,
+    ) -> Self {
+        let mut finding = Self::whole_file(rule, severity, path, after_location(message, path));
+        if let Some((line, column)) = position {
+            finding.start = Position { line, column };
+            finding.end = finding.start;
+        }
+        finding
+    }
+
     /// Adds advice on what to change.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
+}
+
+/// `message` without the `path:line:column: ` or `path: ` it starts with.
+pub fn after_location<'m>(message: &'m str, path: &Path) -> &'m str {
+    message
+        .strip_prefix(&*path.to_string_lossy())
+        .map_or(message, |rest| {
+            rest.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
+                .trim_start()
+        })
 }
