@@ -356,6 +356,25 @@ fn malformed_config_names_file_line_and_column_and_exits_2() {
         "{}",
         run.stderr
     );
+    // The message quotes the pattern as written, not as renkei wraps it.
+    assert!(
+        run.stderr.contains("a(b") && !run.stderr.contains("(?i)"),
+        "{}",
+        run.stderr
+    );
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules:\n    - id: vocabulary/transfer\n      exceptions:\n        - before: 'knowledge|(data'\n",
+    );
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:5:19: rule `vocabulary/transfer`: pattern does not compile:")
+            && run.stderr.contains("knowledge|(data")
+            && !run.stderr.contains("\\b(?:"),
+        "{}",
+        run.stderr
+    );
 
     scratch.write("root/renkei.yaml", "lint: [unclosed\n");
     scratch.renkei(&["lint"]).expect_code(2);

@@ -197,17 +197,13 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
     }
     for pattern in config.patterns.iter().flatten() {
         let source = format!("{flags}{}", pattern.value);
-        let pattern_error = |reason: String| LintError::Pattern {
-            path: path.to_path_buf(),
-            line: pattern.referenced.line(),
-            column: pattern.referenced.column(),
-            rule: id.clone(),
-            reason,
-        };
-        let regex = Regex::new(&source).map_err(|error| pattern_error(error.to_string()))?;
+        let regex = user_regex(&source, pattern, &id, path)?;
         if regex.is_match("") {
             // It would match between every two characters, and a fix would insert forever.
             return Err(pattern_error(
+                pattern,
+                &id,
+                path,
                 "it matches empty text; make it match at least one character".to_string(),
             ));
         }
@@ -236,13 +232,7 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
                     } else {
                         format!("{flags}\\A ?(?:{})(?:\\W|\\z)", pattern.value)
                     };
-                    Regex::new(&source).map_err(|error| LintError::Pattern {
-                        path: path.to_path_buf(),
-                        line: pattern.referenced.line(),
-                        column: pattern.referenced.column(),
-                        rule: id.clone(),
-                        reason: error.to_string(),
-                    })
+                    user_regex(&source, pattern, &id, path)
                 })
                 .transpose()
         };
@@ -294,6 +284,36 @@ fn compile(
         rule: id.to_string(),
         reason: error.to_string(),
     })
+}
+
+/// Compiles `source`, made of the user's `pattern` (which messages point at) wrapped in
+/// flags and boundaries. When it does not compile, the user's pattern alone is compiled to
+/// say what is wrong in the words they wrote.
+fn user_regex(
+    source: &str,
+    pattern: &serde_saphyr::Spanned<String>,
+    id: &str,
+    path: &Path,
+) -> Result<Regex, LintError> {
+    Regex::new(source).map_err(|error| {
+        let reason = Regex::new(&pattern.value).err().unwrap_or(error);
+        pattern_error(pattern, id, path, reason.to_string())
+    })
+}
+
+fn pattern_error(
+    pattern: &serde_saphyr::Spanned<String>,
+    id: &str,
+    path: &Path,
+    reason: String,
+) -> LintError {
+    LintError::Pattern {
+        path: path.to_path_buf(),
+        line: pattern.referenced.line(),
+        column: pattern.referenced.column(),
+        rule: id.to_string(),
+        reason,
+    }
 }
 
 fn push_literal(literals: &mut Option<Vec<String>>, literal: &str, case_insensitive: bool) {
