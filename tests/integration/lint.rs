@@ -376,6 +376,15 @@ fn malformed_config_names_file_line_and_column_and_exits_2() {
         run.stderr
     );
 
+    scratch.write("root/renkei.yaml", "lint:\n  disable: []\n  disable: []\n");
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:3:3: `disable` is given twice; keep one"),
+        "{}",
+        run.stderr
+    );
+
     scratch.write("root/renkei.yaml", "lint: [unclosed\n");
     scratch.renkei(&["lint"]).expect_code(2);
 }

@@ -43,11 +43,19 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> ModelError {
     let message = error.to_string();
     // The rendered message repeats the position; the diagnostic carries it already.
     let message = strip_position_suffix(&message).trim().to_string();
-    // The parser's advice for an empty value speaks to Rust programmers, not to authors.
-    let message = if message.starts_with("cannot deserialize null into") {
-        "a value is required here".to_string()
-    } else {
-        message
+    // The parser's advice for an empty value or a repeated key speaks to Rust programmers
+    // (`Option<String>`, `DuplicateKeyPolicy`), not to authors.
+    let message = match error {
+        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
+            format!("`{key}` is given twice; keep one")
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
+            "a key is given twice; keep one".to_string()
+        }
+        _ if message.starts_with("cannot deserialize null into") => {
+            "a value is required here".to_string()
+        }
+        _ => message,
     };
     ModelError::Yaml {
         path: PathBuf::from(path),
