@@ -58,6 +58,66 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Candidate replacement texts for `range`; a fix is applied only when there is exactly one.
     pub replacements: Vec<String>,
+    /// Other places the finding concerns, such as the first of two archetypes that share a
+    /// name: every output format shows them next to the finding.
+    pub related: Vec<Related>,
+}
+
+/// A second place a finding points at, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based start of the place.
+    pub start: Position,
+    /// 1-based end of the place (exclusive column).
+    pub end: Position,
+    /// What is there, in a few words (`the first archetype of that name`).
+    pub message: String,
+}
+
+/// What a rule is, for every place that describes rules rather than findings: SARIF's rule
+/// descriptors, an editor's hover, a listing of rules. Built-in rules are constants, so
+/// each rule's description lives next to the code that reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable rule id, such as `contract/sections`.
+    pub id: Cow<'static, str>,
+    /// What the rule checks, in one line.
+    pub summary: Cow<'static, str>,
+    /// Why the rule exists: the mistake it prevents.
+    pub why: Option<Cow<'static, str>>,
+    /// What to do about a finding, when one thing fits every finding.
+    pub help: Option<Cow<'static, str>>,
+    /// Severity of its findings unless configured otherwise.
+    pub severity: Severity,
+}
+
+impl RuleMeta {
+    /// A built-in rule whose findings are errors.
+    pub const fn error(id: &'static str, summary: &'static str, why: &'static str) -> Self {
+        Self::builtin(id, summary, why, Severity::Error)
+    }
+
+    /// A built-in rule whose findings are warnings.
+    pub const fn warning(id: &'static str, summary: &'static str, why: &'static str) -> Self {
+        Self::builtin(id, summary, why, Severity::Warning)
+    }
+
+    const fn builtin(
+        id: &'static str,
+        summary: &'static str,
+        why: &'static str,
+        severity: Severity,
+    ) -> Self {
+        Self {
+            id: Cow::Borrowed(id),
+            summary: Cow::Borrowed(summary),
+            why: Some(Cow::Borrowed(why)),
+            help: None,
+            severity,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -86,6 +146,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             replacements: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -107,6 +168,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             replacements: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -131,6 +193,12 @@ impl Diagnostic {
     /// Adds advice on what to change.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a second place the finding concerns.
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
         self
     }
 }
