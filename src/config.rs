@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use renkei_lint::LintConfig;
+use renkei_model::FileSource;
 use serde::Deserialize;
 
 use crate::CliError;
@@ -16,13 +17,13 @@ pub struct ProjectConfig {
     pub lint: LintConfig,
     /// What `renkei check` includes beyond lint and contracts.
     #[serde(default)]
-    pub check: CheckConfig,
+    pub check: CheckSettings,
 }
 
 /// The `check:` section of `renkei.yaml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckConfig {
+pub struct CheckSettings {
     /// Also check that installed skills are fresh, as `--assembled` does.
     #[serde(default)]
     pub assembled: bool,
@@ -39,15 +40,19 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
 }
 
-/// Reads `explicit` if given (it must exist), else `root/renkei.yaml` if present.
-pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<LoadedConfig, CliError> {
+/// Reads `explicit` if given (it must exist), else `root/renkei.yaml` if present, through
+/// `source`.
+pub fn load_config(
+    source: &dyn FileSource,
+    explicit: Option<&Path>,
+    root: Option<&Path>,
+) -> Result<LoadedConfig, CliError> {
     let path = match (explicit, root) {
         (Some(path), _) => Some(path.to_path_buf()),
         // Anything by that name is read, so that a FIFO or a dangling link is an error
         // rather than a configuration silently left out.
-        (None, Some(root)) => {
-            Some(root.join("renkei.yaml")).filter(|path| path.symlink_metadata().is_ok())
-        }
+        (None, Some(root)) => Some(root.join("renkei.yaml"))
+            .filter(|path| source.kind(path).is_some() || source.is_symlink(path)),
         (None, None) => None,
     };
     let Some(path) = path else {
@@ -56,7 +61,8 @@ pub fn load_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Loade
             path: None,
         });
     };
-    let text = renkei_model::read::read_file(&path)
+    let text = source
+        .read(&path)
         .and_then(|bytes| renkei_model::read::utf8(&path, bytes))
         .map_err(|error| {
             let reason = match error {

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 pub mod commands;
 pub mod config;
 pub mod output;
-mod workspace;
+pub mod session;
 
 /// How a command ended, before it becomes an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use clap::Args;
 use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Status, Target};
 
 use crate::output::print_diagnostics;
+use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei assemble`.
@@ -55,11 +56,12 @@ pub fn run(
         (_, true) => Mode::Push,
         _ => Mode::DryRun,
     };
-    let root = match root {
-        Some(root) => root.to_path_buf(),
-        None => crate::workspace::find_root()?,
-    };
-    let skills = crate::workspace::render_selected(&root, &args.only)?;
+    let session = Session::open(&Options {
+        root: root.map(Path::to_path_buf),
+        ..Options::default()
+    })?;
+    let root = session.walk()?.root().to_path_buf();
+    let skills = session.render(&args.only)?;
     for skill in &skills {
         print_diagnostics(out, &skill.warnings)?;
     }

@@ -5,13 +5,11 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use renkei_contract::Contract;
-use renkei_lint::{FileReport, FixMode, RuleSet};
-use renkei_model::{Archetype, Diagnostic, ModelError, Severity, Walk};
+use renkei_lint::FixMode;
+use renkei_model::Diagnostic;
 
-use crate::config::{load_config, rule_set};
 use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
-use crate::workspace::contract_for;
+use crate::session::{Checked, LOAD_FAILED, Options, Session};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -37,21 +35,18 @@ pub fn run(
     args: &CheckArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let root = match root {
-        Some(root) => root.to_path_buf(),
-        None => crate::workspace::find_root()?,
+    let options = Options {
+        root: root.map(Path::to_path_buf),
+        config: args.config.clone(),
+        root_optional: false,
     };
-    let configured = load_config(args.config.as_deref(), Some(&root)).and_then(|mut loaded| {
-        let check = std::mem::take(&mut loaded.config.check);
-        Ok((check, rule_set(loaded)?))
-    });
-    let (config, rules) = match configured {
-        Ok(configured) => configured,
+    let session = match Session::open(&options) {
+        Ok(session) => session,
         Err(error) => return config_failure(out, args.format, error),
     };
-    let default_contract = Contract::builtin()?;
+    let walk = session.walk()?;
 
-    let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
+    let mut rule_docs: Vec<RuleDoc> = session.rules().rules.iter().map(RuleDoc::from).collect();
     rule_docs.extend(
         renkei_contract::rules::RULES
             .iter()
@@ -64,28 +59,16 @@ pub fn run(
     ));
     let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
     let mut tally = Tally::default();
-    let mut errors = Vec::new();
     // An archetype that did not load, or whose contract cannot be used, was not checked.
     let mut not_checked = false;
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
-    let walk = Walk::on_disk(&root);
     renkei_model::parallel::for_each_ordered(
         walk.archetype_dirs(),
         renkei_model::parallel::available_threads(),
         |dir| match dir {
-            Ok(dir) => check_archetype(&walk, &dir, &rules, &default_contract),
-            // The second of two archetypes with one name is still linted, as `lint` does.
-            Err(error) => Checked {
-                archetype: None,
-                lint: match &error {
-                    ModelError::DuplicateName { second, .. } => {
-                        lint_unloaded(&walk, second, &rules)
-                    }
-                    _ => Vec::new(),
-                },
-                contract: Err(Box::new(load_failed(&error))),
-            },
+            Ok(dir) => session.check_archetype(&walk, &dir),
+            Err(error) => session.check_refused(&walk, &error),
         },
         |mut checked: Checked| {
             let mut diagnostics = Vec::new();
@@ -107,20 +90,17 @@ pub fn run(
             Ok::<(), std::io::Error>(())
         },
     )?;
-    if args.assembled || config.assembled {
-        let targets = if args.targets.is_empty() {
-            config.targets.clone()
-        } else {
-            args.targets.clone()
-        };
-        let targets = if targets.is_empty() {
-            vec!["project".to_string()]
-        } else {
-            targets
+    let mut errors = Vec::new();
+    let settings = session.settings();
+    if args.assembled || settings.assembled {
+        let targets = match (&args.targets, &settings.targets) {
+            (given, _) if !given.is_empty() => given.clone(),
+            (_, configured) if !configured.is_empty() => configured.clone(),
+            _ => vec!["project".to_string()],
         };
         // The report is open: a failure here is reported after it is closed, so JSON and
         // SARIF output stays a whole document.
-        match crate::workspace::stale_files(&root, &targets) {
+        match session.stale_files(&targets) {
             Ok(mut stale) => {
                 sort_by_position(&mut stale);
                 emitter.emit(&stale, |_| None)?;
@@ -144,92 +124,6 @@ pub fn run(
     })
 }
 
-/// One archetype's findings: each linted file's report, and the contract's findings (or why
-/// the archetype could not be loaded). The archetype is kept until its findings are
-/// printed, so that source lines are quoted from the text that was checked.
-struct Checked {
-    archetype: Option<Archetype>,
-    lint: Vec<FileReport>,
-    contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
-}
-
-impl Checked {
-    /// The text of the file at `path`, as loaded or as the lint read it.
-    fn source(&self, path: &Path) -> Option<&str> {
-        let loaded = self.archetype.as_ref().and_then(|archetype| {
-            if archetype.config_path == path {
-                return Some(archetype.config_text.as_str());
-            }
-            archetype
-                .parts
-                .iter()
-                .chain(&archetype.references)
-                .find(|file| file.path == path)
-                .and_then(|file| Some(file.markdown()?.text()))
-        });
-        loaded.or_else(|| {
-            self.lint
-                .iter()
-                .find(|report| report.path == path)
-                .and_then(|report| report.source.as_deref())
-        })
-    }
-}
-
-fn check_archetype(
-    walk: &Walk,
-    dir: &Path,
-    rules: &RuleSet,
-    default_contract: &Contract,
-) -> Checked {
-    let archetype = renkei_model::load::load_archetype(walk, dir);
-    let lint = match &archetype {
-        Ok(archetype) => renkei_lint::lint_archetype(walk.source().as_ref(), rules, archetype),
-        Err(_) => lint_unloaded(walk, dir, rules),
-    };
-    let contract = match &archetype {
-        Ok(archetype) => contract_for(walk, archetype, default_contract)
-            .map(|contract| renkei_contract::check_archetype(walk, archetype, &contract))
-            .map_err(|error| error.finding),
-        Err(error) => Err(Box::new(load_failed(error))),
-    };
-    Checked {
-        archetype: archetype.ok(),
-        lint,
-        contract,
-    }
-}
-
-/// The lint of an archetype folder that did not load, walked and read as `lint` does.
-fn lint_unloaded(walk: &Walk, dir: &Path, rules: &RuleSet) -> Vec<FileReport> {
-    renkei_lint::archetype_files(walk, dir)
-        .into_iter()
-        .map(|candidate| {
-            renkei_lint::lint_candidate(walk.source().as_ref(), rules, candidate, FixMode::Off)
-        })
-        .collect()
-}
-
 fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
-}
-
-/// Rule id of the finding for an archetype that could not be loaded, so its contract was
-/// not checked.
-pub(crate) const LOAD_FAILED: &str = "load/failed";
-
-/// The finding for an archetype `error` stopped loading: at the place the error names.
-fn load_failed(error: &ModelError) -> Diagnostic {
-    let mut finding = Diagnostic::from_error(
-        LOAD_FAILED,
-        Severity::Error,
-        error.path(),
-        error.position(),
-        &error.to_string(),
-    );
-    finding.message = format!(
-        "{}; the archetype is not loaded and its contract not checked",
-        finding.message
-    );
-    finding
 }

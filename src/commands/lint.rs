@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use renkei_lint::{FileReport, FixMode};
 
-use crate::config::{load_config, rule_set};
 use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
+use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei lint`.
@@ -33,15 +33,16 @@ pub struct LintArgs {
 
 /// Runs `renkei lint`.
 pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<Outcome, CliError> {
-    let root = match root {
-        Some(root) => Some(root.to_path_buf()),
-        None if args.paths.is_empty() => Some(crate::workspace::find_root()?),
-        None => renkei_model::find_root(&std::env::current_dir()?).ok(),
+    let options = Options {
+        root: root.map(Path::to_path_buf),
+        config: args.config.clone(),
+        root_optional: !args.paths.is_empty(),
     };
-    let rules = match load_config(args.config.as_deref(), root.as_deref()).and_then(rule_set) {
-        Ok(rules) => rules,
+    let session = match Session::open(&options) {
+        Ok(session) => session,
         Err(error) => return config_failure(out, args.format, error),
     };
+    let rules = session.rules();
     let fix = match (args.fix, args.diff) {
         (true, _) => FixMode::Write,
         (_, true) => FixMode::Preview,
@@ -62,16 +63,10 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         tally.record(&mut emitter, &report, fix)?;
         emitter.emit(&report.diagnostics, |_| report.source.as_deref())
     };
-    match (&root, args.paths.is_empty()) {
-        (Some(root), true) => {
-            let walk = renkei_model::Walk::on_disk(root);
-            renkei_lint::lint_files(
-                &rules,
-                renkei_lint::default_files(&walk),
-                threads,
-                fix,
-                sink,
-            )
+    match (session.root(), args.paths.is_empty()) {
+        (Some(_), true) => {
+            let files = renkei_lint::default_files(&session.walk()?);
+            renkei_lint::lint_files(rules, files, threads, fix, sink)
         }
         _ => {
             // Sorted like a walk of the tree, so findings come out in path order; a path inside
@@ -87,7 +82,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
             }
             let paths = given;
             let files = renkei_lint::expand_paths(paths);
-            renkei_lint::lint_files(&rules, files, threads, fix, sink)
+            renkei_lint::lint_files(rules, files, threads, fix, sink)
         }
     }?;
     let fixed = if fix == FixMode::Write {

@@ -5,12 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
 use renkei_model::{Document, Walk};
 
 use crate::output::{Emitter, Format, RuleDoc};
-use crate::workspace::contract_for;
+use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei report`.
@@ -51,13 +50,12 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let ReportCommand::Check(args) = &args.command;
-    let root = match root {
-        Some(root) => root.to_path_buf(),
-        None => crate::workspace::find_root()?,
-    };
-    let walk = Walk::on_disk(&root);
-    let framework = crate::workspace::load(&walk)?;
-    let default_contract = Contract::builtin()?;
+    let session = Session::open(&Options {
+        root: root.map(Path::to_path_buf),
+        ..Options::default()
+    })?;
+    let walk = session.walk()?;
+    let framework = session.load()?;
     let mut candidates = Vec::new();
     for archetype in &framework.archetypes {
         if args
@@ -67,7 +65,7 @@ pub fn run(
         {
             continue;
         }
-        let contract = contract_for(&walk, archetype, &default_contract)?;
+        let contract = session.contract_for(archetype)?;
         if let Some(report_contract) = ReportContract::from_contract(&contract, &archetype.stage) {
             candidates.push((archetype, report_contract));
         }

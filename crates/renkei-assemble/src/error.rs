@@ -27,6 +27,12 @@ pub enum AssembleError {
         /// What went wrong.
         message: String,
     },
+    /// The render was cancelled (it ran past its deadline).
+    #[error("{archetype}: rendering was cancelled")]
+    Cancelled {
+        /// The archetype being rendered.
+        archetype: String,
+    },
     /// An archetype names a template that does not exist.
     #[error("{archetype}: template `{template}` not found in {dir}")]
     TemplateNotFound {

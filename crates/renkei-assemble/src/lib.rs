@@ -6,6 +6,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cancel;
 pub mod error;
 pub mod frontmatter;
 pub mod install;
@@ -13,6 +14,7 @@ pub mod manifest;
 pub mod render;
 pub mod target;
 
+pub use cancel::Canceller;
 pub use error::AssembleError;
 pub use install::{FileAction, Plan, PushOptions, Status, plan, push};
 pub use render::{OutputFile, Skill, Templates, render_skill};

@@ -9,6 +9,7 @@ use renkei_model::source::Kind;
 use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, Walk, apply_edits};
 use serde::Serialize;
 
+use crate::cancel::Canceller;
 use crate::error::AssembleError;
 use crate::frontmatter::render_front_matter;
 
@@ -55,6 +56,7 @@ pub struct Skill {
 pub struct Templates {
     tera: tera::Tera,
     dir: PathBuf,
+    canceller: Canceller,
 }
 
 impl Templates {
@@ -63,6 +65,8 @@ impl Templates {
         let dir = walk.root().join("templates");
         let mut tera = tera::Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
+        let canceller = Canceller::default();
+        tera.register_function("range", canceller.range_function());
         let entries = match walk.source().entries(&dir) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             entries => entries.map_err(AssembleError::io(&dir))?,
@@ -91,7 +95,16 @@ impl Templates {
                     template_error(Path::new("<embedded>"), DEFAULT_TEMPLATE, &error)
                 })?;
         }
-        Ok(Self { tera, dir })
+        Ok(Self {
+            tera,
+            dir,
+            canceller,
+        })
+    }
+
+    /// A handle that cancels every render of these templates, from any thread.
+    pub fn canceller(&self) -> Canceller {
+        self.canceller.clone()
     }
 }
 
@@ -193,10 +206,24 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
     }
     let tera_context = tera::Context::from_serialize(&context)
         .map_err(|error| template_error(&templates.dir, template, &error))?;
-    let body = templates
+    let mut body = Vec::new();
+    templates
         .tera
-        .render(template, &tera_context)
-        .map_err(|error| template_error(&templates.dir, template, &error))?;
+        .render_to(
+            template,
+            &tera_context,
+            templates.canceller.writer(&mut body),
+        )
+        .map_err(|error| {
+            if templates.canceller.is_cancelled() {
+                AssembleError::Cancelled {
+                    archetype: name.to_string(),
+                }
+            } else {
+                template_error(&templates.dir, template, &error)
+            }
+        })?;
+    let body = String::from_utf8_lossy(&body);
     let mut skill_md = render_front_matter(config)?;
     skill_md.push('\n');
     skill_md.push_str(body.trim_start_matches('\n'));

@@ -1,0 +1,475 @@
+//! The session: what every command (and an editor) works with, opened once. It owns the
+//! doctrine root and the [`FileSource`] everything is read through, the project
+//! configuration, the lint's rule set, the default contract and each archetype's
+//! (`contract_for`), the templates (loaded when something first renders), the render
+//! deadline, and the framework index. A command opens a session, calls it, and prints
+//! what it returns through [`crate::output`].
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use renkei_assemble::{Env, PushOptions, Skill, Status, Target, Templates};
+use renkei_contract::Contract;
+use renkei_lint::{FileReport, FixMode, RuleSet};
+use renkei_model::diagnostic::Related;
+use renkei_model::{
+    Archetype, Diagnostic, Disk, FileSource, Framework, ModelError, Severity, Walk,
+};
+
+use crate::config::{CheckSettings, load_config, rule_set};
+use crate::{CliError, ConfigError};
+
+/// What to open.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// The doctrine root; found from the current folder upward when `None`.
+    pub root: Option<PathBuf>,
+    /// The configuration file; `renkei.yaml` at the root when `None`, if there is one.
+    pub config: Option<PathBuf>,
+    /// Whether the command works without a doctrine root (a lint of the paths it is given).
+    pub root_optional: bool,
+}
+
+/// An open session.
+pub struct Session {
+    root: Option<PathBuf>,
+    source: Arc<dyn FileSource>,
+    settings: CheckSettings,
+    rules: RuleSet,
+    contract: Contract,
+    templates: OnceLock<Result<Arc<Templates>, String>>,
+    index: OnceLock<Index>,
+    render_timeout: Duration,
+    cwd: Option<PathBuf>,
+}
+
+/// How long rendering may take before renkei gives up, in seconds, unless
+/// `RENKEI_RENDER_TIMEOUT_SECS` says otherwise. Templates can loop (two nested `range` loops
+/// run for hours), so rendering runs on its own thread under this deadline.
+const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
+
+/// How long a cancelled render has to notice and end its thread.
+const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
+impl Session {
+    /// Opens a session over the file system.
+    pub fn open(options: &Options) -> Result<Self, CliError> {
+        Self::open_over(Arc::new(Disk), options)
+    }
+
+    /// Opens a session that reads every doctrine and configuration file through `source`,
+    /// such as an [`renkei_model::Overlay`] of an editor's unsaved buffers.
+    pub fn open_over(source: Arc<dyn FileSource>, options: &Options) -> Result<Self, CliError> {
+        let cwd = std::env::current_dir().ok();
+        let root = match (&options.root, &cwd) {
+            (Some(root), _) => Some(root.clone()),
+            (None, Some(cwd)) if options.root_optional => renkei_model::find_root(cwd).ok(),
+            (None, Some(cwd)) => Some(renkei_model::find_root(cwd)?),
+            (None, None) if options.root_optional => None,
+            (None, None) => return Err(std::io::Error::other("no current folder").into()),
+        };
+        let loaded = load_config(source.as_ref(), options.config.as_deref(), root.as_deref())?;
+        let settings = loaded.config.check.clone();
+        let rules = rule_set(loaded)?;
+        Ok(Self {
+            root,
+            source,
+            settings,
+            rules,
+            contract: Contract::builtin()?,
+            templates: OnceLock::new(),
+            index: OnceLock::new(),
+            render_timeout: Duration::from_secs(
+                std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
+                    .ok()
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(DEFAULT_RENDER_TIMEOUT_SECS),
+            ),
+            cwd,
+        })
+    }
+
+    /// The doctrine root, when there is one.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The current folder, which output paths are shown relative to.
+    pub fn cwd(&self) -> Option<&Path> {
+        self.cwd.as_deref()
+    }
+
+    /// The vocabulary rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The `check:` section of the configuration.
+    pub fn settings(&self) -> &CheckSettings {
+        &self.settings
+    }
+
+    /// The walk of the doctrine tree under the root.
+    pub fn walk(&self) -> Result<Walk, CliError> {
+        let root = self
+            .root
+            .as_deref()
+            .ok_or_else(|| CliError::Failed(vec![NO_ROOT.to_string()]))?;
+        Ok(Walk::new(Arc::clone(&self.source), root))
+    }
+
+    /// The cheap facts of every archetype, from one pass over the tree.
+    pub fn index(&self) -> Result<&Index, CliError> {
+        let walk = self.walk()?;
+        Ok(self.index.get_or_init(|| Index::build(&walk)))
+    }
+
+    /// Loads every archetype, failing with every archetype problem at once.
+    pub fn load(&self) -> Result<Framework, CliError> {
+        let framework = renkei_model::load::load_framework_from(&self.walk()?)?;
+        if framework.problems.is_empty() {
+            Ok(framework)
+        } else {
+            Err(CliError::Failed(
+                framework.problems.iter().map(ToString::to_string).collect(),
+            ))
+        }
+    }
+
+    /// The contract of `archetype`: the default, extended or replaced by its
+    /// `contract.yaml`. A `contract.yaml` that cannot be read or used is a located error.
+    pub fn contract_for(&self, archetype: &Archetype) -> Result<Cow<'_, Contract>, ConfigError> {
+        let path = archetype.dir.join("contract.yaml");
+        let walk = self
+            .walk()
+            .map_err(|_| ConfigError::new(NO_ROOT.to_string(), &path, None))?;
+        let text = match walk.read_text(&path) {
+            Ok(text) => Some(text),
+            Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                None
+            }
+            Err(error) => return Err(ConfigError::new(error.to_string(), &path, error.position())),
+        };
+        Contract::for_archetype(&self.contract, &archetype.dir, text.as_deref())
+            .map_err(|error| ConfigError::new(error.to_string(), error.path(), error.position()))
+    }
+
+    /// Lints and checks the contract of the archetype in `dir`, from one load of its files.
+    pub fn check_archetype(&self, walk: &Walk, dir: &Path) -> Checked {
+        let archetype = renkei_model::load::load_archetype(walk, dir);
+        let lint = match &archetype {
+            Ok(archetype) => {
+                renkei_lint::lint_archetype(walk.source().as_ref(), &self.rules, archetype)
+            }
+            Err(_) => self.lint_unloaded(walk, dir),
+        };
+        let contract = match &archetype {
+            Ok(archetype) => self
+                .contract_for(archetype)
+                .map(|contract| renkei_contract::check_archetype(walk, archetype, &contract))
+                .map_err(|error| error.finding),
+            Err(error) => Err(Box::new(load_failed(error))),
+        };
+        Checked {
+            archetype: archetype.ok(),
+            lint,
+            contract,
+        }
+    }
+
+    /// What `check` reports for an archetype folder the walk refused: its lint when it is
+    /// the second of two archetypes with one name (as `lint` lints it), and why it was not
+    /// loaded.
+    pub fn check_refused(&self, walk: &Walk, error: &ModelError) -> Checked {
+        Checked {
+            archetype: None,
+            lint: match error {
+                ModelError::DuplicateName { second, .. } => self.lint_unloaded(walk, second),
+                _ => Vec::new(),
+            },
+            contract: Err(Box::new(load_failed(error))),
+        }
+    }
+
+    /// The lint of an archetype folder that did not load, walked and read as `lint` does.
+    fn lint_unloaded(&self, walk: &Walk, dir: &Path) -> Vec<FileReport> {
+        renkei_lint::archetype_files(walk, dir)
+            .into_iter()
+            .map(|candidate| {
+                renkei_lint::lint_candidate(
+                    walk.source().as_ref(),
+                    &self.rules,
+                    candidate,
+                    FixMode::Off,
+                )
+            })
+            .collect()
+    }
+
+    /// Loads and renders every archetype (or those named in `only`) within the render
+    /// deadline. Past it, the render is cancelled: the thread stops at the template's next
+    /// write or `range` call and ends, and nothing is written.
+    pub fn render(&self, only_names: &[String]) -> Result<Vec<Skill>, CliError> {
+        let walk = self.walk()?;
+        let templates = self.templates(&walk)?;
+        let canceller = templates.canceller();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let only = only_names.to_vec();
+        let worker = std::thread::spawn(move || {
+            let _ = sender.send(render_all(&walk, &templates, &only));
+        });
+        match receiver.recv_timeout(self.render_timeout) {
+            Ok(Ok(skills)) if !only_names.is_empty() => {
+                match unknown_names(only_names, &self.index()?.names()) {
+                    Some(unknown) => Err(CliError::Failed(unknown)),
+                    None => Ok(skills),
+                }
+            }
+            Ok(rendered) => rendered,
+            Err(_) => {
+                canceller.cancel();
+                let _ = receiver.recv_timeout(CANCEL_GRACE);
+                if worker.is_finished() {
+                    let _ = worker.join();
+                }
+                let templates_dir = self
+                    .root
+                    .as_deref()
+                    .unwrap_or(Path::new("."))
+                    .join("templates");
+                Err(CliError::Failed(vec![format!(
+                    "rendering did not finish within {} s; a template in {} may loop without end (nothing was written)",
+                    self.render_timeout.as_secs(),
+                    templates_dir.display()
+                )]))
+            }
+        }
+    }
+
+    /// The templates, loaded the first time something renders.
+    fn templates(&self, walk: &Walk) -> Result<Arc<Templates>, CliError> {
+        self.templates
+            .get_or_init(|| {
+                Templates::load(walk)
+                    .map(Arc::new)
+                    .map_err(|error| error.to_string())
+            })
+            .clone()
+            .map_err(|message| CliError::Failed(vec![message]))
+    }
+
+    /// A finding for every file of `targets` that `assemble --check` would call stale.
+    pub fn stale_files(&self, targets: &[String]) -> Result<Vec<Diagnostic>, CliError> {
+        let skills = self.render(&[])?;
+        let root = self.walk()?.root().to_path_buf();
+        let env = Env::from_process();
+        let mut diagnostics = Vec::new();
+        for spec in targets {
+            let target = Target::resolve(spec, &env, &root)?;
+            let plan = renkei_assemble::plan(&target, &skills, None, PushOptions::default())?;
+            for action in plan
+                .actions
+                .iter()
+                .filter(|action| action.status.is_stale())
+            {
+                let state = match action.status {
+                    Status::New => "missing",
+                    _ => "stale",
+                };
+                diagnostics.push(
+                    Diagnostic::whole_file(
+                        STALE,
+                        Severity::Error,
+                        target.dir.join(&action.relative),
+                        format!(
+                            "assembled skill file is {state} in target `{}`",
+                            target.label
+                        ),
+                    )
+                    .with_help(format!(
+                        "run `renkei assemble --push --target {}`",
+                        target.label
+                    )),
+                );
+            }
+        }
+        Ok(diagnostics)
+    }
+}
+
+/// What a command that needs a doctrine root says when there is none.
+const NO_ROOT: &str =
+    "no renkei root: pass --root, or run inside a folder with framework/archetypes/ or renkei.yaml";
+
+/// Rule id of the finding for an installed file that differs from what renkei assembles.
+pub const STALE: &str = "assemble/stale";
+
+/// Rule id of the finding for an archetype that could not be loaded, so its contract was
+/// not checked.
+pub const LOAD_FAILED: &str = "load/failed";
+
+/// `--only` names no archetype has, each as an error naming the ones that exist.
+fn unknown_names(only: &[String], known: &BTreeSet<&str>) -> Option<Vec<String>> {
+    let listed = known.iter().copied().collect::<Vec<_>>().join(", ");
+    let unknown: Vec<String> = only
+        .iter()
+        .filter(|name| !known.contains(name.as_str()))
+        .map(|name| format!("--only {name}: no archetype has that name; known: {listed}"))
+        .collect();
+    (!unknown.is_empty()).then_some(unknown)
+}
+
+/// Loads and renders the archetypes `walk` finds (those named in `only`, or all), one per
+/// core: each archetype's sources are dropped as soon as its skill is rendered, so memory
+/// holds the output, not the whole tree twice.
+fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec<Skill>, CliError> {
+    let dirs = walk.archetype_dirs().collect::<Result<Vec<_>, _>>()?;
+    let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
+        let archetype =
+            renkei_model::load::load_archetype(walk, dir).map_err(|error| error.to_string())?;
+        if !only.is_empty() && !only.iter().any(|name| name == archetype.name()) {
+            return Ok(None);
+        }
+        renkei_assemble::render_skill(&archetype, templates)
+            .map(Some)
+            .map_err(|error| error.to_string())
+    });
+    let mut skills = Vec::new();
+    let mut errors = Vec::new();
+    for result in rendered {
+        match result {
+            Ok(skill) => skills.extend(skill),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(skills)
+    } else {
+        Err(CliError::Failed(errors))
+    }
+}
+
+/// The cheap facts of every archetype, from the walk alone (no file is read): what rules
+/// that compare archetypes, `--only` and an editor look up.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// The archetypes, in walk order.
+    pub entries: Vec<IndexEntry>,
+    /// Folders the walk refused (a second archetype with a name already taken, a name that
+    /// is not UTF-8), each with why.
+    pub refused: Vec<ModelError>,
+}
+
+/// One archetype in the [`Index`].
+#[derive(Debug)]
+pub struct IndexEntry {
+    /// Its name: the folder name, which `archetype.yaml` must repeat.
+    pub name: String,
+    /// Its stage folder.
+    pub stage: String,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Its doctrine files, relative to its folder, in walk order.
+    pub files: Vec<String>,
+}
+
+impl Index {
+    fn build(walk: &Walk) -> Self {
+        let mut index = Self::default();
+        for dir in walk.archetype_dirs() {
+            match dir {
+                Ok(dir) => {
+                    let name_of = |path: &Path| {
+                        path.file_name()
+                            .map(|name| name.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    };
+                    index.entries.push(IndexEntry {
+                        name: name_of(&dir),
+                        stage: dir.parent().map(name_of).unwrap_or_default(),
+                        files: walk
+                            .archetype_files(&dir)
+                            .into_iter()
+                            .filter_map(Result::ok)
+                            .collect(),
+                        dir,
+                    });
+                }
+                Err(error) => index.refused.push(error),
+            }
+        }
+        index
+    }
+
+    /// The names of the archetypes.
+    pub fn names(&self) -> BTreeSet<&str> {
+        self.entries
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect()
+    }
+}
+
+/// One archetype's findings: each linted file's report, and the contract's findings (or why
+/// the archetype could not be checked). The archetype is kept until its findings are
+/// printed, so that source lines are quoted from the text that was checked.
+pub struct Checked {
+    /// The loaded archetype, when it loaded.
+    pub archetype: Option<Archetype>,
+    /// The lint's report of each of its files.
+    pub lint: Vec<FileReport>,
+    /// The contract's findings, or the one finding that says why it was not checked.
+    pub contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
+}
+
+impl Checked {
+    /// The text of the file at `path`, as loaded or as the lint read it.
+    pub fn source(&self, path: &Path) -> Option<&str> {
+        let loaded = self.archetype.as_ref().and_then(|archetype| {
+            if archetype.config_path == path {
+                return Some(archetype.config_text.as_str());
+            }
+            archetype
+                .parts
+                .iter()
+                .chain(&archetype.references)
+                .find(|file| file.path == path)
+                .and_then(|file| Some(file.markdown()?.text()))
+        });
+        loaded.or_else(|| {
+            self.lint
+                .iter()
+                .find(|report| report.path == path)
+                .and_then(|report| report.source.as_deref())
+        })
+    }
+}
+
+/// The finding for an archetype `error` stopped loading, at the place the error names; a
+/// second archetype of a name also points at the first.
+pub fn load_failed(error: &ModelError) -> Diagnostic {
+    let mut finding = Diagnostic::from_error(
+        LOAD_FAILED,
+        Severity::Error,
+        error.path(),
+        error.position(),
+        &error.to_string(),
+    );
+    finding.message = format!(
+        "{}; the archetype is not loaded and its contract not checked",
+        finding.message
+    );
+    if let ModelError::DuplicateName { first, .. } = error {
+        let start = renkei_model::Position { line: 1, column: 1 };
+        finding = finding.with_related(Related {
+            path: first.clone(),
+            start,
+            end: start,
+            message: "the first archetype of that name".to_string(),
+        });
+    }
+    finding
+}
