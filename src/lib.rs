@@ -111,6 +111,14 @@ pub enum CliError {
 /// Rule id of the finding for a configuration file renkei cannot use.
 pub const CONFIG_INVALID: &str = "config/invalid";
 
+/// `config/invalid`.
+pub const CONFIG_INVALID_RULE: renkei_model::RuleMeta = renkei_model::RuleMeta::error(
+    CONFIG_INVALID,
+    "the configuration file can be read and used",
+    "a configuration renkei cannot use would otherwise be ignored or half applied, and the \
+     run would check something other than what the project asked for",
+);
+
 /// A configuration file renkei cannot use: the message for the terminal, and the same
 /// problem as a `config/invalid` finding at its file and line, which JSON and SARIF output
 /// carry inside their document.

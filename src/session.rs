@@ -16,7 +16,7 @@ use renkei_contract::Contract;
 use renkei_lint::{FileReport, FixMode, RuleSet};
 use renkei_model::diagnostic::Related;
 use renkei_model::{
-    Archetype, Diagnostic, Disk, FileSource, Framework, ModelError, Severity, Walk,
+    Archetype, Diagnostic, Disk, FileSource, Framework, ModelError, RuleMeta, Severity, Walk,
 };
 
 use crate::config::{CheckSettings, load_config, rule_set};
@@ -307,9 +307,25 @@ const NO_ROOT: &str =
 /// Rule id of the finding for an installed file that differs from what renkei assembles.
 pub const STALE: &str = "assemble/stale";
 
+/// `assemble/stale`.
+pub const STALE_RULE: RuleMeta = RuleMeta::error(
+    STALE,
+    "installed skill files are what the doctrine assembles to",
+    "an installed skill that lags its sources gives agents doctrine nobody reviewed: the \
+     fix merged, the agent still reads the old text",
+);
+
 /// Rule id of the finding for an archetype that could not be loaded, so its contract was
 /// not checked.
 pub const LOAD_FAILED: &str = "load/failed";
+
+/// `load/failed`.
+pub const LOAD_FAILED_RULE: RuleMeta = RuleMeta::error(
+    LOAD_FAILED,
+    "the archetype loads, so its contract can be checked",
+    "an archetype that does not load cannot be checked or assembled; reporting it in place \
+     keeps it from passing a gate in silence",
+);
 
 /// `--only` names no archetype has, each as an error naming the ones that exist.
 fn unknown_names(only: &[String], known: &BTreeSet<&str>) -> Option<Vec<String>> {

@@ -6,9 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use renkei_assemble::{AssembleError, Env, Plan, PushOptions, Status, Target};
+use renkei_assemble::{AssembleError, Env, PushOptions, Target};
 
-use crate::output::print_diagnostics;
+use crate::output::plan::{Mode, print_plan, print_refused};
+use crate::output::{Paths, print_brief};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
@@ -38,13 +39,6 @@ pub struct AssembleArgs {
     pub prune: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    DryRun,
-    Check,
-    Push,
-}
-
 /// Runs `renkei assemble`.
 pub fn run(
     root: Option<&Path>,
@@ -62,8 +56,9 @@ pub fn run(
     })?;
     let root = session.walk()?.root().to_path_buf();
     let skills = session.render(&args.only)?;
+    let paths = Paths::relative_to(session.cwd());
     for skill in &skills {
-        print_diagnostics(out, &skill.warnings)?;
+        print_brief(out, &paths, &skill.warnings)?;
     }
     let only: BTreeSet<String> = args.only.iter().cloned().collect();
     let scope = (!only.is_empty()).then_some(&only);
@@ -79,19 +74,7 @@ pub fn run(
             Mode::Push => match renkei_assemble::push(&target, &skills, scope, options) {
                 Ok(plan) => plan,
                 Err(AssembleError::Refused { target: dir, paths }) => {
-                    writeln!(
-                        out,
-                        "target {} ({}): push refused, nothing written",
-                        target.label,
-                        dir.display()
-                    )?;
-                    for path in paths {
-                        writeln!(out, "  conflict   {path}")?;
-                    }
-                    writeln!(
-                        out,
-                        "  help: move your edits into the doctrine sources, or rerun with --force to overwrite"
-                    )?;
+                    print_refused(out, &target.label, &dir, &paths)?;
                     outcome = Outcome::Findings;
                     continue;
                 }
@@ -105,104 +88,4 @@ pub fn run(
         }
     }
     Ok(outcome)
-}
-
-fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "target {} ({})",
-        plan.target.label,
-        plan.target.dir.display()
-    )?;
-    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    for action in &plan.actions {
-        *counts.entry(action.status.label()).or_default() += 1;
-        let detail = match action.status {
-            Status::New => action
-                .desired
-                .as_deref()
-                .map(|bytes| format!(" ({} lines)", line_count(bytes))),
-            Status::Conflict(ownership) | Status::Forced(ownership) => {
-                Some(format!(" ({})", ownership.describe()))
-            }
-            Status::Orphan => Some(" (no longer produced; --prune removes it)".to_string()),
-            Status::OrphanEdited => {
-                Some(" (no longer produced, edited since renkei wrote it; kept)".to_string())
-            }
-            _ => None,
-        };
-        writeln!(
-            out,
-            "  {:<10} {}{}",
-            action.status.label(),
-            action.relative,
-            detail.unwrap_or_default()
-        )?;
-        let show_diff = mode == Mode::DryRun
-            && matches!(
-                action.status,
-                Status::Changed | Status::Conflict(_) | Status::Forced(_)
-            );
-        if show_diff {
-            write_diff(
-                out,
-                &action.relative,
-                action.current.as_deref(),
-                action.desired.as_deref(),
-            )?;
-        }
-    }
-    let files = plan.actions.len();
-    let breakdown = [
-        "new",
-        "changed",
-        "unchanged",
-        "conflict",
-        "overwrite",
-        "prune",
-        "orphan",
-    ]
-    .iter()
-    .filter_map(|label| counts.get(label).map(|count| format!("{count} {label}")))
-    .collect::<Vec<_>>()
-    .join(", ");
-    let verdict = match mode {
-        Mode::DryRun => "dry run, nothing written",
-        Mode::Check => "check, nothing written",
-        Mode::Push => "pushed",
-    };
-    writeln!(
-        out,
-        "summary: {files} files for {}: {breakdown}; {verdict}",
-        plan.target.label
-    )
-}
-
-fn write_diff(
-    out: &mut dyn Write,
-    relative: &str,
-    current: Option<&[u8]>,
-    desired: Option<&[u8]>,
-) -> std::io::Result<()> {
-    let (Ok(current), Ok(desired)) = (
-        std::str::from_utf8(current.unwrap_or_default()),
-        std::str::from_utf8(desired.unwrap_or_default()),
-    ) else {
-        return writeln!(out, "  (binary content differs)");
-    };
-    let diff = similar::TextDiff::from_lines(current, desired);
-    let unified = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("{relative} (installed)"),
-            &format!("{relative} (assembled)"),
-        )
-        .to_string();
-    out.write_all(unified.as_bytes())
-}
-
-fn line_count(bytes: &[u8]) -> usize {
-    let newlines = memchr::memchr_iter(b'\n', bytes).count();
-    newlines + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }

@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use renkei_lint::FixMode;
-use renkei_model::Diagnostic;
+use renkei_lint::{FixMode, Rule};
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
-use crate::session::{Checked, LOAD_FAILED, Options, Session};
-use crate::{CliError, Outcome};
+use crate::output::{Emitter, Format, Paths, Tally, config_failure};
+use crate::session::{Checked, LOAD_FAILED_RULE, Options, STALE_RULE, Session};
+use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
 #[derive(Debug, Args)]
@@ -46,18 +46,17 @@ pub fn run(
     };
     let walk = session.walk()?;
 
-    let mut rule_docs: Vec<RuleDoc> = session.rules().rules.iter().map(RuleDoc::from).collect();
-    rule_docs.extend(
-        renkei_contract::rules::RULES
-            .iter()
-            .map(|rule| RuleDoc::error(&format!("contract/{}", rule.name), rule.summary)),
-    );
-    rule_docs.push(RuleDoc::config_invalid());
-    rule_docs.push(RuleDoc::error(
-        LOAD_FAILED,
-        "the archetype loads, so its contract can be checked",
-    ));
-    let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
+    let mut metas: Vec<RuleMeta> = session.rules().rules.iter().map(Rule::meta).collect();
+    metas.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleMeta {
+        id: format!("contract/{}", rule.name).into(),
+        summary: rule.summary.into(),
+        why: None,
+        help: None,
+        severity: renkei_model::Severity::Error,
+    }));
+    metas.extend([CONFIG_INVALID_RULE, LOAD_FAILED_RULE, STALE_RULE]);
+    let paths = Paths::relative_to(session.cwd());
+    let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
     // An archetype that did not load, or whose contract cannot be used, was not checked.
     let mut not_checked = false;

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use renkei_lint::{FileReport, FixMode};
+use renkei_model::RuleMeta;
 
-use crate::output::{Emitter, Format, RuleDoc, Tally, config_failure};
+use crate::output::{Emitter, Format, Paths, Tally, config_failure};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
@@ -55,8 +56,8 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
-    let rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
-    let mut emitter = Emitter::start(out, args.format, &rule_docs)?;
+    let metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
+    let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
     let threads = renkei_model::parallel::available_threads();
     let sink = |report: FileReport| {

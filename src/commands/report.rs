@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use renkei_contract::report::ReportContract;
 use renkei_model::{Document, Walk};
 
-use crate::output::{Emitter, Format, RuleDoc};
+use crate::output::{Emitter, Format, Paths};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
@@ -102,7 +102,8 @@ pub fn run(
         .unwrap_or(Path::new("."));
     let report = parse(&args.file, Walk::on_disk(report_dir).read_text(&args.file)?)?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
-    let mut emitter = Emitter::start(out, args.format, &report_rule_docs())?;
+    let paths = Paths::relative_to(session.cwd());
+    let mut emitter = Emitter::start(out, args.format, &report_rule_docs(), paths)?;
     emitter.emit(&diagnostics, |path| {
         if path == args.file {
             Some(report.source.as_str())
@@ -131,7 +132,7 @@ fn parse(path: &Path, text: String) -> Result<Document, CliError> {
     })
 }
 
-fn report_rule_docs() -> Vec<RuleDoc> {
+fn report_rule_docs() -> Vec<renkei_model::RuleMeta> {
     [
         (
             "report/sections",
@@ -159,6 +160,12 @@ fn report_rule_docs() -> Vec<RuleDoc> {
         ),
     ]
     .into_iter()
-    .map(|(id, summary)| RuleDoc::error(id, summary))
+    .map(|(id, summary)| renkei_model::RuleMeta {
+        id: id.into(),
+        summary: summary.into(),
+        why: None,
+        help: None,
+        severity: renkei_model::Severity::Error,
+    })
     .collect()
 }

@@ -487,3 +487,63 @@ fn report_check_needs_a_known_archetype() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_second_archetype_of_one_name_points_at_the_first_in_every_format() {
+    let scratch = Scratch::new();
+    scratch.add_archetype("execution", "twin", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.add_archetype("planning", "twin", crate::support::DEMO_ARCHETYPE_YAML);
+
+    let human = scratch.renkei(&["check"]).expect_code(2).stdout;
+    assert!(
+        human.contains("error[load/failed]")
+            && human.contains(
+                "= note: framework/archetypes/execution/twin:1:1: the first archetype of that name"
+            ),
+        "{human}"
+    );
+
+    let json = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(2)
+        .stdout;
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let failed: Vec<&serde_json::Value> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "load/failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{json}");
+    assert_eq!(failed[0]["path"], "framework/archetypes/planning/twin");
+    assert_eq!(
+        failed[0]["related"],
+        serde_json::json!([{
+            "path": "framework/archetypes/execution/twin",
+            "line": 1, "column": 1, "end_line": 1, "end_column": 1,
+            "message": "the first archetype of that name",
+        }])
+    );
+
+    let sarif = scratch
+        .renkei(&["check", "--format", "sarif"])
+        .expect_code(2)
+        .stdout;
+    let document = crate::tools::valid_sarif(&sarif);
+    let result = document["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|result| result["ruleId"] == "load/failed")
+        .unwrap()
+        .clone();
+    let related = &result["relatedLocations"][0];
+    assert_eq!(
+        related["message"]["text"],
+        "the first archetype of that name"
+    );
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "framework/archetypes/execution/twin"
+    );
+}

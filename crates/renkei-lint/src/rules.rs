@@ -92,6 +92,22 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule's description, as SARIF and listings of rules show it: its message with the
+    /// match left out stands as the summary.
+    pub fn meta(&self) -> renkei_model::RuleMeta {
+        renkei_model::RuleMeta {
+            id: self.id.clone().into(),
+            summary: self
+                .message
+                .replace("`{match}`", "this")
+                .replace("{match}", "this")
+                .into(),
+            why: self.why.clone().map(Into::into),
+            help: self.help.clone().map(Into::into),
+            severity: self.severity,
+        }
+    }
+
     /// Whether the rule applies in `scope`.
     pub fn applies_in(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)

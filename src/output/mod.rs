@@ -1,0 +1,269 @@
+//! Everything renkei prints. One module per format, each a [`Printer`] (human, JSON, SARIF
+//! 2.1.0, GitHub annotations), driven by one [`Emitter`] that counts what it prints; the
+//! assemble plan and every diff are printed by [`plan`]. No other module writes output.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use renkei_lint::{FileReport, FixMode};
+use renkei_model::{Diagnostic, RuleMeta, Severity};
+
+use crate::{CliError, ConfigError, Outcome};
+
+mod github;
+mod human;
+mod json;
+pub(crate) mod plan;
+mod sarif;
+
+pub(crate) use human::print_brief;
+
+/// How to print findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source line with a caret underline, rule id, message and suggestion.
+    Human,
+    /// One JSON document with every diagnostic and a summary.
+    Json,
+    /// SARIF 2.1.0, with fixes, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...`).
+    Github,
+}
+
+impl Format {
+    /// Whether the format is one document, which must stay whole whatever happens.
+    fn is_document(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif)
+    }
+}
+
+/// How paths are shown: relative to the current folder when inside it, with `/`
+/// separators.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Paths {
+    cwd: Option<PathBuf>,
+}
+
+impl Paths {
+    /// Paths shown relative to `cwd`.
+    pub(crate) fn relative_to(cwd: Option<&Path>) -> Self {
+        Self {
+            cwd: cwd.map(Path::to_path_buf),
+        }
+    }
+
+    /// `path` as shown.
+    pub(crate) fn display(&self, path: &Path) -> String {
+        let relative = self
+            .cwd
+            .as_deref()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .unwrap_or(path);
+        relative.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// What a [`Printer`] gets for one finding.
+pub(crate) struct Finding<'a> {
+    pub(crate) diagnostic: &'a Diagnostic,
+    /// The text of the finding's file as it was checked, for source excerpts.
+    pub(crate) source: Option<&'a str>,
+    /// How many findings were printed before this one.
+    pub(crate) index: usize,
+    pub(crate) paths: &'a Paths,
+}
+
+/// What the run saw, for the closing summary.
+pub(crate) struct Summary {
+    pub(crate) files: usize,
+    pub(crate) fixed: usize,
+    pub(crate) written: usize,
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) fixable: usize,
+}
+
+/// One output format: it opens its output, prints each finding as it comes, and closes the
+/// output with the summary. A document format (JSON, SARIF) writes its opening in `start`
+/// and its closing in `finish`, so findings never pile up in memory.
+trait Printer {
+    fn start(&mut self, out: &mut dyn Write, rules: &[RuleMeta]) -> io::Result<()>;
+    fn finding(&mut self, out: &mut dyn Write, finding: &Finding<'_>) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+}
+
+/// Prints findings as they arrive, in one format, and counts them.
+pub(crate) struct Emitter<'o> {
+    out: &'o mut dyn Write,
+    printer: Box<dyn Printer>,
+    paths: Paths,
+    written: usize,
+    errors: usize,
+    warnings: usize,
+    fixable: usize,
+}
+
+impl<'o> Emitter<'o> {
+    /// Starts the output; `rules` describes the rules that may report (for SARIF), and
+    /// paths are shown as `paths` says.
+    pub(crate) fn start(
+        out: &'o mut dyn Write,
+        format: Format,
+        rules: &[RuleMeta],
+        paths: Paths,
+    ) -> io::Result<Self> {
+        let mut printer: Box<dyn Printer> = match format {
+            Format::Human => Box::new(human::Human::new()),
+            Format::Json => Box::new(json::Json::default()),
+            Format::Sarif => Box::new(sarif::Sarif::default()),
+            Format::Github => Box::new(github::Github),
+        };
+        printer.start(out, rules)?;
+        Ok(Self {
+            out,
+            printer,
+            paths,
+            written: 0,
+            errors: 0,
+            warnings: 0,
+            fixable: 0,
+        })
+    }
+
+    /// Prints `diagnostics`, which come after everything printed so far in path order.
+    /// `source` gives the text of a finding's file, as it was read when it was checked, for
+    /// the human format's source lines: no file is read again to print it.
+    pub(crate) fn emit<'s>(
+        &mut self,
+        diagnostics: &[Diagnostic],
+        source: impl Fn(&Path) -> Option<&'s str>,
+    ) -> io::Result<()> {
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            if diagnostic.replacements.len() == 1 {
+                self.fixable += 1;
+            }
+            let finding = Finding {
+                diagnostic,
+                source: source(&diagnostic.path),
+                index: self.written,
+                paths: &self.paths,
+            };
+            self.printer.finding(self.out, &finding)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether any finding printed so far is an error.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// Ends the output with the summary: `files` looked at, `fixed` findings fixed.
+    pub(crate) fn finish(mut self, files: usize, fixed: usize) -> io::Result<()> {
+        let summary = Summary {
+            files,
+            fixed,
+            written: self.written,
+            errors: self.errors,
+            warnings: self.warnings,
+            fixable: self.fixable,
+        };
+        self.printer.finish(self.out, &summary)
+    }
+}
+
+/// Prints a command failure to stderr.
+pub(crate) fn print_error(error: &CliError) {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    match error {
+        CliError::Output(error) => {
+            let _ = writeln!(err, "error: cannot write output: {error}");
+        }
+        CliError::Failed(messages) => {
+            for message in messages {
+                let _ = writeln!(err, "error: {message}");
+            }
+        }
+        CliError::Config(ConfigError { message, .. }) => {
+            let _ = writeln!(err, "error: {message}");
+        }
+    }
+}
+
+/// Ends a command whose configuration cannot be used. JSON and SARIF output still make one
+/// whole document, holding the problem as a `config/invalid` finding; other formats say it
+/// on stderr. Either way the exit code is 2.
+pub(crate) fn config_failure(
+    out: &mut dyn Write,
+    format: Format,
+    error: CliError,
+) -> Result<Outcome, CliError> {
+    let CliError::Config(ConfigError { finding, .. }) = &error else {
+        return Err(error);
+    };
+    if !format.is_document() {
+        return Err(error);
+    }
+    let paths = Paths::relative_to(std::env::current_dir().ok().as_deref());
+    let mut emitter = Emitter::start(out, format, &[crate::CONFIG_INVALID_RULE], paths)?;
+    emitter.emit(std::slice::from_ref(finding.as_ref()), |_| None)?;
+    emitter.finish(0, 0)?;
+    Ok(Outcome::Failed)
+}
+
+/// What a run of the lint has seen so far, across files.
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) files: usize,
+    pub(crate) fixed: usize,
+    unreadable: bool,
+}
+
+impl Tally {
+    /// Counts one file's report, and prints the diff of its fixes in preview.
+    pub(crate) fn record(
+        &mut self,
+        emitter: &mut Emitter<'_>,
+        report: &FileReport,
+        fix: FixMode,
+    ) -> io::Result<()> {
+        self.files += 1;
+        self.unreadable |= report.unreadable;
+        if let Some(fixed) = &report.fixed {
+            self.fixed += fixed.fixes;
+            if fix == FixMode::Preview {
+                let path = emitter.paths.display(&report.path);
+                plan::write_diff(
+                    emitter.out,
+                    (&format!("{path} (before)"), &format!("{path} (after)")),
+                    &fixed.before,
+                    &fixed.after,
+                    2,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The command's outcome: a file that could not be read outweighs findings.
+    pub(crate) fn outcome(&self, has_errors: bool) -> Outcome {
+        if self.unreadable {
+            Outcome::Failed
+        } else if has_errors {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
