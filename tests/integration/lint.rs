@@ -2,10 +2,9 @@
 //! codes and hostile input.
 
 use std::fs;
-use std::process::Command;
 
 use crate::support::{Run, Scratch, renkei_at, renkei_in, repo_root};
-use crate::tools::{valid_sarif, venv_bin};
+use crate::tools::valid_sarif;
 
 const TENETS: &str = "root/framework/archetypes/demo/hello-world/ethos/tenets.md";
 
