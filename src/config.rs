@@ -69,7 +69,7 @@ pub fn load_config(
                 renkei_model::ModelError::Io { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
-            crate::ConfigError::new(
+            crate::LocatedError::config(
                 format!("{}: cannot read configuration: {reason}", path.display()),
                 &path,
                 None,
@@ -78,8 +78,9 @@ pub fn load_config(
     let config = if text.trim().is_empty() {
         ProjectConfig::default()
     } else {
-        renkei_model::yaml::parse_yaml(&path, &text)
-            .map_err(|error| crate::ConfigError::new(error.to_string(), &path, error.position()))?
+        renkei_model::yaml::parse_yaml(&path, &text).map_err(|error| {
+            crate::LocatedError::config(error.to_string(), &path, error.position())
+        })?
     };
     Ok(LoadedConfig {
         config,

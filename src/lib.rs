@@ -104,8 +104,9 @@ pub enum CliError {
     Output(io::Error),
     /// One or more errors, each phrased for the user (file, line and column first).
     Failed(Vec<String>),
-    /// Configuration renkei cannot use.
-    Config(ConfigError),
+    /// Errors at a place in a file: a configuration renkei cannot use, archetypes that do
+    /// not load. JSON and SARIF output carry them as findings inside their document.
+    Located(Vec<LocatedError>),
 }
 
 /// Rule id of the finding for a configuration file renkei cannot use.
@@ -119,21 +120,20 @@ pub const CONFIG_INVALID_RULE: renkei_model::RuleMeta = renkei_model::RuleMeta::
      run would check something other than what the project asked for",
 );
 
-/// A configuration file renkei cannot use: the message for the terminal, and the same
-/// problem as a `config/invalid` finding at its file and line, which JSON and SARIF output
-/// carry inside their document.
+/// An error at a place in a file: the message for the terminal, and the same problem as a
+/// finding at its file and line.
 #[derive(Debug)]
-pub struct ConfigError {
+pub struct LocatedError {
     /// The message, file, line and column first.
     pub message: String,
     /// The finding.
     pub finding: Box<renkei_model::Diagnostic>,
 }
 
-impl ConfigError {
-    /// The error `message` about `path`, at `position` (1-based line and column) when it
-    /// has one.
-    pub(crate) fn new(
+impl LocatedError {
+    /// A configuration error: `message` about `path`, at `position` (1-based line and
+    /// column) when it has one, as a `config/invalid` finding.
+    pub(crate) fn config(
         message: String,
         path: &std::path::Path,
         position: Option<(usize, usize)>,
@@ -152,9 +152,9 @@ impl ConfigError {
     }
 }
 
-impl From<ConfigError> for CliError {
-    fn from(error: ConfigError) -> Self {
-        CliError::Config(error)
+impl From<LocatedError> for CliError {
+    fn from(error: LocatedError) -> Self {
+        CliError::Located(vec![error])
     }
 }
 
@@ -182,14 +182,14 @@ impl From<renkei_lint::LintError> for CliError {
         };
         match &error {
             LintError::Config(model) => {
-                ConfigError::new(message, model.path(), model.position()).into()
+                LocatedError::config(message, model.path(), model.position()).into()
             }
             LintError::Pattern {
                 path, line, column, ..
             }
             | LintError::InvalidRule {
                 path, line, column, ..
-            } => ConfigError::new(message, path, at(*line, *column)).into(),
+            } => LocatedError::config(message, path, at(*line, *column)).into(),
         }
     }
 }

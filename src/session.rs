@@ -20,7 +20,7 @@ use renkei_model::{
 };
 
 use crate::config::{CheckSettings, load_config, rule_set};
-use crate::{CliError, ConfigError};
+use crate::{CliError, LocatedError};
 
 /// What to open.
 #[derive(Debug, Default, Clone)]
@@ -127,34 +127,49 @@ impl Session {
         Ok(self.index.get_or_init(|| Index::build(&walk)))
     }
 
-    /// Loads every archetype, failing with every archetype problem at once.
+    /// Loads every archetype, failing with every archetype problem at once, each at its
+    /// place.
     pub fn load(&self) -> Result<Framework, CliError> {
         let framework = renkei_model::load::load_framework_from(&self.walk()?)?;
         if framework.problems.is_empty() {
             Ok(framework)
         } else {
-            Err(CliError::Failed(
-                framework.problems.iter().map(ToString::to_string).collect(),
+            Err(CliError::Located(
+                framework
+                    .problems
+                    .iter()
+                    .map(|problem| LocatedError {
+                        message: problem.to_string(),
+                        finding: Box::new(load_failed(problem)),
+                    })
+                    .collect(),
             ))
         }
     }
 
     /// The contract of `archetype`: the default, extended or replaced by its
     /// `contract.yaml`. A `contract.yaml` that cannot be read or used is a located error.
-    pub fn contract_for(&self, archetype: &Archetype) -> Result<Cow<'_, Contract>, ConfigError> {
+    pub fn contract_for(&self, archetype: &Archetype) -> Result<Cow<'_, Contract>, LocatedError> {
         let path = archetype.dir.join("contract.yaml");
         let walk = self
             .walk()
-            .map_err(|_| ConfigError::new(NO_ROOT.to_string(), &path, None))?;
+            .map_err(|_| LocatedError::config(NO_ROOT.to_string(), &path, None))?;
         let text = match walk.read_text(&path) {
             Ok(text) => Some(text),
             Err(ModelError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 None
             }
-            Err(error) => return Err(ConfigError::new(error.to_string(), &path, error.position())),
+            Err(error) => {
+                return Err(LocatedError::config(
+                    error.to_string(),
+                    &path,
+                    error.position(),
+                ));
+            }
         };
-        Contract::for_archetype(&self.contract, &archetype.dir, text.as_deref())
-            .map_err(|error| ConfigError::new(error.to_string(), error.path(), error.position()))
+        Contract::for_archetype(&self.contract, &archetype.dir, text.as_deref()).map_err(|error| {
+            LocatedError::config(error.to_string(), error.path(), error.position())
+        })
     }
 
     /// Lints and checks the contract of the archetype in `dir`, from one load of its files.

@@ -8,7 +8,7 @@ use clap::Args;
 use renkei_lint::{FixMode, Rule};
 use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::output::{Emitter, Format, Paths, Tally, config_failure};
+use crate::output::{Emitter, Format, Paths, Tally, failure};
 use crate::session::{Checked, LOAD_FAILED_RULE, Options, STALE_RULE, Session};
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
@@ -42,7 +42,7 @@ pub fn run(
     };
     let session = match Session::open(&options) {
         Ok(session) => session,
-        Err(error) => return config_failure(out, args.format, error),
+        Err(error) => return failure(out, args.format, error),
     };
     let walk = session.walk()?;
 

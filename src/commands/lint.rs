@@ -7,7 +7,7 @@ use clap::Args;
 use renkei_lint::{FileReport, FixMode};
 use renkei_model::RuleMeta;
 
-use crate::output::{Emitter, Format, Paths, Tally, config_failure};
+use crate::output::{Emitter, Format, Paths, Tally, failure};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
@@ -41,7 +41,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     };
     let session = match Session::open(&options) {
         Ok(session) => session,
-        Err(error) => return config_failure(out, args.format, error),
+        Err(error) => return failure(out, args.format, error),
     };
     let rules = session.rules();
     let fix = match (args.fix, args.diff) {

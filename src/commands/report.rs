@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use renkei_contract::report::ReportContract;
 use renkei_model::{Document, Walk};
 
-use crate::output::{Emitter, Format, Paths};
+use crate::output::{Emitter, Format, Paths, failure};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
 
@@ -50,6 +50,49 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let ReportCommand::Check(args) = &args.command;
+    let gated = match gate(root, args) {
+        Ok(gated) => gated,
+        Err(error) => return failure(out, args.format, error),
+    };
+    let Gated {
+        session,
+        template_path,
+        template,
+        report,
+        diagnostics,
+    } = gated;
+    let paths = Paths::relative_to(session.cwd());
+    let mut emitter = Emitter::start(out, args.format, &report_rule_docs(), paths)?;
+    emitter.emit(&diagnostics, |path| {
+        if path == args.file {
+            Some(report.source.as_str())
+        } else if path == template_path {
+            Some(template.source.as_str())
+        } else {
+            None
+        }
+    })?;
+    let outcome = if emitter.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+    emitter.finish(1, 0)?;
+    Ok(outcome)
+}
+
+/// A report checked against its template's contract.
+struct Gated {
+    session: Session,
+    template_path: std::path::PathBuf,
+    template: Document,
+    report: Document,
+    diagnostics: Vec<renkei_model::Diagnostic>,
+}
+
+/// Opens the session, finds the archetype whose template the report follows, and checks
+/// the report against it.
+fn gate(root: Option<&Path>, args: &ReportCheckArgs) -> Result<Gated, CliError> {
     let session = Session::open(&Options {
         root: root.map(Path::to_path_buf),
         ..Options::default()
@@ -102,24 +145,13 @@ pub fn run(
         .unwrap_or(Path::new("."));
     let report = parse(&args.file, Walk::on_disk(report_dir).read_text(&args.file)?)?;
     let diagnostics = renkei_contract::check_report(&contract, &template, &args.file, &report);
-    let paths = Paths::relative_to(session.cwd());
-    let mut emitter = Emitter::start(out, args.format, &report_rule_docs(), paths)?;
-    emitter.emit(&diagnostics, |path| {
-        if path == args.file {
-            Some(report.source.as_str())
-        } else if path == template_path {
-            Some(template.source.as_str())
-        } else {
-            None
-        }
-    })?;
-    let outcome = if emitter.has_errors() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    };
-    emitter.finish(1, 0)?;
-    Ok(outcome)
+    Ok(Gated {
+        template_path,
+        template,
+        report,
+        diagnostics,
+        session,
+    })
 }
 
 fn parse(path: &Path, text: String) -> Result<Document, CliError> {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use renkei_lint::{FileReport, FixMode};
 use renkei_model::{Diagnostic, RuleMeta, Severity};
 
-use crate::{CliError, ConfigError, Outcome};
+use crate::{CliError, Outcome};
 
 mod github;
 mod human;
@@ -191,29 +191,35 @@ pub(crate) fn print_error(error: &CliError) {
                 let _ = writeln!(err, "error: {message}");
             }
         }
-        CliError::Config(ConfigError { message, .. }) => {
-            let _ = writeln!(err, "error: {message}");
+        CliError::Located(errors) => {
+            for error in errors {
+                let _ = writeln!(err, "error: {}", error.message);
+            }
         }
     }
 }
 
-/// Ends a command whose configuration cannot be used. JSON and SARIF output still make one
-/// whole document, holding the problem as a `config/invalid` finding; other formats say it
-/// on stderr. Either way the exit code is 2.
-pub(crate) fn config_failure(
+/// Ends a command that failed. JSON and SARIF output still make one whole document, holding
+/// each located error (a configuration renkei cannot use, an archetype that does not load)
+/// as a finding at its place; other errors, and other formats, go to stderr. Either way the
+/// exit code is 2.
+pub(crate) fn failure(
     out: &mut dyn Write,
     format: Format,
     error: CliError,
 ) -> Result<Outcome, CliError> {
-    let CliError::Config(ConfigError { finding, .. }) = &error else {
+    let CliError::Located(errors) = &error else {
         return Err(error);
     };
     if !format.is_document() {
         return Err(error);
     }
     let paths = Paths::relative_to(std::env::current_dir().ok().as_deref());
-    let mut emitter = Emitter::start(out, format, &[crate::CONFIG_INVALID_RULE], paths)?;
-    emitter.emit(std::slice::from_ref(finding.as_ref()), |_| None)?;
+    let rules = [crate::CONFIG_INVALID_RULE, crate::session::LOAD_FAILED_RULE];
+    let mut emitter = Emitter::start(out, format, &rules, paths)?;
+    for error in errors {
+        emitter.emit(std::slice::from_ref(error.finding.as_ref()), |_| None)?;
+    }
     emitter.finish(0, 0)?;
     Ok(Outcome::Failed)
 }

@@ -547,3 +547,38 @@ fn a_second_archetype_of_one_name_points_at_the_first_in_every_format() {
         "framework/archetypes/execution/twin"
     );
 }
+
+#[test]
+fn report_check_in_json_puts_an_archetype_that_does_not_load_inside_the_document() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype(
+        "execution",
+        "broken",
+        "name: broken\ndescription: Does not load.\ncolour: blue\n",
+    );
+    scratch.write("report.md", "# Report\n");
+    let report = scratch.path("report.md");
+    let report = report.to_str().unwrap();
+    let json = scratch
+        .renkei(&["report", "check", report, "--format", "json"])
+        .expect_code(2)
+        .stdout;
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = document["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "load/failed");
+    assert_eq!(
+        findings[0]["path"],
+        "framework/archetypes/execution/broken/archetype.yaml"
+    );
+    assert_eq!(findings[0]["line"], 3, "{json}");
+    // The human format says it on stderr, as before.
+    let human = scratch.renkei(&["report", "check", report]).expect_code(2);
+    assert!(
+        human
+            .stderr
+            .contains("broken/archetype.yaml:3:1: unknown field `colour`"),
+        "{}",
+        human.stderr
+    );
+}
