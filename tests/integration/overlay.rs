@@ -5,30 +5,31 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use renkei_contract::Contract;
-use renkei_lint::{LintConfig, RuleSet};
-use renkei_model::{Diagnostic, FileSource, Overlay, Walk};
+use renkei::session::{Options, Session};
+use renkei_model::{Diagnostic, FileSource, Overlay};
 
-/// Every finding of the lint and the contract over every archetype `walk` finds, with paths
-/// relative to its root.
-fn findings(walk: &Walk) -> Vec<String> {
-    let rules = RuleSet::compile(&LintConfig::builtin().unwrap(), Path::new("<built-in>")).unwrap();
-    let contract = Contract::builtin().unwrap();
+/// Every finding of the lint and the contract over every archetype under `root`, read
+/// through `source` by a session opened as the CLI opens one (its `renkei.yaml` included),
+/// with paths relative to the root.
+fn findings(source: Arc<dyn FileSource>, root: &Path) -> Vec<String> {
+    let options = Options {
+        root: Some(root.to_path_buf()),
+        ..Options::default()
+    };
+    let session = Session::open_over(source, &options).unwrap();
+    let walk = session.walk().unwrap();
     let mut found: Vec<Diagnostic> = Vec::new();
     for dir in walk.archetype_dirs() {
-        let dir = dir.unwrap();
-        let archetype = renkei_model::load::load_archetype(walk, &dir).unwrap();
-        for report in renkei_lint::lint_archetype(walk.source().as_ref(), &rules, &archetype) {
+        let checked = session.check_archetype(&walk, &dir.unwrap());
+        for report in checked.lint {
             found.extend(report.diagnostics);
         }
-        found.extend(renkei_contract::check_archetype(
-            walk, &archetype, &contract,
-        ));
+        found.extend(checked.contract.unwrap());
     }
     found
         .iter()
         .map(|d| {
-            let path = d.path.strip_prefix(walk.root()).unwrap_or(&d.path);
+            let path = d.path.strip_prefix(root).unwrap_or(&d.path);
             format!(
                 "{} {}:{}:{} {}",
                 d.rule,
@@ -39,6 +40,10 @@ fn findings(walk: &Walk) -> Vec<String> {
             )
         })
         .collect()
+}
+
+fn on_disk(root: &Path) -> Vec<String> {
+    findings(Arc::new(renkei_model::Disk), root)
 }
 
 /// The repository's own framework, with a banned word and a dead link added to one file.
@@ -58,16 +63,24 @@ fn tree_with_findings(root: &Path) {
     let process = root.join("framework/archetypes/execution/execution-lead/doctrine/process.md");
     let mut text = std::fs::read_to_string(&process).unwrap();
     text.push_str("\nThe intake step is gone; see [the map](missing-map.md).\n");
+    text.push_str("\nEvery sprocket ends with a check.\n");
     std::fs::write(&process, text).unwrap();
+    // A project rule, so that the configuration is read through the same source.
+    std::fs::write(
+        root.join("renkei.yaml"),
+        "lint:\n  rules:\n    - id: house/no-sprocket\n      message: \"`{match}` is not our word\"\n      words: [sprocket]\n",
+    )
+    .unwrap();
 }
 
 #[test]
 fn an_archetype_in_memory_gets_the_findings_it_gets_on_disk() {
     let disk = tempfile::tempdir().unwrap();
     tree_with_findings(disk.path());
-    let on_disk = findings(&Walk::on_disk(disk.path()));
+    let on_disk = on_disk(disk.path());
     assert!(
         on_disk.iter().any(|f| f.starts_with("vocabulary/"))
+            && on_disk.iter().any(|f| f.starts_with("house/no-sprocket"))
             && on_disk
                 .iter()
                 .any(|f| f.starts_with("contract/links-resolve")),
@@ -85,8 +98,7 @@ fn an_archetype_in_memory_gets_the_findings_it_gets_on_disk() {
         }
     }
     assert!(!root.exists());
-    let source: Arc<dyn FileSource> = Arc::new(overlay);
-    let in_memory = findings(&Walk::new(source, root));
+    let in_memory = findings(Arc::new(overlay), root);
     assert_eq!(in_memory, on_disk);
 }
 
@@ -99,14 +111,13 @@ fn an_unsaved_buffer_is_checked_instead_of_the_file_below_it() {
         .join("framework/archetypes/execution/execution-lead/doctrine/process.md");
     let saved = std::fs::read_to_string(&process).unwrap();
     let edited = saved.replace(
-        "The intake step is gone; see [the map](missing-map.md).",
+        "The intake step is gone; see [the map](missing-map.md).\n\nEvery sprocket ends with a check.",
         "",
     );
     let mut overlay = Overlay::over(Arc::new(renkei_model::Disk));
     overlay.insert(&process, edited);
-    let source: Arc<dyn FileSource> = Arc::new(overlay);
-    let with_buffer = findings(&Walk::new(source, disk.path()));
-    let on_disk = findings(&Walk::on_disk(disk.path()));
+    let with_buffer = findings(Arc::new(overlay), disk.path());
+    let on_disk = on_disk(disk.path());
     let mentions_process = |f: &&String| f.contains("doctrine/process.md");
     assert!(on_disk.iter().filter(mentions_process).count() >= 2);
     assert_eq!(
