@@ -60,6 +60,18 @@ impl RuleDoc {
     }
 }
 
+impl From<&renkei_model::RuleMeta> for RuleDoc {
+    fn from(rule: &renkei_model::RuleMeta) -> Self {
+        Self {
+            id: rule.id.to_string(),
+            summary: rule.summary.to_string(),
+            why: rule.why.as_deref().map(str::to_string),
+            help: rule.help.as_deref().map(str::to_string),
+            severity: rule.severity,
+        }
+    }
+}
+
 impl From<&renkei_lint::Rule> for RuleDoc {
     fn from(rule: &renkei_lint::Rule) -> Self {
         Self {

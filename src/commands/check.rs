@@ -52,11 +52,7 @@ pub fn run(
     let default_contract = Contract::builtin()?;
 
     let mut rule_docs: Vec<RuleDoc> = rules.rules.iter().map(RuleDoc::from).collect();
-    rule_docs.extend(
-        renkei_contract::rules::RULES
-            .iter()
-            .map(|rule| RuleDoc::error(&format!("contract/{}", rule.name), rule.summary)),
-    );
+    rule_docs.extend(renkei_contract::rules::metas().map(RuleDoc::from));
     rule_docs.push(RuleDoc::config_invalid());
     rule_docs.push(RuleDoc::error(
         LOAD_FAILED,
@@ -189,7 +185,7 @@ fn check_archetype(
     };
     let contract = match &archetype {
         Ok(archetype) => contract_for(walk, archetype, default_contract)
-            .map(|contract| renkei_contract::check_archetype(walk, archetype, &contract))
+            .map(|contract| renkei_contract::check_contract(walk, archetype, &contract))
             .map_err(|error| error.finding),
         Err(error) => Err(Box::new(load_failed(error))),
     };

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use renkei_contract::Contract;
-use renkei_contract::report::ReportContract;
+use renkei_contract::report::{REPORT_RULES, ReportContract};
 use renkei_model::{Document, Walk};
 
 use crate::output::{Emitter, Format, RuleDoc};
@@ -134,33 +134,5 @@ fn parse(path: &Path, text: String) -> Result<Document, CliError> {
 }
 
 fn report_rule_docs() -> Vec<RuleDoc> {
-    [
-        (
-            "report/sections",
-            "the report has the template's sections, in order",
-        ),
-        (
-            "report/empty-section",
-            "no section is left empty; an empty one says `none`",
-        ),
-        (
-            "report/outcome",
-            "exactly one outcome field with exactly one allowed value",
-        ),
-        (
-            "report/blocker-owner",
-            "a blocked or escalated outcome names who owns the blocker",
-        ),
-        (
-            "report/missing-field",
-            "every field of the template is present",
-        ),
-        (
-            "report/empty-field",
-            "no field is left empty; an empty list says `none`",
-        ),
-    ]
-    .into_iter()
-    .map(|(id, summary)| RuleDoc::error(id, summary))
-    .collect()
+    REPORT_RULES.iter().map(RuleDoc::from).collect()
 }

@@ -21,9 +21,7 @@ fn findings(walk: &Walk) -> Vec<String> {
         for report in renkei_lint::lint_archetype(walk.source().as_ref(), &rules, &archetype) {
             found.extend(report.diagnostics);
         }
-        found.extend(renkei_contract::check_archetype(
-            walk, &archetype, &contract,
-        ));
+        found.extend(renkei_contract::check_contract(walk, &archetype, &contract));
     }
     found
         .iter()
