@@ -184,7 +184,7 @@ impl Session {
         let contract = match &archetype {
             Ok(archetype) => self
                 .contract_for(archetype)
-                .map(|contract| renkei_contract::check_archetype(walk, archetype, &contract))
+                .map(|contract| renkei_contract::check_contract(walk, archetype, &contract))
                 .map_err(|error| error.finding),
             Err(error) => Err(Box::new(load_failed(error))),
         };

@@ -47,13 +47,8 @@ pub fn run(
     let walk = session.walk()?;
 
     let mut metas: Vec<RuleMeta> = session.rules().rules.iter().map(Rule::meta).collect();
-    metas.extend(renkei_contract::rules::RULES.iter().map(|rule| RuleMeta {
-        id: format!("contract/{}", rule.name).into(),
-        summary: rule.summary.into(),
-        why: None,
-        help: None,
-        severity: renkei_model::Severity::Error,
-    }));
+    metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
+    metas.extend(renkei_contract::rules::metas().cloned());
     metas.extend([CONFIG_INVALID_RULE, LOAD_FAILED_RULE, STALE_RULE]);
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;

@@ -56,7 +56,8 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
-    let metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
+    let mut metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
+    metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
     let threads = renkei_model::parallel::available_threads();

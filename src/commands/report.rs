@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use renkei_contract::report::ReportContract;
+use renkei_contract::report::{REPORT_RULES, ReportContract};
 use renkei_model::{Document, Walk};
 
 use crate::output::{Emitter, Format, Paths, failure};
@@ -165,39 +165,5 @@ fn parse(path: &Path, text: String) -> Result<Document, CliError> {
 }
 
 fn report_rule_docs() -> Vec<renkei_model::RuleMeta> {
-    [
-        (
-            "report/sections",
-            "the report has the template's sections, in order",
-        ),
-        (
-            "report/empty-section",
-            "no section is left empty; an empty one says `none`",
-        ),
-        (
-            "report/outcome",
-            "exactly one outcome field with exactly one allowed value",
-        ),
-        (
-            "report/blocker-owner",
-            "a blocked or escalated outcome names who owns the blocker",
-        ),
-        (
-            "report/missing-field",
-            "every field of the template is present",
-        ),
-        (
-            "report/empty-field",
-            "no field is left empty; an empty list says `none`",
-        ),
-    ]
-    .into_iter()
-    .map(|(id, summary)| renkei_model::RuleMeta {
-        id: id.into(),
-        summary: summary.into(),
-        why: None,
-        help: None,
-        severity: renkei_model::Severity::Error,
-    })
-    .collect()
+    REPORT_RULES.to_vec()
 }

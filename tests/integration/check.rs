@@ -1,6 +1,6 @@
 //! `renkei check` (the CI doctrine check) and `renkei report check`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::support::{Run, Scratch, renkei_at, repo_root};
 
@@ -581,4 +581,59 @@ fn report_check_in_json_puts_an_archetype_that_does_not_load_inside_the_document
         "{}",
         human.stderr
     );
+}
+
+/// The `fullDescription` of each rule descriptor in SARIF output, by rule id.
+fn sarif_full_descriptions(sarif: &str) -> BTreeMap<String, String> {
+    let document: serde_json::Value = serde_json::from_str(sarif).unwrap();
+    document["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|rule| {
+            Some((
+                rule["id"].as_str()?.to_string(),
+                rule["fullDescription"]["text"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Asserts that the descriptor of each of `metas` carries its `why`.
+fn assert_whys_described<'a>(
+    sarif: &str,
+    metas: impl IntoIterator<Item = &'a renkei_model::RuleMeta>,
+) {
+    let described = sarif_full_descriptions(sarif);
+    for meta in metas {
+        let why = meta.why.as_deref();
+        assert!(
+            why.is_some() && described.get(meta.id.as_ref()).map(String::as_str) == why,
+            "{} is described as {:?}, not {why:?}",
+            meta.id,
+            described.get(meta.id.as_ref())
+        );
+    }
+}
+
+#[test]
+fn sarif_rule_descriptors_say_why_each_contract_and_report_rule_exists() {
+    let check = renkei_at(&repo_root(), &["check", "--format", "sarif"]).run();
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert_whys_described(&check.stdout, renkei_contract::rules::metas());
+
+    let report = repo_root().join("tests/fixtures/reports/complete.md");
+    let report = renkei_at(
+        &repo_root(),
+        &[
+            "report",
+            "check",
+            report.to_str().unwrap(),
+            "--format",
+            "sarif",
+        ],
+    )
+    .run();
+    assert_eq!(report.code, 0, "{}{}", report.stdout, report.stderr);
+    assert_whys_described(&report.stdout, renkei_contract::report::REPORT_RULES);
 }

@@ -5,34 +5,20 @@ use std::path::Path;
 
 use crate::support::repo_root;
 
+/// Every rule renkei describes with a [`renkei_model::RuleMeta`].
+fn builtin_metas() -> impl Iterator<Item = &'static renkei_model::RuleMeta> {
+    renkei_contract::rules::metas()
+        .chain(renkei_contract::report::REPORT_RULES)
+        .chain(renkei_lint::BUILTIN_METAS)
+        .chain(renkei_assemble::RULES)
+}
+
 fn all_rule_ids() -> Vec<String> {
     let lint = renkei_lint::LintConfig::builtin().unwrap();
     let rules = renkei_lint::RuleSet::compile(&lint, Path::new("<built-in rules>")).unwrap();
     let mut ids: Vec<String> = rules.rules.iter().map(|rule| rule.id.clone()).collect();
-    ids.extend(
-        renkei_contract::rules::RULES
-            .iter()
-            .map(|rule| format!("contract/{}", rule.name)),
-    );
-    ids.extend(
-        [
-            renkei_lint::UNUSED_SUPPRESSION,
-            renkei_lint::driver::UNREADABLE_FILE,
-            renkei_lint::engine::TOO_MANY_FINDINGS,
-            renkei::CONFIG_INVALID,
-            "report/sections",
-            "report/empty-section",
-            "report/outcome",
-            "report/blocker-owner",
-            "report/missing-field",
-            "report/empty-field",
-            "assemble/skill-too-long",
-            "assemble/listing-too-long",
-            "assemble/stale",
-            "load/failed",
-        ]
-        .map(str::to_string),
-    );
+    ids.extend(builtin_metas().map(|meta| meta.id.to_string()));
+    ids.extend([renkei::CONFIG_INVALID, "assemble/stale", "load/failed"].map(str::to_string));
     ids
 }
 
@@ -50,10 +36,10 @@ fn every_rule_id_is_documented_in_the_readme() {
 }
 
 #[test]
-fn contract_rules_are_sorted_unique_and_summarized() {
+fn contract_rules_are_sorted_and_unique() {
     let names: Vec<&str> = renkei_contract::rules::RULES
         .iter()
-        .map(|rule| rule.name)
+        .map(renkei_contract::rules::RuleEntry::name)
         .collect();
     let mut sorted = names.clone();
     sorted.sort_unstable();
@@ -62,11 +48,18 @@ fn contract_rules_are_sorted_unique_and_summarized() {
         names, sorted,
         "RULES must be sorted by name without duplicates"
     );
-    assert!(
-        renkei_contract::rules::RULES
-            .iter()
-            .all(|rule| !rule.summary.is_empty())
-    );
+}
+
+#[test]
+fn every_builtin_rule_says_what_it_checks_and_why() {
+    for meta in builtin_metas() {
+        assert!(!meta.summary.is_empty(), "{} has no summary", meta.id);
+        assert!(
+            meta.why.as_deref().is_some_and(|why| !why.is_empty()),
+            "{} does not say why it exists",
+            meta.id
+        );
+    }
 }
 
 #[test]
@@ -77,9 +70,9 @@ fn every_contract_rule_is_used_by_the_default_contract_or_documented_as_optional
             contract
                 .checks
                 .iter()
-                .any(|(check, _)| check.rule.value == rule.name),
+                .any(|(check, _)| check.rule.value == rule.name()),
             "rule {} is in no default check; add it to default-contract.yaml or remove it",
-            rule.name
+            rule.name()
         );
     }
 }

@@ -17,5 +17,5 @@ pub mod target;
 pub use cancel::Canceller;
 pub use error::AssembleError;
 pub use install::{FileAction, Plan, PushOptions, Status, plan, push};
-pub use render::{OutputFile, Skill, Templates, render_skill};
+pub use render::{OutputFile, RULES, Skill, Templates, render_skill};
 pub use target::{Env, Target};

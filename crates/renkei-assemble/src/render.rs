@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use renkei_model::archetype::SourceFile;
 use renkei_model::source::Kind;
-use renkei_model::{Archetype, Diagnostic, Document, Edit, Severity, Walk, apply_edits};
+use renkei_model::{Archetype, Diagnostic, Document, Edit, RuleMeta, Walk, apply_edits};
 use serde::Serialize;
 
 use crate::cancel::Canceller;
@@ -28,6 +28,25 @@ pub const RECOMMENDED_MAX_BODY_LINES: usize = 500;
 /// Claude Code truncates `description` plus `when_to_use` at this many characters in the
 /// skill listing an agent chooses from.
 pub const CLAUDE_LISTING_CAP_CHARS: usize = 1536;
+
+/// A SKILL.md longer than [`RECOMMENDED_MAX_BODY_LINES`].
+pub const SKILL_TOO_LONG: RuleMeta = RuleMeta::warning(
+    "assemble/skill-too-long",
+    "SKILL.md stays within the length the Agent Skills specification recommends",
+    "An agent reads the whole SKILL.md when the skill is used; a long one spends its context \
+     on material that `references/` would load only when it is needed.",
+);
+
+/// `description` plus `when_to_use` longer than [`CLAUDE_LISTING_CAP_CHARS`].
+pub const LISTING_TOO_LONG: RuleMeta = RuleMeta::warning(
+    "assemble/listing-too-long",
+    "description and when_to_use fit in the skill listing Claude Code shows",
+    "Claude Code cuts the listing an agent chooses skills from; what is past the cut is never \
+     read, so the skill may not be chosen when it should be.",
+);
+
+/// Every rule assembly reports, sorted by id.
+pub const RULES: &[RuleMeta] = &[LISTING_TOO_LONG, SKILL_TOO_LONG];
 
 /// One file of a rendered skill folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,8 +280,8 @@ fn length_warnings(archetype: &Archetype, skill_md: &str) -> Vec<Diagnostic> {
             .as_ref()
             .map_or(0, |value| value.value.chars().count());
     if listing_chars > CLAUDE_LISTING_CAP_CHARS {
-        warnings.push(warning_at(
-            "assemble/listing-too-long",
+        warnings.push(finding_at(
+            &LISTING_TOO_LONG,
             path,
             &config.description.referenced,
             format!(
@@ -273,8 +292,8 @@ fn length_warnings(archetype: &Archetype, skill_md: &str) -> Vec<Diagnostic> {
     let body_lines = skill_md.lines().count();
     if body_lines > RECOMMENDED_MAX_BODY_LINES {
         warnings.push(
-            warning_at(
-                "assemble/skill-too-long",
+            finding_at(
+                &SKILL_TOO_LONG,
                 path,
                 &config.name.referenced,
                 format!(
@@ -288,13 +307,13 @@ fn length_warnings(archetype: &Archetype, skill_md: &str) -> Vec<Diagnostic> {
     warnings
 }
 
-fn warning_at(
-    rule: &'static str,
+fn finding_at(
+    rule: &RuleMeta,
     path: &Path,
     location: &serde_saphyr::Location,
     message: String,
 ) -> Diagnostic {
-    let mut diagnostic = Diagnostic::whole_file(rule, Severity::Warning, path, message);
+    let mut diagnostic = Diagnostic::whole_file(rule.id.clone(), rule.severity, path, message);
     diagnostic.start.line = usize::try_from(location.line()).unwrap_or(1).max(1);
     diagnostic.start.column = usize::try_from(location.column()).unwrap_or(1).max(1);
     diagnostic.end = diagnostic.start;

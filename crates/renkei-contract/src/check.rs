@@ -3,11 +3,11 @@
 use renkei_model::{Archetype, Diagnostic, Walk};
 
 use crate::config::Contract;
-use crate::rules::RULES;
+use crate::rules;
 use crate::subject::Subject;
 
 /// Every finding of `contract` on `archetype` (which `walk` found), in check order.
-pub fn check_archetype(walk: &Walk, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
+pub fn check_contract(walk: &Walk, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
     let subject = Subject::new(walk, archetype, contract);
     check_subject(&subject, contract)
 }
@@ -19,9 +19,7 @@ pub fn check_subject(subject: &Subject, contract: &Contract) -> Vec<Diagnostic> 
         .iter()
         .filter(|(check, _)| check.applies_to(&subject.stage))
         .flat_map(|(check, _)| {
-            RULES
-                .iter()
-                .find(|rule| rule.name == check.rule.value)
+            rules::find(&check.rule.value)
                 .map(|rule| (rule.run)(check, subject))
                 .unwrap_or_default()
         })

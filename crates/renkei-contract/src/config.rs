@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::error::ContractError;
-use crate::rules::RULES;
+use crate::rules::{self, RULES};
 
 /// The built-in contract, in the same YAML form archetypes write.
 pub const DEFAULT_CONTRACT_YAML: &str = include_str!("default-contract.yaml");
@@ -32,14 +32,14 @@ pub struct ContractConfig {
     pub extends: Extends,
     /// The checks.
     #[serde(default)]
-    pub checks: Vec<CheckConfig>,
+    pub checks: Vec<Check>,
 }
 
 /// One check: a rule and its parameters. Which parameters a rule takes is listed in the rule
 /// registry; any other parameter is an error.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct CheckConfig {
+pub struct Check {
     /// The rule to run (`sections`, `links-to`, ...).
     pub rule: Spanned<String>,
     /// Stage folders this check applies to; every stage when absent.
@@ -75,6 +75,62 @@ pub struct CheckConfig {
     pub target: Option<Spanned<String>>,
 }
 
+/// A parameter of a check, one per optional field of [`Check`]: rules list the ones they
+/// need and take by this name, not by a string that could drift from the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// `file`
+    File,
+    /// `section`
+    Section,
+    /// `level`
+    Level,
+    /// `sections`
+    Sections,
+    /// `fields`
+    Fields,
+    /// `field`
+    Field,
+    /// `values`
+    Values,
+    /// `owner-field`
+    OwnerField,
+    /// `headings`
+    Headings,
+    /// `text`
+    Text,
+    /// `before`
+    Before,
+    /// `after`
+    After,
+    /// `source`
+    Source,
+    /// `target`
+    Target,
+}
+
+impl Param {
+    /// The name contract files write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::File => "file",
+            Param::Section => "section",
+            Param::Level => "level",
+            Param::Sections => "sections",
+            Param::Fields => "fields",
+            Param::Field => "field",
+            Param::Values => "values",
+            Param::OwnerField => "owner-field",
+            Param::Headings => "headings",
+            Param::Text => "text",
+            Param::Before => "before",
+            Param::After => "after",
+            Param::Source => "source",
+            Param::Target => "target",
+        }
+    }
+}
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<String>>, D::Error> {
@@ -90,30 +146,47 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(
     }))
 }
 
-impl CheckConfig {
-    /// Names of the parameters given, as written in YAML.
-    pub(crate) fn given_params(&self) -> Vec<&'static str> {
-        let mut given = Vec::new();
-        let mut note = |present: bool, name: &'static str| {
-            if present {
-                given.push(name);
-            }
-        };
-        note(self.file.is_some(), "file");
-        note(self.section.is_some(), "section");
-        note(self.level.is_some(), "level");
-        note(self.sections.is_some(), "sections");
-        note(self.fields.is_some(), "fields");
-        note(self.field.is_some(), "field");
-        note(self.values.is_some(), "values");
-        note(self.owner_field.is_some(), "owner-field");
-        note(self.headings.is_some(), "headings");
-        note(self.text.is_some(), "text");
-        note(self.before.is_some(), "before");
-        note(self.after.is_some(), "after");
-        note(self.source.is_some(), "source");
-        note(self.target.is_some(), "target");
-        given
+impl Check {
+    /// The parameters given. Destructured without `..`, so a field added to `Check` does
+    /// not compile until it is a parameter here.
+    pub(crate) fn given_params(&self) -> Vec<Param> {
+        let Check {
+            rule: _,
+            stages: _,
+            file,
+            section,
+            level,
+            sections,
+            fields,
+            field,
+            values,
+            owner_field,
+            headings,
+            text,
+            before,
+            after,
+            source,
+            target,
+        } = self;
+        [
+            (Param::File, file.is_some()),
+            (Param::Section, section.is_some()),
+            (Param::Level, level.is_some()),
+            (Param::Sections, sections.is_some()),
+            (Param::Fields, fields.is_some()),
+            (Param::Field, field.is_some()),
+            (Param::Values, values.is_some()),
+            (Param::OwnerField, owner_field.is_some()),
+            (Param::Headings, headings.is_some()),
+            (Param::Text, text.is_some()),
+            (Param::Before, before.is_some()),
+            (Param::After, after.is_some()),
+            (Param::Source, source.is_some()),
+            (Param::Target, target.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(param, given)| given.then_some(param))
+        .collect()
     }
 
     /// Whether the check applies to an archetype in `stage`.
@@ -128,7 +201,7 @@ impl CheckConfig {
 #[derive(Debug, Clone)]
 pub struct Contract {
     /// Checks in order, with their source file.
-    pub checks: Vec<(CheckConfig, PathBuf)>,
+    pub checks: Vec<(Check, PathBuf)>,
 }
 
 impl Contract {
@@ -182,8 +255,8 @@ pub fn parse_contract(path: &Path, text: &str) -> Result<ContractConfig, Contrac
             column: check.rule.referenced.column(),
             message,
         };
-        let Some(rule) = RULES.iter().find(|rule| rule.name == check.rule.value) else {
-            let known: Vec<&str> = RULES.iter().map(|rule| rule.name).collect();
+        let Some(rule) = rules::find(&check.rule.value) else {
+            let known: Vec<&str> = RULES.iter().map(rules::RuleEntry::name).collect();
             return Err(invalid(format!(
                 "unknown rule `{}`; known rules: {}",
                 check.rule.value,
@@ -192,23 +265,52 @@ pub fn parse_contract(path: &Path, text: &str) -> Result<ContractConfig, Contrac
         };
         let given = check.given_params();
         if let Some(missing) = rule.required.iter().find(|param| !given.contains(param)) {
-            return Err(invalid(format!("rule `{}` needs `{missing}`", rule.name)));
+            return Err(invalid(format!(
+                "rule `{}` needs `{}`",
+                rule.name(),
+                missing.name()
+            )));
         }
         if let Some(extra) = given
             .iter()
             .find(|param| !rule.required.contains(param) && !rule.optional.contains(param))
         {
             return Err(invalid(format!(
-                "rule `{}` does not take `{extra}`; it takes {}",
-                rule.name,
+                "rule `{}` does not take `{}`; it takes {}",
+                rule.name(),
+                extra.name(),
                 rule.required
                     .iter()
                     .chain(rule.optional)
-                    .map(|param| format!("`{param}`"))
+                    .map(|param| format!("`{}`", param.name()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )));
         }
     }
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{Check, Param};
+
+    /// `Param::name` and the field's YAML key are two spellings of one name: a check that
+    /// gives every parameter parses (unknown keys are refused) and names each one back.
+    #[test]
+    fn every_param_is_named_as_its_yaml_key() {
+        let yaml = "rule: sections\nfile: a.md\nsection: S\nlevel: 2\nsections: [S]\n\
+                    fields: [F]\nfield: F\nvalues: [v]\nowner-field: O\nheadings: [H]\n\
+                    text: t\nbefore: [B]\nafter: [A]\nsource: s.md\ntarget: t.md\n";
+        let check: Check = renkei_model::yaml::parse_yaml(Path::new("c.yaml"), yaml).unwrap();
+        let keys: Vec<&str> = yaml
+            .lines()
+            .skip(1)
+            .filter_map(|line| Some(line.split_once(':')?.0))
+            .collect();
+        let names: Vec<&str> = check.given_params().into_iter().map(Param::name).collect();
+        assert_eq!(names, keys);
+    }
 }

@@ -15,7 +15,7 @@ pub mod rules;
 pub mod subject;
 pub mod text;
 
-pub use check::{check_archetype, check_subject};
+pub use check::{check_contract, check_subject};
 pub use config::{Contract, ContractConfig, parse_contract};
 pub use error::ContractError;
 pub use report::check_report;

@@ -10,12 +10,67 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use renkei_model::{Diagnostic, Document};
+use renkei_model::{Diagnostic, Document, RuleMeta};
 
-use crate::config::{CheckConfig, Contract};
+use crate::config::{Check, Contract};
 use crate::rules::sections::check_sections;
 use crate::subject::Reporter;
 use crate::text::{alternatives, comparable, fields, same_words, text_in};
+
+const SECTIONS: RuleMeta = RuleMeta::error(
+    "report/sections",
+    "the report has the template's sections, in order",
+    "A caller reads every report in the template's shape; a report that drops a section \
+     (`Issues`, `Evidence Bundle`) or lays out its own returns a different type, and what it left \
+     out goes unread.",
+);
+
+const EMPTY_SECTION: RuleMeta = RuleMeta::error(
+    "report/empty-section",
+    "no section is left empty; an empty one says `none`",
+    "An empty section cannot be told from one the agent forgot to write: `none` says there was \
+     nothing to report, silence says nothing.",
+);
+
+const OUTCOME: RuleMeta = RuleMeta::error(
+    "report/outcome",
+    "exactly one outcome field with exactly one allowed value",
+    "The outcome is the return value the caller acts on; no outcome, two of them, a value the \
+     contract does not allow (`done`) or the template's alternatives left in place leave the \
+     caller to guess how the work ended.",
+);
+
+const BLOCKER_OWNER: RuleMeta = RuleMeta::error(
+    "report/blocker-owner",
+    "a blocked or escalated outcome names who owns the blocker",
+    "A `blocked` or `escalated` return without an owner hands the problem to nobody: the caller \
+     cannot tell who must act, and the work stalls unseen.",
+);
+
+const MISSING_FIELD: RuleMeta = RuleMeta::error(
+    "report/missing-field",
+    "every field of the template is present",
+    "Each field of the template is something the caller relies on, such as where the input came \
+     from or what was verified; a report without it leaves the caller to trust a claim without \
+     its evidence.",
+);
+
+const EMPTY_FIELD: RuleMeta = RuleMeta::error(
+    "report/empty-field",
+    "no field is left empty; an empty list says `none`",
+    "A blank field looks filled in at a glance but answers nothing: the caller cannot tell an \
+     agent that had nothing to list from one that skipped the question.",
+);
+
+/// Every rule a report is checked against, in the order its checks run.
+pub const REPORT_RULES: &[RuleMeta] = &[
+    SECTIONS,
+    EMPTY_SECTION,
+    OUTCOME,
+    BLOCKER_OWNER,
+    MISSING_FIELD,
+    EMPTY_FIELD,
+];
 
 /// What a report must satisfy, taken from a contract.
 #[derive(Debug, Clone)]
@@ -43,8 +98,7 @@ impl ReportContract {
                 .map(|(check, _)| check)
                 .filter(|check| check.applies_to(stage))
         };
-        let outcome: &CheckConfig =
-            applicable().find(|check| check.rule.value == "outcome-field")?;
+        let outcome: &Check = applicable().find(|check| check.rule.value == "outcome-field")?;
         let template = outcome.file.as_ref()?.value.clone();
         let sections = applicable()
             .find(|check| {
@@ -73,13 +127,12 @@ pub fn check_report(
     report: &Document,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let reporter =
-        |rule: &str| Reporter::new(format!("report/{rule}"), path.to_path_buf(), Some(report));
+    let reporter = |rule: &RuleMeta| Reporter::new(rule, path.to_path_buf(), Some(report));
 
     if let Some((level, names)) = &contract.sections {
-        let mut sections = reporter("sections");
+        let mut sections = reporter(&SECTIONS);
         check_sections(&mut sections, report, *level, names);
-        let mut empty = reporter("empty-section");
+        let mut empty = reporter(&EMPTY_SECTION);
         for heading in report
             .outline
             .headings
@@ -109,14 +162,14 @@ pub fn check_report(
     let outcome = check_outcome(
         contract,
         &report_fields,
-        &mut reporter("outcome"),
+        &mut reporter(&OUTCOME),
         &mut diagnostics,
     );
 
     if let (Some(owner), Some(outcome)) = (&contract.owner_field, &outcome)
         && contract.outcome_values.first() != Some(outcome)
     {
-        let mut ownership = reporter("blocker-owner");
+        let mut ownership = reporter(&BLOCKER_OWNER);
         match report_fields
             .iter()
             .find(|field| same_words(&field.name, owner))
@@ -137,8 +190,8 @@ pub fn check_report(
         diagnostics.extend(ownership.diagnostics);
     }
 
-    let mut missing = reporter("missing-field");
-    let mut empty = reporter("empty-field");
+    let mut missing = reporter(&MISSING_FIELD);
+    let mut empty = reporter(&EMPTY_FIELD);
     let skip: Vec<&str> = std::iter::once(contract.outcome_field.as_str())
         .chain(contract.owner_field.as_deref())
         .collect();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use renkei_model::source::Kind;
 use renkei_model::{
-    Archetype, Diagnostic, Document, FileSource, Markdown, Overlay, Severity, Walk,
+    Archetype, Diagnostic, Document, FileSource, Markdown, Overlay, RuleMeta, Severity, Walk,
 };
 
 use crate::config::Contract;
@@ -117,22 +117,21 @@ impl<'a> Subject<'a> {
     }
 }
 
-/// Builds the diagnostics of one check, so every rule reports the same way.
+/// Builds the diagnostics of one check, so every rule reports the same way: with its id and
+/// severity.
 pub(crate) struct Reporter<'a> {
-    pub(crate) rule: String,
+    rule: Cow<'static, str>,
+    severity: Severity,
     pub(crate) path: PathBuf,
     pub(crate) document: Option<&'a Document>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Reporter<'a> {
-    pub(crate) fn new(
-        rule: impl Into<String>,
-        path: PathBuf,
-        document: Option<&'a Document>,
-    ) -> Self {
+    pub(crate) fn new(rule: &RuleMeta, path: PathBuf, document: Option<&'a Document>) -> Self {
         Self {
-            rule: rule.into(),
+            rule: rule.id.clone(),
+            severity: rule.severity,
             path,
             document,
             diagnostics: Vec::new(),
@@ -149,14 +148,14 @@ impl<'a> Reporter<'a> {
         let diagnostic = match self.document {
             Some(document) => Diagnostic::at(
                 self.rule.clone(),
-                Severity::Error,
+                self.severity,
                 &self.path,
                 &document.source,
                 document.lines(),
                 range,
                 message,
             ),
-            None => Diagnostic::whole_file(self.rule.clone(), Severity::Error, &self.path, message),
+            None => Diagnostic::whole_file(self.rule.clone(), self.severity, &self.path, message),
         };
         self.diagnostics.push(Diagnostic { help, ..diagnostic });
     }
@@ -164,7 +163,7 @@ impl<'a> Reporter<'a> {
     /// A finding about something missing from the file: line 1.
     pub(crate) fn missing(&mut self, message: impl Into<String>, help: Option<String>) {
         let diagnostic =
-            Diagnostic::whole_file(self.rule.clone(), Severity::Error, &self.path, message);
+            Diagnostic::whole_file(self.rule.clone(), self.severity, &self.path, message);
         self.diagnostics.push(Diagnostic { help, ..diagnostic });
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use renkei_model::read::utf8;
 use renkei_model::walk::ARCHETYPE_FILE;
 use renkei_model::{
-    Archetype, Diagnostic, Disk, Edit, FileSource, ModelError, Severity, Walk, apply_edits,
+    Archetype, Diagnostic, Disk, Edit, FileSource, ModelError, RuleMeta, Walk, apply_edits,
 };
 
 use crate::engine::lint_text;
@@ -18,6 +18,14 @@ use crate::rules::RuleSet;
 
 /// Rule id of the finding for a file that could not be linted.
 pub const UNREADABLE_FILE: &str = "lint/unreadable-file";
+
+/// The rule [`UNREADABLE_FILE`] names.
+pub const UNREADABLE_FILE_RULE: RuleMeta = RuleMeta::error(
+    UNREADABLE_FILE,
+    "every file given can be read and linted as UTF-8 text",
+    "A file the lint cannot read is a file nobody checked; reporting it keeps a silent skip \
+     from passing for a clean result.",
+);
 
 /// What to do with findings that have exactly one replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,7 +358,7 @@ fn refuse_binary(path: &Path, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
 fn unreadable(path: &Path, message: String) -> Box<Diagnostic> {
     Box::new(Diagnostic::whole_file(
         UNREADABLE_FILE,
-        Severity::Error,
+        UNREADABLE_FILE_RULE.severity,
         path,
         message,
     ))

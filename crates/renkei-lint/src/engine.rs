@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use renkei_model::markdown::{DefinitionLabels, Outline, split_points};
-use renkei_model::{Diagnostic, LineIndex};
+use renkei_model::{Diagnostic, LineIndex, RuleMeta};
 
 use crate::rules::{Boundaries, Rule, RuleSet};
 use crate::scope::{Places, Scope};
@@ -47,7 +47,7 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
         Err(too_deep) => {
             let mut diagnostic = Diagnostic::whole_file(
                 crate::driver::UNREADABLE_FILE,
-                renkei_model::Severity::Error,
+                crate::driver::UNREADABLE_FILE_RULE.severity,
                 path,
                 format!(
                     "Markdown nested {} levels deep, past the limit of {}; not linted",
@@ -94,7 +94,7 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
         if diagnostics.len() == MAX_FINDINGS_PER_FILE {
             let mut too_many = Diagnostic::whole_file(
                 TOO_MANY_FINDINGS,
-                renkei_model::Severity::Warning,
+                TOO_MANY_FINDINGS_RULE.severity,
                 path,
                 format!(
                     "stopped after {MAX_FINDINGS_PER_FILE} findings in this file; fix these and run again"
@@ -164,8 +164,15 @@ fn parts_holding(points: &[usize], len: usize, mut offsets: Vec<usize>) -> Vec<R
 /// Rule id of the warning that a file has more findings than are reported.
 pub const TOO_MANY_FINDINGS: &str = "lint/too-many-findings";
 
-/// Findings reported per file. A file with more is not doctrine anyone wrote by hand, and
-/// the cap keeps time and memory bounded whatever the input.
+/// The rule [`TOO_MANY_FINDINGS`] names.
+pub const TOO_MANY_FINDINGS_RULE: RuleMeta = RuleMeta::warning(
+    TOO_MANY_FINDINGS,
+    "a file has no more findings than are reported per file",
+    "A file with thousands of findings is not doctrine anyone wrote by hand; the cap keeps \
+     time, memory and output bounded, and this warning says the list was cut short.",
+);
+
+/// Findings reported per file, whatever the input; [`TOO_MANY_FINDINGS_RULE`] says why.
 pub const MAX_FINDINGS_PER_FILE: usize = 1_000;
 
 /// Scopes where a replacement is certain to be right. A word inside code, a link target,

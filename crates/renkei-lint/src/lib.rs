@@ -26,4 +26,12 @@ pub use engine::{MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS, lint_text};
 pub use error::LintError;
 pub use rules::{Rule, RuleSet};
 pub use scope::Scope;
-pub use suppress::UNUSED_SUPPRESSION;
+pub use suppress::{UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_RULE};
+
+/// The rules the lint reports by itself, beside the configured vocabulary rules: their ids
+/// are fixed, so they are described here rather than in any configuration.
+pub const BUILTIN_METAS: &[renkei_model::RuleMeta] = &[
+    UNUSED_SUPPRESSION_RULE,
+    driver::UNREADABLE_FILE_RULE,
+    engine::TOO_MANY_FINDINGS_RULE,
+];

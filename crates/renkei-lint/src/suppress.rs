@@ -8,10 +8,18 @@
 use std::ops::Range;
 use std::path::Path;
 
-use renkei_model::{Diagnostic, LineIndex, Severity};
+use renkei_model::{Diagnostic, LineIndex, RuleMeta};
 
 /// Rule id of the finding for a suppression that suppressed nothing.
 pub const UNUSED_SUPPRESSION: &str = "lint/unused-suppression";
+
+/// The rule [`UNUSED_SUPPRESSION`] names.
+pub const UNUSED_SUPPRESSION_RULE: RuleMeta = RuleMeta::warning(
+    UNUSED_SUPPRESSION,
+    "a suppression comment that suppresses nothing",
+    "A suppression comment left behind after its finding was fixed would hide the next real \
+     finding on its lines; stale comments are reported so they do not pile up.",
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -120,7 +128,7 @@ impl Suppressions {
                 };
                 Diagnostic::at(
                     UNUSED_SUPPRESSION,
-                    Severity::Warning,
+                    UNUSED_SUPPRESSION_RULE.severity,
                     path,
                     text,
                     lines,

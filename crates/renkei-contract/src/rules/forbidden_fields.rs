@@ -1,16 +1,28 @@
 //! `contract/forbidden-fields`: no `Name:` field with any of the listed names.
 //!
-//! Why: a `Transfer outcome` field asks the callee to report an ownership hand-over that
-//! the function model does not have; its presence invites a non-terminal return.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{fields, same_words};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("forbidden-fields", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/forbidden-fields",
+        "no field with any of these names",
+        "A `Transfer outcome` field asks the callee to report an ownership hand-over that the \
+         function model does not have; its presence invites a non-terminal return.",
+    ),
+    required: &[Param::File, Param::Fields],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

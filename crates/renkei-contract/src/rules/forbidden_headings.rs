@@ -1,17 +1,29 @@
 //! `contract/forbidden-headings`: no heading with any of the listed texts.
 //!
-//! Why: some sections encode a retired model: an `Intake` section in a report is
-//! acknowledgment semantics (the caller knows what it passed), and an `Intake Return Rule`
-//! is a prohibition the positive Return Contract replaced.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::same_words;
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("forbidden-headings", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/forbidden-headings",
+        "no heading with any of these texts",
+        "Some sections encode a retired model: an `Intake` section in a report is acknowledgment \
+         semantics (the caller knows what it passed), and an `Intake Return Rule` is a \
+         prohibition the positive Return Contract replaced.",
+    ),
+    required: &[Param::File, Param::Headings],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

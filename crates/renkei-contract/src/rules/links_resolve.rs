@@ -1,15 +1,27 @@
 //! `contract/links-resolve`: every relative link in an archetype's Markdown files points at
 //! a file that exists.
 //!
-//! Why: doctrine sends agents to other files ("see the output contract"); a dead link is an
-//! instruction the agent cannot follow, found only when it matters.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::Check;
+use crate::rules::RuleEntry;
 use crate::subject::{Reporter, Subject};
 
-pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/links-resolve",
+        "every relative link in the archetype's files points at an existing file",
+        "Doctrine sends agents to other files (\"see the output contract\"); a dead link is an \
+         instruction the agent cannot follow, found only when it matters.",
+    ),
+    required: &[],
+    optional: &[],
+    run,
+};
+
+fn run(_check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (relative, markdown) in subject.files() {
         let path = subject.path(relative);
@@ -39,7 +51,7 @@ pub(crate) fn run(_check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
             continue;
         }
         let document = markdown.document();
-        let mut reporter = Reporter::new("contract/links-resolve", path, Some(document));
+        let mut reporter = Reporter::new(&RULE.meta, path, Some(document));
         // A reference link's destination is written in its definition, which is checked
         // (and reported) where it is written.
         let written = document

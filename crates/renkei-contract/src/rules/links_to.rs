@@ -1,18 +1,30 @@
 //! `contract/links-to`: the file links to the target file with a Markdown link that
 //! resolves.
 //!
-//! Why: the handoff contract (inputs) and the output contract (return value) are two halves
-//! of one function signature; each must lead the reader to the other.
+//! Why it exists is [`RULE`]'s `why`.
 
 use std::path::Path;
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("links-to", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/links-to",
+        "the file links to the target file with a Markdown link that resolves",
+        "The handoff contract (inputs) and the output contract (return value) are two halves of \
+         one function signature; each must lead the reader to the other.",
+    ),
+    required: &[Param::File, Param::Target],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

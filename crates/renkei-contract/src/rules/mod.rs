@@ -4,131 +4,77 @@
 //! must change (or line 1 for what is missing), what to change. Rule ids are
 //! `contract/<name>` and are stable.
 
-use renkei_model::{Diagnostic, Document};
+use renkei_model::{Diagnostic, Document, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
 use crate::subject::{Reporter, Subject};
 
-mod forbidden_fields;
-mod forbidden_headings;
-mod links_resolve;
-mod links_to;
-mod no_conditional_branches;
-pub(crate) mod numbered_steps;
-mod outcome_field;
-mod required_fields;
-mod section_text;
-pub(crate) mod sections;
-mod text_before_first_step;
-mod verbatim_quote;
+/// Declares the rule modules and lists their entries in [`RULES`], from one list: a new
+/// rule is its module (which defines `RULE`) and its name here, in sorted order.
+macro_rules! rules {
+    ($($vis:vis $module:ident),* $(,)?) => {
+        $($vis mod $module;)*
+
+        /// Every contract rule, sorted by name.
+        pub const RULES: &[RuleEntry] = &[$($module::RULE),*];
+    };
+}
+
+rules![
+    forbidden_fields,
+    forbidden_headings,
+    links_resolve,
+    links_to,
+    no_conditional_branches,
+    pub(crate) numbered_steps,
+    outcome_field,
+    required_fields,
+    section_text,
+    pub(crate) sections,
+    text_before_first_step,
+    verbatim_quote,
+];
+
+/// The prefix of every contract rule id; what follows is the name contract files use.
+const ID_PREFIX: &str = "contract/";
 
 /// A rule in the registry.
 pub struct RuleEntry {
-    /// Name used in contract files; the rule id is `contract/<name>`.
-    pub name: &'static str,
-    /// What the rule checks, in one line.
-    pub summary: &'static str,
+    /// Id (`contract/<name>`), summary and why: the one description of the rule.
+    pub meta: RuleMeta,
     /// Parameters it needs.
-    pub required: &'static [&'static str],
+    pub required: &'static [Param],
     /// Parameters it accepts.
-    pub optional: &'static [&'static str],
+    pub optional: &'static [Param],
     /// Runs the check.
-    pub run: fn(&CheckConfig, &Subject) -> Vec<Diagnostic>,
+    pub run: fn(&Check, &Subject) -> Vec<Diagnostic>,
 }
 
-/// Every contract rule, sorted by name.
-pub const RULES: &[RuleEntry] = &[
-    RuleEntry {
-        name: "forbidden-fields",
-        summary: "no field with any of these names",
-        required: &["file", "fields"],
-        optional: &[],
-        run: forbidden_fields::run,
-    },
-    RuleEntry {
-        name: "forbidden-headings",
-        summary: "no heading with any of these texts",
-        required: &["file", "headings"],
-        optional: &[],
-        run: forbidden_headings::run,
-    },
-    RuleEntry {
-        name: "links-resolve",
-        summary: "every relative link in the archetype's files points at an existing file",
-        required: &[],
-        optional: &[],
-        run: links_resolve::run,
-    },
-    RuleEntry {
-        name: "links-to",
-        summary: "the file links to the target file with a Markdown link that resolves",
-        required: &["file", "target"],
-        optional: &[],
-        run: links_to::run,
-    },
-    RuleEntry {
-        name: "no-conditional-branches",
-        summary: "no `If ...:` branch: one shape whatever the outcome",
-        required: &["file"],
-        optional: &[],
-        run: no_conditional_branches::run,
-    },
-    RuleEntry {
-        name: "numbered-steps",
-        summary: "steps numbered from 1 without gaps; named preambles before, named sections after, all unnumbered",
-        required: &["file"],
-        optional: &["before", "after"],
-        run: numbered_steps::run,
-    },
-    RuleEntry {
-        name: "outcome-field",
-        summary: "exactly one outcome field, listing exactly the allowed values, with a blocker owner field",
-        required: &["file", "field", "values"],
-        optional: &["owner-field"],
-        run: outcome_field::run,
-    },
-    RuleEntry {
-        name: "required-fields",
-        summary: "a section holds every named field",
-        required: &["file", "section", "fields"],
-        optional: &[],
-        run: required_fields::run,
-    },
-    RuleEntry {
-        name: "section-text",
-        summary: "a section says each given passage",
-        required: &["file", "section", "text"],
-        optional: &[],
-        run: section_text::run,
-    },
-    RuleEntry {
-        name: "sections",
-        summary: "exactly these sections at this heading level, in this order",
-        required: &["file", "sections"],
-        optional: &["level"],
-        run: sections::run,
-    },
-    RuleEntry {
-        name: "text-before-first-step",
-        summary: "a passage stands before the first numbered step",
-        required: &["file", "text"],
-        optional: &[],
-        run: text_before_first_step::run,
-    },
-    RuleEntry {
-        name: "verbatim-quote",
-        summary: "a section's block quote repeats another file's list word for word, in order",
-        required: &["file", "section", "source"],
-        optional: &[],
-        run: verbatim_quote::run,
-    },
-];
+impl RuleEntry {
+    /// The name contract files use: the id without `contract/`, so the two cannot disagree.
+    pub fn name(&self) -> &str {
+        self.meta
+            .id
+            .strip_prefix(ID_PREFIX)
+            .unwrap_or(&self.meta.id)
+    }
+}
+
+/// The rule contract files call `name`.
+pub fn find(name: &str) -> Option<&'static RuleEntry> {
+    RULES.iter().find(|rule| rule.name() == name)
+}
+
+/// What every contract rule is, in registry order.
+pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|rule| &rule.meta)
+}
 
 /// The reporter and document for the check's `file`, or the finding that the file is
 /// missing.
 pub(crate) fn checked_file<'a>(
-    name: &str,
-    check: &CheckConfig,
+    rule: &RuleEntry,
+    check: &Check,
     subject: &'a Subject,
 ) -> Result<(Reporter<'a>, &'a Document), Vec<Diagnostic>> {
     let relative = check
@@ -138,14 +84,14 @@ pub(crate) fn checked_file<'a>(
         .unwrap_or_default();
     let path = subject.path(relative);
     match subject.document(relative) {
-        Some(document) => Ok((
-            Reporter::new(format!("contract/{name}"), path, Some(document)),
-            document,
-        )),
+        Some(document) => Ok((Reporter::new(&rule.meta, path, Some(document)), document)),
         None => {
-            let mut reporter = Reporter::new(format!("contract/{name}"), path, None);
+            let mut reporter = Reporter::new(&rule.meta, path, None);
             reporter.missing(
-                format!("`{relative}` is missing; the contract's `{name}` check reads it"),
+                format!(
+                    "`{relative}` is missing; the contract's `{}` check reads it",
+                    rule.name()
+                ),
                 Some(format!(
                     "create {relative}, or remove the check from the archetype's contract.yaml"
                 )),
@@ -182,10 +128,7 @@ pub(crate) mod tests {
         );
         let mut lines = Vec::new();
         for check in &contract.checks {
-            let rule = super::RULES
-                .iter()
-                .find(|rule| rule.name == check.rule.value)
-                .unwrap();
+            let rule = super::find(&check.rule.value).unwrap();
             for d in (rule.run)(check, &subject) {
                 let file = d
                     .path
@@ -200,5 +143,13 @@ pub(crate) mod tests {
             }
         }
         lines.join("\n")
+    }
+
+    #[test]
+    fn every_id_is_the_prefix_and_a_name() {
+        for meta in super::metas() {
+            let name = meta.id.strip_prefix(super::ID_PREFIX);
+            assert!(name.is_some_and(|name| !name.is_empty()), "{}", meta.id);
+        }
     }
 }

@@ -1,20 +1,32 @@
 //! `contract/no-conditional-branches`: no `If ...:` branch in the file.
 //!
-//! Why: a template that says `If running:` has a different shape per internal state, so
-//! the return type lies about what the caller gets. One shape, whatever the outcome.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
+
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/no-conditional-branches",
+        "no `If ...:` branch: one shape whatever the outcome",
+        "A template that says `If running:` has a different shape per internal state, so the \
+         return type lies about what the caller gets. One shape, whatever the outcome.",
+    ),
+    required: &[Param::File],
+    optional: &[],
+    run,
+};
 
 /// Longest condition read as a branch label (`If blocked and retried twice:`); a colon
 /// further away belongs to a sentence, not a branch.
 const MAX_CONDITION_CHARS: usize = 80;
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let (mut reporter, document) =
-        match super::checked_file("no-conditional-branches", check, subject) {
+        match super::checked_file(&RULE, check, subject) {
             Ok(found) => found,
             Err(missing) => return missing,
         };

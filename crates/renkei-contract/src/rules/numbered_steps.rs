@@ -2,19 +2,32 @@
 //! `before` headings are unnumbered preambles ahead of Step 1; the `after` headings are
 //! unnumbered sections after the last step.
 //!
-//! Why: validation numbered as a step becomes a milestone an agent can complete and report.
-//! As unnumbered preambles, input validation and preconditions are the first lines of the
-//! function body; escalation is an alternative return path, not a step after the last one.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 use renkei_model::markdown::Heading;
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::same_words;
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("numbered-steps", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/numbered-steps",
+        "steps numbered from 1 without gaps; named preambles before, named sections after, all \
+         unnumbered",
+        "Validation numbered as a step becomes a milestone an agent can complete and report. As \
+         unnumbered preambles, input validation and preconditions are the first lines of the \
+         function body; escalation is an alternative return path, not a step after the last one.",
+    ),
+    required: &[Param::File],
+    optional: &[Param::Before, Param::After],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

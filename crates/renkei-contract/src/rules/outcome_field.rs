@@ -1,18 +1,30 @@
 //! `contract/outcome-field`: exactly one outcome field, listing exactly the allowed values,
 //! beside a blocker owner field.
 //!
-//! Why: a function returns one of a fixed set of outcomes. A second outcome field, or a
-//! fourth value such as `running-with-evidence`, makes the return type polymorphic, and a
-//! missing owner field leaves `blocked` returns without anyone to act on them.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{alternatives, fields, same_words};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("outcome-field", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/outcome-field",
+        "exactly one outcome field, listing exactly the allowed values, with a blocker owner field",
+        "A function returns one of a fixed set of outcomes. A second outcome field, or a fourth \
+         value such as `running-with-evidence`, makes the return type polymorphic, and a missing \
+         owner field leaves `blocked` returns without anyone to act on them.",
+    ),
+    required: &[Param::File, Param::Field, Param::Values],
+    optional: &[Param::OwnerField],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

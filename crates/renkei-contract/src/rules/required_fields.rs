@@ -1,16 +1,28 @@
 //! `contract/required-fields`: a section holds each named `Name:` field.
 //!
-//! Why: provenance lines (`Input source`, `Handoff issuer`) are how a caller traces a
-//! report back to the invocation; a template without them produces reports without them.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{fields, find_heading, same_words};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("required-fields", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/required-fields",
+        "a section holds every named field",
+        "Provenance lines (`Input source`, `Handoff issuer`) are how a caller traces a report \
+         back to the invocation; a template without them produces reports without them.",
+    ),
+    required: &[Param::File, Param::Section, Param::Fields],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

@@ -1,17 +1,29 @@
 //! `contract/section-text`: a section says each given passage.
 //!
-//! Why: the Return Contract is a whitelist ("return only with terminal outcomes: ...").
-//! Checking its wording keeps it positive instead of drifting back into a list of
-//! prohibitions that leave other returns implicitly allowed.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{comparable, find_heading, text_in};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("section-text", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/section-text",
+        "a section says each given passage",
+        "The Return Contract is a whitelist (\"return only with terminal outcomes: ...\"). \
+         Checking its wording keeps it positive instead of drifting back into a list of \
+         prohibitions that leave other returns implicitly allowed.",
+    ),
+    required: &[Param::File, Param::Section, Param::Text],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };

@@ -1,18 +1,29 @@
 //! `contract/sections`: the file has exactly the listed sections at one heading level, in
 //! order.
 //!
-//! Why: the report template is the enforcement mechanism of the return contract. If its
-//! sections drift (an extra `Intake` section, a missing `Evidence Bundle`), agents return
-//! the drifted shape. The same check validates filled-in reports.
+//! Why it exists is [`RULE`]'s `why`. The same check validates filled-in reports.
 
-use renkei_model::{Diagnostic, Document};
+use renkei_model::{Diagnostic, Document, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::{Reporter, Subject};
 use crate::text::same_words;
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    match super::checked_file("sections", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/sections",
+        "exactly these sections at this heading level, in this order",
+        "The report template is what enforces the return contract: if its sections drift (an \
+         extra `Intake` section, a missing `Evidence Bundle`), agents return the drifted shape.",
+    ),
+    required: &[Param::File, Param::Sections],
+    optional: &[Param::Level],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    match super::checked_file(&RULE, check, subject) {
         Ok((mut reporter, document)) => {
             let expected = check.sections.as_deref().unwrap_or_default();
             check_sections(&mut reporter, document, check.level.unwrap_or(2), expected);

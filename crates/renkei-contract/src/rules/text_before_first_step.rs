@@ -1,18 +1,30 @@
 //! `contract/text-before-first-step`: a passage stands before the first numbered step.
 //!
-//! Why: an agent invoked again after an interrupted run must check what its delegates
-//! already produced before delegating anew; the instruction only works if it is read before
-//! the first delegation step, not after it.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{comparable, text_in};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/text-before-first-step",
+        "a passage stands before the first numbered step",
+        "An agent invoked again after an interrupted run must check what its delegates already \
+         produced before delegating anew; the instruction only works if it is read before the \
+         first delegation step, not after it.",
+    ),
+    required: &[Param::File, Param::Text],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let (mut reporter, document) =
-        match super::checked_file("text-before-first-step", check, subject) {
+        match super::checked_file(&RULE, check, subject) {
             Ok(found) => found,
             Err(missing) => return missing,
         };

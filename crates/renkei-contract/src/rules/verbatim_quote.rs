@@ -1,17 +1,29 @@
 //! `contract/verbatim-quote`: the first block quote of a section repeats the list of another
 //! file word for word and in order (one quote paragraph per list item).
 //!
-//! Why: members receive the tenets through this quote. If it drifts from `ethos/tenets.md`,
-//! every delegate is taught the old wording; a retired tenet keeps propagating.
+//! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::Diagnostic;
+use renkei_model::{Diagnostic, RuleMeta};
 
-use crate::config::CheckConfig;
+use crate::config::{Check, Param};
+use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{comparable, find_heading};
 
-pub(crate) fn run(check: &CheckConfig, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file("verbatim-quote", check, subject) {
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/verbatim-quote",
+        "a section's block quote repeats another file's list word for word, in order",
+        "Members receive the tenets through this quote. If it drifts from `ethos/tenets.md`, \
+         every delegate is taught the old wording; a retired tenet keeps propagating.",
+    ),
+    required: &[Param::File, Param::Section, Param::Source],
+    optional: &[],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };
