@@ -2,8 +2,9 @@
 //! finding at a time. Also the pretty-printing that SARIF shares.
 
 use std::io::{self, Write};
+use std::path::Path;
 
-use renkei_model::{Diagnostic, RuleMeta};
+use renkei_model::{Diagnostic, Position, RuleMeta};
 use serde_json::json;
 
 use super::{Finding, Paths, Printer, Summary};
@@ -88,11 +89,8 @@ impl Pretty {
 struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'a str,
-    path: String,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    #[serde(flatten)]
+    place: Place,
     message: &'a str,
     help: Option<&'a str>,
     replacements: &'a [String],
@@ -103,12 +101,31 @@ struct JsonDiagnostic<'a> {
 /// A related location of a finding.
 #[derive(serde::Serialize)]
 struct JsonRelated<'a> {
+    #[serde(flatten)]
+    place: Place,
+    message: &'a str,
+}
+
+/// Where something is: a file, and the 1-based start and (exclusive) end in it.
+#[derive(serde::Serialize)]
+struct Place {
     path: String,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: &'a str,
+}
+
+impl Place {
+    fn new(paths: &Paths, path: &Path, start: Position, end: Position) -> Self {
+        Self {
+            path: paths.display(path),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -116,11 +133,7 @@ impl<'a> JsonDiagnostic<'a> {
         Self {
             rule: &d.rule,
             severity: d.severity.as_str(),
-            path: paths.display(&d.path),
-            line: d.start.line,
-            column: d.start.column,
-            end_line: d.end.line,
-            end_column: d.end.column,
+            place: Place::new(paths, &d.path, d.start, d.end),
             message: &d.message,
             help: d.help.as_deref(),
             replacements: &d.replacements,
@@ -128,11 +141,7 @@ impl<'a> JsonDiagnostic<'a> {
                 .related
                 .iter()
                 .map(|related| JsonRelated {
-                    path: paths.display(&related.path),
-                    line: related.start.line,
-                    column: related.start.column,
-                    end_line: related.end.line,
-                    end_column: related.end.column,
+                    place: Place::new(paths, &related.path, related.start, related.end),
                     message: &related.message,
                 })
                 .collect(),
