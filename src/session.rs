@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use renkei_assemble::{Env, PushOptions, Skill, Status, Target, Templates};
 use renkei_contract::Contract;
-use renkei_lint::{FileReport, FixMode, RuleSet};
+use renkei_lint::{FixMode, LintedFile, RuleSet};
 use renkei_model::diagnostic::Related;
 use renkei_model::{
     Archetype, Diagnostic, Disk, FileSource, Framework, ModelError, RuleMeta, Severity, Walk,
@@ -210,7 +210,7 @@ impl Session {
     }
 
     /// The lint of an archetype folder that did not load, walked and read as `lint` does.
-    fn lint_unloaded(&self, walk: &Walk, dir: &Path) -> Vec<FileReport> {
+    fn lint_unloaded(&self, walk: &Walk, dir: &Path) -> Vec<LintedFile> {
         renkei_lint::archetype_files(walk, dir)
             .into_iter()
             .map(|candidate| {
@@ -444,14 +444,14 @@ impl Index {
     }
 }
 
-/// One archetype's findings: each linted file's report, and the contract's findings (or why
+/// One archetype's findings: each linted file, and the contract's findings (or why
 /// the archetype could not be checked). The archetype is kept until its findings are
 /// printed, so that source lines are quoted from the text that was checked.
 pub struct Checked {
     /// The loaded archetype, when it loaded.
     pub archetype: Option<Archetype>,
-    /// The lint's report of each of its files.
-    pub lint: Vec<FileReport>,
+    /// Each of its files, linted.
+    pub lint: Vec<LintedFile>,
     /// The contract's findings, or the one finding that says why it was not checked.
     pub contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
 }
@@ -473,8 +473,8 @@ impl Checked {
         loaded.or_else(|| {
             self.lint
                 .iter()
-                .find(|report| report.path == path)
-                .and_then(|report| report.source.as_deref())
+                .find(|linted| linted.path == path)
+                .and_then(|linted| linted.source.as_deref())
         })
     }
 }

@@ -66,9 +66,9 @@ pub fn run(
         },
         |mut checked: Checked| {
             let mut diagnostics = Vec::new();
-            for report in &mut checked.lint {
-                tally.record(&mut emitter, report, FixMode::Off)?;
-                diagnostics.append(&mut report.diagnostics);
+            for linted in &mut checked.lint {
+                tally.record(&mut emitter, linted, FixMode::Off)?;
+                diagnostics.append(&mut linted.diagnostics);
             }
             match std::mem::replace(&mut checked.contract, Ok(Vec::new())) {
                 Ok(found) => diagnostics.extend(found),

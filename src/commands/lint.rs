@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use renkei_lint::{FileReport, FixMode};
+use renkei_lint::{FixMode, LintedFile};
 use renkei_model::RuleMeta;
 
 use crate::output::{Emitter, Format, Paths, Tally, failure};
@@ -61,9 +61,9 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
     let threads = renkei_model::parallel::available_threads();
-    let sink = |report: FileReport| {
-        tally.record(&mut emitter, &report, fix)?;
-        emitter.emit(&report.diagnostics, |_| report.source.as_deref())
+    let sink = |linted: LintedFile| {
+        tally.record(&mut emitter, &linted, fix)?;
+        emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())
     };
     match (session.root(), args.paths.is_empty()) {
         (Some(_), true) => {

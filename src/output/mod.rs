@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use renkei_lint::{FileReport, FixMode};
+use renkei_lint::{FixMode, LintedFile};
 use renkei_model::{Diagnostic, RuleMeta, Severity};
 
 use crate::{CliError, Outcome};
@@ -233,19 +233,19 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    /// Counts one file's report, and prints the diff of its fixes in preview.
+    /// Counts one linted file, and prints the diff of its fixes in preview.
     pub(crate) fn record(
         &mut self,
         emitter: &mut Emitter<'_>,
-        report: &FileReport,
+        linted: &LintedFile,
         fix: FixMode,
     ) -> io::Result<()> {
         self.files += 1;
-        self.unreadable |= report.unreadable;
-        if let Some(fixed) = &report.fixed {
+        self.unreadable |= linted.unreadable;
+        if let Some(fixed) = &linted.fixed {
             self.fixed += fixed.fixes;
             if fix == FixMode::Preview {
-                let path = emitter.paths.display(&report.path);
+                let path = emitter.paths.display(&linted.path);
                 plan::write_diff(
                     emitter.out,
                     (&format!("{path} (before)"), &format!("{path} (after)")),

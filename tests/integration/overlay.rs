@@ -21,8 +21,8 @@ fn findings(source: Arc<dyn FileSource>, root: &Path) -> Vec<String> {
     let mut found: Vec<Diagnostic> = Vec::new();
     for dir in walk.archetype_dirs() {
         let checked = session.check_archetype(&walk, &dir.unwrap());
-        for report in checked.lint {
-            found.extend(report.diagnostics);
+        for linted in checked.lint {
+            found.extend(linted.diagnostics);
         }
         found.extend(checked.contract.unwrap());
     }

@@ -1,6 +1,6 @@
 //! Linting many files: discovery, parallel workers, fixes.
 //!
-//! Files stream from the walker to the workers one path at a time, and each file's report
+//! Files stream from the walker to the workers one path at a time, and each linted file
 //! streams on to the caller as soon as the files before it are done, so memory does not grow
 //! with the size of the tree.
 
@@ -51,7 +51,7 @@ pub struct FixedFile {
 
 /// The result of linting one file.
 #[derive(Debug)]
-pub struct FileReport {
+pub struct LintedFile {
     /// The file.
     pub path: PathBuf,
     /// Findings that remain (fixed ones are left out when fixes were written), sorted by
@@ -115,7 +115,7 @@ pub fn lint_archetype(
     source: &dyn FileSource,
     rules: &RuleSet,
     archetype: &Archetype,
-) -> Vec<FileReport> {
+) -> Vec<LintedFile> {
     let loaded: HashMap<&str, &str> = archetype
         .parts
         .iter()
@@ -176,7 +176,7 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|extension| extension == "md" || extension == "markdown")
 }
 
-/// Lints every file `files` yields on `threads` worker threads, passing each file's report
+/// Lints every file `files` yields on `threads` worker threads, passing each linted file
 /// to `sink` in the order `files` yields them (sorted, for the walks of this module). The
 /// first error `sink` returns stops the run and is returned.
 pub fn lint_files<E>(
@@ -184,7 +184,7 @@ pub fn lint_files<E>(
     files: impl Iterator<Item = Candidate> + Send,
     threads: usize,
     fix: FixMode,
-    sink: impl FnMut(FileReport) -> Result<(), E>,
+    sink: impl FnMut(LintedFile) -> Result<(), E>,
 ) -> Result<(), E> {
     renkei_model::parallel::for_each_ordered(
         files,
@@ -200,7 +200,7 @@ pub fn lint_candidate(
     rules: &RuleSet,
     candidate: Candidate,
     fix: FixMode,
-) -> FileReport {
+) -> LintedFile {
     match candidate {
         Candidate::File(path) => lint_one(rules, source, path, fix),
         Candidate::Refused(path, reason) => {
@@ -212,16 +212,16 @@ pub fn lint_candidate(
 
 /// Lints `text`, the contents of `path` already read, as [`lint_candidate`] would lint the
 /// file.
-fn lint_loaded(rules: &RuleSet, path: PathBuf, text: &str) -> FileReport {
+fn lint_loaded(rules: &RuleSet, path: PathBuf, text: &str) -> LintedFile {
     match refuse_binary(&path, text.as_bytes()) {
         Ok(()) => lint_source(rules, path, text, FixMode::Off),
         Err(problem) => refused(path, *problem),
     }
 }
 
-/// The report of a file that was not linted, saying why.
-fn refused(path: PathBuf, problem: Diagnostic) -> FileReport {
-    FileReport {
+/// A file that was not linted, saying why.
+fn refused(path: PathBuf, problem: Diagnostic) -> LintedFile {
+    LintedFile {
         path,
         diagnostics: vec![problem],
         fixed: None,
@@ -230,29 +230,29 @@ fn refused(path: PathBuf, problem: Diagnostic) -> FileReport {
     }
 }
 
-fn lint_one(rules: &RuleSet, source: &dyn FileSource, path: PathBuf, fix: FixMode) -> FileReport {
+fn lint_one(rules: &RuleSet, source: &dyn FileSource, path: PathBuf, fix: FixMode) -> LintedFile {
     match read_text(source, &path) {
         Ok(text) => {
-            let mut report = lint_source(rules, path, &text, fix);
-            report.source = Some(match (&report.fixed, fix) {
+            let mut linted = lint_source(rules, path, &text, fix);
+            linted.source = Some(match (&linted.fixed, fix) {
                 (Some(fixed), FixMode::Write) => fixed.after.clone(),
                 _ => text,
             });
-            report
+            linted
         }
         Err(problem) => refused(path, *problem),
     }
 }
 
-fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> FileReport {
-    let mut report = FileReport {
+fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> LintedFile {
+    let mut linted = LintedFile {
         path,
         diagnostics: Vec::new(),
         fixed: None,
         unreadable: false,
         source: None,
     };
-    let path = report.path.as_path();
+    let path = linted.path.as_path();
     let mut diagnostics = lint_text(rules, path, text);
     // `archetype.yaml` is linted for the text it ships (its description), but it is read as
     // YAML, not Markdown: a word there may be the archetype's name, a path or a key, so
@@ -262,7 +262,7 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
             diagnostic.replacements.clear();
         }
     }
-    report.unreadable = diagnostics
+    linted.unreadable = diagnostics
         .iter()
         .any(|diagnostic| diagnostic.rule == UNREADABLE_FILE);
     let edits: Vec<Edit> = diagnostics
@@ -293,14 +293,14 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
         };
         match written {
             Err(error) => {
-                report.unreadable = true;
+                linted.unreadable = true;
                 diagnostics.push(*unreadable(path, format!("cannot write fixes: {error}")));
             }
             Ok(()) => {
                 if fix == FixMode::Write {
                     diagnostics = remaining;
                 }
-                report.fixed = Some(FixedFile {
+                linted.fixed = Some(FixedFile {
                     before: text.to_string(),
                     after,
                     fixes,
@@ -309,8 +309,8 @@ fn lint_source(rules: &RuleSet, path: PathBuf, text: &str, fix: FixMode) -> File
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, &a.rule).cmp(&(b.range.start, &b.rule)));
-    report.diagnostics = diagnostics;
-    report
+    linted.diagnostics = diagnostics;
+    linted
 }
 
 /// Reads `path` as UTF-8 text with the model's reader (regular files only, size limit

@@ -19,7 +19,7 @@ mod suppress;
 
 pub use config::LintConfig;
 pub use driver::{
-    Candidate, FileReport, FixMode, FixedFile, archetype_files, default_files, expand_paths,
+    Candidate, FixMode, FixedFile, LintedFile, archetype_files, default_files, expand_paths,
     lint_archetype, lint_candidate, lint_files,
 };
 pub use engine::{MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS, lint_text};

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use renkei_model::load::ARCHETYPES_DIR;
 
-use super::findings::{self, RenkeiReport};
+use super::findings::{self, RenkeiOutput};
 use super::lint::{LINT_OK, lint_files};
 use super::{
     Contender, Corpus, Options, Tools, background, median_ms, time_alternating, total_bytes,
@@ -114,7 +114,7 @@ fn bench_one(tools: &Tools, corpus: &Corpus, runs: usize) -> Result<SizeResult, 
     })
 }
 
-fn coverage(corpus: &Corpus, report: &RenkeiReport) -> Coverage {
+fn coverage(corpus: &Corpus, report: &RenkeiOutput) -> Coverage {
     let archetypes_dir = corpus.archetypes_dir();
     let mut coverage = Coverage::default();
     let archetypes: BTreeSet<(String, String)> = corpus

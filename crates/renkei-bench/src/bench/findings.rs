@@ -21,15 +21,15 @@ pub(super) struct Finding {
     pub(super) rule: String,
 }
 
-/// A renkei `--format json` report.
+/// What renkei printed with `--format json`.
 #[derive(Debug, Default)]
-pub(super) struct RenkeiReport {
+pub(super) struct RenkeiOutput {
     pub(super) findings: Vec<Finding>,
     /// `summary.files`: how many files renkei linted.
     pub(super) files: Option<usize>,
 }
 
-impl RenkeiReport {
+impl RenkeiOutput {
     /// The lines with a finding of a rule whose id starts with `prefix`.
     pub(super) fn lines(&self, prefix: &str) -> BTreeSet<Spot> {
         self.findings
@@ -52,8 +52,8 @@ impl RenkeiReport {
 /// Reads renkei's pretty-printed JSON report (`serde_json::to_writer_pretty`: one key per
 /// line). A string value cannot hold a raw newline, so a line that starts with `"path":`
 /// is always a key. The bench keeps its dependencies small, so this is not a general parser.
-pub(super) fn parse_renkei_json(text: &str) -> Result<RenkeiReport, String> {
-    let mut report = RenkeiReport::default();
+pub(super) fn parse_renkei_json(text: &str) -> Result<RenkeiOutput, String> {
+    let mut report = RenkeiOutput::default();
     let mut path = None;
     let mut line = None;
     let mut rule = None;
