@@ -6,19 +6,26 @@ use std::path::Path;
 use crate::support::repo_root;
 
 /// Every rule renkei describes with a [`renkei_model::RuleMeta`].
-fn builtin_metas() -> impl Iterator<Item = &'static renkei_model::RuleMeta> {
-    renkei_contract::rules::metas()
+fn builtin_metas() -> Vec<renkei_model::RuleMeta> {
+    let mut metas: Vec<renkei_model::RuleMeta> = renkei_contract::rules::metas()
         .chain(renkei_contract::report::REPORT_RULES)
         .chain(renkei_lint::BUILTIN_METAS)
         .chain(renkei_assemble::RULES)
+        .cloned()
+        .collect();
+    metas.extend([
+        renkei::CONFIG_INVALID_RULE,
+        renkei::session::LOAD_FAILED_RULE,
+        renkei::session::STALE_RULE,
+    ]);
+    metas
 }
 
 fn all_rule_ids() -> Vec<String> {
     let lint = renkei_lint::LintConfig::builtin().unwrap();
     let rules = renkei_lint::RuleSet::compile(&lint, Path::new("<built-in rules>")).unwrap();
     let mut ids: Vec<String> = rules.rules.iter().map(|rule| rule.id.clone()).collect();
-    ids.extend(builtin_metas().map(|meta| meta.id.to_string()));
-    ids.extend([renkei::CONFIG_INVALID, "assemble/stale", "load/failed"].map(str::to_string));
+    ids.extend(builtin_metas().iter().map(|meta| meta.id.to_string()));
     ids
 }
 
@@ -75,4 +82,36 @@ fn every_contract_rule_is_used_by_the_default_contract_or_documented_as_optional
             rule.name()
         );
     }
+}
+
+/// The layering: a command opens a session, calls it and the stage crates, and prints only
+/// through `src/output/`. A command that imported another, or wrote output itself, would
+/// put shared logic or a format where the next command (or an editor) cannot reach it.
+#[test]
+fn commands_only_open_call_and_emit() {
+    let commands = repo_root().join("src/commands");
+    let mut offences = Vec::new();
+    for entry in std::fs::read_dir(&commands).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|name| name == "mod.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let imports_command = code.contains("crate::commands::") || code.contains("super::");
+            let prints = ["write!(", "writeln!(", "print!(", "println!(", "eprint"]
+                .iter()
+                .any(|call| code.contains(call));
+            if imports_command || prints {
+                offences.push(format!("{name}:{}: {}", number + 1, line.trim()));
+            }
+        }
+        assert!(
+            text.contains("Session::open"),
+            "{name} does not open a Session"
+        );
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
 }
