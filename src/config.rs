@@ -6,7 +6,7 @@ use renkei_lint::LintConfig;
 use renkei_model::FileSource;
 use serde::Deserialize;
 
-use crate::CliError;
+use crate::LocatedError;
 
 /// The contents of `renkei.yaml`. Each section belongs to one stage of the pipeline.
 #[derive(Debug, Default, Deserialize)]
@@ -46,7 +46,7 @@ pub fn load_config(
     source: &dyn FileSource,
     explicit: Option<&Path>,
     root: Option<&Path>,
-) -> Result<LoadedConfig, CliError> {
+) -> Result<LoadedConfig, LocatedError> {
     let path = match (explicit, root) {
         (Some(path), _) => Some(path.to_path_buf()),
         // Anything by that name is read, so that a FIFO or a dangling link is an error
@@ -69,7 +69,7 @@ pub fn load_config(
                 renkei_model::ModelError::Io { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
-            crate::LocatedError::config(
+            LocatedError::config(
                 format!("{}: cannot read configuration: {reason}", path.display()),
                 &path,
                 None,
@@ -78,9 +78,8 @@ pub fn load_config(
     let config = if text.trim().is_empty() {
         ProjectConfig::default()
     } else {
-        renkei_model::yaml::parse_yaml(&path, &text).map_err(|error| {
-            crate::LocatedError::config(error.to_string(), &path, error.position())
-        })?
+        renkei_model::yaml::parse_yaml(&path, &text)
+            .map_err(|error| LocatedError::config(error.to_string(), &path, error.position()))?
     };
     Ok(LoadedConfig {
         config,
@@ -89,7 +88,7 @@ pub fn load_config(
 }
 
 /// The built-in rules merged with the `lint:` section of `loaded`.
-pub fn rule_set(loaded: LoadedConfig) -> Result<renkei_lint::RuleSet, CliError> {
+pub fn rule_set(loaded: LoadedConfig) -> Result<renkei_lint::RuleSet, LocatedError> {
     let merged = LintConfig::builtin()?.merged_with(loaded.config.lint);
     let path = loaded
         .path

@@ -122,7 +122,7 @@ pub const CONFIG_INVALID_RULE: renkei_model::RuleMeta = renkei_model::RuleMeta::
 
 /// An error at a place in a file: the message for the terminal, and the same problem as a
 /// finding at its file and line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LocatedError {
     /// The message, file, line and column first.
     pub message: String,
@@ -170,7 +170,7 @@ impl From<renkei_model::ModelError> for CliError {
     }
 }
 
-impl From<renkei_lint::LintError> for CliError {
+impl From<renkei_lint::LintError> for LocatedError {
     fn from(error: renkei_lint::LintError) -> Self {
         use renkei_lint::LintError;
         let message = error.to_string();
@@ -182,14 +182,14 @@ impl From<renkei_lint::LintError> for CliError {
         };
         match &error {
             LintError::Config(model) => {
-                LocatedError::config(message, model.path(), model.position()).into()
+                LocatedError::config(message, model.path(), model.position())
             }
             LintError::Pattern {
                 path, line, column, ..
             }
             | LintError::InvalidRule {
                 path, line, column, ..
-            } => LocatedError::config(message, path, at(*line, *column)).into(),
+            } => LocatedError::config(message, path, at(*line, *column)),
         }
     }
 }

@@ -8,15 +8,18 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use renkei_assemble::{Env, PushOptions, Skill, Status, Target, Templates};
 use renkei_contract::Contract;
+use renkei_contract::report::ReportContract;
 use renkei_lint::{FixMode, LintedFile, RuleSet};
 use renkei_model::diagnostic::Related;
+use renkei_model::walk::ARCHETYPE_FILE;
 use renkei_model::{
-    Archetype, Diagnostic, Disk, FileSource, Framework, ModelError, RuleMeta, Severity, Walk,
+    Archetype, Diagnostic, Disk, Document, FileSource, Framework, ModelError, RuleMeta, Severity,
+    Walk,
 };
 
 use crate::config::{CheckSettings, load_config, rule_set};
@@ -37,13 +40,23 @@ pub struct Options {
 pub struct Session {
     root: Option<PathBuf>,
     source: Arc<dyn FileSource>,
-    settings: CheckSettings,
-    rules: RuleSet,
+    config_path: Option<PathBuf>,
+    config: OnceLock<Result<Config, LocatedError>>,
     contract: Contract,
-    templates: OnceLock<Result<Arc<Templates>, String>>,
+    /// Dropped when a render is cancelled, whose flag would fail every later render.
+    templates: Mutex<Option<Arc<Templates>>>,
     index: OnceLock<Index>,
     render_timeout: Duration,
     cwd: Option<PathBuf>,
+}
+
+/// The project configuration: `renkei.yaml`'s `check:` section and the rule set built from
+/// its `lint:` section.
+pub struct Config {
+    /// What `check` includes beyond lint and contracts.
+    pub settings: CheckSettings,
+    /// The vocabulary rules.
+    pub rules: RuleSet,
 }
 
 /// How long rendering may take before renkei gives up, in seconds, unless
@@ -71,16 +84,13 @@ impl Session {
             (None, None) if options.root_optional => None,
             (None, None) => return Err(std::io::Error::other("no current folder").into()),
         };
-        let loaded = load_config(source.as_ref(), options.config.as_deref(), root.as_deref())?;
-        let settings = loaded.config.check.clone();
-        let rules = rule_set(loaded)?;
         Ok(Self {
             root,
             source,
-            settings,
-            rules,
+            config_path: options.config.clone(),
+            config: OnceLock::new(),
             contract: Contract::builtin()?,
-            templates: OnceLock::new(),
+            templates: Mutex::new(None),
             index: OnceLock::new(),
             render_timeout: Duration::from_secs(
                 std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
@@ -102,14 +112,55 @@ impl Session {
         self.cwd.as_deref()
     }
 
-    /// The vocabulary rules.
-    pub fn rules(&self) -> &RuleSet {
-        &self.rules
+    /// The project configuration, read the first time a command asks for it: only the
+    /// commands that lint read `renkei.yaml`.
+    pub fn config(&self) -> Result<&Config, CliError> {
+        self.config
+            .get_or_init(|| {
+                let loaded = load_config(
+                    self.source.as_ref(),
+                    self.config_path.as_deref(),
+                    self.root.as_deref(),
+                )?;
+                let settings = loaded.config.check.clone();
+                Ok(Config {
+                    settings,
+                    rules: rule_set(loaded)?,
+                })
+            })
+            .as_ref()
+            .map_err(|error| error.clone().into())
     }
 
-    /// The `check:` section of the configuration.
-    pub fn settings(&self) -> &CheckSettings {
-        &self.settings
+    /// Lints `paths` (files, and the Markdown inside folders), or, when none is given, the
+    /// doctrine files of every archetype under the root; every file is read through the
+    /// session's source, and each linted file goes to `sink` in path order.
+    pub fn lint(
+        &self,
+        paths: &[PathBuf],
+        fix: FixMode,
+        sink: impl FnMut(LintedFile) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        let rules = &self.config()?.rules;
+        let threads = renkei_model::parallel::available_threads();
+        let source = self.source.as_ref();
+        if paths.is_empty() {
+            let files = renkei_lint::default_files(&self.walk()?);
+            renkei_lint::lint_files(source, rules, files, threads, fix, sink)
+        } else {
+            let files = renkei_lint::expand_paths(paths.to_vec());
+            renkei_lint::lint_files(source, rules, files, threads, fix, sink)
+        }
+    }
+
+    /// What checks archetypes one at a time: the walk and the rule set, which `check` and
+    /// an editor share.
+    pub fn checker(&self) -> Result<Checker<'_>, CliError> {
+        Ok(Checker {
+            rules: &self.config()?.rules,
+            walk: self.walk()?,
+            session: self,
+        })
     }
 
     /// The walk of the doctrine tree under the root.
@@ -172,58 +223,6 @@ impl Session {
         })
     }
 
-    /// Lints and checks the contract of the archetype in `dir`, from one load of its files.
-    pub fn check_archetype(&self, walk: &Walk, dir: &Path) -> Checked {
-        let archetype = renkei_model::load::load_archetype(walk, dir);
-        let lint = match &archetype {
-            Ok(archetype) => {
-                renkei_lint::lint_archetype(walk.source().as_ref(), &self.rules, archetype)
-            }
-            Err(_) => self.lint_unloaded(walk, dir),
-        };
-        let contract = match &archetype {
-            Ok(archetype) => self
-                .contract_for(archetype)
-                .map(|contract| renkei_contract::check_contract(walk, archetype, &contract))
-                .map_err(|error| error.finding),
-            Err(error) => Err(Box::new(load_failed(error))),
-        };
-        Checked {
-            archetype: archetype.ok(),
-            lint,
-            contract,
-        }
-    }
-
-    /// What `check` reports for an archetype folder the walk refused: its lint when it is
-    /// the second of two archetypes with one name (as `lint` lints it), and why it was not
-    /// loaded.
-    pub fn check_refused(&self, walk: &Walk, error: &ModelError) -> Checked {
-        Checked {
-            archetype: None,
-            lint: match error {
-                ModelError::DuplicateName { second, .. } => self.lint_unloaded(walk, second),
-                _ => Vec::new(),
-            },
-            contract: Err(Box::new(load_failed(error))),
-        }
-    }
-
-    /// The lint of an archetype folder that did not load, walked and read as `lint` does.
-    fn lint_unloaded(&self, walk: &Walk, dir: &Path) -> Vec<LintedFile> {
-        renkei_lint::archetype_files(walk, dir)
-            .into_iter()
-            .map(|candidate| {
-                renkei_lint::lint_candidate(
-                    walk.source().as_ref(),
-                    &self.rules,
-                    candidate,
-                    FixMode::Off,
-                )
-            })
-            .collect()
-    }
-
     /// Loads and renders every archetype (or those named in `only`) within the render
     /// deadline. Past it, the render is cancelled: the thread stops at the template's next
     /// write or `range` call and ends, and nothing is written.
@@ -246,8 +245,12 @@ impl Session {
             Ok(rendered) => rendered,
             Err(_) => {
                 canceller.cancel();
-                let _ = receiver.recv_timeout(CANCEL_GRACE);
-                if worker.is_finished() {
+                if let Ok(mut cached) = self.templates.lock() {
+                    cached.take();
+                }
+                // A loop that neither writes nor calls `range` (over a list it saved before)
+                // never sees the flag; the thread is then left to the process's exit.
+                if receiver.recv_timeout(CANCEL_GRACE).is_ok() {
                     let _ = worker.join();
                 }
                 let templates_dir = self
@@ -266,14 +269,76 @@ impl Session {
 
     /// The templates, loaded the first time something renders.
     fn templates(&self, walk: &Walk) -> Result<Arc<Templates>, CliError> {
-        self.templates
-            .get_or_init(|| {
-                Templates::load(walk)
-                    .map(Arc::new)
-                    .map_err(|error| error.to_string())
-            })
-            .clone()
-            .map_err(|message| CliError::Failed(vec![message]))
+        let mut cached = self
+            .templates
+            .lock()
+            .map_err(|_| CliError::Failed(vec!["a render failed before this one".to_string()]))?;
+        if let Some(templates) = cached.as_ref() {
+            return Ok(Arc::clone(templates));
+        }
+        let templates = Arc::new(Templates::load(walk)?);
+        *cached = Some(Arc::clone(&templates));
+        Ok(templates)
+    }
+
+    /// Checks the filled-in report at `report_path` against the template contract of the
+    /// archetype it follows: `archetype` when named, else the only one that defines a
+    /// report.
+    pub fn check_report(
+        &self,
+        report_path: &Path,
+        archetype: Option<&str>,
+    ) -> Result<CheckedReport, CliError> {
+        let walk = self.walk()?;
+        let framework = self.load()?;
+        let mut candidates = Vec::new();
+        for found in &framework.archetypes {
+            if archetype.is_some_and(|name| name != found.name()) {
+                continue;
+            }
+            let contract = self.contract_for(found)?;
+            if let Some(report_contract) = ReportContract::from_contract(&contract, &found.stage) {
+                candidates.push((found, report_contract));
+            }
+        }
+        let (found, contract) = match (candidates.len(), archetype) {
+            (1, _) => candidates.remove(0),
+            (0, Some(name)) => {
+                return Err(CliError::Failed(vec![format!(
+                    "--archetype {name}: no such archetype, or its contract has no `outcome-field` check to define a report"
+                )]));
+            }
+            (0, None) => {
+                return Err(CliError::Failed(vec![
+                    "no archetype has a report contract (an `outcome-field` check)".to_string(),
+                ]));
+            }
+            _ => {
+                let names: Vec<&str> = candidates.iter().map(|(found, _)| found.name()).collect();
+                return Err(CliError::Failed(vec![format!(
+                    "several archetypes define reports ({}); pass --archetype NAME",
+                    names.join(", ")
+                )]));
+            }
+        };
+        let template_path = found.dir.join(&contract.template);
+        let template = parse(&template_path, walk.read_text(&template_path)?)?;
+        // The report is an agent's output, outside the doctrine tree: its own folder is the
+        // root its links may not leave.
+        let report_dir = report_path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let report_walk = Walk::new(Arc::clone(&self.source), report_dir);
+        let report = parse(report_path, report_walk.read_text(report_path)?)?;
+        let findings = renkei_contract::check_report(&contract, &template, report_path, &report);
+        Ok(CheckedReport {
+            report_path: report_path.to_path_buf(),
+            report,
+            template_path,
+            template,
+            findings,
+        })
     }
 
     /// A finding for every file of `targets` that `assemble --check` would call stale.
@@ -312,6 +377,110 @@ impl Session {
             }
         }
         Ok(diagnostics)
+    }
+}
+
+/// A filled-in report checked against its template's contract, with both texts, for the
+/// source lines of its findings.
+pub struct CheckedReport {
+    report_path: PathBuf,
+    report: Document,
+    template_path: PathBuf,
+    template: Document,
+    /// The findings, in the report and in the template.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl CheckedReport {
+    /// The text of the report or of its template, by path.
+    pub fn source(&self, path: &Path) -> Option<&str> {
+        if path == self.report_path {
+            Some(&self.report.source)
+        } else if path == self.template_path {
+            Some(&self.template.source)
+        } else {
+            None
+        }
+    }
+}
+
+fn parse(path: &Path, text: String) -> Result<Document, CliError> {
+    Document::parse(text).map_err(|source| {
+        ModelError::TooDeep {
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()
+    })
+}
+
+/// Checks archetypes one at a time: each is loaded, linted from memory and checked against
+/// its contract, and dropped when its findings are printed.
+pub struct Checker<'s> {
+    session: &'s Session,
+    walk: Walk,
+    rules: &'s RuleSet,
+}
+
+impl Checker<'_> {
+    /// The archetype folders, streamed from the walk.
+    pub fn dirs(&self) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
+        self.walk.archetype_dirs()
+    }
+
+    /// Lints and checks the contract of the archetype in `dir`, from one load of its files.
+    pub fn check(&self, dir: &Path) -> Checked {
+        let walk = &self.walk;
+        let archetype = renkei_model::load::load_archetype(walk, dir);
+        let lint = match &archetype {
+            Ok(archetype) => {
+                renkei_lint::lint_archetype(walk.source().as_ref(), self.rules, archetype)
+            }
+            Err(_) => self.lint_unloaded(dir),
+        };
+        let contract = match &archetype {
+            Ok(archetype) => self
+                .session
+                .contract_for(archetype)
+                .map(|contract| renkei_contract::check_contract(walk, archetype, &contract))
+                .map_err(|error| error.finding),
+            Err(error) => Err(Box::new(load_failed(error))),
+        };
+        Checked {
+            archetype: archetype.ok(),
+            lint,
+            contract,
+        }
+    }
+
+    /// What `check` reports for an archetype folder the walk refused: its lint when it is
+    /// the second of two archetypes with one name (as `lint` lints it), and why it was not
+    /// loaded.
+    pub fn refused(&self, error: &ModelError) -> Checked {
+        Checked {
+            archetype: None,
+            lint: match error {
+                ModelError::DuplicateName { second, .. } => self.lint_unloaded(second),
+                _ => Vec::new(),
+            },
+            contract: Err(Box::new(load_failed(error))),
+        }
+    }
+
+    /// The lint of an archetype folder that did not load, walked and read as `lint` does.
+    fn lint_unloaded(&self, dir: &Path) -> Vec<LintedFile> {
+        let walk = &self.walk;
+        renkei_lint::archetype_files(walk, dir)
+            .into_iter()
+            .map(|candidate| {
+                renkei_lint::lint_candidate(
+                    walk.source().as_ref(),
+                    self.rules,
+                    candidate,
+                    FixMode::Off,
+                )
+            })
+            .collect()
     }
 }
 
@@ -359,6 +528,9 @@ fn unknown_names(only: &[String], known: &BTreeSet<&str>) -> Option<Vec<String>>
 fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec<Skill>, CliError> {
     let dirs = walk.archetype_dirs().collect::<Result<Vec<_>, _>>()?;
     let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
+        if templates.canceller().is_cancelled() {
+            return Err(format!("{}: rendering was cancelled", dir.display()));
+        }
         let archetype =
             renkei_model::load::load_archetype(walk, dir).map_err(|error| error.to_string())?;
         if !only.is_empty() && !only.iter().any(|name| name == archetype.name()) {
@@ -387,11 +559,9 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
 /// that compare archetypes, `--only` and an editor look up.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// The archetypes, in walk order.
+    /// The archetypes the walk accepts, in walk order (a second archetype of a name taken
+    /// is not one of them).
     pub entries: Vec<IndexEntry>,
-    /// Folders the walk refused (a second archetype with a name already taken, a name that
-    /// is not UTF-8), each with why.
-    pub refused: Vec<ModelError>,
 }
 
 /// One archetype in the [`Index`].
@@ -409,30 +579,26 @@ pub struct IndexEntry {
 
 impl Index {
     fn build(walk: &Walk) -> Self {
-        let mut index = Self::default();
-        for dir in walk.archetype_dirs() {
-            match dir {
-                Ok(dir) => {
-                    let name_of = |path: &Path| {
-                        path.file_name()
-                            .map(|name| name.to_string_lossy().into_owned())
-                            .unwrap_or_default()
-                    };
-                    index.entries.push(IndexEntry {
-                        name: name_of(&dir),
-                        stage: dir.parent().map(name_of).unwrap_or_default(),
-                        files: walk
-                            .archetype_files(&dir)
-                            .into_iter()
-                            .filter_map(Result::ok)
-                            .collect(),
-                        dir,
-                    });
-                }
-                Err(error) => index.refused.push(error),
-            }
-        }
-        index
+        let name_of = |path: &Path| {
+            path.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let entries = walk
+            .archetype_dirs()
+            .filter_map(Result::ok)
+            .map(|dir| IndexEntry {
+                name: name_of(&dir),
+                stage: dir.parent().map(name_of).unwrap_or_default(),
+                files: walk
+                    .archetype_files(&dir)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .collect(),
+                dir,
+            })
+            .collect();
+        Self { entries }
     }
 
     /// The names of the archetypes.
@@ -457,6 +623,28 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Takes the findings out, lint and contract together in path and position order (so
+    /// that they print file by file), and whether the contract could be checked.
+    pub fn take_findings(&mut self) -> (Vec<Diagnostic>, bool) {
+        let mut findings: Vec<Diagnostic> = self
+            .lint
+            .iter_mut()
+            .flat_map(|linted| std::mem::take(&mut linted.diagnostics))
+            .collect();
+        let checked = match std::mem::replace(&mut self.contract, Ok(Vec::new())) {
+            Ok(found) => {
+                findings.extend(found);
+                true
+            }
+            Err(problem) => {
+                findings.push(*problem);
+                false
+            }
+        };
+        sort_by_position(&mut findings);
+        (findings, checked)
+    }
+
     /// The text of the file at `path`, as loaded or as the lint read it.
     pub fn source(&self, path: &Path) -> Option<&str> {
         let loaded = self.archetype.as_ref().and_then(|archetype| {
@@ -479,6 +667,11 @@ impl Checked {
     }
 }
 
+/// Sorts findings by file, then place, then rule.
+pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
+}
+
 /// The finding for an archetype `error` stopped loading, at the place the error names; a
 /// second archetype of a name also points at the first.
 pub fn load_failed(error: &ModelError) -> Diagnostic {
@@ -493,10 +686,12 @@ pub fn load_failed(error: &ModelError) -> Diagnostic {
         "{}; the archetype is not loaded and its contract not checked",
         finding.message
     );
-    if let ModelError::DuplicateName { first, .. } = error {
+    if let ModelError::DuplicateName { first, second, .. } = error {
+        // Each archetype is its `archetype.yaml`, which is where its name is written.
         let start = renkei_model::Position { line: 1, column: 1 };
+        finding.path = second.join(ARCHETYPE_FILE);
         finding = finding.with_related(Related {
-            path: first.clone(),
+            path: first.join(ARCHETYPE_FILE),
             start,
             end: start,
             message: "the first archetype of that name".to_string(),

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use clap::Args;
 use renkei_lint::{FixMode, Rule};
-use renkei_model::{Diagnostic, RuleMeta};
+use renkei_model::RuleMeta;
 
 use crate::output::{Emitter, Format, Paths, Tally, failure};
-use crate::session::{Checked, LOAD_FAILED_RULE, Options, STALE_RULE, Session};
+use crate::session::{Checked, LOAD_FAILED_RULE, Options, STALE_RULE, Session, sort_by_position};
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -40,13 +40,18 @@ pub fn run(
         config: args.config.clone(),
         root_optional: false,
     };
-    let session = match Session::open(&options) {
+    let opened = Session::open(&options).and_then(|session| {
+        session.config()?;
+        Ok(session)
+    });
+    let session = match opened {
         Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
     };
-    let walk = session.walk()?;
+    let checker = session.checker()?;
+    let config = session.config()?;
 
-    let mut metas: Vec<RuleMeta> = session.rules().rules.iter().map(Rule::meta).collect();
+    let mut metas: Vec<RuleMeta> = config.rules.rules.iter().map(Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     metas.extend(renkei_contract::rules::metas().cloned());
     metas.extend([CONFIG_INVALID_RULE, LOAD_FAILED_RULE, STALE_RULE]);
@@ -55,38 +60,38 @@ pub fn run(
     let mut tally = Tally::default();
     // An archetype that did not load, or whose contract cannot be used, was not checked.
     let mut not_checked = false;
+    let mut not_loaded = false;
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     renkei_model::parallel::for_each_ordered(
-        walk.archetype_dirs(),
+        checker.dirs(),
         renkei_model::parallel::available_threads(),
         |dir| match dir {
-            Ok(dir) => session.check_archetype(&walk, &dir),
-            Err(error) => session.check_refused(&walk, &error),
+            Ok(dir) => checker.check(&dir),
+            Err(error) => checker.refused(&error),
         },
         |mut checked: Checked| {
-            let mut diagnostics = Vec::new();
-            for linted in &mut checked.lint {
+            for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;
-                diagnostics.append(&mut linted.diagnostics);
             }
-            match std::mem::replace(&mut checked.contract, Ok(Vec::new())) {
-                Ok(found) => diagnostics.extend(found),
-                Err(problem) => {
-                    not_checked = true;
-                    diagnostics.push(*problem);
-                }
-            }
-            sort_by_position(&mut diagnostics);
-            for file in diagnostics.chunk_by(|a, b| a.path == b.path) {
+            let (findings, contract_checked) = checked.take_findings();
+            not_checked |= !contract_checked;
+            not_loaded |= checked.archetype.is_none();
+            for file in findings.chunk_by(|a, b| a.path == b.path) {
                 emitter.emit(file, |path| checked.source(path))?;
             }
             Ok::<(), std::io::Error>(())
         },
     )?;
     let mut errors = Vec::new();
-    let settings = session.settings();
-    if args.assembled || settings.assembled {
+    let settings = &config.settings;
+    if (args.assembled || settings.assembled) && not_loaded {
+        // Each archetype that did not load is a finding above; rendering would meet it again.
+        errors.push(
+            "installed skills not compared with the doctrine: an archetype above did not load"
+                .to_string(),
+        );
+    } else if args.assembled || settings.assembled {
         let targets = match (&args.targets, &settings.targets) {
             (given, _) if !given.is_empty() => given.clone(),
             (_, configured) if !configured.is_empty() => configured.clone(),
@@ -106,9 +111,6 @@ pub fn run(
     let has_errors = emitter.has_errors();
     emitter.finish(tally.files, 0)?;
     if !errors.is_empty() {
-        // The freshness check loads the archetypes again and meets the same errors.
-        let mut seen = std::collections::HashSet::new();
-        errors.retain(|error| seen.insert(error.clone()));
         return Err(CliError::Failed(errors));
     }
     Ok(if not_checked {
@@ -116,8 +118,4 @@ pub fn run(
     } else {
         tally.outcome(has_errors)
     })
-}
-
-fn sort_by_position(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| (&a.path, a.start, &a.rule).cmp(&(&b.path, b.start, &b.rule)));
 }

@@ -39,11 +39,14 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         config: args.config.clone(),
         root_optional: !args.paths.is_empty(),
     };
-    let session = match Session::open(&options) {
+    let opened = Session::open(&options).and_then(|session| {
+        session.config()?;
+        Ok(session)
+    });
+    let session = match opened {
         Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
     };
-    let rules = session.rules();
     let fix = match (args.fix, args.diff) {
         (true, _) => FixMode::Write,
         (_, true) => FixMode::Preview,
@@ -56,37 +59,16 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
+    let rules = &session.config()?.rules;
     let mut metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
-    let threads = renkei_model::parallel::available_threads();
-    let sink = |linted: LintedFile| {
+    session.lint(&args.paths, fix, |linted: LintedFile| {
         tally.record(&mut emitter, &linted, fix)?;
-        emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())
-    };
-    match (session.root(), args.paths.is_empty()) {
-        (Some(_), true) => {
-            let files = renkei_lint::default_files(&session.walk()?);
-            renkei_lint::lint_files(rules, files, threads, fix, sink)
-        }
-        _ => {
-            // Sorted like a walk of the tree, so findings come out in path order; a path inside
-            // a folder also given comes after it and is dropped, so no file is linted (or
-            // fixed) twice.
-            let mut paths = args.paths.clone();
-            paths.sort();
-            let mut given: Vec<PathBuf> = Vec::with_capacity(paths.len());
-            for path in paths {
-                if !given.last().is_some_and(|folder| path.starts_with(folder)) {
-                    given.push(path);
-                }
-            }
-            let paths = given;
-            let files = renkei_lint::expand_paths(paths);
-            renkei_lint::lint_files(rules, files, threads, fix, sink)
-        }
-    }?;
+        emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
+        Ok(())
+    })?;
     let fixed = if fix == FixMode::Write {
         tally.fixed
     } else {

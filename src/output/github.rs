@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use renkei_model::{RuleMeta, Severity};
+use renkei_model::RuleMeta;
 
 use super::{Finding, Printer, Summary};
 
@@ -23,10 +23,8 @@ impl Printer for Github {
                 .replace('\n', "%0A")
         };
         let property = |text: &str| data(text).replace(':', "%3A").replace(',', "%2C");
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        // The workflow commands are named like renkei's severities.
+        let command = d.severity.as_str();
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

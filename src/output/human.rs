@@ -30,10 +30,11 @@ impl Printer for Human {
 
     fn finding(&mut self, out: &mut dyn Write, finding: &Finding<'_>) -> io::Result<()> {
         let diagnostic = finding.diagnostic;
-        let (label, code) = match diagnostic.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
+        let code = match diagnostic.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
         };
+        let label = diagnostic.severity.as_str();
         let paint = &self.paint;
         let header = format!("{label}[{}]", diagnostic.rule);
         writeln!(

@@ -1,11 +1,11 @@
 //! `--format sarif`: one SARIF 2.1.0 log with one run, its rule descriptors (with each
 //! rule's `why` as the full description), and one result per finding, with fixes and
-//! related locations.
+//! related locations. SARIF's levels include renkei's severities by the same names.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use renkei_model::{Diagnostic, Position, RuleMeta, Severity};
+use renkei_model::{Diagnostic, Position, RuleMeta};
 use serde_json::json;
 
 use super::json::Pretty;
@@ -30,7 +30,7 @@ impl Printer for Sarif {
             let mut descriptor = json!({
                 "id": rule.id,
                 "shortDescription": { "text": rule.summary },
-                "defaultConfiguration": { "level": level(rule.severity) },
+                "defaultConfiguration": { "level": rule.severity.as_str() },
             });
             if let Some(why) = &rule.why {
                 descriptor["fullDescription"] = json!({ "text": why });
@@ -79,7 +79,7 @@ impl Sarif {
         let (uri, region) = (uri_of(paths, &d.path), region_of(d.start, d.end));
         let mut result = json!({
             "ruleId": d.rule,
-            "level": level(d.severity),
+            "level": d.severity.as_str(),
             "message": { "text": d.message },
             "locations": [{
                 "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region }
@@ -139,11 +139,4 @@ fn region_of(start: Position, end: Position) -> serde_json::Value {
         "endLine": end.line,
         "endColumn": end.column,
     })
-}
-
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
 }

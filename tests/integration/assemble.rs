@@ -407,3 +407,18 @@ fn the_repository_framework_assembles_and_is_deterministic() {
     );
     assert_eq!(first, snapshot_tree(&dir.path().join("b")));
 }
+
+#[test]
+fn assemble_does_not_read_the_lint_configuration() {
+    // `renkei.yaml` configures the lint and `check`; a mistake in it must not stop an
+    // assembly (or an agent's report gate) that never uses it.
+    let scratch = Scratch::with_demo();
+    scratch.write("root/renkei.yaml", "lint:\n  rules: [unclosed\n");
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
+    assert!(run.stdout.contains("SKILL.md"), "{}", run.stdout);
+    // The lint does read it, and says where it is wrong.
+    let lint = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(lint.stderr.contains("renkei.yaml:"), "{}", lint.stderr);
+}

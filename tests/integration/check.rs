@@ -382,9 +382,19 @@ fn a_failing_freshness_check_still_closes_the_json_document() {
     let document: serde_json::Value =
         serde_json::from_str(&run.stdout).unwrap_or_else(|error| panic!("{error}: {}", run.stdout));
     assert!(document["summary"]["files"].as_u64().unwrap() > 0);
+    // The archetype that does not load is a finding in the document, once; the freshness
+    // check does not meet it a second time, and says why it did not run.
     assert_eq!(
-        run.stderr.matches("descriptoin").count(),
+        run.stdout.matches("descriptoin").count(),
         1,
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("descriptoin"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "installed skills not compared with the doctrine: an archetype above did not load"
+        ),
         "{}",
         run.stderr
     );
@@ -491,14 +501,14 @@ fn report_check_needs_a_known_archetype() {
 #[test]
 fn a_second_archetype_of_one_name_points_at_the_first_in_every_format() {
     let scratch = Scratch::new();
-    scratch.add_archetype("execution", "twin", crate::support::DEMO_ARCHETYPE_YAML);
-    scratch.add_archetype("planning", "twin", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.add_archetype("alpha", "twin", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.add_archetype("beta", "twin", crate::support::DEMO_ARCHETYPE_YAML);
 
     let human = scratch.renkei(&["check"]).expect_code(2).stdout;
     assert!(
         human.contains("error[load/failed]")
             && human.contains(
-                "= note: framework/archetypes/execution/twin:1:1: the first archetype of that name"
+                "= note: framework/archetypes/alpha/twin/archetype.yaml:1:1: the first archetype of that name"
             ),
         "{human}"
     );
@@ -515,11 +525,14 @@ fn a_second_archetype_of_one_name_points_at_the_first_in_every_format() {
         .filter(|d| d["rule"] == "load/failed")
         .collect();
     assert_eq!(failed.len(), 1, "{json}");
-    assert_eq!(failed[0]["path"], "framework/archetypes/planning/twin");
+    assert_eq!(
+        failed[0]["path"],
+        "framework/archetypes/beta/twin/archetype.yaml"
+    );
     assert_eq!(
         failed[0]["related"],
         serde_json::json!([{
-            "path": "framework/archetypes/execution/twin",
+            "path": "framework/archetypes/alpha/twin/archetype.yaml",
             "line": 1, "column": 1, "end_line": 1, "end_column": 1,
             "message": "the first archetype of that name",
         }])
@@ -544,7 +557,7 @@ fn a_second_archetype_of_one_name_points_at_the_first_in_every_format() {
     );
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "framework/archetypes/execution/twin"
+        "framework/archetypes/alpha/twin/archetype.yaml"
     );
 }
 

@@ -8,24 +8,29 @@ use std::sync::Arc;
 use renkei::session::{Options, Session};
 use renkei_model::{Diagnostic, FileSource, Overlay};
 
-/// Every finding of the lint and the contract over every archetype under `root`, read
-/// through `source` by a session opened as the CLI opens one (its `renkei.yaml` included),
-/// with paths relative to the root.
+/// Every finding of `check` (lint and contract) over every archetype under `root`, then of
+/// `lint`, read through `source` by a session opened as the CLI opens one (its
+/// `renkei.yaml` included), with paths relative to the root.
 fn findings(source: Arc<dyn FileSource>, root: &Path) -> Vec<String> {
     let options = Options {
         root: Some(root.to_path_buf()),
         ..Options::default()
     };
     let session = Session::open_over(source, &options).unwrap();
-    let walk = session.walk().unwrap();
+    let checker = session.checker().unwrap();
     let mut found: Vec<Diagnostic> = Vec::new();
-    for dir in walk.archetype_dirs() {
-        let checked = session.check_archetype(&walk, &dir.unwrap());
-        for linted in checked.lint {
-            found.extend(linted.diagnostics);
-        }
-        found.extend(checked.contract.unwrap());
+    for dir in checker.dirs() {
+        let (findings, contract_checked) = checker.check(&dir.unwrap()).take_findings();
+        assert!(contract_checked);
+        found.extend(findings);
     }
+    // `renkei lint`'s walk of the tree, through the same source.
+    session
+        .lint(&[], renkei_lint::FixMode::Off, |linted| {
+            found.extend(linted.diagnostics);
+            Ok(())
+        })
+        .unwrap();
     found
         .iter()
         .map(|d| {

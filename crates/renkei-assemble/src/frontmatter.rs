@@ -27,7 +27,7 @@ pub fn render_front_matter(config: &ArchetypeConfig) -> Result<String, AssembleE
         push_field(&mut yaml, "compatibility", &compatibility.value);
     }
     if let Some(allowed_tools) = &config.allowed_tools {
-        push_field(&mut yaml, "allowed-tools", &allowed_tools.value);
+        push_field(&mut yaml, "allowed-tools", &allowed_tools.value.0);
     }
     if !config.metadata.is_empty() {
         yaml.push_str("metadata:\n");
@@ -58,7 +58,8 @@ fn is_plain_safe(value: &str) -> bool {
     let Some(first) = value.chars().next() else {
         return false;
     };
-    let reserved_start = "-?:,[]{}#&*!|>'\"%@`.+~0123456789 ";
+    // `=` alone is PyYAML's value tag, which it refuses to construct; `<<` is a merge key.
+    let reserved_start = "-?:,[]{}#&*!|>'\"%@`.+~=<0123456789 ";
     let looks_typed = matches!(
         value.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
@@ -68,6 +69,7 @@ fn is_plain_safe(value: &str) -> bool {
         && !value.ends_with([' ', ':'])
         && !value.contains(": ")
         && !value.contains(" #")
+        && !value.contains(FENCE)
         && !value.chars().any(needs_escape)
 }
 
@@ -82,11 +84,22 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
+/// The front matter fence. Some readers (the reference validator among them) find the
+/// front matter by splitting the file's text on it, so no value may hold it as written.
+const FENCE: &str = "---";
+
 fn double_quoted(value: &str) -> String {
     let mut quoted = String::with_capacity(value.len() + 2);
     quoted.push('"');
+    // Dashes written in a row: a third is written escaped, so the text never holds a fence.
+    let mut dashes = 0;
     for c in value.chars() {
+        dashes = if c == '-' { dashes + 1 } else { 0 };
         match c {
+            '-' if dashes == 3 => {
+                quoted.push_str("\\u002D");
+                dashes = 0;
+            }
             '"' => quoted.push_str("\\\""),
             '\\' => quoted.push_str("\\\\"),
             '\n' => quoted.push_str("\\n"),
@@ -145,7 +158,11 @@ fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), Assembl
         ),
         (
             "allowed-tools",
-            read_back.allowed_tools == value(&config.allowed_tools),
+            read_back.allowed_tools
+                == config
+                    .allowed_tools
+                    .as_ref()
+                    .map(|tools| tools.value.0.clone()),
         ),
         ("metadata", read_back.metadata == config.metadata),
     ];
@@ -176,5 +193,10 @@ mod tests {
         assert_eq!(scalar("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
         assert_eq!(scalar(""), "\"\"");
         assert_eq!(scalar("a\u{ffff}b"), "\"a\\uFFFFb\"");
+        assert_eq!(scalar("="), "\"=\"");
+        assert_eq!(scalar("<<"), "\"<<\"");
+        assert_eq!(scalar("a --- b"), "\"a --\\u002D b\"");
+        assert_eq!(scalar("rule------x"), "\"rule--\\u002D--\\u002Dx\"");
+        assert_eq!(scalar("well--known"), "well--known");
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use renkei_model::read::utf8;
 use renkei_model::walk::ARCHETYPE_FILE;
 use renkei_model::{
-    Archetype, Diagnostic, Disk, Edit, FileSource, ModelError, RuleMeta, Walk, apply_edits,
+    Archetype, Diagnostic, Edit, FileSource, ModelError, RuleMeta, Walk, apply_edits,
 };
 
 use crate::engine::lint_text;
@@ -145,9 +145,18 @@ fn refusal(error: ModelError) -> Candidate {
 }
 
 /// `paths` as given, with folders expanded to the Markdown files inside them. Paths that do
-/// not exist are kept so that linting reports them.
-pub fn expand_paths(paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
-    paths
+/// not exist are kept so that linting reports them. They come sorted like a walk of the
+/// tree, so findings come out in path order, and a path inside a folder also given is
+/// dropped, so no file is linted (or fixed) twice.
+pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
+    paths.sort();
+    let mut given: Vec<PathBuf> = Vec::with_capacity(paths.len());
+    for path in paths {
+        if !given.last().is_some_and(|folder| path.starts_with(folder)) {
+            given.push(path);
+        }
+    }
+    given
         .into_iter()
         .flat_map(|path| -> Box<dyn Iterator<Item = Candidate> + Send> {
             if path.is_dir() {
@@ -176,10 +185,11 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|extension| extension == "md" || extension == "markdown")
 }
 
-/// Lints every file `files` yields on `threads` worker threads, passing each linted file
+/// Lints every file `files` yields, read from `source`, on `threads` worker threads, passing each linted file
 /// to `sink` in the order `files` yields them (sorted, for the walks of this module). The
 /// first error `sink` returns stops the run and is returned.
 pub fn lint_files<E>(
+    source: &dyn FileSource,
     rules: &RuleSet,
     files: impl Iterator<Item = Candidate> + Send,
     threads: usize,
@@ -189,7 +199,7 @@ pub fn lint_files<E>(
     renkei_model::parallel::for_each_ordered(
         files,
         threads,
-        |candidate| lint_candidate(&Disk, rules, candidate, fix),
+        |candidate| lint_candidate(source, rules, candidate, fix),
         sink,
     )
 }

@@ -30,9 +30,10 @@ pub struct ArchetypeConfig {
     pub license: Option<Spanned<String>>,
     /// Environment requirements, copied into front matter (at most 500 characters).
     pub compatibility: Option<Spanned<String>>,
-    /// Space-delimited pre-approved tools, copied into front matter.
+    /// Pre-approved tools, as the specification's space-delimited string or as a YAML list;
+    /// written into front matter as the string.
     #[serde(rename = "allowed-tools")]
-    pub allowed_tools: Option<Spanned<String>>,
+    pub allowed_tools: Option<Spanned<AllowedTools>>,
     /// Free-form string pairs, copied into front matter in key order.
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
@@ -46,6 +47,48 @@ pub struct ArchetypeConfig {
     pub targets: Option<Vec<Spanned<String>>>,
     /// Template file in the tree's `templates/` folder; by default `skill.md.tera`.
     pub template: Option<Spanned<String>>,
+}
+
+/// `allowed-tools`, as the space-delimited string the Agent Skills specification writes. A
+/// YAML list is accepted too, as Claude Code accepts one, and joined with spaces; a listed
+/// tool that holds a space is refused, because the string form could not keep it whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedTools(pub String);
+
+impl<'de> Deserialize<'de> for AllowedTools {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Tools;
+        impl<'de> serde::de::Visitor<'de> for Tools {
+            type Value = AllowedTools;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(
+                    "field `allowed-tools` as a space-delimited string or a list of tools",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, tools: &str) -> Result<AllowedTools, E> {
+                Ok(AllowedTools(tools.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut items: A,
+            ) -> Result<AllowedTools, A::Error> {
+                let mut tools: Vec<String> = Vec::new();
+                while let Some(tool) = items.next_element::<String>()? {
+                    if tool.is_empty() || tool.contains(char::is_whitespace) {
+                        return Err(serde::de::Error::custom(format!(
+                            "field `allowed-tools`: the tool {tool:?} is empty or holds a space, which the specification's space-delimited form cannot keep"
+                        )));
+                    }
+                    tools.push(tool);
+                }
+                Ok(AllowedTools(tools.join(" ")))
+            }
+        }
+        deserializer.deserialize_any(Tools)
+    }
 }
 
 /// One source file of an archetype.
