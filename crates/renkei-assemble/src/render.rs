@@ -242,7 +242,14 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
                 template_error(&templates.dir, template, &error)
             }
         })?;
-    let body = String::from_utf8_lossy(&body);
+    // Tera writes only `str`s, so the body is UTF-8; checked, not assumed (and not with
+    // `from_utf8_lossy`, whose chunked scan costs a few percent of an assembly).
+    let body = String::from_utf8(body).map_err(|_| AssembleError::Template {
+        path: templates.dir.join(template),
+        line: 1,
+        column: 1,
+        message: "the rendered body is not UTF-8".to_string(),
+    })?;
     let mut skill_md = render_front_matter(config)?;
     skill_md.push('\n');
     skill_md.push_str(body.trim_start_matches('\n'));
