@@ -73,6 +73,14 @@ impl Session {
         Self::open_over(Arc::new(Disk), options)
     }
 
+    /// Opens a session over the file system and reads the project configuration, for the
+    /// commands that lint: a configuration they cannot use is their first error.
+    pub fn open_configured(options: &Options) -> Result<Self, CliError> {
+        let session = Self::open(options)?;
+        session.config()?;
+        Ok(session)
+    }
+
     /// Opens a session that reads every doctrine and configuration file through `source`,
     /// such as an [`renkei_model::Overlay`] of an editor's unsaved buffers.
     pub fn open_over(source: Arc<dyn FileSource>, options: &Options) -> Result<Self, CliError> {

@@ -40,11 +40,7 @@ pub fn run(
         config: args.config.clone(),
         root_optional: false,
     };
-    let opened = Session::open(&options).and_then(|session| {
-        session.config()?;
-        Ok(session)
-    });
-    let session = match opened {
+    let session = match Session::open_configured(&options) {
         Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
     };

@@ -39,11 +39,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         config: args.config.clone(),
         root_optional: !args.paths.is_empty(),
     };
-    let opened = Session::open(&options).and_then(|session| {
-        session.config()?;
-        Ok(session)
-    });
-    let session = match opened {
+    let session = match Session::open_configured(&options) {
         Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
     };
