@@ -539,11 +539,14 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
         if templates.canceller().is_cancelled() {
             return Err(format!("{}: rendering was cancelled", dir.display()));
         }
-        let archetype =
-            renkei_model::load::load_archetype(walk, dir).map_err(|error| error.to_string())?;
-        if !only.is_empty() && !only.iter().any(|name| name == archetype.name()) {
+        // An archetype's name is its folder's, so one not asked for is not even loaded: a
+        // broken archetype elsewhere does not stop `--only`.
+        let folder = dir.file_name().and_then(|name| name.to_str());
+        if !only.is_empty() && !only.iter().any(|name| Some(name.as_str()) == folder) {
             return Ok(None);
         }
+        let archetype =
+            renkei_model::load::load_archetype(walk, dir).map_err(|error| error.to_string())?;
         renkei_assemble::render_skill(&archetype, templates)
             .map(Some)
             .map_err(|error| error.to_string())

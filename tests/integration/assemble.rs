@@ -224,6 +224,16 @@ fn only_limits_the_run_and_rejects_unknown_names() {
         "{}",
         unknown.stderr
     );
+
+    // An archetype that does not load, and was not asked for, does not stop the run.
+    scratch.add_archetype("other", "broken", "name: broken\ndescriptoin: misspelt\n");
+    scratch
+        .renkei(&["assemble", "--only", "second-skill", "--target", "project"])
+        .expect_code(0);
+    let all = scratch
+        .renkei(&["assemble", "--target", "project"])
+        .expect_code(2);
+    assert!(all.stderr.contains("descriptoin"), "{}", all.stderr);
 }
 
 #[test]
