@@ -281,7 +281,7 @@ fn assert_refused(yaml: &str, expected: &str) {
 fn malformed_archetype_yaml_names_file_line_and_column() {
     assert_refused(
         "name: hello-world\ndescription: [unclosed\n",
-        "framework/archetypes/demo/hello-world/archetype.yaml:2:14: expected string scalar",
+        "framework/archetypes/demo/hello-world/archetype.yaml:2:14: field `description`: expected text, not a list or a mapping",
     );
 }
 
@@ -431,4 +431,39 @@ fn assemble_does_not_read_the_lint_configuration() {
     // The lint does read it, and says where it is wrong.
     let lint = scratch.renkei(&["lint"]).expect_code(2);
     assert!(lint.stderr.contains("renkei.yaml:"), "{}", lint.stderr);
+}
+
+#[test]
+fn an_error_in_archetype_yaml_names_its_field() {
+    let scratch = Scratch::new();
+    let mut messages = Vec::new();
+    for (name, field) in [
+        ("a", "license: [MIT]"),
+        ("b", "allowed-tools: [Read, \"Bash(npm run test)\"]"),
+        ("c", "metadata:\n  nested: {a: b}"),
+        ("d", "metadata:\n  empty: ~"),
+        ("e", "targets: claude"),
+        ("f", "allowed-tools: 5"),
+    ] {
+        let root = format!("root/framework/archetypes/s{name}/{name}");
+        scratch.write(
+            &format!("{root}/archetype.yaml"),
+            &format!("name: {name}\ndescription: Does {name}.\n{field}\n"),
+        );
+        scratch.write(&format!("{root}/doctrine/process.md"), "# Process\n");
+        let run = scratch
+            .renkei(&["assemble", "--only", name, "--target", "project"])
+            .expect_code(2);
+        messages.push(redact(&run.stderr, &scratch));
+        std::fs::remove_dir_all(scratch.path(&format!("root/framework/archetypes/s{name}")))
+            .unwrap();
+    }
+    insta::assert_snapshot!(messages.join(""), @r#"
+    error: [scratch]/root/framework/archetypes/sa/a/archetype.yaml:3:10: field `license`: expected text, not a list or a mapping
+    error: [scratch]/root/framework/archetypes/sb/b/archetype.yaml:3:16: field `allowed-tools`: the tool "Bash(npm run test)" is empty or holds a space, which the specification's space-delimited form cannot keep
+    error: [scratch]/root/framework/archetypes/sc/c/archetype.yaml:4:3: field `metadata`: expected text, not a list or a mapping
+    error: [scratch]/root/framework/archetypes/sd/d/archetype.yaml:4:3: field `metadata`: a value is required here
+    error: [scratch]/root/framework/archetypes/se/e/archetype.yaml:3:10: field `targets`: expected a list
+    error: [scratch]/root/framework/archetypes/sf/f/archetype.yaml:3:16: field `allowed-tools`: invalid type: integer `5`, expected a space-delimited string or a list of tools
+    "#);
 }

@@ -1,17 +1,21 @@
-//! Every skill assembled from the repository's framework passes the Agent Skills reference
-//! validator (`agentskills validate`, PyPI package `skills-ref`).
+//! Assembled skills pass the Agent Skills reference validator (`agentskills validate`, PyPI
+//! package `skills-ref`), and their front matter reads back, under PyYAML, as the values the
+//! archetype wrote: the repository's framework, and the skill-shaped fixtures of
+//! `tests/fixtures/skills/` (written to cover what real skills hold).
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{renkei_at, repo_root};
 use crate::tools::venv_bin;
 
-#[test]
-fn every_framework_skill_passes_the_agent_skills_reference_validator() {
+/// Pushes every archetype under `root` into a fresh folder, validates each skill, and
+/// returns the folder and the skills' folders.
+fn push_and_validate(root: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
     let validator = venv_bin().join("agentskills");
     let dir = tempfile::tempdir().unwrap();
     renkei_at(
-        &repo_root(),
+        root,
         &[
             "assemble",
             "--push",
@@ -21,15 +25,16 @@ fn every_framework_skill_passes_the_agent_skills_reference_validator() {
     )
     .run()
     .expect_code(0);
-    let mut validated = 0;
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let skill = entry.unwrap().path();
-        if !skill.is_dir() {
-            continue;
-        }
+    let mut skills: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    skills.sort();
+    for skill in &skills {
         let result = Command::new(&validator)
             .arg("validate")
-            .arg(&skill)
+            .arg(skill)
             .output()
             .unwrap();
         assert!(
@@ -39,7 +44,57 @@ fn every_framework_skill_passes_the_agent_skills_reference_validator() {
             String::from_utf8_lossy(&result.stdout),
             String::from_utf8_lossy(&result.stderr)
         );
-        validated += 1;
     }
-    assert_eq!(validated, 5, "expected the five framework skills");
+    (dir, skills)
+}
+
+#[test]
+fn every_framework_skill_passes_the_agent_skills_reference_validator() {
+    let (_dir, skills) = push_and_validate(&repo_root());
+    assert_eq!(skills.len(), 5, "expected the five framework skills");
+}
+
+#[test]
+fn every_fixture_skill_validates_and_its_front_matter_reads_back_under_pyyaml() {
+    let root = repo_root().join("tests/fixtures/skills");
+    let (_dir, skills) = push_and_validate(&root);
+    // PyYAML (YAML 1.1: `yes`, `=` and `<<` mean something to it) must read each value as
+    // the archetype's own YAML says it; `allowed-tools` given as a list reads back as the
+    // specification's space-delimited string.
+    let script = r#"
+import pathlib, sys, yaml
+skill, source = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+text = (skill / "SKILL.md").read_text()
+assert text.startswith("---\n"), text[:40]
+front = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
+wanted = yaml.safe_load(source.read_text())
+tools = wanted.get("allowed-tools")
+if isinstance(tools, list):
+    wanted["allowed-tools"] = " ".join(tools)
+for key in ("name", "description", "license", "compatibility", "allowed-tools", "metadata"):
+    assert front.get(key) == wanted.get(key), (key, front.get(key), wanted.get(key))
+print("same")
+"#;
+    assert!(skills.len() >= 2, "{skills:?}");
+    for skill in &skills {
+        let name = skill.file_name().unwrap().to_str().unwrap();
+        let source = walkdir::WalkDir::new(root.join("framework/archetypes"))
+            .into_iter()
+            .map(|entry| entry.unwrap().into_path())
+            .find(|path| path.ends_with(format!("{name}/archetype.yaml")))
+            .unwrap();
+        let output = Command::new(venv_bin().join("python"))
+            .arg("-c")
+            .arg(script)
+            .arg(skill)
+            .arg(&source)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success() && String::from_utf8_lossy(&output.stdout).trim() == "same",
+            "{name}: front matter does not read back under PyYAML:\n{}\n{}",
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(skill.join("SKILL.md")).unwrap()
+        );
+    }
 }

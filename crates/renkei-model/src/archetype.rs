@@ -21,32 +21,87 @@ pub const MAX_COMPATIBILITY_CHARS: usize = 500;
 #[serde(deny_unknown_fields)]
 pub struct ArchetypeConfig {
     /// Skill name; must equal the archetype's folder name.
+    #[serde(deserialize_with = "read_name")]
     pub name: Spanned<String>,
     /// What the skill does and when to use it, as agents see it in their skill listing.
+    #[serde(deserialize_with = "read_description")]
     pub description: Spanned<String>,
     /// Extra guidance on when to load the skill; rendered into the body by the default template.
+    #[serde(default, deserialize_with = "read_when_to_use")]
     pub when_to_use: Option<Spanned<String>>,
     /// License name or reference, copied into front matter.
+    #[serde(default, deserialize_with = "read_license")]
     pub license: Option<Spanned<String>>,
     /// Environment requirements, copied into front matter (at most 500 characters).
+    #[serde(default, deserialize_with = "read_compatibility")]
     pub compatibility: Option<Spanned<String>>,
     /// Pre-approved tools, as the specification's space-delimited string or as a YAML list;
     /// written into front matter as the string.
-    #[serde(rename = "allowed-tools")]
+    #[serde(
+        rename = "allowed-tools",
+        default,
+        deserialize_with = "read_allowed_tools"
+    )]
     pub allowed_tools: Option<Spanned<AllowedTools>>,
     /// Free-form string pairs, copied into front matter in key order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read_metadata")]
     pub metadata: BTreeMap<String, String>,
     /// Files inlined into SKILL.md, in order; by default `ethos/` then `doctrine/` (see
     /// [`default_part_order`]).
+    #[serde(default, deserialize_with = "read_parts")]
     pub parts: Option<Vec<Spanned<String>>>,
     /// Files shipped beside SKILL.md and linked from it; by default everything under
     /// `references/` and `truth/`.
+    #[serde(default, deserialize_with = "read_references")]
     pub references: Option<Vec<Spanned<String>>>,
     /// Install targets that receive this skill; by default every target asked for.
+    #[serde(default, deserialize_with = "read_targets")]
     pub targets: Option<Vec<Spanned<String>>>,
     /// Template file in the tree's `templates/` folder; by default `skill.md.tera`.
+    #[serde(default, deserialize_with = "read_template")]
     pub template: Option<Spanned<String>>,
+}
+
+/// The value of `field`, whose error, if any, names the field (the parser's own says only
+/// what it expected, such as `expected string scalar`).
+fn named<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    field: &str,
+    deserializer: D,
+) -> Result<T, D::Error> {
+    T::deserialize(deserializer).map_err(|error| {
+        let message = error.to_string();
+        let message = crate::yaml::in_author_words(crate::yaml::strip_position_suffix(&message));
+        if message.contains(&format!("field `{field}`")) {
+            serde::de::Error::custom(message)
+        } else {
+            serde::de::Error::custom(format!("field `{field}`: {message}"))
+        }
+    })
+}
+
+/// One reader per field of [`ArchetypeConfig`], each naming its field in its errors.
+macro_rules! named_readers {
+    ($($reader:ident: $field:literal => $value:ty),* $(,)?) => {
+        $(
+            fn $reader<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<$value, D::Error> {
+                named($field, deserializer)
+            }
+        )*
+    };
+}
+
+named_readers! {
+    read_name: "name" => Spanned<String>,
+    read_description: "description" => Spanned<String>,
+    read_when_to_use: "when_to_use" => Option<Spanned<String>>,
+    read_license: "license" => Option<Spanned<String>>,
+    read_compatibility: "compatibility" => Option<Spanned<String>>,
+    read_allowed_tools: "allowed-tools" => Option<Spanned<AllowedTools>>,
+    read_metadata: "metadata" => BTreeMap<String, String>,
+    read_parts: "parts" => Option<Vec<Spanned<String>>>,
+    read_references: "references" => Option<Vec<Spanned<String>>>,
+    read_targets: "targets" => Option<Vec<Spanned<String>>>,
+    read_template: "template" => Option<Spanned<String>>,
 }
 
 /// `allowed-tools`, as the space-delimited string the Agent Skills specification writes. A
@@ -62,9 +117,7 @@ impl<'de> Deserialize<'de> for AllowedTools {
             type Value = AllowedTools;
 
             fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str(
-                    "field `allowed-tools` as a space-delimited string or a list of tools",
-                )
+                formatter.write_str("a space-delimited string or a list of tools")
             }
 
             fn visit_str<E: serde::de::Error>(self, tools: &str) -> Result<AllowedTools, E> {
@@ -79,7 +132,7 @@ impl<'de> Deserialize<'de> for AllowedTools {
                 while let Some(tool) = items.next_element::<String>()? {
                     if tool.is_empty() || tool.contains(char::is_whitespace) {
                         return Err(serde::de::Error::custom(format!(
-                            "field `allowed-tools`: the tool {tool:?} is empty or holds a space, which the specification's space-delimited form cannot keep"
+                            "the tool {tool:?} is empty or holds a space, which the specification's space-delimited form cannot keep"
                         )));
                     }
                     tools.push(tool);

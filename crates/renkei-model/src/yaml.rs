@@ -52,10 +52,7 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> ModelError {
         serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => {
             "a key is given twice; keep one".to_string()
         }
-        _ if message.starts_with("cannot deserialize null into") => {
-            "a value is required here".to_string()
-        }
-        _ => message,
+        _ => in_author_words(&message),
     };
     ModelError::Yaml {
         path: PathBuf::from(path),
@@ -65,7 +62,20 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> ModelError {
     }
 }
 
-fn strip_position_suffix(message: &str) -> &str {
+/// A parser message without advice meant for Rust programmers (`use Option<String>`).
+pub(crate) fn in_author_words(message: &str) -> String {
+    if message.starts_with("cannot deserialize null into") {
+        return "a value is required here".to_string();
+    }
+    match message {
+        "expected string scalar" => "expected text, not a list or a mapping".to_string(),
+        "expected sequence start" => "expected a list".to_string(),
+        "expected mapping start" => "expected a mapping of keys to values".to_string(),
+        _ => message.to_string(),
+    }
+}
+
+pub(crate) fn strip_position_suffix(message: &str) -> &str {
     match message.rfind(" at line ") {
         Some(index) => &message[..index],
         None => message,
