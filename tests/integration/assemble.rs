@@ -467,3 +467,43 @@ fn an_error_in_archetype_yaml_names_its_field() {
     error: [scratch]/root/framework/archetypes/sf/f/archetype.yaml:3:16: field `allowed-tools`: invalid type: integer `5`, expected a space-delimited string or a list of tools
     "#);
 }
+
+#[test]
+fn links_follow_headings_whose_anchors_repeat_in_skill_md() {
+    // Three `Overview` headings meet in SKILL.md (tenets, then two in process.md): GitHub
+    // names them `overview`, `overview-1` and `overview-2`, and each link keeps its section.
+    let root = repo_root().join("tests/fixtures/skills");
+    let target = tempfile::tempdir().unwrap();
+    renkei_at(
+        &root,
+        &[
+            "assemble",
+            "--push",
+            "--only",
+            "twin-overviews",
+            "--target",
+            target.path().to_str().unwrap(),
+        ],
+    )
+    .run()
+    .expect_code(0);
+    let skill = fs::read_to_string(target.path().join("twin-overviews/SKILL.md")).unwrap();
+    for expected in [
+        "[the tenets](#overview) first",
+        "[same-file link](#overview-2)",
+        "[process overview](#overview-1)",
+        "[second one](#overview-2)",
+        "[checklist](references/checklist.md#overview)",
+    ] {
+        assert!(
+            skill.contains(expected),
+            "missing {expected:?} in:\n{skill}"
+        );
+    }
+    let checklist =
+        fs::read_to_string(target.path().join("twin-overviews/references/checklist.md")).unwrap();
+    assert!(
+        checklist.contains("[process](../SKILL.md#overview-1)"),
+        "{checklist}"
+    );
+}

@@ -98,3 +98,80 @@ print("same")
         );
     }
 }
+
+/// Every relative link in every shipped Markdown file of `target` (in every form the
+/// parser reads: inline, reference, autolink, definition, HTML `href`/`src`), as
+/// `file: destination` for each that does not name a file inside `target`.
+fn broken_links(target: &Path) -> Vec<String> {
+    let root = target.canonicalize().unwrap();
+    let mut broken = Vec::new();
+    for entry in walkdir::WalkDir::new(target) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|extension| extension != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let document = renkei_model::Document::parse(text).unwrap();
+        for link in &document.outline.links {
+            let Some((linked, fragment)) = renkei_model::links::relative_path(&link.destination)
+            else {
+                continue;
+            };
+            if linked.is_empty() {
+                continue;
+            }
+            let resolved = path.parent().unwrap().join(linked.as_ref());
+            let inside = resolved
+                .canonicalize()
+                .is_ok_and(|resolved| resolved.starts_with(&root) && resolved.is_file());
+            // A fragment into Markdown names one of its headings, by GitHub's anchors.
+            let lands = match fragment {
+                Some(fragment) if inside && linked.ends_with(".md") => {
+                    anchors(&std::fs::read_to_string(&resolved).unwrap())
+                        .contains(&fragment.to_string())
+                }
+                _ => true,
+            };
+            if !inside || !lands {
+                broken.push(format!(
+                    "{}: {}",
+                    path.strip_prefix(target).unwrap().display(),
+                    link.destination
+                ));
+            }
+        }
+    }
+    broken
+}
+
+/// GitHub's anchors of the headings of `markdown`: a repeated slug gets `-1`, `-2`, ...
+fn anchors(markdown: &str) -> Vec<String> {
+    let document = renkei_model::Document::parse(markdown.to_string()).unwrap();
+    let mut taken = std::collections::HashMap::<String, usize>::new();
+    document
+        .outline
+        .headings
+        .iter()
+        .map(|heading| {
+            let base = renkei_assemble::render::slug(&heading.text);
+            let count = taken.entry(base.clone()).or_insert(0);
+            let anchor = if *count == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{count}")
+            };
+            *count += 1;
+            anchor
+        })
+        .collect()
+}
+
+#[test]
+fn every_relative_link_of_a_pushed_skill_resolves_inside_the_target() {
+    for root in [repo_root(), repo_root().join("tests/fixtures/skills")] {
+        let (dir, skills) = push_and_validate(&root);
+        assert!(!skills.is_empty());
+        let broken = broken_links(dir.path());
+        assert!(broken.is_empty(), "{}: {broken:#?}", root.display());
+    }
+}

@@ -166,7 +166,11 @@ struct Context<'a> {
     description: &'a str,
     when_to_use: Option<&'a str>,
     parts: Vec<PartContext>,
+    /// Shipped files an agent reads (text).
     references: Vec<ReferenceContext>,
+    /// Shipped files an agent does not read (fonts, images, archives), which the
+    /// doctrine's tools use.
+    assets: Vec<ReferenceContext>,
 }
 
 #[derive(Serialize)]
@@ -177,15 +181,98 @@ struct PartContext {
 
 #[derive(Serialize)]
 struct ReferenceContext {
+    /// The path beside SKILL.md, as written in the archetype.
     path: String,
+    /// The file's first heading, or its path.
     title: String,
+    /// A Markdown link to it that survives any title and file name: `[`, `]` and `\` in the
+    /// title escaped, the path percent-encoded.
+    link: String,
+}
+
+impl ReferenceContext {
+    fn new(reference: &SourceFile) -> Self {
+        let title = reference_title(reference);
+        let mut text = String::with_capacity(title.len());
+        for c in title.chars() {
+            if matches!(c, '[' | ']' | '\\') {
+                text.push('\\');
+            }
+            text.push(c);
+        }
+        let href = renkei_model::links::percent_encode(&reference.relative);
+        Self {
+            link: format!("[{text}]({href})"),
+            path: reference.relative.clone(),
+            title,
+        }
+    }
 }
 
 /// Renders `archetype` into its skill folder's files.
 pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skill, AssembleError> {
     let name = archetype.name();
     let config = &archetype.config;
-    let layout = Layout::new(archetype);
+    let mut layout = Layout::new(archetype);
+    let template = config
+        .template
+        .as_ref()
+        .map_or(DEFAULT_TEMPLATE, |template| template.value.as_str());
+    if !templates.tera.contains_template(template) {
+        return Err(AssembleError::TemplateNotFound {
+            archetype: name.to_string(),
+            template: template.to_string(),
+            dir: templates.dir.clone(),
+        });
+    }
+    let mut body = render_body(archetype, templates, template, &layout)?;
+    // Two headings with one slug get GitHub's `-1`, `-2` in SKILL.md; when that can
+    // happen, links follow the anchors the rendered body really has.
+    let title = title_case(name);
+    let before_parts = [
+        Some(title.as_str()),
+        config.when_to_use.as_ref().map(|_| "When to Use"),
+    ];
+    if layout.may_repeat_anchors(before_parts.into_iter().flatten()) && layout.adopt_anchors(&body)
+    {
+        body = render_body(archetype, templates, template, &layout)?;
+    }
+    let mut skill_md = render_front_matter(config)?;
+    skill_md.push('\n');
+    skill_md.push_str(body.trim_start_matches('\n'));
+    let skill_md = normalize(skill_md);
+
+    let mut files = vec![OutputFile {
+        relative: "SKILL.md".to_string(),
+        bytes: Arc::from(skill_md.as_bytes()),
+    }];
+    for reference in &archetype.references {
+        files.push(OutputFile {
+            relative: reference.relative.clone(),
+            bytes: Arc::from(layout.shipped_reference(reference)),
+        });
+    }
+    files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(Skill {
+        name: name.to_string(),
+        targets: config
+            .targets
+            .as_ref()
+            .map(|targets| targets.iter().map(|t| t.value.clone()).collect()),
+        warnings: length_warnings(archetype, &skill_md),
+        files,
+    })
+}
+
+/// The SKILL.md body `template` renders for `archetype`, its links placed by `layout`.
+fn render_body(
+    archetype: &Archetype,
+    templates: &Templates,
+    template: &str,
+    layout: &Layout,
+) -> Result<String, AssembleError> {
+    let name = archetype.name();
+    let config = &archetype.config;
     let context = Context {
         name,
         title: title_case(name),
@@ -206,23 +293,16 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
         references: archetype
             .references
             .iter()
-            .map(|reference| ReferenceContext {
-                path: reference.relative.clone(),
-                title: reference_title(reference),
-            })
+            .filter(|reference| !is_binary(reference))
+            .map(ReferenceContext::new)
+            .collect(),
+        assets: archetype
+            .references
+            .iter()
+            .filter(|reference| is_binary(reference))
+            .map(ReferenceContext::new)
             .collect(),
     };
-    let template = config
-        .template
-        .as_ref()
-        .map_or(DEFAULT_TEMPLATE, |template| template.value.as_str());
-    if !templates.tera.contains_template(template) {
-        return Err(AssembleError::TemplateNotFound {
-            archetype: name.to_string(),
-            template: template.to_string(),
-            dir: templates.dir.clone(),
-        });
-    }
     let tera_context = tera::Context::from_serialize(&context)
         .map_err(|error| template_error(&templates.dir, template, &error))?;
     let mut body = Vec::new();
@@ -250,31 +330,7 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
         column: 1,
         message: "the rendered body is not UTF-8".to_string(),
     })?;
-    let mut skill_md = render_front_matter(config)?;
-    skill_md.push('\n');
-    skill_md.push_str(body.trim_start_matches('\n'));
-    let skill_md = normalize(skill_md);
-
-    let mut files = vec![OutputFile {
-        relative: "SKILL.md".to_string(),
-        bytes: Arc::from(skill_md.as_bytes()),
-    }];
-    for reference in &archetype.references {
-        files.push(OutputFile {
-            relative: reference.relative.clone(),
-            bytes: Arc::from(layout.shipped_reference(reference)),
-        });
-    }
-    files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(Skill {
-        name: name.to_string(),
-        targets: config
-            .targets
-            .as_ref()
-            .map(|targets| targets.iter().map(|t| t.value.clone()).collect()),
-        warnings: length_warnings(archetype, &skill_md),
-        files,
-    })
+    Ok(body)
 }
 
 fn length_warnings(archetype: &Archetype, skill_md: &str) -> Vec<Diagnostic> {
@@ -330,24 +386,37 @@ fn finding_at(
 /// Where each archetype file ends up, so links between them can be rewritten to still
 /// resolve once parts are inlined into SKILL.md and references ship beside it.
 struct Layout {
-    /// Part path -> anchor of its first heading in SKILL.md.
-    part_anchors: BTreeMap<String, String>,
+    /// Each part's headings, in order: its path, and each heading's text and anchor in the
+    /// part's own file (GitHub's, so a second `Overview` is `overview-1` there too).
+    part_headings: Vec<(String, Vec<(String, String)>)>,
+    /// (part path, anchor in the part) -> anchor in SKILL.md, where the two differ.
+    moved: BTreeMap<(String, String), String>,
     /// Paths shipped unchanged beside SKILL.md.
     shipped: Vec<String>,
 }
 
 impl Layout {
     fn new(archetype: &Archetype) -> Self {
-        let part_anchors = archetype
+        let part_headings = archetype
             .parts
             .iter()
             .map(|part| {
-                let anchor = part
+                let texts: Vec<String> = part
                     .document()
-                    .and_then(|document| document.outline.headings.first())
-                    .map(|heading| slug(&heading.text))
+                    .map(|document| {
+                        document
+                            .outline
+                            .headings
+                            .iter()
+                            .map(|heading| heading.text.clone())
+                            .collect()
+                    })
                     .unwrap_or_default();
-                (part.relative.clone(), anchor)
+                let anchors = unique_anchors(texts.iter().map(String::as_str));
+                (
+                    part.relative.clone(),
+                    texts.into_iter().zip(anchors).collect(),
+                )
             })
             .collect();
         let shipped = archetype
@@ -356,9 +425,74 @@ impl Layout {
             .map(|file| file.relative.clone())
             .collect();
         Self {
-            part_anchors,
+            part_headings,
+            moved: BTreeMap::new(),
             shipped,
         }
+    }
+
+    /// Whether some heading of a part may not keep its own anchor in SKILL.md: two parts'
+    /// headings, or a part's and one of `before` (the headings the template writes before
+    /// the parts), share a slug.
+    fn may_repeat_anchors<'a>(&self, before: impl Iterator<Item = &'a str>) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut slugs = before.map(slug).chain(
+            self.part_headings
+                .iter()
+                .flat_map(|(_, headings)| headings.iter().map(|(text, _)| slug(text))),
+        );
+        !slugs.all(|slug| seen.insert(slug))
+    }
+
+    /// Takes each part heading's anchor from the rendered `body` (its headings matched to
+    /// the parts' in order); whether any moved.
+    fn adopt_anchors(&mut self, body: &str) -> bool {
+        let Ok(document) = Document::parse(body.to_string()) else {
+            return false;
+        };
+        let texts: Vec<&str> = document
+            .outline
+            .headings
+            .iter()
+            .map(|heading| heading.text.as_str())
+            .collect();
+        let anchors = unique_anchors(texts.iter().copied());
+        let mut next = 0;
+        let mut moved = BTreeMap::new();
+        for (part, headings) in &self.part_headings {
+            for (text, own) in headings {
+                let Some(found) = texts[next..].iter().position(|rendered| rendered == text) else {
+                    break;
+                };
+                next += found;
+                if anchors[next] != *own {
+                    moved.insert((part.clone(), own.clone()), anchors[next].clone());
+                }
+                next += 1;
+            }
+        }
+        let changed = moved != self.moved;
+        self.moved = moved;
+        changed
+    }
+
+    /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
+    /// first heading.
+    fn part_anchor(&self, part: &str, anchor: Option<&str>) -> Option<String> {
+        let (_, headings) = self.part_headings.iter().find(|(path, _)| path == part)?;
+        let own = match anchor {
+            Some(anchor) => anchor.to_string(),
+            None => headings
+                .first()
+                .map(|(_, own)| own.clone())
+                .unwrap_or_default(),
+        };
+        Some(
+            self.moved
+                .get(&(part.to_string(), own.clone()))
+                .cloned()
+                .unwrap_or(own),
+        )
     }
 
     /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
@@ -405,8 +539,7 @@ impl Layout {
             let Some((target, fragment)) = resolve_relative(from, &link.destination) else {
                 continue;
             };
-            let replacement = if let Some(anchor) = self.part_anchors.get(&target) {
-                let anchor = fragment.unwrap_or(anchor);
+            let replacement = if let Some(anchor) = self.part_anchor(&target, fragment) {
                 format!(
                     "{}#{anchor}",
                     if depth == 0 {
@@ -471,6 +604,25 @@ fn demote_headings(document: &Document) -> Vec<Edit> {
         .collect()
 }
 
+/// GitHub's anchors for headings with `texts`, in order: a slug already taken gets `-1`,
+/// then `-2`, and so on.
+fn unique_anchors<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    texts
+        .map(|text| {
+            let base = slug(text);
+            let count = taken.entry(base.clone()).or_insert(0);
+            let anchor = if *count == 0 {
+                base
+            } else {
+                format!("{base}-{count}")
+            };
+            *count += 1;
+            anchor
+        })
+        .collect()
+}
+
 /// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
 pub fn slug(text: &str) -> String {
     text.trim()
@@ -494,6 +646,14 @@ fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether a shipped file is for tools, not for reading: not UTF-8 text, or holding NUL
+/// bytes.
+fn is_binary(file: &SourceFile) -> bool {
+    file.markdown().is_none()
+        && (renkei_model::read::looks_binary(file.bytes())
+            || std::str::from_utf8(file.bytes()).is_err())
 }
 
 fn reference_title(reference: &SourceFile) -> String {
