@@ -213,7 +213,14 @@ impl ReferenceContext {
 pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skill, AssembleError> {
     let name = archetype.name();
     let config = &archetype.config;
-    let mut layout = Layout::new(archetype);
+    // The headings the default template writes before the parts, which the parts'
+    // anchors in SKILL.md count after.
+    let title = title_case(name);
+    let before_parts = [
+        Some(title.as_str()),
+        config.when_to_use.as_ref().map(|_| "When to Use"),
+    ];
+    let layout = Layout::new(archetype, before_parts.into_iter().flatten());
     let template = config
         .template
         .as_ref()
@@ -225,18 +232,7 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
             dir: templates.dir.clone(),
         });
     }
-    let mut body = render_body(archetype, templates, template, &layout)?;
-    // Two headings with one slug get GitHub's `-1`, `-2` in SKILL.md; when that can
-    // happen, links follow the anchors the rendered body really has.
-    let title = title_case(name);
-    let before_parts = [
-        Some(title.as_str()),
-        config.when_to_use.as_ref().map(|_| "When to Use"),
-    ];
-    if layout.may_repeat_anchors(before_parts.into_iter().flatten()) && layout.adopt_anchors(&body)
-    {
-        body = render_body(archetype, templates, template, &layout)?;
-    }
+    let body = render_body(archetype, templates, template, &layout)?;
     let mut skill_md = render_front_matter(config)?;
     skill_md.push('\n');
     skill_md.push_str(body.trim_start_matches('\n'));
@@ -396,8 +392,10 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(archetype: &Archetype) -> Self {
-        let part_headings = archetype
+    /// The layout of `archetype`'s SKILL.md, whose template writes the headings `before`
+    /// ahead of the parts, then the parts in order (as the default template does).
+    fn new<'a>(archetype: &Archetype, before: impl Iterator<Item = &'a str>) -> Self {
+        let part_headings: Vec<(String, Vec<(String, String)>)> = archetype
             .parts
             .iter()
             .map(|part| {
@@ -424,56 +422,12 @@ impl Layout {
             .iter()
             .map(|file| file.relative.clone())
             .collect();
+        let moved = moved_anchors(&part_headings, before);
         Self {
             part_headings,
-            moved: BTreeMap::new(),
+            moved,
             shipped,
         }
-    }
-
-    /// Whether some heading of a part may not keep its own anchor in SKILL.md: two parts'
-    /// headings, or a part's and one of `before` (the headings the template writes before
-    /// the parts), share a slug.
-    fn may_repeat_anchors<'a>(&self, before: impl Iterator<Item = &'a str>) -> bool {
-        let mut seen = std::collections::HashSet::new();
-        let mut slugs = before.map(slug).chain(
-            self.part_headings
-                .iter()
-                .flat_map(|(_, headings)| headings.iter().map(|(text, _)| slug(text))),
-        );
-        !slugs.all(|slug| seen.insert(slug))
-    }
-
-    /// Takes each part heading's anchor from the rendered `body` (its headings matched to
-    /// the parts' in order); whether any moved.
-    fn adopt_anchors(&mut self, body: &str) -> bool {
-        let Ok(document) = Document::parse(body.to_string()) else {
-            return false;
-        };
-        let texts: Vec<&str> = document
-            .outline
-            .headings
-            .iter()
-            .map(|heading| heading.text.as_str())
-            .collect();
-        let anchors = unique_anchors(texts.iter().copied());
-        let mut next = 0;
-        let mut moved = BTreeMap::new();
-        for (part, headings) in &self.part_headings {
-            for (text, own) in headings {
-                let Some(found) = texts[next..].iter().position(|rendered| rendered == text) else {
-                    break;
-                };
-                next += found;
-                if anchors[next] != *own {
-                    moved.insert((part.clone(), own.clone()), anchors[next].clone());
-                }
-                next += 1;
-            }
-        }
-        let changed = moved != self.moved;
-        self.moved = moved;
-        changed
     }
 
     /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
@@ -602,6 +556,36 @@ fn demote_headings(document: &Document) -> Vec<Edit> {
             }
         })
         .collect()
+}
+
+/// Each part heading whose anchor in SKILL.md is not the one it has in its own file, by
+/// GitHub's counting over the headings `before` the parts and then the parts' in order:
+/// (part path, anchor in the part) -> anchor in SKILL.md.
+fn moved_anchors<'a>(
+    part_headings: &[(String, Vec<(String, String)>)],
+    before: impl Iterator<Item = &'a str>,
+) -> BTreeMap<(String, String), String> {
+    let in_parts = part_headings
+        .iter()
+        .flat_map(|(part, headings)| headings.iter().map(move |heading| (part, heading)));
+    let texts = before.map(|text| (None, text)).chain(
+        in_parts
+            .clone()
+            .map(|(part, (text, _))| (Some(part), text.as_str())),
+    );
+    let (owners, texts): (Vec<_>, Vec<_>) = texts.unzip();
+    let anchors = unique_anchors(texts.into_iter());
+    let mut moved = BTreeMap::new();
+    let mut own = in_parts.map(|(_, (_, own))| own);
+    for (owner, anchor) in owners.into_iter().zip(anchors) {
+        let Some(part) = owner else { continue };
+        if let Some(own) = own.next()
+            && *own != anchor
+        {
+            moved.insert((part.clone(), own.clone()), anchor);
+        }
+    }
+    moved
 }
 
 /// GitHub's anchors for headings with `texts`, in order: a slug already taken gets `-1`,
