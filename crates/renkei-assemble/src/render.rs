@@ -1,6 +1,6 @@
 //! Rendering one archetype into the files of its skill folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -382,10 +382,11 @@ fn finding_at(
 /// Where each archetype file ends up, so links between them can be rewritten to still
 /// resolve once parts are inlined into SKILL.md and references ship beside it.
 struct Layout {
-    /// Each part's headings, in order: its path, and each heading's text and anchor in the
-    /// part's own file (GitHub's, so a second `Overview` is `overview-1` there too).
-    part_headings: Vec<(String, Vec<(String, String)>)>,
-    /// (part path, anchor in the part) -> anchor in SKILL.md, where the two differ.
+    /// Part path -> the anchor of its first heading in its own file.
+    first_anchors: BTreeMap<String, String>,
+    /// (part path, anchor in the part's own file) -> anchor in SKILL.md, for the headings
+    /// whose two anchors differ: GitHub numbers a repeated slug (`overview-1`), counting in
+    /// a file and in SKILL.md alike.
     moved: BTreeMap<(String, String), String>,
     /// Paths shipped unchanged beside SKILL.md.
     shipped: Vec<String>,
@@ -395,57 +396,70 @@ impl Layout {
     /// The layout of `archetype`'s SKILL.md, whose template writes the headings `before`
     /// ahead of the parts, then the parts in order (as the default template does).
     fn new<'a>(archetype: &Archetype, before: impl Iterator<Item = &'a str>) -> Self {
-        let part_headings: Vec<(String, Vec<(String, String)>)> = archetype
+        let part_slugs: Vec<(&str, Vec<String>)> = archetype
             .parts
             .iter()
             .map(|part| {
-                let texts: Vec<String> = part
+                let slugs = part
                     .document()
                     .map(|document| {
                         document
                             .outline
                             .headings
                             .iter()
-                            .map(|heading| heading.text.clone())
+                            .map(|heading| slug(&heading.text))
                             .collect()
                     })
                     .unwrap_or_default();
-                let anchors = unique_anchors(texts.iter().map(String::as_str));
-                (
-                    part.relative.clone(),
-                    texts.into_iter().zip(anchors).collect(),
-                )
+                (part.relative.as_str(), slugs)
             })
             .collect();
+        let before: Vec<String> = before.map(slug).collect();
+        let mut in_skill: HashMap<&str, usize> = HashMap::new();
+        for slug in &before {
+            *in_skill.entry(slug).or_insert(0) += 1;
+        }
+        let mut first_anchors = BTreeMap::new();
+        let mut moved = BTreeMap::new();
+        for (part, slugs) in &part_slugs {
+            let mut in_file: HashMap<&str, usize> = HashMap::new();
+            for slug in slugs {
+                let own = in_file.entry(slug).or_insert(0);
+                let skill = in_skill.entry(slug).or_insert(0);
+                if own != skill {
+                    moved.insert(
+                        (part.to_string(), numbered(slug, *own)),
+                        numbered(slug, *skill),
+                    );
+                }
+                *own += 1;
+                *skill += 1;
+            }
+            let first = slugs.first().cloned().unwrap_or_default();
+            first_anchors.insert(part.to_string(), first);
+        }
         let shipped = archetype
             .references
             .iter()
             .map(|file| file.relative.clone())
             .collect();
-        let moved = moved_anchors(&part_headings, before);
         Self {
-            part_headings,
+            first_anchors,
             moved,
             shipped,
         }
     }
 
     /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
-    /// first heading.
+    /// first heading; `None` when `part` is not inlined.
     fn part_anchor(&self, part: &str, anchor: Option<&str>) -> Option<String> {
-        let (_, headings) = self.part_headings.iter().find(|(path, _)| path == part)?;
-        let own = match anchor {
-            Some(anchor) => anchor.to_string(),
-            None => headings
-                .first()
-                .map(|(_, own)| own.clone())
-                .unwrap_or_default(),
-        };
+        let first = self.first_anchors.get(part)?;
+        let own = anchor.unwrap_or(first);
         Some(
             self.moved
-                .get(&(part.to_string(), own.clone()))
+                .get(&(part.to_string(), own.to_string()))
                 .cloned()
-                .unwrap_or(own),
+                .unwrap_or_else(|| own.to_string()),
         )
     }
 
@@ -558,53 +572,14 @@ fn demote_headings(document: &Document) -> Vec<Edit> {
         .collect()
 }
 
-/// Each part heading whose anchor in SKILL.md is not the one it has in its own file, by
-/// GitHub's counting over the headings `before` the parts and then the parts' in order:
-/// (part path, anchor in the part) -> anchor in SKILL.md.
-fn moved_anchors<'a>(
-    part_headings: &[(String, Vec<(String, String)>)],
-    before: impl Iterator<Item = &'a str>,
-) -> BTreeMap<(String, String), String> {
-    let in_parts = part_headings
-        .iter()
-        .flat_map(|(part, headings)| headings.iter().map(move |heading| (part, heading)));
-    let texts = before.map(|text| (None, text)).chain(
-        in_parts
-            .clone()
-            .map(|(part, (text, _))| (Some(part), text.as_str())),
-    );
-    let (owners, texts): (Vec<_>, Vec<_>) = texts.unzip();
-    let anchors = unique_anchors(texts.into_iter());
-    let mut moved = BTreeMap::new();
-    let mut own = in_parts.map(|(_, (_, own))| own);
-    for (owner, anchor) in owners.into_iter().zip(anchors) {
-        let Some(part) = owner else { continue };
-        if let Some(own) = own.next()
-            && *own != anchor
-        {
-            moved.insert((part.clone(), own.clone()), anchor);
-        }
+/// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub
+/// leaves the first as it is and numbers the others `-1`, `-2`, and so on.
+fn numbered(slug: &str, earlier: usize) -> String {
+    if earlier == 0 {
+        slug.to_string()
+    } else {
+        format!("{slug}-{earlier}")
     }
-    moved
-}
-
-/// GitHub's anchors for headings with `texts`, in order: a slug already taken gets `-1`,
-/// then `-2`, and so on.
-fn unique_anchors<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    texts
-        .map(|text| {
-            let base = slug(text);
-            let count = taken.entry(base.clone()).or_insert(0);
-            let anchor = if *count == 0 {
-                base
-            } else {
-                format!("{base}-{count}")
-            };
-            *count += 1;
-            anchor
-        })
-        .collect()
 }
 
 /// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
