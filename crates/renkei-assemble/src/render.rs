@@ -384,10 +384,10 @@ fn finding_at(
 struct Layout {
     /// Part path -> the anchor of its first heading in its own file.
     first_anchors: BTreeMap<String, String>,
-    /// (part path, anchor in the part's own file) -> anchor in SKILL.md, for the headings
+    /// Part path -> anchor in the part's own file -> anchor in SKILL.md, for the headings
     /// whose two anchors differ: GitHub numbers a repeated slug (`overview-1`), counting in
     /// a file and in SKILL.md alike.
-    moved: BTreeMap<(String, String), String>,
+    moved: BTreeMap<String, BTreeMap<String, String>>,
     /// Paths shipped unchanged beside SKILL.md.
     shipped: Vec<String>,
 }
@@ -427,10 +427,10 @@ impl Layout {
                 let own = in_file.entry(slug).or_insert(0);
                 let skill = in_skill.entry(slug).or_insert(0);
                 if own != skill {
-                    moved.insert(
-                        (part.to_string(), numbered(slug, *own)),
-                        numbered(slug, *skill),
-                    );
+                    moved
+                        .entry(part.to_string())
+                        .or_insert_with(BTreeMap::new)
+                        .insert(numbered(slug, *own), numbered(slug, *skill));
                 }
                 *own += 1;
                 *skill += 1;
@@ -452,15 +452,11 @@ impl Layout {
 
     /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
     /// first heading; `None` when `part` is not inlined.
-    fn part_anchor(&self, part: &str, anchor: Option<&str>) -> Option<String> {
+    fn part_anchor<'a>(&'a self, part: &str, anchor: Option<&'a str>) -> Option<&'a str> {
         let first = self.first_anchors.get(part)?;
         let own = anchor.unwrap_or(first);
-        Some(
-            self.moved
-                .get(&(part.to_string(), own.to_string()))
-                .cloned()
-                .unwrap_or_else(|| own.to_string()),
-        )
+        let moved = self.moved.get(part).and_then(|moved| moved.get(own));
+        Some(moved.map_or(own, String::as_str))
     }
 
     /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
