@@ -556,7 +556,8 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
     for result in rendered {
         match result {
             Ok(skill) => skills.extend(skill),
-            Err(error) => errors.push(error),
+            // One error a line, so that each says where it is.
+            Err(error) => errors.extend(error.lines().map(str::to_string)),
         }
     }
     if errors.is_empty() {

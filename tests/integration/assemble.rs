@@ -507,3 +507,26 @@ fn links_follow_headings_whose_anchors_repeat_in_skill_md() {
         "{checklist}"
     );
 }
+
+#[test]
+fn a_link_that_would_break_once_installed_stops_the_assembly_where_it_is() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    scratch.write(&format!("{base}/scripts/run.sh"), "#!/bin/sh\necho hi\n");
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Process\n\nRun [the script](../scripts/run.sh), read [the sibling](../../other/x.md),\nsee [the spec](https://agentskills.io) and [step 1](#step-1-work).\n\n## Step 1: Work\n\nDo it.\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(2);
+    let stderr = redact(&run.stderr, &scratch);
+    insta::assert_snapshot!(stderr, @r"
+    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:18: the link to `../scripts/run.sh` names a file that is neither inlined nor shipped, so it breaks once installed
+    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:57: the link to `../../other/x.md` leads out of the skill folder, so it breaks once installed
+    ");
+    assert!(
+        !scratch.root().join(".claude").exists(),
+        "nothing is written"
+    );
+}

@@ -27,6 +27,13 @@ pub enum AssembleError {
         /// What went wrong.
         message: String,
     },
+    /// Links that would break once the skill is installed: each leads out of the skill
+    /// folder or names a file that is not installed.
+    #[error("{}", links.join("\n"))]
+    StrayLinks {
+        /// Each link, as `path:line:column: message`.
+        links: Vec<String>,
+    },
     /// The render was cancelled (it ran past its deadline).
     #[error("{archetype}: rendering was cancelled")]
     Cancelled {

@@ -221,6 +221,15 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
         config.when_to_use.as_ref().map(|_| "When to Use"),
     ];
     let layout = Layout::new(archetype, before_parts.into_iter().flatten());
+    let strays: Vec<String> = archetype
+        .parts
+        .iter()
+        .chain(&archetype.references)
+        .flat_map(|file| layout.stray_links(file))
+        .collect();
+    if !strays.is_empty() {
+        return Err(AssembleError::StrayLinks { links: strays });
+    }
     let template = config
         .template
         .as_ref()
@@ -500,26 +509,23 @@ impl Layout {
             let Some(range) = link.destination_range.clone() else {
                 continue;
             };
-            let Some((target, fragment)) = resolve_relative(from, &link.destination) else {
-                continue;
-            };
-            let replacement = if let Some(anchor) = self.part_anchor(&target, fragment) {
-                format!(
+            let replacement = match self.place(from, &link.destination) {
+                Placement::Part(anchor) => format!(
                     "{}#{anchor}",
                     if depth == 0 {
                         String::new()
                     } else {
                         format!("{}SKILL.md", "../".repeat(depth))
                     }
-                )
-            } else if depth == 0 && self.shipped.contains(&target) {
-                // The path was read decoded; written back, it is encoded again.
-                let written = renkei_model::links::percent_encode(&target);
-                fragment.map_or(written.to_string(), |fragment| {
-                    format!("{written}#{fragment}")
-                })
-            } else {
-                continue;
+                ),
+                Placement::Shipped(target, fragment) if depth == 0 => {
+                    // The path was read decoded; written back, it is encoded again.
+                    let written = renkei_model::links::percent_encode(&target);
+                    fragment.map_or(written.to_string(), |fragment| {
+                        format!("{written}#{fragment}")
+                    })
+                }
+                _ => continue,
             };
             if replacement != link.destination {
                 edits.push(Edit { range, replacement });
@@ -527,13 +533,65 @@ impl Layout {
         }
         edits
     }
+
+    /// Where a link in the archetype file `from` to `destination` leads once installed.
+    fn place<'a>(&'a self, from: &str, destination: &'a str) -> Placement<'a> {
+        let Some((path, fragment)) = renkei_model::links::relative_path(destination) else {
+            return Placement::Elsewhere;
+        };
+        let Some(target) = renkei_model::links::resolve(from, &path) else {
+            return Placement::Outside;
+        };
+        if let Some(anchor) = self.part_anchor(&target, fragment) {
+            Placement::Part(anchor)
+        } else if self.shipped.contains(&target) {
+            Placement::Shipped(target, fragment)
+        } else {
+            Placement::NotShipped
+        }
+    }
+
+    /// Each link in `file` that would lead out of the installed skill, or to a file that is
+    /// neither inlined nor shipped, as `path:line:column: message`.
+    fn stray_links(&self, file: &SourceFile) -> Vec<String> {
+        let Some(document) = file.document() else {
+            return Vec::new();
+        };
+        let mut index = None;
+        let mut strays = Vec::new();
+        for link in &document.outline.links {
+            let problem = match self.place(&file.relative, &link.destination) {
+                Placement::Outside => "leads out of the skill folder",
+                Placement::NotShipped => "names a file that is neither inlined nor shipped",
+                _ => continue,
+            };
+            let index = index.get_or_insert_with(|| renkei_model::LineIndex::new(&document.source));
+            let at = link.destination_range.as_ref().unwrap_or(&link.range).start;
+            let position = index.position(&document.source, at);
+            strays.push(format!(
+                "{}:{}:{}: the link to `{}` {problem}, so it breaks once installed",
+                file.path.display(),
+                position.line,
+                position.column,
+                link.destination
+            ));
+        }
+        strays
+    }
 }
 
-/// A link destination in the archetype file `from`, resolved to the archetype file it names;
-/// `None` for URLs, pure fragments, absolute paths and paths that leave the archetype.
-fn resolve_relative<'a>(from: &str, destination: &'a str) -> Option<(String, Option<&'a str>)> {
-    let (path, fragment) = renkei_model::links::relative_path(destination)?;
-    Some((renkei_model::links::resolve(from, &path)?, fragment))
+/// Where a link leads once the skill is installed.
+enum Placement<'a> {
+    /// Not a relative path (a URL, an absolute path, a pure fragment): left as written.
+    Elsewhere,
+    /// Out of the archetype folder.
+    Outside,
+    /// Into SKILL.md, at this anchor.
+    Part(&'a str),
+    /// To a shipped file (its archetype-relative path), at this fragment.
+    Shipped(String, Option<&'a str>),
+    /// To a file inside the archetype that is not installed.
+    NotShipped,
 }
 
 fn demote_headings(document: &Document) -> Vec<Edit> {
