@@ -221,15 +221,6 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
         config.when_to_use.as_ref().map(|_| "When to Use"),
     ];
     let layout = Layout::new(archetype, before_parts.into_iter().flatten());
-    let strays: Vec<String> = archetype
-        .parts
-        .iter()
-        .chain(&archetype.references)
-        .flat_map(|file| layout.stray_links(file))
-        .collect();
-    if !strays.is_empty() {
-        return Err(AssembleError::StrayLinks { links: strays });
-    }
     let template = config
         .template
         .as_ref()
@@ -241,7 +232,9 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
             dir: templates.dir.clone(),
         });
     }
-    let body = render_body(archetype, templates, template, &layout)?;
+    // Links that would break once installed, found while the links are placed.
+    let mut strays = Vec::new();
+    let body = render_body(archetype, templates, template, &layout, &mut strays)?;
     let mut skill_md = render_front_matter(config)?;
     skill_md.push('\n');
     skill_md.push_str(body.trim_start_matches('\n'));
@@ -254,8 +247,11 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
     for reference in &archetype.references {
         files.push(OutputFile {
             relative: reference.relative.clone(),
-            bytes: Arc::from(layout.shipped_reference(reference)),
+            bytes: Arc::from(layout.shipped_reference(reference, &mut strays)),
         });
+    }
+    if !strays.is_empty() {
+        return Err(AssembleError::StrayLinks { links: strays });
     }
     files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(Skill {
@@ -275,6 +271,7 @@ fn render_body(
     templates: &Templates,
     template: &str,
     layout: &Layout,
+    strays: &mut Vec<String>,
 ) -> Result<String, AssembleError> {
     let name = archetype.name();
     let config = &archetype.config;
@@ -292,7 +289,7 @@ fn render_body(
             .iter()
             .map(|part| PartContext {
                 path: part.relative.clone(),
-                content: layout.inline_part(part),
+                content: layout.inline_part(part, strays),
             })
             .collect(),
         references: archetype
@@ -398,7 +395,7 @@ struct Layout {
     /// a file and in SKILL.md alike.
     moved: BTreeMap<String, BTreeMap<String, String>>,
     /// Paths shipped unchanged beside SKILL.md.
-    shipped: Vec<String>,
+    shipped: std::collections::BTreeSet<String>,
 }
 
 impl Layout {
@@ -470,12 +467,12 @@ impl Layout {
 
     /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
     /// skill title is the only H1) and links re-pointed.
-    fn inline_part(&self, part: &SourceFile) -> String {
+    fn inline_part(&self, part: &SourceFile, strays: &mut Vec<String>) -> String {
         let Some(document) = part.document() else {
             return String::from_utf8_lossy(part.bytes()).into_owned();
         };
         let mut edits = demote_headings(document);
-        edits.extend(self.link_edits(document, &part.relative, 0));
+        edits.extend(self.link_edits(part, document, 0, strays));
         // Front matter of a part is metadata for its authors, not doctrine for the agent.
         if let Some(front_matter) = &document.outline.front_matter {
             edits.push(Edit {
@@ -492,24 +489,52 @@ impl Layout {
 
     /// A shipped reference: links into inlined parts now point into SKILL.md, and Markdown
     /// gets LF endings and one trailing newline like SKILL.md. Other files ship as they are.
-    fn shipped_reference(&self, reference: &SourceFile) -> Vec<u8> {
+    fn shipped_reference(&self, reference: &SourceFile, strays: &mut Vec<String>) -> Vec<u8> {
         let Some(document) = reference.document() else {
             return reference.bytes().to_vec();
         };
         let depth = reference.relative.matches('/').count();
-        let edits = self.link_edits(document, &reference.relative, depth);
+        let edits = self.link_edits(reference, document, depth, strays);
         normalize(apply_edits(&document.source, edits)).into_bytes()
     }
 
-    /// Edits for links in the file at `from` (archetype-relative) that would break; `depth`
-    /// is how many folders below SKILL.md the output file sits.
-    fn link_edits(&self, document: &Document, from: &str, depth: usize) -> Vec<Edit> {
+    /// Edits for the links of `file` (its parsed `document`) that would break, `depth`
+    /// folders below SKILL.md; each link that cannot be made to work once installed goes to
+    /// `strays` as `path:line:column: message`.
+    fn link_edits(
+        &self,
+        file: &SourceFile,
+        document: &Document,
+        depth: usize,
+        strays: &mut Vec<String>,
+    ) -> Vec<Edit> {
         let mut edits = Vec::new();
+        let mut index = None;
         for link in &document.outline.links {
+            let placement = self.place(&file.relative, &link.destination);
+            let problem = match placement {
+                Placement::Outside => Some("leads out of the skill folder"),
+                Placement::NotShipped => Some("names a file that is neither inlined nor shipped"),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                let index =
+                    index.get_or_insert_with(|| renkei_model::LineIndex::new(&document.source));
+                let at = link.destination_range.as_ref().unwrap_or(&link.range).start;
+                let position = index.position(&document.source, at);
+                strays.push(format!(
+                    "{}:{}:{}: the link to `{}` {problem}, so it breaks once installed",
+                    file.path.display(),
+                    position.line,
+                    position.column,
+                    link.destination
+                ));
+                continue;
+            }
             let Some(range) = link.destination_range.clone() else {
                 continue;
             };
-            let replacement = match self.place(from, &link.destination) {
+            let replacement = match placement {
                 Placement::Part(anchor) => format!(
                     "{}#{anchor}",
                     if depth == 0 {
@@ -549,34 +574,6 @@ impl Layout {
         } else {
             Placement::NotShipped
         }
-    }
-
-    /// Each link in `file` that would lead out of the installed skill, or to a file that is
-    /// neither inlined nor shipped, as `path:line:column: message`.
-    fn stray_links(&self, file: &SourceFile) -> Vec<String> {
-        let Some(document) = file.document() else {
-            return Vec::new();
-        };
-        let mut index = None;
-        let mut strays = Vec::new();
-        for link in &document.outline.links {
-            let problem = match self.place(&file.relative, &link.destination) {
-                Placement::Outside => "leads out of the skill folder",
-                Placement::NotShipped => "names a file that is neither inlined nor shipped",
-                _ => continue,
-            };
-            let index = index.get_or_insert_with(|| renkei_model::LineIndex::new(&document.source));
-            let at = link.destination_range.as_ref().unwrap_or(&link.range).start;
-            let position = index.position(&document.source, at);
-            strays.push(format!(
-                "{}:{}:{}: the link to `{}` {problem}, so it breaks once installed",
-                file.path.display(),
-                position.line,
-                position.column,
-                link.destination
-            ));
-        }
-        strays
     }
 }
 
