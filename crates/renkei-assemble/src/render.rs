@@ -1,6 +1,6 @@
 //! Rendering one archetype into the files of its skill folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -421,14 +421,15 @@ impl Layout {
             })
             .collect();
         let before: Vec<String> = before.map(slug).collect();
-        let mut in_skill: HashMap<&str, usize> = HashMap::new();
+        // Ordered maps: a few dozen short keys compare faster than they hash.
+        let mut in_skill: BTreeMap<&str, usize> = BTreeMap::new();
         for slug in &before {
             *in_skill.entry(slug).or_insert(0) += 1;
         }
         let mut first_anchors = BTreeMap::new();
         let mut moved = BTreeMap::new();
         for (part, slugs) in &part_slugs {
-            let mut in_file: HashMap<&str, usize> = HashMap::new();
+            let mut in_file: BTreeMap<&str, usize> = BTreeMap::new();
             for slug in slugs {
                 let own = in_file.entry(slug).or_insert(0);
                 let skill = in_skill.entry(slug).or_insert(0);
@@ -635,15 +636,29 @@ fn numbered(slug: &str, earlier: usize) -> String {
 
 /// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
 pub fn slug(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
+    let text = text.trim();
+    let keep = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut anchor = String::with_capacity(text.len());
+    // Most headings are ASCII, lowered one byte at a time; other text is lowered as a
+    // whole, which `str::to_lowercase` does right for a final sigma.
+    if text.is_ascii() {
+        for c in text.chars() {
+            match c {
+                ' ' => anchor.push('-'),
+                c if keep(c) => anchor.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+    } else {
+        for c in text.to_lowercase().chars() {
+            match c {
+                ' ' => anchor.push('-'),
+                c if keep(c) => anchor.push(c),
+                _ => {}
+            }
+        }
+    }
+    anchor
 }
 
 fn title_case(name: &str) -> String {
