@@ -53,18 +53,7 @@ fn on_disk(root: &Path) -> Vec<String> {
 
 /// The repository's own framework, with a banned word and a dead link added to one file.
 fn tree_with_findings(root: &Path) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("framework");
-    for entry in walkdir::WalkDir::new(&source) {
-        let entry = entry.unwrap();
-        let target = root
-            .join("framework")
-            .join(entry.path().strip_prefix(&source).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    crate::support::copy_framework(root);
     let process = root.join("framework/archetypes/execution/execution-lead/doctrine/process.md");
     let mut text = std::fs::read_to_string(&process).unwrap();
     text.push_str("\nThe intake step is gone; see [the map](missing-map.md).\n");

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::repo_root;
+use crate::support::{copy_framework, repo_root};
 
 /// The body of the first fenced block after the line that starts with `lead`.
 fn readme_block(lead: &str) -> String {
@@ -21,19 +21,7 @@ fn readme_block(lead: &str) -> String {
 /// A doctrine root holding this repository's framework.
 fn root_with_framework() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let source = repo_root().join("framework");
-    for entry in walkdir::WalkDir::new(&source) {
-        let entry = entry.unwrap();
-        let target = dir
-            .path()
-            .join("framework")
-            .join(entry.path().strip_prefix(&source).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    copy_framework(dir.path());
     dir
 }
 

@@ -263,3 +263,19 @@ pub(crate) fn redact(text: &str, scratch: &Scratch) -> String {
     text.replace(&scratch.path("").display().to_string(), "[scratch]/")
         .replace("[scratch]//", "[scratch]/")
 }
+
+/// Copies this repository's `framework/` into `root`, so a test can change it.
+pub(crate) fn copy_framework(root: &Path) {
+    let source = repo_root().join("framework");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.unwrap();
+        let target = root
+            .join("framework")
+            .join(entry.path().strip_prefix(&source).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
