@@ -567,8 +567,9 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
     }
 }
 
-/// The cheap facts of every archetype, from the walk alone (no file is read): what rules
-/// that compare archetypes, `--only` and an editor look up.
+/// The cheap facts of every archetype, from the walk of the archetype folders alone (no
+/// file is read, no archetype folder listed): what `--only` looks names up in, and what
+/// rules that compare archetypes will start from.
 #[derive(Debug, Default)]
 pub struct Index {
     /// The archetypes the walk accepts, in walk order (a second archetype of a name taken
@@ -585,8 +586,6 @@ pub struct IndexEntry {
     pub stage: String,
     /// Its folder.
     pub dir: PathBuf,
-    /// Its doctrine files, relative to its folder, in walk order.
-    pub files: Vec<String>,
 }
 
 impl Index {
@@ -602,11 +601,6 @@ impl Index {
             .map(|dir| IndexEntry {
                 name: name_of(&dir),
                 stage: dir.parent().map(name_of).unwrap_or_default(),
-                files: walk
-                    .archetype_files(&dir)
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .collect(),
                 dir,
             })
             .collect();

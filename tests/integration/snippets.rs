@@ -144,3 +144,69 @@ fn the_configuration_example_loads_and_does_what_its_comments_say() {
     assert_eq!(found, expected, "{}", run.stdout);
     assert_eq!(run.code, 0, "warnings only: {}", run.stdout);
 }
+
+#[test]
+fn the_archetype_yaml_example_assembles_as_pasted_and_with_a_tool_list() {
+    let example = readme_block("`archetype.yaml` rejects unknown keys");
+    let scratch = crate::support::Scratch::new();
+    let base = "root/framework/archetypes/execution/execution-lead";
+    scratch.write(
+        &format!("{base}/ethos/tenets.md"),
+        "# Tenets\n\n- Evidence first.\n",
+    );
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Process\n\n1. Read the [template](../references/template.md).\n",
+    );
+    scratch.write(
+        &format!("{base}/references/template.md"),
+        "# Report\n\n## Outcome\n\n- Outcome: `complete` | `blocked`\n",
+    );
+    let front_matter = |yaml: &str| {
+        scratch.write(&format!("{base}/archetype.yaml"), yaml);
+        let target = scratch.path("skills");
+        let run = scratch
+            .renkei(&["assemble", "--push", "--target", target.to_str().unwrap()])
+            .expect_code(0);
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+        let skill = std::fs::read_to_string(target.join("execution-lead/SKILL.md")).unwrap();
+        skill.split("\n---\n").next().unwrap().to_string()
+    };
+    let as_pasted = front_matter(&example);
+    assert!(
+        as_pasted.contains("allowed-tools: Read Grep"),
+        "{as_pasted}"
+    );
+    // The comment says a YAML list works too: the same front matter.
+    let listed = example.replacen("allowed-tools: Read Grep", "allowed-tools: [Read, Grep]", 1);
+    assert_ne!(listed, example);
+    assert_eq!(front_matter(&listed), as_pasted);
+}
+
+#[test]
+fn the_contract_yaml_example_is_used_as_pasted() {
+    let example = readme_block("An archetype may ship `contract.yaml`");
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/contract.yaml",
+        &example,
+    );
+    let run = scratch.renkei(&["check", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"config/invalid"), "{rules:?}");
+    // Its check runs: the demo template's Outcome section lacks both fields it names.
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|rule| **rule == "contract/required-fields")
+            .count(),
+        2,
+        "{rules:?}"
+    );
+}

@@ -71,11 +71,7 @@ fn named<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     T::deserialize(deserializer).map_err(|error| {
         let message = error.to_string();
         let message = crate::yaml::in_author_words(crate::yaml::strip_position_suffix(&message));
-        if message.contains(&format!("field `{field}`")) {
-            serde::de::Error::custom(message)
-        } else {
-            serde::de::Error::custom(format!("field `{field}`: {message}"))
-        }
+        serde::de::Error::custom(format!("field `{field}`: {message}"))
     })
 }
 
