@@ -515,7 +515,9 @@ impl Layout {
             let placement = self.place(&file.relative, &link.destination);
             let problem = match placement {
                 Placement::Outside => Some("leads out of the skill folder"),
-                Placement::NotShipped => Some("names a file that is neither inlined nor shipped"),
+                Placement::NotShipped => Some(
+                    "names a file that is neither inlined nor shipped (list it under `references:` in archetype.yaml to ship it)",
+                ),
                 _ => None,
             };
             if let Some(problem) = problem {
