@@ -660,7 +660,7 @@ impl Checked {
             archetype
                 .parts
                 .iter()
-                .chain(&archetype.references)
+                .chain(&archetype.shipped)
                 .find(|file| file.path == path)
                 .and_then(|file| Some(file.markdown()?.text()))
         });

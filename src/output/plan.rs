@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use renkei_assemble::{Plan, Status};
+use renkei_model::FileMode;
 
 /// What the plan was made for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,10 +27,16 @@ pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> io::Re
     for action in &plan.actions {
         *counts.entry(action.status.label()).or_default() += 1;
         let detail = match action.status {
-            Status::New => action
-                .desired
-                .as_deref()
-                .map(|bytes| format!(" ({} lines)", line_count(bytes))),
+            Status::New => action.desired.as_ref().map(|(bytes, mode)| {
+                let lines = line_count(bytes);
+                match mode {
+                    FileMode::Regular => format!(" ({lines} lines)"),
+                    FileMode::Executable => format!(" ({lines} lines, mode {mode})"),
+                }
+            }),
+            Status::Changed => action
+                .mode_change()
+                .map(|(current, desired)| format!(" (mode {current} -> {desired})")),
             Status::Conflict(ownership) | Status::Forced(ownership) => {
                 Some(format!(" ({})", ownership.describe()))
             }
@@ -51,12 +58,15 @@ pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> io::Re
                 action.status,
                 Status::Changed | Status::Conflict(_) | Status::Forced(_)
             );
-        if show_diff {
+        let contents = action.current.as_ref().zip(action.desired.as_ref());
+        if let (true, Some(((current, _), (desired, _)))) = (show_diff, contents) {
+            if **current == **desired {
+                continue;
+            }
             let relative = &action.relative;
-            let (Ok(current), Ok(desired)) = (
-                std::str::from_utf8(action.current.as_deref().unwrap_or_default()),
-                std::str::from_utf8(action.desired.as_deref().unwrap_or_default()),
-            ) else {
+            let (Ok(current), Ok(desired)) =
+                (std::str::from_utf8(current), std::str::from_utf8(desired))
+            else {
                 writeln!(out, "  (binary content differs)")?;
                 continue;
             };

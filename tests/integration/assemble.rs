@@ -513,28 +513,29 @@ fn a_link_that_would_break_once_installed_stops_the_assembly_where_it_is() {
     let scratch = Scratch::with_demo();
     let base = "root/framework/archetypes/demo/hello-world";
     scratch.write(&format!("{base}/scripts/run.sh"), "#!/bin/sh\necho hi\n");
+    scratch.write(&format!("{base}/scripts/draft.sh"), "#!/bin/sh\n");
+    scratch.write(
+        &format!("{base}/archetype.yaml"),
+        &format!("{DEMO_ARCHETYPE_YAML}exclude: [scripts/draft.sh]\n"),
+    );
     scratch.write(
         &format!("{base}/doctrine/process.md"),
-        "# Process\n\nRun [the script](../scripts/run.sh), read [the sibling](../../other/x.md),\nsee [the spec](https://agentskills.io) and [step 1](#step-1-work).\n\n## Step 1: Work\n\nDo it.\n",
+        "# Process\n\nRun [the script](../scripts/run.sh), not [the draft](../scripts/draft.sh),\nread [the sibling](../../other/x.md),\nsee [the spec](https://agentskills.io) and [step 1](#step-1-work).\n\n## Step 1: Work\n\nDo it.\n",
     );
     let run = scratch
         .renkei(&["assemble", "--push", "--target", "project"])
         .expect_code(2);
     let stderr = redact(&run.stderr, &scratch);
     insta::assert_snapshot!(stderr, @r"
-    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:18: the link to `../scripts/run.sh` names a file that is neither inlined nor shipped (list it under `references:` in archetype.yaml to ship it), so it breaks once installed
-    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:57: the link to `../../other/x.md` leads out of the skill folder, so it breaks once installed
+    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:54: the link to `../scripts/draft.sh` names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist), so it breaks once installed
+    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:4:20: the link to `../../other/x.md` leads out of the skill folder, so it breaks once installed
     ");
     assert!(
         !scratch.root().join(".claude").exists(),
         "nothing is written"
     );
 
-    // Listed under `references:`, the script ships, and the link is rewritten to it.
-    scratch.write(
-        &format!("{base}/archetype.yaml"),
-        &format!("{DEMO_ARCHETYPE_YAML}references: [references/template.md, scripts/run.sh]\n"),
-    );
+    // The script ships without being listed, and the link is rewritten to it.
     scratch.write(
         &format!("{base}/doctrine/process.md"),
         "# Process\n\nRun [the script](../scripts/run.sh).\n",
@@ -544,6 +545,7 @@ fn a_link_that_would_break_once_installed_stops_the_assembly_where_it_is() {
         .expect_code(0);
     let skill = scratch.root().join(".claude/skills/hello-world");
     assert!(skill.join("scripts/run.sh").is_file());
+    assert!(!skill.join("scripts/draft.sh").exists(), "excluded");
     let text = fs::read_to_string(skill.join("SKILL.md")).unwrap();
     assert!(text.contains("[the script](scripts/run.sh)"), "{text}");
 }

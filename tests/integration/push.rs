@@ -336,3 +336,199 @@ fn a_second_push_is_a_no_op() {
         before
     );
 }
+
+/// Sets the mode bits of the file at `path`.
+#[cfg(unix)]
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_whole_archetype_folder_ships_with_its_modes() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    scratch.write(&format!("{base}/scripts/run.sh"), "#!/bin/sh\necho hi\n");
+    chmod(&scratch.path(&format!("{base}/scripts/run.sh")), 0o775);
+    scratch.write(
+        &format!("{base}/FORMS.md"),
+        "# Forms\n\nSee [the process](doctrine/process.md).\n",
+    );
+    scratch.write(&format!("{base}/examples/deep/one.txt"), "example\r\n");
+    scratch.write(&format!("{base}/contract.yaml"), "checks: []\n");
+    scratch.write(&format!("{base}/drafts/idea.md"), "# Idea\n");
+    let logo = [0x89, b'P', b'N', b'G', 0, 1, 2, b'\r', b'\n', 255];
+    let logo_path = scratch.path(&format!("{base}/assets/logo.png"));
+    fs::create_dir_all(logo_path.parent().unwrap()).unwrap();
+    fs::write(&logo_path, logo).unwrap();
+    scratch.write(
+        &format!("{base}/archetype.yaml"),
+        &format!("{DEMO_ARCHETYPE_YAML}exclude: [drafts/]\n"),
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    let skill = scratch.root().join(".claude/skills/hello-world");
+    let mut shipped: Vec<String> = walkdir::WalkDir::new(&skill)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(&skill).unwrap();
+            format!("{} {:o}", relative.display(), mode_of(entry.path()))
+        })
+        .collect();
+    shipped.sort();
+    assert_eq!(
+        shipped,
+        [
+            "FORMS.md 644",
+            "SKILL.md 644",
+            "assets/logo.png 644",
+            "examples/deep/one.txt 644",
+            "references/template.md 644",
+            "scripts/run.sh 755",
+        ]
+    );
+    assert_eq!(fs::read(skill.join("assets/logo.png")).unwrap(), logo);
+    assert_eq!(
+        fs::read(skill.join("examples/deep/one.txt")).unwrap(),
+        b"example\r\n",
+        "a file that is not Markdown ships byte for byte"
+    );
+    let forms = fs::read_to_string(skill.join("FORMS.md")).unwrap();
+    assert!(forms.contains("[the process](SKILL.md#process)"), "{forms}");
+    let skill_md = fs::read_to_string(skill.join("SKILL.md")).unwrap();
+    assert!(
+        skill_md.contains("for the doctrine's tools to use; they are not for reading:\n\n- [assets/logo.png](assets/logo.png)"),
+        "{skill_md}"
+    );
+    let manifest =
+        fs::read_to_string(scratch.root().join(".claude/skills/.renkei-manifest")).unwrap();
+    assert!(manifest.starts_with("# renkei manifest v2"), "{manifest}");
+    assert!(
+        manifest
+            .lines()
+            .any(|line| line.ends_with(" 0755 hello-world/scripts/run.sh")),
+        "{manifest}"
+    );
+    assert!(
+        manifest
+            .lines()
+            .any(|line| line.ends_with(" 0644 hello-world/SKILL.md")),
+        "{manifest}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn check_and_dry_run_see_a_mode_change_and_push_sets_it_back() {
+    let scratch = Scratch::with_demo();
+    let script = scratch.path("root/framework/archetypes/demo/hello-world/scripts/run.sh");
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/scripts/run.sh",
+        "#!/bin/sh\n",
+    );
+    chmod(&script, 0o755);
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(0);
+    let installed = scratch
+        .root()
+        .join(".claude/skills/hello-world/scripts/run.sh");
+
+    // Someone takes the bit away in the target: the target is stale, and the content is
+    // still renkei's, so a push sets the bit back.
+    chmod(&installed, 0o644);
+    let stale = scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(1);
+    assert!(
+        stale
+            .stdout
+            .contains("changed    hello-world/scripts/run.sh (mode 0644 -> 0755)"),
+        "{}",
+        stale.stdout
+    );
+    let dry = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
+    assert!(
+        dry.stdout
+            .contains("changed    hello-world/scripts/run.sh (mode 0644 -> 0755)\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        !dry.stdout.contains("@@"),
+        "no content diff for a mode change: {}",
+        dry.stdout
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    assert_eq!(mode_of(&installed), 0o755);
+
+    // The source loses its bit: the installed script follows.
+    chmod(&script, 0o644);
+    scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(1);
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    assert_eq!(mode_of(&installed), 0o644);
+}
+
+#[test]
+fn a_manifest_written_before_modes_were_recorded_still_owns_its_files() {
+    let scratch = Scratch::with_demo();
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    let skills = scratch.root().join(".claude/skills");
+    let manifest = fs::read_to_string(skills.join(".renkei-manifest")).unwrap();
+    // The same files, as the first manifest format wrote them: `<sha256> <path>`.
+    let v1: String = manifest
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            let mut fields = line.splitn(3, ' ');
+            let (hash, _mode, path) = (
+                fields.next().unwrap(),
+                fields.next(),
+                fields.next().unwrap(),
+            );
+            format!("{hash} {path}\n")
+        })
+        .collect();
+    fs::write(
+        skills.join(".renkei-manifest"),
+        format!("# renkei manifest v1: an older install.\n{v1}"),
+    )
+    .unwrap();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\n\n- Changed.\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    assert!(
+        run.stdout.contains("changed    hello-world/SKILL.md"),
+        "{}",
+        run.stdout
+    );
+    let manifest = fs::read_to_string(skills.join(".renkei-manifest")).unwrap();
+    assert!(manifest.starts_with("# renkei manifest v2"), "{manifest}");
+}

@@ -14,7 +14,10 @@ use crate::error::AssembleError;
 use crate::manifest::{Manifest, target_path};
 use crate::render::Skill;
 use crate::target::Target;
-use renkei_model::write::{create_dir_all, remove_file, remove_stale_temporaries, write_atomic};
+use renkei_model::FileMode;
+use renkei_model::write::{
+    create_dir_all, remove_file, remove_stale_temporaries, write_atomic_with_mode,
+};
 
 /// Lock file that serializes pushes into one target.
 pub const LOCK_FILE: &str = ".renkei.lock";
@@ -90,11 +93,23 @@ pub struct FileAction {
     pub relative: String,
     /// What happens to it.
     pub status: Status,
-    /// Current content, when the file exists.
-    pub current: Option<Vec<u8>>,
-    /// Content renkei would write (shared with the rendered skill); `None` for removals and
-    /// orphans.
-    pub desired: Option<Arc<[u8]>>,
+    /// Current content and mode, when the file exists.
+    pub current: Option<(Vec<u8>, FileMode)>,
+    /// Content (shared with the rendered skill) and mode renkei would write; `None` for
+    /// removals and orphans.
+    pub desired: Option<(Arc<[u8]>, FileMode)>,
+}
+
+impl FileAction {
+    /// The mode change this action makes, when it changes one.
+    pub fn mode_change(&self) -> Option<(FileMode, FileMode)> {
+        match (&self.current, &self.desired) {
+            (Some((_, current)), Some((_, desired))) if current != desired => {
+                Some((*current, *desired))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Options that change what a push may do.
@@ -148,8 +163,15 @@ pub fn plan(
             let current = files.read(&relative)?;
             let status = match &current {
                 None => Status::New,
-                Some(bytes) if **bytes == *file.bytes => Status::Unchanged,
-                Some(bytes) if manifest.owns(&relative, bytes) => Status::Changed,
+                Some((bytes, mode)) if **bytes == *file.bytes => {
+                    // The content is already renkei's; only the mode is set back.
+                    if *mode == file.mode {
+                        Status::Unchanged
+                    } else {
+                        Status::Changed
+                    }
+                }
+                Some((bytes, _)) if manifest.owns(&relative, bytes) => Status::Changed,
                 Some(_) => {
                     let ownership = if manifest.lists(&relative) {
                         Ownership::EditedSinceWritten
@@ -168,7 +190,7 @@ pub fn plan(
                 relative,
                 status,
                 current,
-                desired: Some(Arc::clone(&file.bytes)),
+                desired: Some((Arc::clone(&file.bytes), file.mode)),
             });
         }
     }
@@ -180,7 +202,7 @@ pub fn plan(
         let Some(current) = files.read(relative)? else {
             continue;
         };
-        let status = match (manifest.owns(relative, &current), options.prune) {
+        let status = match (manifest.owns(relative, &current.0), options.prune) {
             (true, true) => Status::Prune,
             (false, true) if options.force => Status::Prune,
             (true, false) => Status::Orphan,
@@ -238,22 +260,24 @@ fn apply(plan: &Plan) -> Result<(), AssembleError> {
     // First record the new content as renkei's, beside the old, so that whatever point a
     // crash interrupts the writes at, the next run recognizes every file as its own.
     for action in &plan.actions {
-        if let (Some(desired), true) = (&action.desired, action.status != Status::Unchanged) {
-            manifest.add(&action.relative, desired);
+        if let (Some((bytes, mode)), true) = (&action.desired, action.status != Status::Unchanged) {
+            manifest.add(&action.relative, bytes, *mode);
         }
     }
     manifest.write(dir)?;
     for action in &plan.actions {
         let path = target_path(dir, &action.relative)?;
         match (action.status, &action.desired) {
-            (Status::New | Status::Changed | Status::Forced(_), Some(desired)) => {
+            (Status::New | Status::Changed | Status::Forced(_), Some((bytes, mode))) => {
                 if let Some(parent) = path.parent() {
                     create_dir_all(parent)?;
                 }
-                write_atomic(&path, desired)?;
-                manifest.set(&action.relative, desired);
+                write_atomic_with_mode(&path, bytes, *mode)?;
+                manifest.set(&action.relative, bytes, *mode);
             }
-            (Status::Unchanged, Some(desired)) => manifest.set(&action.relative, desired),
+            (Status::Unchanged, Some((bytes, mode))) => {
+                manifest.set(&action.relative, bytes, *mode);
+            }
             (Status::Prune, _) => {
                 remove_file(&path, dir)?;
                 manifest.remove(&action.relative);
@@ -302,8 +326,8 @@ impl<'a> TargetFiles<'a> {
         Self { dir, folders }
     }
 
-    /// The content of `relative`, or `None` when it does not exist.
-    fn read(&mut self, relative: &str) -> Result<Option<Vec<u8>>, AssembleError> {
+    /// The content and mode of `relative`, or `None` when it does not exist.
+    fn read(&mut self, relative: &str) -> Result<Option<(Vec<u8>, FileMode)>, AssembleError> {
         let path = target_path(self.dir, relative)?;
         let mut folder = String::new();
         let mut segments = relative.split('/').peekable();
@@ -323,7 +347,7 @@ impl<'a> TargetFiles<'a> {
                 Err(symlink_error(relative, &path))
             }
             // A FIFO or device where a skill file belongs is refused, not read.
-            Ok(_) => Ok(Some(renkei_model::read::read_file(&path)?)),
+            Ok(_) => Ok(Some(renkei_model::read::read_file_with_mode(&path)?)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(AssembleError::Io {
                 path,

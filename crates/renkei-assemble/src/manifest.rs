@@ -1,26 +1,35 @@
 //! The install manifest: which files in a target renkei wrote, and what it wrote.
 //!
-//! Stored as `.renkei-manifest` in the target folder, one `<sha256> <path>` line per file, so
-//! it can be read and audited by hand. A path may have two hashes while a push is under
-//! way (the old content and the new), so that a push interrupted between writing the
-//! manifest and renaming a file still recognizes either content as its own.
+//! Stored as `.renkei-manifest` in the target folder, one `<sha256> <mode> <path>` line per
+//! file, so it can be read and audited by hand. A path may have two hashes while a push is
+//! under way (the old content and the new), so that a push interrupted between writing the
+//! manifest and renaming a file still recognizes either content as its own. Ownership goes
+//! by content alone: a mode is recorded for whoever audits the folder, and a file whose mode
+//! someone changed is still renkei's to set back.
+//!
+//! A manifest written before modes were recorded (`v1`, `<sha256> <path>`) is still read;
+//! its files count as regular, which is how renkei wrote them then.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use renkei_model::FileMode;
 use sha2::{Digest, Sha256};
 
 use crate::error::AssembleError;
 
 /// File name of the manifest inside a target folder.
 pub const MANIFEST_FILE: &str = ".renkei-manifest";
-const HEADER: &str = "# renkei manifest v1: files renkei installed in this folder and the SHA-256 of what it wrote.\n# renkei overwrites or prunes only files whose content still matches; do not edit by hand.\n";
+const HEADER: &str = "# renkei manifest v2: files renkei installed in this folder, the SHA-256 and mode of what it wrote.\n# renkei overwrites or prunes only files whose content still matches; do not edit by hand.\n";
+/// How a manifest that records modes begins.
+const V2: &str = "# renkei manifest v2";
 
-/// Paths (relative to the target, `/`-separated) and the content hashes renkei wrote there.
+/// Paths (relative to the target, `/`-separated) and the content hashes and modes renkei
+/// wrote there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    entries: BTreeMap<String, BTreeSet<String>>,
+    entries: BTreeMap<String, BTreeSet<(String, FileMode)>>,
 }
 
 impl Manifest {
@@ -43,14 +52,32 @@ impl Manifest {
             message: message.to_string(),
         };
         let text = String::from_utf8(text).map_err(|_| corrupt(1, "not UTF-8"))?;
+        let with_modes = text.starts_with(V2);
         let mut manifest = Self::default();
         for (index, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (hash, relative) = line
-                .split_once(' ')
-                .ok_or_else(|| corrupt(index + 1, "expected `<sha256> <path>`"))?;
+            let (hash, rest) = line.split_once(' ').ok_or_else(|| {
+                corrupt(
+                    index + 1,
+                    if with_modes {
+                        "expected `<sha256> <mode> <path>`"
+                    } else {
+                        "expected `<sha256> <path>`"
+                    },
+                )
+            })?;
+            let (mode, relative) = if with_modes {
+                let (mode, relative) = rest
+                    .split_once(' ')
+                    .ok_or_else(|| corrupt(index + 1, "expected `<sha256> <mode> <path>`"))?;
+                let mode = FileMode::parse(mode)
+                    .ok_or_else(|| corrupt(index + 1, "mode is neither 0644 nor 0755"))?;
+                (mode, relative)
+            } else {
+                (FileMode::Regular, rest)
+            };
             if hash.len() != 64
                 || !hash
                     .bytes()
@@ -63,7 +90,7 @@ impl Manifest {
                 .entries
                 .entry(relative.to_string())
                 .or_default()
-                .insert(hash.to_string());
+                .insert((hash.to_string(), mode));
         }
         Ok(manifest)
     }
@@ -71,9 +98,9 @@ impl Manifest {
     /// Writes the manifest into `target` atomically.
     pub fn write(&self, target: &Path) -> Result<(), AssembleError> {
         let mut text = String::from(HEADER);
-        for (relative, hashes) in &self.entries {
-            for hash in hashes {
-                let _ = writeln!(text, "{hash} {relative}");
+        for (relative, written) in &self.entries {
+            for (hash, mode) in written {
+                let _ = writeln!(text, "{hash} {mode} {relative}");
             }
         }
         Ok(renkei_model::write::write_atomic(
@@ -84,9 +111,10 @@ impl Manifest {
 
     /// Whether renkei wrote `bytes` at `relative` (the file is still as renkei left it).
     pub fn owns(&self, relative: &str, bytes: &[u8]) -> bool {
-        self.entries
-            .get(relative)
-            .is_some_and(|hashes| hashes.contains(&content_hash(bytes)))
+        self.entries.get(relative).is_some_and(|written| {
+            let hash = content_hash(bytes);
+            written.iter().any(|(written, _)| *written == hash)
+        })
     }
 
     /// Whether the manifest lists `relative` at all.
@@ -99,18 +127,21 @@ impl Manifest {
         self.entries.keys().map(String::as_str)
     }
 
-    /// Records that `bytes` is (about to be) at `relative`, keeping earlier hashes.
-    pub fn add(&mut self, relative: &str, bytes: &[u8]) {
+    /// Records that `bytes` with `mode` is (about to be) at `relative`, keeping earlier
+    /// hashes.
+    pub fn add(&mut self, relative: &str, bytes: &[u8], mode: FileMode) {
         self.entries
             .entry(relative.to_string())
             .or_default()
-            .insert(content_hash(bytes));
+            .insert((content_hash(bytes), mode));
     }
 
-    /// Records that exactly `bytes` is at `relative`.
-    pub fn set(&mut self, relative: &str, bytes: &[u8]) {
-        self.entries
-            .insert(relative.to_string(), BTreeSet::from([content_hash(bytes)]));
+    /// Records that exactly `bytes` with `mode` is at `relative`.
+    pub fn set(&mut self, relative: &str, bytes: &[u8], mode: FileMode) {
+        self.entries.insert(
+            relative.to_string(),
+            BTreeSet::from([(content_hash(bytes), mode)]),
+        );
     }
 
     /// Forgets `relative`.

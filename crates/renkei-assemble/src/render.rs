@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use renkei_model::archetype::SourceFile;
 use renkei_model::source::Kind;
-use renkei_model::{Archetype, Diagnostic, Document, Edit, RuleMeta, Walk, apply_edits};
+use renkei_model::{Archetype, Diagnostic, Document, Edit, FileMode, RuleMeta, Walk, apply_edits};
 use serde::Serialize;
 
 use crate::cancel::Canceller;
@@ -55,6 +55,8 @@ pub struct OutputFile {
     pub relative: String,
     /// Exact bytes to install.
     pub bytes: Arc<[u8]>,
+    /// The mode to install it with: a shipped file keeps its source's.
+    pub mode: FileMode,
 }
 
 /// A rendered skill folder.
@@ -243,17 +245,19 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
     let mut files = vec![OutputFile {
         relative: "SKILL.md".to_string(),
         bytes: Arc::from(skill_md.as_bytes()),
+        mode: FileMode::Regular,
     }];
-    for reference in &archetype.references {
+    // `shipped` is sorted by path, and so are the files after SKILL.md.
+    for file in &archetype.shipped {
         files.push(OutputFile {
-            relative: reference.relative.clone(),
-            bytes: Arc::from(layout.shipped_reference(reference, &mut strays)),
+            relative: file.relative.clone(),
+            bytes: Arc::from(layout.shipped_file(file, &mut strays)),
+            mode: file.mode,
         });
     }
     if !strays.is_empty() {
         return Err(AssembleError::StrayLinks { links: strays });
     }
-    files[1..].sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(Skill {
         name: name.to_string(),
         targets: config
@@ -295,13 +299,20 @@ fn render_body(
         references: archetype
             .references
             .iter()
+            .filter_map(|listed| {
+                let at = archetype
+                    .shipped
+                    .binary_search_by(|file| file.relative.as_str().cmp(listed))
+                    .ok()?;
+                Some(&archetype.shipped[at])
+            })
             .filter(|reference| !is_binary(reference))
             .map(ReferenceContext::new)
             .collect(),
         assets: archetype
-            .references
+            .shipped
             .iter()
-            .filter(|reference| is_binary(reference))
+            .filter(|file| is_binary(file))
             .map(ReferenceContext::new)
             .collect(),
     };
@@ -446,7 +457,7 @@ impl Layout {
             first_anchors.insert(part.to_string(), first);
         }
         let shipped = archetype
-            .references
+            .shipped
             .iter()
             .map(|file| file.relative.clone())
             .collect();
@@ -473,7 +484,7 @@ impl Layout {
             return String::from_utf8_lossy(part.bytes()).into_owned();
         };
         let mut edits = demote_headings(document);
-        edits.extend(self.link_edits(part, document, 0, strays));
+        edits.extend(self.link_edits(part, document, Site::Inlined, strays));
         // Front matter of a part is metadata for its authors, not doctrine for the agent.
         if let Some(front_matter) = &document.outline.front_matter {
             edits.push(Edit {
@@ -488,25 +499,25 @@ impl Layout {
         content
     }
 
-    /// A shipped reference: links into inlined parts now point into SKILL.md, and Markdown
-    /// gets LF endings and one trailing newline like SKILL.md. Other files ship as they are.
-    fn shipped_reference(&self, reference: &SourceFile, strays: &mut Vec<String>) -> Vec<u8> {
-        let Some(document) = reference.document() else {
-            return reference.bytes().to_vec();
+    /// A shipped file: in Markdown, links into inlined parts now point into SKILL.md, with
+    /// LF endings and one trailing newline like SKILL.md. Other files ship byte for byte.
+    fn shipped_file(&self, file: &SourceFile, strays: &mut Vec<String>) -> Vec<u8> {
+        let Some(document) = file.document() else {
+            return file.bytes().to_vec();
         };
-        let depth = reference.relative.matches('/').count();
-        let edits = self.link_edits(reference, document, depth, strays);
+        let depth = file.relative.matches('/').count();
+        let edits = self.link_edits(file, document, Site::Shipped { depth }, strays);
         normalize(apply_edits(&document.source, edits)).into_bytes()
     }
 
-    /// Edits for the links of `file` (its parsed `document`) that would break, `depth`
-    /// folders below SKILL.md; each link that cannot be made to work once installed goes to
-    /// `strays` as `path:line:column: message`.
+    /// Edits for the links of `file` (its parsed `document`) that would break where it ends
+    /// up (`site`); each link that cannot be made to work once installed goes to `strays`
+    /// as `path:line:column: message`.
     fn link_edits(
         &self,
         file: &SourceFile,
         document: &Document,
-        depth: usize,
+        site: Site,
         strays: &mut Vec<String>,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
@@ -516,7 +527,7 @@ impl Layout {
             let problem = match placement {
                 Placement::Outside => Some("leads out of the skill folder"),
                 Placement::NotShipped => Some(
-                    "names a file that is neither inlined nor shipped (list it under `references:` in archetype.yaml to ship it)",
+                    "names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist)",
                 ),
                 _ => None,
             };
@@ -537,16 +548,14 @@ impl Layout {
             let Some(range) = link.destination_range.clone() else {
                 continue;
             };
-            let replacement = match placement {
-                Placement::Part(anchor) => format!(
-                    "{}#{anchor}",
-                    if depth == 0 {
-                        String::new()
-                    } else {
-                        format!("{}SKILL.md", "../".repeat(depth))
-                    }
-                ),
-                Placement::Shipped(target, fragment) if depth == 0 => {
+            let replacement = match (placement, site) {
+                (Placement::Part(anchor), Site::Inlined) => format!("#{anchor}"),
+                (Placement::Part(anchor), Site::Shipped { depth }) => {
+                    format!("{}SKILL.md#{anchor}", "../".repeat(depth))
+                }
+                // A shipped file and the file it links to keep their paths, so only a link
+                // moved into SKILL.md is written again.
+                (Placement::Shipped(target, fragment), Site::Inlined) => {
                     // The path was read decoded; written back, it is encoded again.
                     let written = renkei_model::links::percent_encode(&target);
                     fragment.map_or(written.to_string(), |fragment| {
@@ -578,6 +587,15 @@ impl Layout {
             Placement::NotShipped
         }
     }
+}
+
+/// Where the file holding a link ends up.
+#[derive(Clone, Copy)]
+enum Site {
+    /// Inside SKILL.md.
+    Inlined,
+    /// Beside it, `depth` folders down.
+    Shipped { depth: usize },
 }
 
 /// Where a link leads once the skill is installed.

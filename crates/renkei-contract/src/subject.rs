@@ -35,7 +35,7 @@ impl<'a> Subject<'a> {
         let mut files: BTreeMap<String, Cow<'a, Markdown>> = archetype
             .parts
             .iter()
-            .chain(&archetype.references)
+            .chain(&archetype.shipped)
             .filter_map(|file| Some((file.relative.clone(), Cow::Borrowed(file.markdown()?))))
             .collect();
         let named = contract

@@ -119,7 +119,7 @@ pub fn lint_archetype(
     let loaded: HashMap<&str, &str> = archetype
         .parts
         .iter()
-        .chain(&archetype.references)
+        .chain(&archetype.shipped)
         .filter_map(|file| Some((file.relative.as_str(), file.markdown()?.text())))
         .collect();
     let config = lint_loaded(rules, archetype.config_path.clone(), &archetype.config_text);

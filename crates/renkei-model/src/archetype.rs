@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 
 use crate::error::ModelError;
 use crate::markdown::{Document, Markdown};
+use crate::mode::FileMode;
 use crate::name::validate_skill_name;
 
 /// Longest `description` the Agent Skills specification allows.
@@ -50,10 +51,16 @@ pub struct ArchetypeConfig {
     /// [`default_part_order`]).
     #[serde(default, deserialize_with = "read_parts")]
     pub parts: Option<Vec<Spanned<String>>>,
-    /// Files shipped beside SKILL.md and linked from it; by default everything under
-    /// `references/` and `truth/`.
+    /// Files the References section of SKILL.md lists for the agent to read; by default the
+    /// files under `references/` and `truth/`. Every file that is not inlined ships
+    /// whether it is listed here or not.
     #[serde(default, deserialize_with = "read_references")]
     pub references: Option<Vec<Spanned<String>>>,
+    /// Globs (relative to the archetype folder) of files and folders left out of the
+    /// skill: neither inlined nor shipped. `*` stays inside one folder, `**` crosses
+    /// folders, and a pattern that names a folder leaves out everything in it.
+    #[serde(default, deserialize_with = "read_exclude")]
+    pub exclude: Option<Vec<Spanned<String>>>,
     /// Install targets that receive this skill; by default every target asked for.
     #[serde(default, deserialize_with = "read_targets")]
     pub targets: Option<Vec<Spanned<String>>>,
@@ -96,6 +103,7 @@ named_readers! {
     read_metadata: "metadata" => BTreeMap<String, String>,
     read_parts: "parts" => Option<Vec<Spanned<String>>>,
     read_references: "references" => Option<Vec<Spanned<String>>>,
+    read_exclude: "exclude" => Option<Vec<Spanned<String>>>,
     read_targets: "targets" => Option<Vec<Spanned<String>>>,
     read_template: "template" => Option<Spanned<String>>,
 }
@@ -147,6 +155,8 @@ pub struct SourceFile {
     pub relative: String,
     /// Path on disk.
     pub path: PathBuf,
+    /// Whether it is executable; a shipped file installs with the same mode.
+    pub mode: FileMode,
     /// What the file holds.
     pub content: Content,
 }
@@ -198,8 +208,13 @@ pub struct Archetype {
     pub config: ArchetypeConfig,
     /// Files inlined into the SKILL.md body, in order.
     pub parts: Vec<SourceFile>,
-    /// Files shipped beside SKILL.md.
-    pub references: Vec<SourceFile>,
+    /// Files shipped beside SKILL.md at the same relative path: every file of the folder
+    /// that is not inlined, not `archetype.yaml` or `contract.yaml`, and not excluded;
+    /// sorted by path.
+    pub shipped: Vec<SourceFile>,
+    /// The shipped files the References section lists, in order, as paths relative to
+    /// `dir`.
+    pub references: Vec<String>,
     /// Every file found in its operational folders, relative to `dir`, with `/` separators.
     pub operational: Vec<String>,
 }

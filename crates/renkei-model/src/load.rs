@@ -6,6 +6,7 @@ use crate::archetype::{
     Archetype, ArchetypeConfig, Content, SourceFile, default_part_order, validate_config,
 };
 use crate::error::ModelError;
+use crate::exclude::Excludes;
 use crate::markdown::Markdown;
 use crate::read::utf8;
 use crate::source::{FileSource, Kind};
@@ -15,8 +16,16 @@ use crate::yaml::parse_yaml;
 /// Folder, relative to the root, that holds `<stage>/<archetype>/` folders.
 pub const ARCHETYPES_DIR: &str = "framework/archetypes";
 
-/// Folders of an archetype whose files are doctrine (inlined or shipped).
+/// Folders of an archetype whose files are doctrine: inlined, or shipped for the agent to
+/// read, and linted.
 pub const OPERATIONAL_DIRS: &[&str] = &["ethos", "doctrine", "references", "truth"];
+
+/// Files at the top of an archetype folder that are about the archetype, not part of its
+/// skill.
+pub const NOT_SHIPPED: &[&str] = &[ARCHETYPE_FILE, CONTRACT_FILE];
+
+/// Name of an archetype's own contract file.
+pub const CONTRACT_FILE: &str = "contract.yaml";
 
 /// A loaded doctrine tree.
 #[derive(Debug)]
@@ -85,28 +94,48 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
     let config_text = walk.read_text(&config_path)?;
     let config: ArchetypeConfig = parse_yaml(&config_path, &config_text)?;
     validate_config(&config, &config_path, &folder)?;
+    let excludes = Excludes::new(config.exclude.as_deref().unwrap_or_default(), &config_path)?;
+    let keep = |relative: &str, is_dir: bool| {
+        let own = !is_dir && NOT_SHIPPED.contains(&relative);
+        !own && !excludes.excludes(relative, is_dir)
+    };
     let mut files = Vec::new();
-    for file in walk.archetype_files(dir) {
-        let file = file?;
-        if file != ARCHETYPE_FILE {
-            files.push(file);
-        }
+    for file in walk.all_files(dir, &keep) {
+        files.push(file?);
     }
+    let operational: Vec<String> = files
+        .iter()
+        .filter(|relative| {
+            relative
+                .split_once('/')
+                .is_some_and(|(folder, _)| OPERATIONAL_DIRS.contains(&folder))
+        })
+        .cloned()
+        .collect();
 
     let parts = match &config.parts {
         Some(listed) => select_listed(walk, dir, &config_path, listed)?,
-        None => default_parts(&files),
+        None => default_parts(&operational),
     };
     let references = match &config.references {
         Some(listed) => select_listed(walk, dir, &config_path, listed)?,
-        None => files
+        None => operational
             .iter()
             .filter(|relative| {
                 relative.starts_with("references/") || relative.starts_with("truth/")
             })
+            .filter(|relative| !parts.contains(relative))
             .cloned()
             .collect(),
     };
+    // A file listed by name is part of the skill even where `exclude:` would leave it out.
+    let mut shipped: Vec<&String> = files
+        .iter()
+        .chain(&references)
+        .filter(|relative| !parts.contains(relative))
+        .collect();
+    shipped.sort();
+    shipped.dedup();
     let read = |relative: &String| read_source(walk.source().as_ref(), dir, relative);
     Ok(Archetype {
         stage,
@@ -115,8 +144,9 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
         config_text,
         config,
         parts: parts.iter().map(read).collect::<Result<_, _>>()?,
-        references: references.iter().map(read).collect::<Result<_, _>>()?,
-        operational: files,
+        shipped: shipped.into_iter().map(read).collect::<Result<_, _>>()?,
+        references,
+        operational,
     })
 }
 
@@ -189,7 +219,7 @@ fn read_source(
     relative: &str,
 ) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
-    let bytes = source.read(&path)?;
+    let (bytes, mode) = source.read_with_mode(&path)?;
     let content = if relative.ends_with(".md") {
         // It would ship inside SKILL.md; the lint refuses it too.
         if crate::read::looks_binary(&bytes) {
@@ -207,6 +237,7 @@ fn read_source(
     Ok(SourceFile {
         relative: relative.to_string(),
         path,
+        mode,
         content,
     })
 }

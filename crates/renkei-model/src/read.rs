@@ -13,6 +13,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::ModelError;
+use crate::mode::FileMode;
 
 /// Largest file renkei reads. Doctrine is prose measured in kilobytes; the limit keeps a
 /// stray multi-gigabyte file from being read into memory.
@@ -24,6 +25,12 @@ pub const MAX_SOURCE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// followed (a FIFO, a socket, a device, a folder), and a file whose size is over the
 /// limit. Refused after reading at most one byte past the limit: a file that grew past it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
+    read_file_with_mode(path).map(|(bytes, _)| bytes)
+}
+
+/// Reads the file at `path` as [`read_file`] does, with its mode, asked of the same open
+/// handle.
+pub fn read_file_with_mode(path: &Path) -> Result<(Vec<u8>, FileMode), ModelError> {
     let io = |source| ModelError::Io {
         path: path.to_path_buf(),
         source,
@@ -48,7 +55,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
         return Err(not_regular(&metadata));
     }
     within_limit(path, metadata.len())?;
-    read_limited(file, metadata.len(), path)
+    let mode = FileMode::of(&metadata);
+    Ok((read_limited(file, metadata.len(), path)?, mode))
 }
 
 /// Refuses a file of `size` bytes over [`MAX_SOURCE_FILE_BYTES`], wherever it is held.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::ModelError;
+use crate::mode::FileMode;
 
 /// What a path is, once symbolic links are followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,12 @@ pub struct Entry {
 pub trait FileSource: Send + Sync + std::fmt::Debug {
     /// The bytes of the file at `path`, within [`crate::read::MAX_SOURCE_FILE_BYTES`];
     /// anything but a regular file is refused by name.
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ModelError>;
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ModelError> {
+        self.read_with_mode(path).map(|(bytes, _)| bytes)
+    }
+
+    /// The bytes of the file at `path`, as [`FileSource::read`] gives them, and its mode.
+    fn read_with_mode(&self, path: &Path) -> Result<(Vec<u8>, FileMode), ModelError>;
 
     /// The entries of the folder `dir`, sorted by file name.
     fn entries(&self, dir: &Path) -> io::Result<Vec<Entry>>;
@@ -63,8 +69,8 @@ pub trait FileSource: Send + Sync + std::fmt::Debug {
 pub struct Disk;
 
 impl FileSource for Disk {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ModelError> {
-        crate::read::read_file(path)
+    fn read_with_mode(&self, path: &Path) -> Result<(Vec<u8>, FileMode), ModelError> {
+        crate::read::read_file_with_mode(path)
     }
 
     fn entries(&self, dir: &Path) -> io::Result<Vec<Entry>> {
@@ -169,13 +175,14 @@ impl Overlay {
 }
 
 impl FileSource for Overlay {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ModelError> {
+    /// A held text is a regular file: an editor's buffer has no mode of its own.
+    fn read_with_mode(&self, path: &Path) -> Result<(Vec<u8>, FileMode), ModelError> {
         match (self.files.get(path), &self.below) {
             (Some(bytes), _) => {
                 crate::read::within_limit(path, bytes.len() as u64)?;
-                Ok(bytes.clone())
+                Ok((bytes.clone(), FileMode::Regular))
             }
-            (None, Some(below)) => below.read(path),
+            (None, Some(below)) => below.read_with_mode(path),
             (None, None) => Err(ModelError::Io {
                 path: path.to_path_buf(),
                 source: io::Error::from(io::ErrorKind::NotFound),

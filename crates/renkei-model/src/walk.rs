@@ -95,30 +95,50 @@ impl Walk {
     /// not be followed is an error in its place, and the walk goes on. A FIFO, a socket or
     /// a device is listed like a file, so that reading it says what it is.
     pub fn archetype_files(&self, dir: &Path) -> Vec<Result<String, ModelError>> {
-        let entries = match self.source.entries(dir) {
-            Ok(entries) => entries,
-            Err(error) => return vec![Err(io_error(dir, error))],
+        self.files_under(dir, &|relative, is_dir| {
+            if is_dir {
+                OPERATIONAL_DIRS.contains(&relative) || relative.contains('/')
+            } else {
+                relative == ARCHETYPE_FILE || relative.contains('/')
+            }
+        })
+    }
+
+    /// Every file of the archetype folder `dir`, at any depth, as [`Walk::archetype_files`]
+    /// lists them, except what `keep` refuses: it is asked of each path (relative, and
+    /// whether it is a folder) before a folder is entered or a file listed.
+    pub fn all_files(
+        &self,
+        dir: &Path,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> Vec<Result<String, ModelError>> {
+        self.files_under(dir, keep)
+    }
+
+    fn files_under(
+        &self,
+        dir: &Path,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> Vec<Result<String, ModelError>> {
+        let entry = Entry {
+            path: dir.to_path_buf(),
+            kind: Kind::Dir,
+            symlink: false,
         };
         let mut files = Vec::new();
-        for entry in entries {
-            let name = entry.path.file_name().unwrap_or_default();
-            if name == ARCHETYPE_FILE && entry.kind != Kind::Dir {
-                files.push(self.allowed(&entry).map(|()| ARCHETYPE_FILE.to_string()));
-            } else if entry.kind == Kind::Dir && OPERATIONAL_DIRS.iter().any(|dir| name == *dir) {
-                self.folder_files(dir, &entry, &mut Vec::new(), &mut files);
-            }
-        }
+        self.folder_files(dir, &entry, keep, &mut Vec::new(), &mut files);
         files
     }
 
-    /// Every file below the folder `entry` (depth first, sorted), relative to `dir`. A
-    /// folder written as a link is followed when it stays inside the root and does not
-    /// lead back into a folder of this walk (`followed` holds where the links on the way
-    /// here lead); otherwise it is an error in its place.
+    /// Every file below the folder `entry` (depth first, sorted) that `keep` keeps,
+    /// relative to `dir`. A folder written as a link is followed when it stays inside the
+    /// root and does not lead back into a folder of this walk (`followed` holds where the
+    /// links on the way here lead); otherwise it is an error in its place.
     fn folder_files(
         &self,
         dir: &Path,
         entry: &Entry,
+        keep: &dyn Fn(&str, bool) -> bool,
         followed: &mut Vec<PathBuf>,
         files: &mut Vec<Result<String, ModelError>>,
     ) {
@@ -129,13 +149,21 @@ impl Walk {
         match self.source.entries(&entry.path) {
             Ok(entries) => {
                 for inner in entries {
-                    if inner.kind == Kind::Dir {
-                        self.folder_files(dir, &inner, followed, files);
+                    let is_dir = inner.kind == Kind::Dir;
+                    let named = relative(dir, &inner.path);
+                    // A name that is not UTF-8 is asked about as it would print, so that a
+                    // folder kept is still walked and what is in it refused file by file.
+                    let shown = named.as_ref().map_or_else(
+                        |_| lossy_relative(dir, &inner.path),
+                        std::clone::Clone::clone,
+                    );
+                    if !keep(&shown, is_dir) {
+                        continue;
+                    }
+                    if is_dir {
+                        self.folder_files(dir, &inner, keep, followed, files);
                     } else {
-                        let relative = self
-                            .allowed(&inner)
-                            .and_then(|()| relative(dir, &inner.path));
-                        files.push(relative);
+                        files.push(self.allowed(&inner).and(named));
                     }
                 }
             }
@@ -252,6 +280,17 @@ fn relative(dir: &Path, path: &Path) -> Result<String, ModelError> {
         relative.push_str(part);
     }
     Ok(relative)
+}
+
+/// `path` relative to `dir` as [`relative`] writes it, with any name that is not UTF-8 made
+/// readable.
+fn lossy_relative(dir: &Path, path: &Path) -> String {
+    let inside = path.strip_prefix(dir).unwrap_or(path);
+    inside
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn io_error(path: &Path, source: io::Error) -> ModelError {

@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::error::ModelError;
+use crate::mode::FileMode;
 
 /// Temporary files are named `.renkei-XXXXXX.tmp`, so that a run interrupted between
 /// creating one and renaming it leaves something [`remove_stale_temporaries`] can recognize.
@@ -40,8 +41,20 @@ pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, ModelError> {
 
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees either the old file or
 /// the new one, never a mix: write a temporary file in the same folder, fsync it, rename it
-/// over `path`, fsync the folder.
+/// over `path`, fsync the folder. The replacement keeps the permissions of the file it
+/// replaces (a fix does not change what a file may do); a new file gets the usual
+/// rw-r--r-- rather than the temporary file's private rw-------.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
+    replace(path, bytes, None)
+}
+
+/// Replaces `path` with `bytes` as [`write_atomic`] does, leaving it with exactly `mode`
+/// (an installed script is as runnable as its source, whatever was there before).
+pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: FileMode) -> Result<(), ModelError> {
+    replace(path, bytes, Some(mode))
+}
+
+fn replace(path: &Path, bytes: &[u8], mode: Option<FileMode>) -> Result<(), ModelError> {
     // Writing through a symbolic link means writing its target, not replacing the link.
     let resolved;
     let path = match fs::symlink_metadata(path) {
@@ -55,18 +68,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    // The replacement keeps the permissions of the file it replaces; a new file gets the
-    // usual rw-r--r-- rather than the temporary file's private rw-------.
-    let permissions = fs::metadata(path)
-        .map(|metadata| metadata.permissions())
-        .ok();
+    let permissions = match mode {
+        Some(mode) => mode.permissions(),
+        None => fs::metadata(path)
+            .map(|metadata| metadata.permissions())
+            .ok()
+            .or_else(|| FileMode::Regular.permissions()),
+    };
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_error(dir))?;
     temp.write_all(bytes).map_err(io_error(temp.path()))?;
-    if let Some(permissions) = permissions.or_else(default_permissions) {
+    if let Some(permissions) = permissions {
         temp.as_file()
             .set_permissions(permissions)
             .map_err(io_error(temp.path()))?;
@@ -77,18 +92,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
         source: error.error,
     })?;
     sync_dir(dir)
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(fs::Permissions::from_mode(0o644))
-}
-
-/// Elsewhere a temporary file is created readable and writable like any other file.
-#[cfg(not(unix))]
-fn default_permissions() -> Option<fs::Permissions> {
-    None
 }
 
 /// Creates `dir` and its missing parents.

@@ -1,0 +1,141 @@
+//! `exclude:` in `archetype.yaml`: the files and folders an archetype keeps beside its
+//! doctrine that are not part of its skill (drafts, build output, a tool's cache).
+//!
+//! Patterns read as `.gitignore` lines do, because that is the syntax their authors
+//! already know: one without a `/` names a file or folder at any depth (`*.pyc`,
+//! `__pycache__`), one with a `/` is anchored at the archetype folder (`scripts/*.log`), a
+//! trailing `/` names folders only, `*` stays inside one folder and `**` crosses folders.
+//! A folder that matches is not walked at all, so what is inside it (links, special files)
+//! cannot fail a load.
+
+use std::path::Path;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use serde_saphyr::Spanned;
+
+use crate::error::ModelError;
+
+/// The compiled `exclude:` patterns of one archetype.
+#[derive(Debug, Clone, Default)]
+pub struct Excludes {
+    any: GlobSet,
+    folders: GlobSet,
+}
+
+impl Excludes {
+    /// Compiles `patterns`; an invalid one is an error at its place in `config_path`.
+    pub fn new(patterns: &[Spanned<String>], config_path: &Path) -> Result<Self, ModelError> {
+        let mut any = GlobSetBuilder::new();
+        let mut folders = GlobSetBuilder::new();
+        for pattern in patterns {
+            let invalid = |message: String| ModelError::InvalidArchetype {
+                path: config_path.to_path_buf(),
+                line: pattern.referenced.line().max(1),
+                column: pattern.referenced.column().max(1),
+                message: format!("field `exclude`: the pattern `{}` {message}", pattern.value),
+            };
+            let text = pattern.value.trim();
+            let (text, folder_only) = match text.strip_suffix('/') {
+                Some(folder) => (folder, true),
+                None => (text, false),
+            };
+            let (text, rooted) = match text.strip_prefix('/') {
+                Some(rest) => (rest, true),
+                None => (text, false),
+            };
+            if text.is_empty() || text.split('/').any(|segment| segment == "..") {
+                return Err(invalid(
+                    "names nothing inside the archetype folder".to_string(),
+                ));
+            }
+            let anchored = if rooted || text.contains('/') {
+                text.to_string()
+            } else {
+                format!("**/{text}")
+            };
+            let glob =
+                compile(&anchored).map_err(|error| invalid(format!("is not a glob: {error}")))?;
+            if folder_only {
+                folders.add(glob);
+            } else {
+                any.add(glob);
+            }
+        }
+        let build = |set: GlobSetBuilder| {
+            set.build().map_err(|error| ModelError::InvalidArchetype {
+                path: config_path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: format!("field `exclude`: {error}"),
+            })
+        };
+        Ok(Self {
+            any: build(any)?,
+            folders: build(folders)?,
+        })
+    }
+
+    /// Whether the file or folder at `relative` (to the archetype folder, `/`-separated) is
+    /// left out.
+    pub fn excludes(&self, relative: &str, is_dir: bool) -> bool {
+        self.any.is_match(relative) || (is_dir && self.folders.is_match(relative))
+    }
+}
+
+fn compile(pattern: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn excludes(patterns: &[&str]) -> Excludes {
+        let yaml = patterns
+            .iter()
+            .map(|pattern| format!("- {pattern:?}\n"))
+            .collect::<String>();
+        let patterns: Vec<Spanned<String>> = serde_saphyr::from_str(&yaml).unwrap();
+        Excludes::new(&patterns, Path::new("archetype.yaml")).unwrap()
+    }
+
+    #[test]
+    fn patterns_read_as_gitignore_lines() {
+        let set = excludes(&["*.pyc", "scripts/*.log", "drafts/", "/notes.md"]);
+        assert!(set.excludes("a.pyc", false));
+        assert!(set.excludes("scripts/deep/b.pyc", false));
+        assert!(set.excludes("scripts/run.log", false));
+        assert!(
+            !set.excludes("scripts/deep/run.log", false),
+            "`*` stays in one folder"
+        );
+        assert!(!set.excludes("logs/run.log", false));
+        assert!(set.excludes("drafts", true));
+        assert!(set.excludes("doctrine/drafts", true));
+        assert!(
+            !set.excludes("drafts", false),
+            "a trailing `/` names folders only"
+        );
+        assert!(set.excludes("notes.md", false));
+        assert!(
+            !set.excludes("doctrine/notes.md", false),
+            "a leading `/` anchors"
+        );
+        assert!(!set.excludes("scripts/run.sh", false));
+    }
+
+    #[test]
+    fn a_pattern_that_leaves_the_folder_or_is_not_a_glob_is_an_error_at_its_line() {
+        let yaml = "- ok\n- ../outside\n";
+        let patterns: Vec<Spanned<String>> = serde_saphyr::from_str(yaml).unwrap();
+        let error = Excludes::new(&patterns, Path::new("archetype.yaml")).unwrap_err();
+        assert_eq!(error.position(), Some((2, 3)));
+        assert!(error.to_string().contains("field `exclude`"), "{error}");
+        let patterns: Vec<Spanned<String>> = serde_saphyr::from_str("- 'a[b'\n").unwrap();
+        let error = Excludes::new(&patterns, Path::new("archetype.yaml")).unwrap_err();
+        assert!(error.to_string().contains("is not a glob"), "{error}");
+    }
+}
