@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use renkei_assemble::{Env, PushOptions, Skill, Status, Target, Templates};
+use renkei_assemble::{
+    AssembleError, Env, PushOptions, Siblings, Skill, SkillLayout, Status, Target, Templates,
+};
 use renkei_contract::Contract;
 use renkei_contract::report::ReportContract;
 use renkei_lint::{FixMode, LintedFile, RuleSet};
@@ -532,39 +534,101 @@ fn unknown_names(only: &[String], known: &BTreeSet<&str>) -> Option<Vec<String>>
 
 /// Loads and renders the archetypes `walk` finds (those named in `only`, or all), one per
 /// core: each archetype's sources are dropped as soon as its skill is rendered, so memory
-/// holds the output, not the whole tree twice.
+/// holds the output, not the whole tree twice. An archetype that links into others is
+/// rendered again once their layouts are known: those archetypes are loaded for it (under
+/// `--only` too) and dropped again.
 fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec<Skill>, CliError> {
     let dirs = walk.archetype_dirs().collect::<Result<Vec<_>, _>>()?;
-    let rendered = renkei_model::parallel::parallel_map(&dirs, |dir| {
+    let folder = |dir: &Path| {
+        dir.file_name()
+            .and_then(|name| name.to_str())
+            .map(str::to_string)
+    };
+    let render = |dir: &PathBuf, siblings: &Siblings| {
         if templates.canceller().is_cancelled() {
             return Err(format!("{}: rendering was cancelled", dir.display()));
         }
-        // An archetype's name is its folder's, so one not asked for is not even loaded: a
-        // broken archetype elsewhere does not stop `--only`.
-        let folder = dir.file_name().and_then(|name| name.to_str());
-        if !only.is_empty() && !only.iter().any(|name| Some(name.as_str()) == folder) {
-            return Ok(None);
-        }
         let archetype =
             renkei_model::load::load_archetype(walk, dir).map_err(|error| error.to_string())?;
-        renkei_assemble::render_skill(&archetype, templates)
-            .map(Some)
-            .map_err(|error| error.to_string())
+        match renkei_assemble::render_skill(&archetype, templates, siblings) {
+            Ok(skill) => Ok(Rendered::Skill(skill)),
+            Err(AssembleError::NeedsSiblings { names, .. }) => Ok(Rendered::Waiting(names)),
+            Err(error) => Err(error.to_string()),
+        }
+    };
+    let first = renkei_model::parallel::parallel_map(&dirs, |dir| {
+        // An archetype's name is its folder's, so one not asked for is not even loaded: a
+        // broken archetype elsewhere does not stop `--only`.
+        if !only.is_empty() && !only.iter().any(|name| Some(name) == folder(dir).as_ref()) {
+            return Ok(Rendered::Skipped);
+        }
+        render(dir, &Siblings::unknown())
     });
-    let mut skills = Vec::new();
+    let mut rendered: Vec<Option<Skill>> = Vec::with_capacity(first.len());
+    // The archetypes to render again, by place in `rendered`.
+    let mut waiting: Vec<(usize, PathBuf)> = Vec::new();
     let mut errors = Vec::new();
-    for result in rendered {
+    let mut needed = BTreeSet::new();
+    for (dir, result) in dirs.iter().zip(first) {
         match result {
-            Ok(skill) => skills.extend(skill),
+            Ok(Rendered::Waiting(names)) => {
+                needed.extend(names);
+                waiting.push((rendered.len(), dir.clone()));
+                rendered.push(None);
+            }
+            Ok(Rendered::Skill(skill)) => rendered.push(Some(skill)),
+            Ok(Rendered::Skipped) => rendered.push(None),
             // One error a line, so that each says where it is.
             Err(error) => errors.extend(error.lines().map(str::to_string)),
         }
     }
+    if !waiting.is_empty() && errors.is_empty() {
+        let reached: Vec<&PathBuf> = dirs
+            .iter()
+            .filter(|dir| folder(dir).is_some_and(|name| needed.contains(&name)))
+            .collect();
+        let layouts = renkei_model::parallel::parallel_map(&reached, |dir| {
+            renkei_model::load::load_archetype(walk, dir)
+                .map(|archetype| SkillLayout::of(&archetype))
+                .map_err(|error| error.to_string())
+        });
+        let mut known = Vec::new();
+        for layout in layouts {
+            match layout {
+                Ok(layout) => known.push(layout),
+                Err(error) => errors.extend(error.lines().map(str::to_string)),
+            }
+        }
+        let siblings = Siblings::complete(known);
+        let again =
+            renkei_model::parallel::parallel_map(&waiting, |(_, dir)| render(dir, &siblings));
+        for ((at, dir), result) in waiting.iter().zip(again) {
+            match result {
+                Ok(Rendered::Skill(skill)) => rendered[*at] = Some(skill),
+                // Given the layout of every archetype a link names, a render does not wait
+                // again; if one did, its skill must not go missing without a word.
+                Ok(Rendered::Waiting(_) | Rendered::Skipped) => errors.push(format!(
+                    "{}: its links into other archetypes could not be placed",
+                    dir.display()
+                )),
+                Err(error) => errors.extend(error.lines().map(str::to_string)),
+            }
+        }
+    }
     if errors.is_empty() {
-        Ok(skills)
+        Ok(rendered.into_iter().flatten().collect())
     } else {
         Err(CliError::Failed(errors))
     }
+}
+
+/// What rendering one archetype gave.
+enum Rendered {
+    Skill(Skill),
+    /// It links into these archetypes, whose layouts it needs.
+    Waiting(Vec<String>),
+    /// Not asked for.
+    Skipped,
 }
 
 /// The cheap facts of every archetype, from the walk of the archetype folders alone (no

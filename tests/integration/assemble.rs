@@ -528,7 +528,7 @@ fn a_link_that_would_break_once_installed_stops_the_assembly_where_it_is() {
     let stderr = redact(&run.stderr, &scratch);
     insta::assert_snapshot!(stderr, @r"
     error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:3:54: the link to `../scripts/draft.sh` names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist), so it breaks once installed
-    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:4:20: the link to `../../other/x.md` leads out of the skill folder, so it breaks once installed
+    error: [scratch]/root/framework/archetypes/demo/hello-world/doctrine/process.md:4:20: the link to `../../other/x.md` leads into `demo/other`, which is not an archetype of this tree, so it breaks once installed
     ");
     assert!(
         !scratch.root().join(".claude").exists(),
@@ -548,4 +548,102 @@ fn a_link_that_would_break_once_installed_stops_the_assembly_where_it_is() {
     assert!(!skill.join("scripts/draft.sh").exists(), "excluded");
     let text = fs::read_to_string(skill.join("SKILL.md")).unwrap();
     assert!(text.contains("[the script](scripts/run.sh)"), "{text}");
+}
+
+#[test]
+fn links_between_archetypes_lead_to_the_installed_sibling() {
+    let scratch = Scratch::new();
+    scratch.add_archetype("demo", "alpha", DEMO_ARCHETYPE_YAML);
+    scratch.add_archetype("review", "beta", DEMO_ARCHETYPE_YAML);
+    let alpha = "root/framework/archetypes/demo/alpha";
+    scratch.write(
+        &format!("{alpha}/doctrine/process.md"),
+        "# Process\n\nAsk [the reviewer](../../../review/beta/references/template.md#outcome), \
+         follow [its steps](../../../review/beta/doctrine/process.md#step-1-work), \
+         browse [its folder](../../../review/beta/references/) \
+         and fill in [our own report](../../alpha/references/template.md).\n",
+    );
+    scratch.write(
+        &format!("{alpha}/references/template.md"),
+        "# Report\n\nAs [the reviewer's tenets](../../../review/beta/ethos/tenets.md) say.\n",
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    let skills = scratch.root().join(".claude/skills");
+    let skill_md = fs::read_to_string(skills.join("alpha/SKILL.md")).unwrap();
+    for link in [
+        "[the reviewer](../beta/references/template.md#outcome)",
+        "[its steps](../beta/SKILL.md#step-1-work)",
+        "[its folder](../beta/references/)",
+        "[our own report](references/template.md)",
+    ] {
+        assert!(skill_md.contains(link), "{link} in {skill_md}");
+    }
+    let report = fs::read_to_string(skills.join("alpha/references/template.md")).unwrap();
+    assert!(
+        report.contains("[the reviewer's tenets](../../beta/SKILL.md#tenets)"),
+        "{report}"
+    );
+
+    // A sibling that does not go to a target: the link would lead nowhere there, unless
+    // the sibling is there already (it was pushed to `project` above, and stays).
+    scratch.write(
+        "root/framework/archetypes/review/beta/archetype.yaml",
+        &format!(
+            "{}targets: [opencode]\n",
+            DEMO_ARCHETYPE_YAML.replace("hello-world", "beta")
+        ),
+    );
+    let run = scratch
+        .renkei(&[
+            "assemble",
+            "--dry-run",
+            "--target",
+            "claude",
+            "--target",
+            "project",
+        ])
+        .expect_code(2);
+    let stderr = redact(&run.stderr, &scratch);
+    assert!(
+        stderr.contains("alpha/doctrine/process.md:3:20: the link leads into skill `beta`, which target claude does not receive, so it breaks once installed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("target project"), "{stderr}");
+
+    // `--only alpha` loads beta for its layout; the link holds where beta is installed.
+    scratch.write(
+        "root/framework/archetypes/review/beta/archetype.yaml",
+        &DEMO_ARCHETYPE_YAML.replace("hello-world", "beta"),
+    );
+    scratch
+        .renkei(&[
+            "assemble", "--check", "--only", "alpha", "--target", "project",
+        ])
+        .expect_code(0);
+    scratch
+        .renkei(&[
+            "assemble",
+            "--dry-run",
+            "--only",
+            "alpha",
+            "--target",
+            scratch.path("empty").to_str().unwrap(),
+        ])
+        .expect_code(2);
+
+    // A file of the sibling that is not installed, and a link that leaves the tree.
+    scratch.write(
+        &format!("{alpha}/doctrine/process.md"),
+        "# Process\n\nSee [its configuration](../../../review/beta/archetype.yaml) and [the tree](../../../../../README.md).\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    let stderr = redact(&run.stderr, &scratch);
+    insta::assert_snapshot!(stderr, @r"
+    error: [scratch]/root/framework/archetypes/demo/alpha/doctrine/process.md:3:25: the link to `../../../review/beta/archetype.yaml` names a file that skill `beta` does not install, so it breaks once installed
+    error: [scratch]/root/framework/archetypes/demo/alpha/doctrine/process.md:3:77: the link to `../../../../../README.md` leads out of the skill folder, so it breaks once installed
+    ");
 }

@@ -153,7 +153,7 @@ fn anchors(markdown: &str) -> Vec<String> {
         .headings
         .iter()
         .map(|heading| {
-            let base = renkei_assemble::render::slug(&heading.text);
+            let base = renkei_assemble::layout::slug(&heading.text);
             let count = taken.entry(base.clone()).or_insert(0);
             let anchor = if *count == 0 {
                 base.clone()

@@ -118,7 +118,7 @@ mod tests {
     fn render(walk: &Walk, templates: &Templates) -> Result<crate::Skill, AssembleError> {
         let dir = walk.archetype_dirs().next().unwrap().unwrap();
         let archetype = renkei_model::load::load_archetype(walk, &dir).unwrap();
-        render_skill(&archetype, templates)
+        render_skill(&archetype, templates, &crate::Siblings::unknown())
     }
 
     #[test]

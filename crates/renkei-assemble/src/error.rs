@@ -34,6 +34,15 @@ pub enum AssembleError {
         /// Each link, as `path:line:column: message`.
         links: Vec<String>,
     },
+    /// An archetype links into other archetypes whose layouts the render was not given;
+    /// render it again with them.
+    #[error("{archetype}: links into {} need their layouts", names.join(", "))]
+    NeedsSiblings {
+        /// The archetype being rendered.
+        archetype: String,
+        /// The archetypes its links lead into.
+        names: Vec<String>,
+    },
     /// The render was cancelled (it ran past its deadline).
     #[error("{archetype}: rendering was cancelled")]
     Cancelled {

@@ -216,9 +216,64 @@ pub fn plan(
         });
     }
     actions.sort_by(|a, b| a.relative.cmp(&b.relative));
+    let broken = broken_sibling_links(target, skills, &actions);
+    if !broken.is_empty() {
+        return Err(AssembleError::StrayLinks { links: broken });
+    }
     Ok(Plan {
         target: target.clone(),
         actions,
+    })
+}
+
+/// The links from skills going to `target` into other skills' folders that would lead
+/// nowhere there once `actions` are applied: the file is neither written by them nor
+/// already in the target and kept.
+fn broken_sibling_links(target: &Target, skills: &[Skill], actions: &[FileAction]) -> Vec<String> {
+    let mut pruned = BTreeSet::new();
+    let mut kept = BTreeSet::new();
+    for action in actions {
+        let paths = if action.status == Status::Prune {
+            &mut pruned
+        } else {
+            &mut kept
+        };
+        paths.insert(action.relative.as_str());
+    }
+    let mut broken = Vec::new();
+    for skill in skills
+        .iter()
+        .filter(|skill| target.accepts(skill.targets.as_deref()))
+    {
+        for link in &skill.sibling_links {
+            let path = format!("{}/{}", link.sibling, link.file);
+            let planned = kept.range(path.as_str()..).next().is_some_and(|found| {
+                *found == path || (path.ends_with('/') && found.starts_with(&path))
+            });
+            let there = planned || (!pruned.contains(path.as_str()) && on_disk(&target.dir, &path));
+            if !there {
+                broken.push(format!(
+                    "{}: the link leads into skill `{}`, which target {} does not receive, so it breaks once installed",
+                    link.at, link.sibling, target.label
+                ));
+            }
+        }
+    }
+    broken
+}
+
+/// Whether a file (or, for a path ending in `/`, a folder) that this push does not plan is
+/// at `relative` in the target folder.
+fn on_disk(dir: &Path, relative: &str) -> bool {
+    let folder = relative.strip_suffix('/');
+    target_path(dir, folder.unwrap_or(relative)).is_ok_and(|path| {
+        fs::symlink_metadata(path).is_ok_and(|metadata| {
+            if folder.is_some() {
+                metadata.is_dir()
+            } else {
+                metadata.is_file()
+            }
+        })
     })
 }
 

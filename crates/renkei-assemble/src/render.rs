@@ -1,6 +1,5 @@
 //! Rendering one archetype into the files of its skill folder.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,6 +11,7 @@ use serde::Serialize;
 use crate::cancel::Canceller;
 use crate::error::AssembleError;
 use crate::frontmatter::render_front_matter;
+use crate::layout::{Linking, SiblingLink, Siblings, Site, SkillLayout, title_case};
 
 /// Template used when an archetype names none.
 pub const DEFAULT_TEMPLATE: &str = "skill.md.tera";
@@ -70,6 +70,9 @@ pub struct Skill {
     pub files: Vec<OutputFile>,
     /// Warnings about the rendered output (length limits).
     pub warnings: Vec<Diagnostic>,
+    /// Its links into other skills' folders, which work only where those are installed
+    /// beside it.
+    pub sibling_links: Vec<SiblingLink>,
 }
 
 /// Loaded templates: a tree's `templates/*.tera`, plus the embedded default when the tree
@@ -211,18 +214,17 @@ impl ReferenceContext {
     }
 }
 
-/// Renders `archetype` into its skill folder's files.
-pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skill, AssembleError> {
+/// Renders `archetype` into its skill folder's files. A link into another archetype is
+/// placed with that archetype's layout from `siblings`; when `siblings` does not hold it
+/// yet, the render stops with [`AssembleError::NeedsSiblings`] naming what it needs.
+pub fn render_skill(
+    archetype: &Archetype,
+    templates: &Templates,
+    siblings: &Siblings,
+) -> Result<Skill, AssembleError> {
     let name = archetype.name();
     let config = &archetype.config;
-    // The headings the default template writes before the parts, which the parts'
-    // anchors in SKILL.md count after.
-    let title = title_case(name);
-    let before_parts = [
-        Some(title.as_str()),
-        config.when_to_use.as_ref().map(|_| "When to Use"),
-    ];
-    let layout = Layout::new(archetype, before_parts.into_iter().flatten());
+    let layout = SkillLayout::of(archetype);
     let template = config
         .template
         .as_ref()
@@ -234,30 +236,47 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
             dir: templates.dir.clone(),
         });
     }
-    // Links that would break once installed, found while the links are placed.
-    let mut strays = Vec::new();
-    let body = render_body(archetype, templates, template, &layout, &mut strays)?;
-    let mut skill_md = render_front_matter(config)?;
-    skill_md.push('\n');
-    skill_md.push_str(body.trim_start_matches('\n'));
-    let skill_md = normalize(skill_md);
-
+    // Every link is placed before anything is rendered, so that a link that would break
+    // once installed, or one that needs another archetype's layout, stops the render first.
+    let mut linking = Linking::default();
+    let parts: Vec<PartContext> = archetype
+        .parts
+        .iter()
+        .map(|part| PartContext {
+            path: part.relative.clone(),
+            content: inline_part(&layout, part, siblings, &mut linking),
+        })
+        .collect();
     let mut files = vec![OutputFile {
         relative: "SKILL.md".to_string(),
-        bytes: Arc::from(skill_md.as_bytes()),
+        bytes: Arc::from(&b""[..]),
         mode: FileMode::Regular,
     }];
     // `shipped` is sorted by path, and so are the files after SKILL.md.
     for file in &archetype.shipped {
         files.push(OutputFile {
             relative: file.relative.clone(),
-            bytes: Arc::from(layout.shipped_file(file, &mut strays)),
+            bytes: Arc::from(shipped_file(&layout, file, siblings, &mut linking)),
             mode: file.mode,
         });
     }
-    if !strays.is_empty() {
-        return Err(AssembleError::StrayLinks { links: strays });
+    if !linking.needed.is_empty() {
+        return Err(AssembleError::NeedsSiblings {
+            archetype: name.to_string(),
+            names: linking.needed.into_iter().collect(),
+        });
     }
+    if !linking.strays.is_empty() {
+        return Err(AssembleError::StrayLinks {
+            links: linking.strays,
+        });
+    }
+    let body = render_body(archetype, templates, template, parts)?;
+    let mut skill_md = render_front_matter(config)?;
+    skill_md.push('\n');
+    skill_md.push_str(body.trim_start_matches('\n'));
+    let skill_md = normalize(skill_md);
+    files[0].bytes = Arc::from(skill_md.as_bytes());
     Ok(Skill {
         name: name.to_string(),
         targets: config
@@ -266,16 +285,59 @@ pub fn render_skill(archetype: &Archetype, templates: &Templates) -> Result<Skil
             .map(|targets| targets.iter().map(|t| t.value.clone()).collect()),
         warnings: length_warnings(archetype, &skill_md),
         files,
+        sibling_links: linking.siblings,
     })
 }
 
-/// The SKILL.md body `template` renders for `archetype`, its links placed by `layout`.
+/// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the skill
+/// title is the only H1) and links re-pointed.
+fn inline_part(
+    layout: &SkillLayout,
+    part: &SourceFile,
+    siblings: &Siblings,
+    linking: &mut Linking,
+) -> String {
+    let Some(document) = part.document() else {
+        return String::from_utf8_lossy(part.bytes()).into_owned();
+    };
+    let mut edits = demote_headings(document);
+    edits.extend(layout.link_edits(part, document, Site::Inlined, siblings, linking));
+    // Front matter of a part is metadata for its authors, not doctrine for the agent.
+    if let Some(front_matter) = &document.outline.front_matter {
+        edits.push(Edit {
+            range: 0..front_matter.range.end,
+            replacement: String::new(),
+        });
+    }
+    let mut content = normalize(apply_edits(&document.source, edits));
+    content.truncate(content.trim_end_matches('\n').len());
+    let leading = content.len() - content.trim_start_matches('\n').len();
+    content.drain(..leading);
+    content
+}
+
+/// A shipped file: in Markdown, links re-pointed where their targets moved, with LF
+/// endings and one trailing newline like SKILL.md. Other files ship byte for byte.
+fn shipped_file(
+    layout: &SkillLayout,
+    file: &SourceFile,
+    siblings: &Siblings,
+    linking: &mut Linking,
+) -> Vec<u8> {
+    let Some(document) = file.document() else {
+        return file.bytes().to_vec();
+    };
+    let depth = file.relative.matches('/').count();
+    let edits = layout.link_edits(file, document, Site::Shipped { depth }, siblings, linking);
+    normalize(apply_edits(&document.source, edits)).into_bytes()
+}
+
+/// The SKILL.md body `template` renders for `archetype`, its parts already inlined.
 fn render_body(
     archetype: &Archetype,
     templates: &Templates,
     template: &str,
-    layout: &Layout,
-    strays: &mut Vec<String>,
+    parts: Vec<PartContext>,
 ) -> Result<String, AssembleError> {
     let name = archetype.name();
     let config = &archetype.config;
@@ -288,14 +350,7 @@ fn render_body(
             .when_to_use
             .as_ref()
             .map(|value| value.value.as_str()),
-        parts: archetype
-            .parts
-            .iter()
-            .map(|part| PartContext {
-                path: part.relative.clone(),
-                content: layout.inline_part(part, strays),
-            })
-            .collect(),
+        parts,
         references: archetype
             .references
             .iter()
@@ -396,222 +451,6 @@ fn finding_at(
     diagnostic
 }
 
-/// Where each archetype file ends up, so links between them can be rewritten to still
-/// resolve once parts are inlined into SKILL.md and references ship beside it.
-struct Layout {
-    /// Part path -> the anchor of its first heading in its own file.
-    first_anchors: BTreeMap<String, String>,
-    /// Part path -> anchor in the part's own file -> anchor in SKILL.md, for the headings
-    /// whose two anchors differ: GitHub numbers a repeated slug (`overview-1`), counting in
-    /// a file and in SKILL.md alike.
-    moved: BTreeMap<String, BTreeMap<String, String>>,
-    /// Paths shipped unchanged beside SKILL.md.
-    shipped: std::collections::BTreeSet<String>,
-}
-
-impl Layout {
-    /// The layout of `archetype`'s SKILL.md, whose template writes the headings `before`
-    /// ahead of the parts, then the parts in order (as the default template does).
-    fn new<'a>(archetype: &Archetype, before: impl Iterator<Item = &'a str>) -> Self {
-        let part_slugs: Vec<(&str, Vec<String>)> = archetype
-            .parts
-            .iter()
-            .map(|part| {
-                let slugs = part
-                    .document()
-                    .map(|document| {
-                        document
-                            .outline
-                            .headings
-                            .iter()
-                            .map(|heading| slug(&heading.text))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (part.relative.as_str(), slugs)
-            })
-            .collect();
-        let before: Vec<String> = before.map(slug).collect();
-        // Ordered maps: a few dozen short keys compare faster than they hash.
-        let mut in_skill: BTreeMap<&str, usize> = BTreeMap::new();
-        for slug in &before {
-            *in_skill.entry(slug).or_insert(0) += 1;
-        }
-        let mut first_anchors = BTreeMap::new();
-        let mut moved = BTreeMap::new();
-        for (part, slugs) in &part_slugs {
-            let mut in_file: BTreeMap<&str, usize> = BTreeMap::new();
-            for slug in slugs {
-                let own = in_file.entry(slug).or_insert(0);
-                let skill = in_skill.entry(slug).or_insert(0);
-                if own != skill {
-                    moved
-                        .entry(part.to_string())
-                        .or_insert_with(BTreeMap::new)
-                        .insert(numbered(slug, *own), numbered(slug, *skill));
-                }
-                *own += 1;
-                *skill += 1;
-            }
-            let first = slugs.first().cloned().unwrap_or_default();
-            first_anchors.insert(part.to_string(), first);
-        }
-        let shipped = archetype
-            .shipped
-            .iter()
-            .map(|file| file.relative.clone())
-            .collect();
-        Self {
-            first_anchors,
-            moved,
-            shipped,
-        }
-    }
-
-    /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
-    /// first heading; `None` when `part` is not inlined.
-    fn part_anchor<'a>(&'a self, part: &str, anchor: Option<&'a str>) -> Option<&'a str> {
-        let first = self.first_anchors.get(part)?;
-        let own = anchor.unwrap_or(first);
-        let moved = self.moved.get(part).and_then(|moved| moved.get(own));
-        Some(moved.map_or(own, String::as_str))
-    }
-
-    /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the
-    /// skill title is the only H1) and links re-pointed.
-    fn inline_part(&self, part: &SourceFile, strays: &mut Vec<String>) -> String {
-        let Some(document) = part.document() else {
-            return String::from_utf8_lossy(part.bytes()).into_owned();
-        };
-        let mut edits = demote_headings(document);
-        edits.extend(self.link_edits(part, document, Site::Inlined, strays));
-        // Front matter of a part is metadata for its authors, not doctrine for the agent.
-        if let Some(front_matter) = &document.outline.front_matter {
-            edits.push(Edit {
-                range: 0..front_matter.range.end,
-                replacement: String::new(),
-            });
-        }
-        let mut content = normalize(apply_edits(&document.source, edits));
-        content.truncate(content.trim_end_matches('\n').len());
-        let leading = content.len() - content.trim_start_matches('\n').len();
-        content.drain(..leading);
-        content
-    }
-
-    /// A shipped file: in Markdown, links into inlined parts now point into SKILL.md, with
-    /// LF endings and one trailing newline like SKILL.md. Other files ship byte for byte.
-    fn shipped_file(&self, file: &SourceFile, strays: &mut Vec<String>) -> Vec<u8> {
-        let Some(document) = file.document() else {
-            return file.bytes().to_vec();
-        };
-        let depth = file.relative.matches('/').count();
-        let edits = self.link_edits(file, document, Site::Shipped { depth }, strays);
-        normalize(apply_edits(&document.source, edits)).into_bytes()
-    }
-
-    /// Edits for the links of `file` (its parsed `document`) that would break where it ends
-    /// up (`site`); each link that cannot be made to work once installed goes to `strays`
-    /// as `path:line:column: message`.
-    fn link_edits(
-        &self,
-        file: &SourceFile,
-        document: &Document,
-        site: Site,
-        strays: &mut Vec<String>,
-    ) -> Vec<Edit> {
-        let mut edits = Vec::new();
-        let mut index = None;
-        for link in &document.outline.links {
-            let placement = self.place(&file.relative, &link.destination);
-            let problem = match placement {
-                Placement::Outside => Some("leads out of the skill folder"),
-                Placement::NotShipped => Some(
-                    "names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist)",
-                ),
-                _ => None,
-            };
-            if let Some(problem) = problem {
-                let index =
-                    index.get_or_insert_with(|| renkei_model::LineIndex::new(&document.source));
-                let at = link.destination_range.as_ref().unwrap_or(&link.range).start;
-                let position = index.position(&document.source, at);
-                strays.push(format!(
-                    "{}:{}:{}: the link to `{}` {problem}, so it breaks once installed",
-                    file.path.display(),
-                    position.line,
-                    position.column,
-                    link.destination
-                ));
-                continue;
-            }
-            let Some(range) = link.destination_range.clone() else {
-                continue;
-            };
-            let replacement = match (placement, site) {
-                (Placement::Part(anchor), Site::Inlined) => format!("#{anchor}"),
-                (Placement::Part(anchor), Site::Shipped { depth }) => {
-                    format!("{}SKILL.md#{anchor}", "../".repeat(depth))
-                }
-                // A shipped file and the file it links to keep their paths, so only a link
-                // moved into SKILL.md is written again.
-                (Placement::Shipped(target, fragment), Site::Inlined) => {
-                    // The path was read decoded; written back, it is encoded again.
-                    let written = renkei_model::links::percent_encode(&target);
-                    fragment.map_or(written.to_string(), |fragment| {
-                        format!("{written}#{fragment}")
-                    })
-                }
-                _ => continue,
-            };
-            if replacement != link.destination {
-                edits.push(Edit { range, replacement });
-            }
-        }
-        edits
-    }
-
-    /// Where a link in the archetype file `from` to `destination` leads once installed.
-    fn place<'a>(&'a self, from: &str, destination: &'a str) -> Placement<'a> {
-        let Some((path, fragment)) = renkei_model::links::relative_path(destination) else {
-            return Placement::Elsewhere;
-        };
-        let Some(target) = renkei_model::links::resolve(from, &path) else {
-            return Placement::Outside;
-        };
-        if let Some(anchor) = self.part_anchor(&target, fragment) {
-            Placement::Part(anchor)
-        } else if self.shipped.contains(&target) {
-            Placement::Shipped(target, fragment)
-        } else {
-            Placement::NotShipped
-        }
-    }
-}
-
-/// Where the file holding a link ends up.
-#[derive(Clone, Copy)]
-enum Site {
-    /// Inside SKILL.md.
-    Inlined,
-    /// Beside it, `depth` folders down.
-    Shipped { depth: usize },
-}
-
-/// Where a link leads once the skill is installed.
-enum Placement<'a> {
-    /// Not a relative path (a URL, an absolute path, a pure fragment): left as written.
-    Elsewhere,
-    /// Out of the archetype folder.
-    Outside,
-    /// Into SKILL.md, at this anchor.
-    Part(&'a str),
-    /// To a shipped file (its archetype-relative path), at this fragment.
-    Shipped(String, Option<&'a str>),
-    /// To a file inside the archetype that is not installed.
-    NotShipped,
-}
-
 fn demote_headings(document: &Document) -> Vec<Edit> {
     document
         .outline
@@ -642,55 +481,6 @@ fn demote_headings(document: &Document) -> Vec<Edit> {
             }
         })
         .collect()
-}
-
-/// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub
-/// leaves the first as it is and numbers the others `-1`, `-2`, and so on.
-fn numbered(slug: &str, earlier: usize) -> String {
-    if earlier == 0 {
-        slug.to_string()
-    } else {
-        format!("{slug}-{earlier}")
-    }
-}
-
-/// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
-pub fn slug(text: &str) -> String {
-    let text = text.trim();
-    let keep = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    let mut anchor = String::with_capacity(text.len());
-    // Most headings are ASCII, lowered one byte at a time; other text is lowered as a
-    // whole, which `str::to_lowercase` does right for a final sigma.
-    if text.is_ascii() {
-        for c in text.chars() {
-            match c {
-                ' ' => anchor.push('-'),
-                c if keep(c) => anchor.push(c.to_ascii_lowercase()),
-                _ => {}
-            }
-        }
-    } else {
-        for c in text.to_lowercase().chars() {
-            match c {
-                ' ' => anchor.push('-'),
-                c if keep(c) => anchor.push(c),
-                _ => {}
-            }
-        }
-    }
-    anchor
-}
-
-fn title_case(name: &str) -> String {
-    name.split('-')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or(String::new(), |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Whether a shipped file is for tools, not for reading: not UTF-8 text, or holding NUL

@@ -1184,7 +1184,12 @@ mod tests {
         for archetype in &framework.archetypes {
             assert_eq!(archetype.parts.len(), 8);
             assert_eq!(archetype.references.len(), 1);
-            let skill = renkei_assemble::render_skill(archetype, &templates).unwrap();
+            let skill = renkei_assemble::render_skill(
+                archetype,
+                &templates,
+                &renkei_assemble::Siblings::unknown(),
+            )
+            .unwrap();
             assert!(skill.warnings.is_empty(), "{:?}", skill.warnings);
         }
     }

@@ -1,0 +1,446 @@
+//! Where every file of a skill ends up once installed, and how each relative link is
+//! written again so that it still leads where its author meant.
+//!
+//! Parts are inlined into SKILL.md (a link to one becomes an anchor there, numbered as
+//! GitHub numbers a repeated heading), every other file ships at its own path beside it,
+//! and each skill is installed in a folder of its own name next to the others. A link that
+//! leaves its archetype for another archetype of the tree is written to that sibling's
+//! installed folder (`../beta/references/reviewer.md`); whether that sibling is installed in
+//! the same target is for the plan to check, which knows the target.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use renkei_model::archetype::SourceFile;
+use renkei_model::{Archetype, Document, Edit, LineIndex};
+
+/// The layout of one skill: enough of an archetype to place a link into it.
+#[derive(Debug, Clone)]
+pub struct SkillLayout {
+    /// Its stage folder.
+    stage: String,
+    /// Its name, which is its installed folder's.
+    name: String,
+    /// Part path -> the anchor of its first heading in its own file.
+    first_anchors: BTreeMap<String, String>,
+    /// Part path -> anchor in the part's own file -> anchor in SKILL.md, for the headings
+    /// whose two anchors differ: GitHub numbers a repeated slug (`overview-1`), counting in
+    /// a file and in SKILL.md alike.
+    moved: BTreeMap<String, BTreeMap<String, String>>,
+    /// Paths shipped unchanged beside SKILL.md.
+    shipped: BTreeSet<String>,
+}
+
+impl SkillLayout {
+    /// The layout of `archetype`'s skill, as the default template writes SKILL.md: the
+    /// title, "When to Use" when there is one, then the parts in order.
+    pub fn of(archetype: &Archetype) -> Self {
+        let title = title_case(archetype.name());
+        let before = [
+            Some(title.as_str()),
+            archetype.config.when_to_use.as_ref().map(|_| "When to Use"),
+        ];
+        Self::new(archetype, before.into_iter().flatten())
+    }
+
+    /// The layout of `archetype`'s SKILL.md, whose template writes the headings `before`
+    /// ahead of the parts, then the parts in order.
+    fn new<'a>(archetype: &Archetype, before: impl Iterator<Item = &'a str>) -> Self {
+        let part_slugs: Vec<(&str, Vec<String>)> = archetype
+            .parts
+            .iter()
+            .map(|part| {
+                let slugs = part
+                    .document()
+                    .map(|document| {
+                        document
+                            .outline
+                            .headings
+                            .iter()
+                            .map(|heading| slug(&heading.text))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (part.relative.as_str(), slugs)
+            })
+            .collect();
+        let before: Vec<String> = before.map(slug).collect();
+        // Ordered maps: a few dozen short keys compare faster than they hash.
+        let mut in_skill: BTreeMap<&str, usize> = BTreeMap::new();
+        for slug in &before {
+            *in_skill.entry(slug).or_insert(0) += 1;
+        }
+        let mut first_anchors = BTreeMap::new();
+        let mut moved = BTreeMap::new();
+        for (part, slugs) in &part_slugs {
+            let mut in_file: BTreeMap<&str, usize> = BTreeMap::new();
+            for slug in slugs {
+                let own = in_file.entry(slug).or_insert(0);
+                let skill = in_skill.entry(slug).or_insert(0);
+                if own != skill {
+                    moved
+                        .entry(part.to_string())
+                        .or_insert_with(BTreeMap::new)
+                        .insert(numbered(slug, *own), numbered(slug, *skill));
+                }
+                *own += 1;
+                *skill += 1;
+            }
+            let first = slugs.first().cloned().unwrap_or_default();
+            first_anchors.insert(part.to_string(), first);
+        }
+        let shipped = archetype
+            .shipped
+            .iter()
+            .map(|file| file.relative.clone())
+            .collect();
+        Self {
+            stage: archetype.stage.clone(),
+            name: archetype.name().to_string(),
+            first_anchors,
+            moved,
+            shipped,
+        }
+    }
+
+    /// The skill's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
+    /// first heading; `None` when `part` is not inlined.
+    fn part_anchor<'a>(&'a self, part: &str, anchor: Option<&'a str>) -> Option<&'a str> {
+        let first = self.first_anchors.get(part)?;
+        let own = anchor.unwrap_or(first);
+        let moved = self.moved.get(part).and_then(|moved| moved.get(own));
+        Some(moved.map_or(own, String::as_str))
+    }
+
+    /// Where the archetype path `target` leads in the installed skill folder, written from
+    /// that folder's top (`SKILL.md#anchor`, a shipped path percent-encoded, a folder), or
+    /// `None` when no installed file is there.
+    fn installed(&self, target: &str, fragment: Option<&str>) -> Option<Installed> {
+        let with_fragment = |path: String| match fragment {
+            Some(fragment) => format!("{path}#{fragment}"),
+            None => path,
+        };
+        if let Some(anchor) = self.part_anchor(target, fragment) {
+            return Some(Installed {
+                file: "SKILL.md".to_string(),
+                written: format!("SKILL.md#{anchor}"),
+            });
+        }
+        // The path was read decoded; written again, it is encoded again.
+        let encoded = renkei_model::links::percent_encode(target).into_owned();
+        if self.shipped.contains(target) {
+            return Some(Installed {
+                file: target.to_string(),
+                written: with_fragment(encoded),
+            });
+        }
+        // A folder of the skill (`templates/`), or the skill folder itself, holds what
+        // ships inside it.
+        let folder = if target.is_empty() {
+            String::new()
+        } else {
+            format!("{target}/")
+        };
+        let holds_files = target.is_empty()
+            || self
+                .shipped
+                .range(folder.clone()..)
+                .next()
+                .is_some_and(|path| path.starts_with(&folder));
+        holds_files.then(|| Installed {
+            file: folder.clone(),
+            written: with_fragment(if encoded.is_empty() {
+                "./".to_string()
+            } else {
+                format!("{encoded}/")
+            }),
+        })
+    }
+}
+
+/// A place in an installed skill folder.
+struct Installed {
+    /// The path in the skill folder (`SKILL.md`, `references/x.md`, `templates/`).
+    file: String,
+    /// The link to it, from the folder's top, fragment included.
+    written: String,
+}
+
+/// The layouts of the other skills a skill's links may reach.
+#[derive(Debug, Clone, Default)]
+pub struct Siblings {
+    layouts: BTreeMap<String, SkillLayout>,
+    /// Whether every archetype a link can name is here; when not, a link to one that is
+    /// missing asks for it instead of failing.
+    complete: bool,
+}
+
+impl Siblings {
+    /// Layouts still to be gathered: a link to another archetype is not placed but asked
+    /// for ([`crate::AssembleError::NeedsSiblings`]).
+    pub fn unknown() -> Self {
+        Self::default()
+    }
+
+    /// Every archetype a link can reach: a link to an archetype not among `layouts` leads
+    /// nowhere.
+    pub fn complete(layouts: impl IntoIterator<Item = SkillLayout>) -> Self {
+        Self {
+            layouts: layouts
+                .into_iter()
+                .map(|layout| (layout.name.clone(), layout))
+                .collect(),
+            complete: true,
+        }
+    }
+}
+
+/// A link from one skill into another's installed folder: it works only where both are
+/// installed side by side, which the plan checks for each target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiblingLink {
+    /// The skill it leads to.
+    pub sibling: String,
+    /// The path in that skill's folder (`SKILL.md`, `references/reviewer.md`, or a folder
+    /// ending in `/`).
+    pub file: String,
+    /// Where the link is written, as `path:line:column`.
+    pub at: String,
+}
+
+/// What placing the links of one skill found besides the edits.
+#[derive(Debug, Default)]
+pub(crate) struct Linking {
+    /// Links that cannot work once installed, as `path:line:column: message`.
+    pub(crate) strays: Vec<String>,
+    /// Links into other skills.
+    pub(crate) siblings: Vec<SiblingLink>,
+    /// Archetypes whose layouts a link needs and that were not given.
+    pub(crate) needed: BTreeSet<String>,
+}
+
+/// Where the file holding a link ends up.
+#[derive(Clone, Copy)]
+pub(crate) enum Site {
+    /// Inside SKILL.md.
+    Inlined,
+    /// Beside it, `depth` folders down.
+    Shipped { depth: usize },
+}
+
+/// Where a link leads once the skill is installed.
+enum Placement<'a> {
+    /// Not a relative path (a URL, an absolute path, a pure fragment): left as written.
+    Elsewhere,
+    /// Out of the archetypes folder, or into an archetype folder's stage level.
+    Outside,
+    /// Into this skill's folder, at this place.
+    Own(Installed),
+    /// Into another archetype's skill folder (`target` is the path inside it).
+    Sibling {
+        stage: String,
+        name: String,
+        target: String,
+        fragment: Option<&'a str>,
+    },
+    /// To a file inside the archetype that is not installed.
+    NotShipped,
+}
+
+impl SkillLayout {
+    /// Edits for the links of `file` (its parsed `document`) that would break where it ends
+    /// up (`site`); what cannot be placed goes to `linking`.
+    pub(crate) fn link_edits(
+        &self,
+        file: &SourceFile,
+        document: &Document,
+        site: Site,
+        siblings: &Siblings,
+        linking: &mut Linking,
+    ) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        let mut index = None;
+        let mut at = |link: &renkei_model::markdown::Link| {
+            let index = index.get_or_insert_with(|| LineIndex::new(&document.source));
+            let offset = link.destination_range.as_ref().unwrap_or(&link.range).start;
+            let position = index.position(&document.source, offset);
+            format!(
+                "{}:{}:{}",
+                file.path.display(),
+                position.line,
+                position.column
+            )
+        };
+        let up = match site {
+            Site::Inlined => String::new(),
+            Site::Shipped { depth } => "../".repeat(depth),
+        };
+        for link in &document.outline.links {
+            let replacement = match self.place(&file.relative, &link.destination) {
+                Placement::Elsewhere => continue,
+                Placement::Outside => {
+                    linking.strays.push(format!(
+                        "{}: the link to `{}` leads out of the skill folder, so it breaks once installed",
+                        at(link),
+                        link.destination
+                    ));
+                    continue;
+                }
+                Placement::NotShipped => {
+                    linking.strays.push(format!(
+                        "{}: the link to `{}` names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist), so it breaks once installed",
+                        at(link),
+                        link.destination
+                    ));
+                    continue;
+                }
+                Placement::Own(installed) => match site {
+                    // In SKILL.md, a link into SKILL.md is an anchor alone.
+                    Site::Inlined => installed
+                        .written
+                        .strip_prefix("SKILL.md")
+                        .filter(|rest| rest.starts_with('#'))
+                        .map_or_else(|| installed.written.clone(), str::to_string),
+                    // A shipped file and what it links to keep their paths; only a link into
+                    // an inlined part moves.
+                    Site::Shipped { .. } if installed.file == "SKILL.md" => {
+                        format!("{up}{}", installed.written)
+                    }
+                    Site::Shipped { .. } => continue,
+                },
+                Placement::Sibling {
+                    stage,
+                    name,
+                    target,
+                    fragment,
+                } => {
+                    // Names are unique across stages, so a name in another stage than the
+                    // link says is not the archetype it means.
+                    let layout = siblings
+                        .layouts
+                        .get(&name)
+                        .filter(|layout| layout.stage == stage);
+                    let Some(layout) = layout else {
+                        if siblings.complete {
+                            linking.strays.push(format!(
+                                "{}: the link to `{}` leads into `{stage}/{name}`, which is not an archetype of this tree, so it breaks once installed",
+                                at(link),
+                                link.destination
+                            ));
+                        } else {
+                            linking.needed.insert(name);
+                        }
+                        continue;
+                    };
+                    let Some(installed) = layout.installed(&target, fragment) else {
+                        linking.strays.push(format!(
+                            "{}: the link to `{}` names a file that skill `{name}` does not install, so it breaks once installed",
+                            at(link),
+                            link.destination
+                        ));
+                        continue;
+                    };
+                    let written = format!("{up}../{name}/{}", installed.written);
+                    linking.siblings.push(SiblingLink {
+                        sibling: name,
+                        file: installed.file,
+                        at: at(link),
+                    });
+                    written
+                }
+            };
+            let Some(range) = link.destination_range.clone() else {
+                // A destination whose written form cannot be cut out (the parser's differs)
+                // is left as written.
+                continue;
+            };
+            if replacement != link.destination {
+                edits.push(Edit { range, replacement });
+            }
+        }
+        edits
+    }
+
+    /// Where a link in the archetype file `from` to `destination` leads once installed.
+    fn place<'a>(&'a self, from: &str, destination: &'a str) -> Placement<'a> {
+        let Some((path, fragment)) = renkei_model::links::relative_path(destination) else {
+            return Placement::Elsewhere;
+        };
+        // Resolved from the archetypes folder, so that a link that leaves its archetype and
+        // comes back into it, or goes into another, is seen for what it is.
+        let from_root = format!("{}/{}/{from}", self.stage, self.name);
+        let Some(resolved) = renkei_model::links::resolve(&from_root, &path) else {
+            return Placement::Outside;
+        };
+        let mut segments = resolved.splitn(3, '/');
+        let (Some(stage), Some(name)) = (segments.next(), segments.next()) else {
+            return Placement::Outside;
+        };
+        let target = segments.next().unwrap_or_default().to_string();
+        if stage != self.stage || name != self.name {
+            return Placement::Sibling {
+                stage: stage.to_string(),
+                name: name.to_string(),
+                target,
+                fragment,
+            };
+        }
+        match self.installed(&target, fragment) {
+            Some(installed) => Placement::Own(installed),
+            None => Placement::NotShipped,
+        }
+    }
+}
+
+/// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub
+/// leaves the first as it is and numbers the others `-1`, `-2`, and so on.
+fn numbered(slug: &str, earlier: usize) -> String {
+    if earlier == 0 {
+        slug.to_string()
+    } else {
+        format!("{slug}-{earlier}")
+    }
+}
+
+/// GitHub-style heading anchor: lowercase, spaces to hyphens, punctuation dropped.
+pub fn slug(text: &str) -> String {
+    let text = text.trim();
+    let keep = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut anchor = String::with_capacity(text.len());
+    // Most headings are ASCII, lowered one byte at a time; other text is lowered as a
+    // whole, which `str::to_lowercase` does right for a final sigma.
+    if text.is_ascii() {
+        for c in text.chars() {
+            match c {
+                ' ' => anchor.push('-'),
+                c if keep(c) => anchor.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+    } else {
+        for c in text.to_lowercase().chars() {
+            match c {
+                ' ' => anchor.push('-'),
+                c if keep(c) => anchor.push(c),
+                _ => {}
+            }
+        }
+    }
+    anchor
+}
+
+pub(crate) fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
