@@ -6,7 +6,7 @@
 //! what it returns through [`crate::output`].
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -170,6 +170,7 @@ impl Session {
             rules: &self.config()?.rules,
             walk: self.walk()?,
             session: self,
+            layouts: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -430,6 +431,9 @@ pub struct Checker<'s> {
     session: &'s Session,
     walk: Walk,
     rules: &'s RuleSet,
+    /// The layouts of the archetypes other archetypes' links reach, loaded once each
+    /// (`None` for one that does not load, which its own check reports).
+    layouts: Mutex<BTreeMap<String, Option<SkillLayout>>>,
 }
 
 impl Checker<'_> {
@@ -452,7 +456,11 @@ impl Checker<'_> {
             Ok(archetype) => self
                 .session
                 .contract_for(archetype)
-                .map(|contract| renkei_contract::check_contract(walk, archetype, &contract))
+                .map(|contract| {
+                    let mut findings = renkei_contract::check_contract(walk, archetype, &contract);
+                    findings.extend(self.stray_links(archetype, &contract));
+                    findings
+                })
                 .map_err(|error| error.finding),
             Err(error) => Err(Box::new(load_failed(error))),
         };
@@ -461,6 +469,74 @@ impl Checker<'_> {
             lint,
             contract,
         }
+    }
+
+    /// The links of `archetype` that would break once installed, as assembly places them
+    /// (`assemble/stray-link`), but for a link to a file that is not there at all when the
+    /// contract's `links-resolve` reports that already.
+    fn stray_links(&self, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
+        let mut linking = renkei_assemble::layout::place_links(archetype, &Siblings::unknown());
+        if !linking.needed.is_empty() {
+            linking =
+                renkei_assemble::layout::place_links(archetype, &self.siblings(&linking.needed));
+        }
+        let resolves = contract.checks.iter().any(|(check, _)| {
+            check.rule.value == "links-resolve"
+                && check
+                    .stages
+                    .as_ref()
+                    .is_none_or(|stages| stages.contains(&archetype.stage))
+        });
+        let source = self.walk.source();
+        linking
+            .strays
+            .into_iter()
+            .filter(|stray| {
+                !resolves
+                    || stray
+                        .named
+                        .as_ref()
+                        .is_none_or(|named| source.kind(named).is_some())
+            })
+            .map(|stray| stray.diagnostic)
+            .collect()
+    }
+
+    /// The siblings named `names`, from the layouts loaded so far and those loaded now.
+    fn siblings(&self, names: &BTreeSet<String>) -> Siblings {
+        let Ok(mut layouts) = self.layouts.lock() else {
+            return Siblings::unknown();
+        };
+        let missing: BTreeSet<String> = names
+            .iter()
+            .filter(|name| !layouts.contains_key(*name))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            let dirs: Vec<PathBuf> = self
+                .session
+                .index()
+                .map(|index| {
+                    index
+                        .entries
+                        .iter()
+                        .map(|entry| entry.dir.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A check asks only whether a link leads somewhere, not at which anchor.
+            for (name, layout) in
+                sibling_layouts(&self.walk, &dirs, &missing, SkillLayout::paths_of)
+            {
+                layouts.insert(name, layout.ok());
+            }
+        }
+        let known = names.iter().filter_map(|name| layouts.get(name)?.clone());
+        let unloaded = names
+            .iter()
+            .filter(|name| layouts.get(*name).is_some_and(Option::is_none))
+            .cloned();
+        Siblings::complete(known).and_unknown(unloaded)
     }
 
     /// What `check` reports for an archetype folder the walk refused: its lint when it is
@@ -583,20 +659,11 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
         }
     }
     if !waiting.is_empty() && errors.is_empty() {
-        let reached: Vec<&PathBuf> = dirs
-            .iter()
-            .filter(|dir| folder(dir).is_some_and(|name| needed.contains(&name)))
-            .collect();
-        let layouts = renkei_model::parallel::parallel_map(&reached, |dir| {
-            renkei_model::load::load_archetype(walk, dir)
-                .map(|archetype| SkillLayout::of(&archetype))
-                .map_err(|error| error.to_string())
-        });
         let mut known = Vec::new();
-        for layout in layouts {
+        for (_, layout) in sibling_layouts(walk, &dirs, &needed, SkillLayout::of) {
             match layout {
                 Ok(layout) => known.push(layout),
-                Err(error) => errors.extend(error.lines().map(str::to_string)),
+                Err(error) => errors.extend(error.to_string().lines().map(str::to_string)),
             }
         }
         let siblings = Siblings::complete(known);
@@ -620,6 +687,28 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
     } else {
         Err(CliError::Failed(errors))
     }
+}
+
+/// The layouts (`layout_of`) of the archetypes named `names` among `dirs` (by folder name),
+/// loaded in parallel; one that does not load gives why.
+fn sibling_layouts(
+    walk: &Walk,
+    dirs: &[PathBuf],
+    names: &BTreeSet<String>,
+    layout_of: fn(&Archetype) -> SkillLayout,
+) -> Vec<(String, Result<SkillLayout, ModelError>)> {
+    let reached: Vec<(String, &PathBuf)> = dirs
+        .iter()
+        .filter_map(|dir| {
+            let name = dir.file_name()?.to_str()?;
+            names.contains(name).then(|| (name.to_string(), dir))
+        })
+        .collect();
+    renkei_model::parallel::parallel_map(&reached, |(name, dir)| {
+        let layout =
+            renkei_model::load::load_archetype(walk, dir).map(|archetype| layout_of(&archetype));
+        (name.clone(), layout)
+    })
 }
 
 /// What rendering one archetype gave.

@@ -650,3 +650,66 @@ fn sarif_rule_descriptors_say_why_each_contract_and_report_rule_exists() {
     assert_eq!(report.code, 0, "{}{}", report.stdout, report.stderr);
     assert_whys_described(&report.stdout, renkei_contract::report::REPORT_RULES);
 }
+
+#[test]
+fn check_reports_links_that_would_break_once_installed_once_each() {
+    let scratch = Scratch::new();
+    scratch.add_archetype("demo", "alpha", crate::support::DEMO_ARCHETYPE_YAML);
+    scratch.add_archetype("review", "beta", crate::support::DEMO_ARCHETYPE_YAML);
+    let alpha = "root/framework/archetypes/demo/alpha";
+    scratch.write("root/README.md", "# The tree\n");
+    scratch.write(&format!("{alpha}/drafts/idea.md"), "# Idea\n");
+    scratch.write(
+        &format!("{alpha}/archetype.yaml"),
+        &format!(
+            "{}exclude: [drafts/]\n",
+            crate::support::DEMO_ARCHETYPE_YAML.replace("hello-world", "alpha")
+        ),
+    );
+    scratch.write(
+        &format!("{alpha}/doctrine/process.md"),
+        "# Process\n\n\
+         [Draft](../drafts/idea.md).\n\
+         [Tree](../../../../../README.md).\n\
+         [Beta's configuration](../../../review/beta/archetype.yaml).\n\
+         [Beta's report](../../../review/beta/references/template.md).\n\
+         [Gone](../gone.md).\n\
+         [Nobody](../../nobody/x.md).\n",
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(1);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let stray = "assemble/stray-link".to_string();
+    assert_eq!(
+        found,
+        [
+            (stray.clone(), 3, 9),
+            (stray.clone(), 4, 8),
+            (stray, 5, 24),
+            ("contract/links-resolve".to_string(), 7, 8),
+            ("contract/links-resolve".to_string(), 8, 10),
+        ],
+        "{}",
+        run.stdout
+    );
+
+    // The same tree, fixed: nothing is reported.
+    scratch.write(
+        &format!("{alpha}/doctrine/process.md"),
+        "# Process\n\n[Beta's report](../../../review/beta/references/template.md).\n",
+    );
+    scratch.renkei(&["check"]).expect_code(0);
+}

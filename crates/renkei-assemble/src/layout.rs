@@ -10,8 +10,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::path::PathBuf;
+
 use renkei_model::archetype::SourceFile;
-use renkei_model::{Archetype, Document, Edit, LineIndex};
+use renkei_model::markdown::Link;
+use renkei_model::{Archetype, Diagnostic, Document, Edit, LineIndex, RuleMeta};
 
 /// The layout of one skill: enough of an archetype to place a link into it.
 #[derive(Debug, Clone)]
@@ -40,6 +43,27 @@ impl SkillLayout {
             archetype.config.when_to_use.as_ref().map(|_| "When to Use"),
         ];
         Self::new(archetype, before.into_iter().flatten())
+    }
+
+    /// Which files of `archetype` are inlined and which ship, without their anchors (no
+    /// part is parsed): enough to tell whether a link works once installed, not to write
+    /// it.
+    pub fn paths_of(archetype: &Archetype) -> Self {
+        Self {
+            stage: archetype.stage.clone(),
+            name: archetype.name().to_string(),
+            first_anchors: archetype
+                .parts
+                .iter()
+                .map(|part| (part.relative.clone(), String::new()))
+                .collect(),
+            moved: BTreeMap::new(),
+            shipped: archetype
+                .shipped
+                .iter()
+                .map(|file| file.relative.clone())
+                .collect(),
+        }
     }
 
     /// The layout of `archetype`'s SKILL.md, whose template writes the headings `before`
@@ -177,6 +201,9 @@ pub struct Siblings {
     /// Whether every archetype a link can name is here; when not, a link to one that is
     /// missing asks for it instead of failing.
     complete: bool,
+    /// Archetypes that exist but whose layouts could not be had (they did not load): a
+    /// link into one is left unplaced, as if asked for, since where it leads is unknown.
+    unknown: BTreeSet<String>,
 }
 
 impl Siblings {
@@ -195,7 +222,15 @@ impl Siblings {
                 .map(|layout| (layout.name.clone(), layout))
                 .collect(),
             complete: true,
+            unknown: BTreeSet::new(),
         }
+    }
+
+    /// These siblings, knowing that the archetypes `names` exist without a layout.
+    #[must_use]
+    pub fn and_unknown(mut self, names: impl IntoIterator<Item = String>) -> Self {
+        self.unknown.extend(names);
+        self
     }
 }
 
@@ -212,15 +247,33 @@ pub struct SiblingLink {
     pub at: String,
 }
 
+/// A relative link that cannot work once its skill is installed.
+#[derive(Debug, Clone)]
+pub struct StrayLink {
+    /// The finding, over the link's destination.
+    pub diagnostic: Diagnostic,
+    /// The file the link names, when it names one in the tree: a link to a file that is
+    /// not there at all is `contract/links-resolve`'s to report.
+    pub named: Option<PathBuf>,
+}
+
+/// `assemble/stray-link`: a link that works in the source tree and breaks once installed.
+pub const STRAY_LINK: RuleMeta = RuleMeta::error(
+    "assemble/stray-link",
+    "every relative link still leads somewhere once the skill is installed",
+    "A skill is installed as one folder per skill: a link that leaves it, or names a file that \
+     does not ship, works while the doctrine is written and breaks when an agent follows it.",
+);
+
 /// What placing the links of one skill found besides the edits.
 #[derive(Debug, Default)]
-pub(crate) struct Linking {
-    /// Links that cannot work once installed, as `path:line:column: message`.
-    pub(crate) strays: Vec<String>,
+pub struct Linking {
+    /// Links that cannot work once installed.
+    pub strays: Vec<StrayLink>,
     /// Links into other skills.
-    pub(crate) siblings: Vec<SiblingLink>,
+    pub siblings: Vec<SiblingLink>,
     /// Archetypes whose layouts a link needs and that were not given.
-    pub(crate) needed: BTreeSet<String>,
+    pub needed: BTreeSet<String>,
 }
 
 /// Where the file holding a link ends up.
@@ -240,15 +293,17 @@ enum Placement<'a> {
     Outside,
     /// Into this skill's folder, at this place.
     Own(Installed),
-    /// Into another archetype's skill folder (`target` is the path inside it).
+    /// Into another archetype's skill folder (`target` is the path inside it; `path` is
+    /// the link's, decoded).
     Sibling {
         stage: String,
         name: String,
         target: String,
         fragment: Option<&'a str>,
+        path: String,
     },
-    /// To a file inside the archetype that is not installed.
-    NotShipped,
+    /// To a file inside the archetype that is not installed, by the link's path (decoded).
+    NotShipped { path: String },
 }
 
 impl SkillLayout {
@@ -264,16 +319,29 @@ impl SkillLayout {
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut index = None;
-        let mut at = |link: &renkei_model::markdown::Link| {
+        // A stray link is reported over its destination, as written.
+        let mut stray = |link: &Link, message: String, named: Option<&str>| {
             let index = index.get_or_insert_with(|| LineIndex::new(&document.source));
-            let offset = link.destination_range.as_ref().unwrap_or(&link.range).start;
-            let position = index.position(&document.source, offset);
-            format!(
-                "{}:{}:{}",
-                file.path.display(),
-                position.line,
-                position.column
-            )
+            let range = link
+                .destination_range
+                .clone()
+                .unwrap_or_else(|| link.range.clone());
+            let diagnostic = Diagnostic::at(
+                STRAY_LINK.id.clone(),
+                STRAY_LINK.severity,
+                &file.path,
+                &document.source,
+                index,
+                range,
+                message,
+            );
+            StrayLink {
+                diagnostic,
+                named: named.map(|path| {
+                    let folder = file.path.parent().unwrap_or(&file.path);
+                    folder.join(path)
+                }),
+            }
         };
         let up = match site {
             Site::Inlined => String::new(),
@@ -283,19 +351,19 @@ impl SkillLayout {
             let replacement = match self.place(&file.relative, &link.destination) {
                 Placement::Elsewhere => continue,
                 Placement::Outside => {
-                    linking.strays.push(format!(
-                        "{}: the link to `{}` leads out of the skill folder, so it breaks once installed",
-                        at(link),
+                    let message = format!(
+                        "the link to `{}` leads out of the skill folder, so it breaks once installed",
                         link.destination
-                    ));
+                    );
+                    linking.strays.push(stray(link, message, None));
                     continue;
                 }
-                Placement::NotShipped => {
-                    linking.strays.push(format!(
-                        "{}: the link to `{}` names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist), so it breaks once installed",
-                        at(link),
+                Placement::NotShipped { path } => {
+                    let message = format!(
+                        "the link to `{}` names a file that is not part of the skill (`archetype.yaml`, `contract.yaml`, a file `exclude:` leaves out, or one that does not exist), so it breaks once installed",
                         link.destination
-                    ));
+                    );
+                    linking.strays.push(stray(link, message, Some(&path)));
                     continue;
                 }
                 Placement::Own(installed) => match site {
@@ -317,6 +385,7 @@ impl SkillLayout {
                     name,
                     target,
                     fragment,
+                    path,
                 } => {
                     // Names are unique across stages, so a name in another stage than the
                     // link says is not the archetype it means.
@@ -325,30 +394,31 @@ impl SkillLayout {
                         .get(&name)
                         .filter(|layout| layout.stage == stage);
                     let Some(layout) = layout else {
-                        if siblings.complete {
-                            linking.strays.push(format!(
-                                "{}: the link to `{}` leads into `{stage}/{name}`, which is not an archetype of this tree, so it breaks once installed",
-                                at(link),
+                        if siblings.complete && !siblings.unknown.contains(&name) {
+                            let message = format!(
+                                "the link to `{}` leads into `{stage}/{name}`, which is not an archetype of this tree, so it breaks once installed",
                                 link.destination
-                            ));
+                            );
+                            linking.strays.push(stray(link, message, Some(&path)));
                         } else {
                             linking.needed.insert(name);
                         }
                         continue;
                     };
                     let Some(installed) = layout.installed(&target, fragment) else {
-                        linking.strays.push(format!(
-                            "{}: the link to `{}` names a file that skill `{name}` does not install, so it breaks once installed",
-                            at(link),
+                        let message = format!(
+                            "the link to `{}` names a file that skill `{name}` does not install, so it breaks once installed",
                             link.destination
-                        ));
+                        );
+                        linking.strays.push(stray(link, message, Some(&path)));
                         continue;
                     };
                     let written = format!("{up}../{name}/{}", installed.written);
+                    let start = stray(link, String::new(), None).diagnostic.start;
                     linking.siblings.push(SiblingLink {
                         sibling: name,
                         file: installed.file,
-                        at: at(link),
+                        at: format!("{}:{}:{}", file.path.display(), start.line, start.column),
                     });
                     written
                 }
@@ -387,13 +457,50 @@ impl SkillLayout {
                 name: name.to_string(),
                 target,
                 fragment,
+                path: path.into_owned(),
             };
         }
         match self.installed(&target, fragment) {
             Some(installed) => Placement::Own(installed),
-            None => Placement::NotShipped,
+            None => Placement::NotShipped {
+                path: path.into_owned(),
+            },
         }
     }
+}
+
+/// The links of `archetype`'s Markdown that would break once installed, placed as a render
+/// places them but without writing them: what `check` reports. A file whose links a byte
+/// scan finds and that all lead somewhere installed is not parsed.
+pub fn place_links(archetype: &Archetype, siblings: &Siblings) -> Linking {
+    let layout = SkillLayout::paths_of(archetype);
+    let mut linking = Linking::default();
+    let sites = archetype
+        .parts
+        .iter()
+        .map(|part| (part, Site::Inlined))
+        .chain(archetype.shipped.iter().map(|file| {
+            let depth = file.relative.matches('/').count();
+            (file, Site::Shipped { depth })
+        }));
+    for (file, site) in sites {
+        let Some(markdown) = file.markdown() else {
+            continue;
+        };
+        let scanned = renkei_model::links::inline_destinations(markdown.text());
+        let clean = scanned.is_some_and(|destinations| {
+            destinations.into_iter().all(|destination| {
+                matches!(
+                    layout.place(&file.relative, destination),
+                    Placement::Elsewhere | Placement::Own(_)
+                )
+            })
+        });
+        if !clean {
+            layout.link_edits(file, markdown.document(), site, siblings, &mut linking);
+        }
+    }
+    linking
 }
 
 /// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::cancel::Canceller;
 use crate::error::AssembleError;
 use crate::frontmatter::render_front_matter;
-use crate::layout::{Linking, SiblingLink, Siblings, Site, SkillLayout, title_case};
+use crate::layout::{Linking, STRAY_LINK, SiblingLink, Siblings, Site, SkillLayout, title_case};
 
 /// Template used when an archetype names none.
 pub const DEFAULT_TEMPLATE: &str = "skill.md.tera";
@@ -46,7 +46,7 @@ pub const LISTING_TOO_LONG: RuleMeta = RuleMeta::warning(
 );
 
 /// Every rule assembly reports, sorted by id.
-pub const RULES: &[RuleMeta] = &[LISTING_TOO_LONG, SKILL_TOO_LONG];
+pub const RULES: &[RuleMeta] = &[LISTING_TOO_LONG, SKILL_TOO_LONG, STRAY_LINK];
 
 /// One file of a rendered skill folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,7 +268,20 @@ pub fn render_skill(
     }
     if !linking.strays.is_empty() {
         return Err(AssembleError::StrayLinks {
-            links: linking.strays,
+            links: linking
+                .strays
+                .iter()
+                .map(|stray| {
+                    let finding = &stray.diagnostic;
+                    format!(
+                        "{}:{}:{}: {}",
+                        finding.path.display(),
+                        finding.start.line,
+                        finding.start.column,
+                        finding.message
+                    )
+                })
+                .collect(),
         });
     }
     let body = render_body(archetype, templates, template, parts)?;
