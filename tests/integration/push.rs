@@ -532,3 +532,86 @@ fn a_manifest_written_before_modes_were_recorded_still_owns_its_files() {
     let manifest = fs::read_to_string(skills.join(".renkei-manifest")).unwrap();
     assert!(manifest.starts_with("# renkei manifest v2"), "{manifest}");
 }
+
+#[test]
+fn client_keys_go_only_to_that_clients_targets() {
+    let scratch = Scratch::new();
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        &format!(
+            "{DEMO_ARCHETYPE_YAML}claude:\n  model: haiku\n  disable-model-invocation: true\n  argument-hint: \"[file]\"\n  paths: [\"src/**\", docs/*.md]\n"
+        ),
+    );
+    scratch
+        .renkei(&[
+            "assemble",
+            "--push",
+            "--target",
+            "project",
+            "--target",
+            "agents-project",
+            "--target",
+            "opencode-project",
+        ])
+        .expect_code(0);
+    let front_matter = |folder: &str| {
+        let text =
+            fs::read_to_string(scratch.root().join(folder).join("hello-world/SKILL.md")).unwrap();
+        text.split("\n---\n").next().unwrap().to_string()
+    };
+    let claude = front_matter(".claude/skills");
+    assert!(
+        claude.ends_with(
+            "model: haiku\ndisable-model-invocation: true\nargument-hint: \"[file]\"\npaths:\n  - src/**\n  - docs/*.md"
+        ),
+        "{claude}"
+    );
+    for folder in [".agents/skills", ".opencode/skills"] {
+        let spec_only = front_matter(folder);
+        assert!(!spec_only.contains("model:"), "{folder}: {spec_only}");
+        assert!(claude.starts_with(&spec_only), "{folder}: {spec_only}");
+    }
+    scratch
+        .renkei(&[
+            "assemble",
+            "--check",
+            "--target",
+            "project",
+            "--target",
+            "agents-project",
+        ])
+        .expect_code(0);
+}
+
+#[test]
+fn a_client_key_renkei_does_not_know_or_of_the_wrong_shape_is_refused_where_it_is() {
+    let scratch = Scratch::new();
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        &format!("{DEMO_ARCHETYPE_YAML}claude:\n  modle: haiku\n"),
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("archetype.yaml:9:3: field `claude`: `modle` is not a key renkei writes for this client; expected one of agent, argument-hint,"),
+        "{}",
+        run.stderr
+    );
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        &format!("{DEMO_ARCHETYPE_YAML}claude:\n  user-invocable: \"no\"\n"),
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("archetype.yaml:9:3: field `claude`: `user-invocable` takes true or false"),
+        "{}",
+        run.stderr
+    );
+}

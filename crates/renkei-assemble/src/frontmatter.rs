@@ -11,12 +11,17 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use renkei_model::ArchetypeConfig;
+use renkei_model::archetype::{Client, ClientValue};
 use serde::Deserialize;
 
 use crate::error::AssembleError;
 
-/// The front matter block, fences included, ending in a newline.
-pub fn render_front_matter(config: &ArchetypeConfig) -> Result<String, AssembleError> {
+/// The front matter block, fences included, ending in a newline: the specification's keys,
+/// then, for a target `client` reads, that client's own keys from the archetype.
+pub fn render_front_matter(
+    config: &ArchetypeConfig,
+    client: Option<Client>,
+) -> Result<String, AssembleError> {
     let mut yaml = String::from("---\n");
     push_field(&mut yaml, "name", &config.name.value);
     push_field(&mut yaml, "description", &config.description.value);
@@ -35,9 +40,41 @@ pub fn render_front_matter(config: &ArchetypeConfig) -> Result<String, AssembleE
             let _ = writeln!(yaml, "  {}: {}", scalar(key), scalar(value));
         }
     }
+    let client_keys = client_keys(config, client);
+    for (key, value) in client_keys {
+        match value {
+            ClientValue::Flag(flag) => {
+                let _ = writeln!(yaml, "{key}: {flag}");
+            }
+            ClientValue::Text(text) => push_field(&mut yaml, key, text),
+            ClientValue::List(items) if items.is_empty() => {
+                let _ = writeln!(yaml, "{key}: []");
+            }
+            ClientValue::List(items) => {
+                let _ = writeln!(yaml, "{key}:");
+                for item in items {
+                    let _ = writeln!(yaml, "  - {}", scalar(item));
+                }
+            }
+        }
+    }
     yaml.push_str("---\n");
-    verify_round_trip(config, &yaml)?;
+    verify_round_trip(config, client, &yaml)?;
     Ok(yaml)
+}
+
+/// The keys of `client` the archetype gives, in the order it gives them.
+fn client_keys(
+    config: &ArchetypeConfig,
+    client: Option<Client>,
+) -> impl Iterator<Item = (&str, &ClientValue)> {
+    let keys = match client {
+        Some(Client::Claude) => config.claude.as_ref(),
+        Some(Client::OpenCode | Client::Gemini) | None => None,
+    };
+    keys.into_iter()
+        .flat_map(|keys| keys.0.iter())
+        .map(|(key, value)| (key.value.as_str(), value))
 }
 
 fn push_field(yaml: &mut String, key: &str, value: &str) {
@@ -116,7 +153,6 @@ fn double_quoted(value: &str) -> String {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ReadBack {
     name: String,
     description: String,
@@ -126,9 +162,16 @@ struct ReadBack {
     allowed_tools: Option<String>,
     #[serde(default)]
     metadata: BTreeMap<String, String>,
+    /// Anything else: the client's keys, which must be exactly those written.
+    #[serde(flatten)]
+    client: BTreeMap<String, ClientValue>,
 }
 
-fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), AssembleError> {
+fn verify_round_trip(
+    config: &ArchetypeConfig,
+    client: Option<Client>,
+    yaml: &str,
+) -> Result<(), AssembleError> {
     let archetype = config.name.value.clone();
     // Strip exactly one fence on each side: a value may itself end in dashes (found by the
     // frontmatter fuzz target), and repeated trimming would eat them.
@@ -145,7 +188,10 @@ fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), Assembl
         })?;
     let value =
         |spanned: &Option<serde_saphyr::Spanned<String>>| spanned.as_ref().map(|s| s.value.clone());
-    let checks: [(&'static str, bool); 6] = [
+    let written: BTreeMap<String, ClientValue> = client_keys(config, client)
+        .map(|(key, value)| (key.to_string(), value.clone()))
+        .collect();
+    let checks: [(&'static str, bool); 7] = [
         ("name", read_back.name == config.name.value),
         (
             "description",
@@ -165,6 +211,7 @@ fn verify_round_trip(config: &ArchetypeConfig, yaml: &str) -> Result<(), Assembl
                     .map(|tools| tools.value.0.clone()),
         ),
         ("metadata", read_back.metadata == config.metadata),
+        ("claude", read_back.client == written),
     ];
     match checks.iter().find(|(_, same)| !same) {
         Some((field, _)) => Err(AssembleError::FrontMatter { archetype, field }),

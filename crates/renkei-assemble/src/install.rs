@@ -158,7 +158,7 @@ pub fn plan(
         .iter()
         .filter(|skill| target.accepts(skill.targets.as_deref()))
     {
-        for file in &skill.files {
+        for file in skill.files_for(target.client) {
             let relative = format!("{}/{}", skill.name, file.relative);
             let current = files.read(&relative)?;
             let status = match &current {

@@ -1,9 +1,10 @@
 //! Rendering one archetype into the files of its skill folder.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use renkei_model::archetype::SourceFile;
+use renkei_model::archetype::{Client, SourceFile};
 use renkei_model::source::Kind;
 use renkei_model::{Archetype, Diagnostic, Document, Edit, FileMode, RuleMeta, Walk, apply_edits};
 use serde::Serialize;
@@ -70,9 +71,27 @@ pub struct Skill {
     pub files: Vec<OutputFile>,
     /// Warnings about the rendered output (length limits).
     pub warnings: Vec<Diagnostic>,
+    /// The SKILL.md of a client whose own keys the archetype gives, in place of the
+    /// specification's for that client's targets.
+    pub for_clients: BTreeMap<Client, OutputFile>,
     /// Its links into other skills' folders, which work only where those are installed
     /// beside it.
     pub sibling_links: Vec<SiblingLink>,
+}
+
+impl Skill {
+    /// The files a target that `client` reads receives: the client's own SKILL.md when
+    /// there is one, the specification's otherwise.
+    pub fn files_for(&self, client: Option<Client>) -> impl Iterator<Item = &OutputFile> {
+        let own = client.and_then(|client| self.for_clients.get(&client));
+        self.files
+            .iter()
+            .enumerate()
+            .map(move |(at, file)| match own {
+                Some(own) if at == 0 => own,
+                _ => file,
+            })
+    }
 }
 
 /// Loaded templates: a tree's `templates/*.tera`, plus the embedded default when the tree
@@ -285,11 +304,30 @@ pub fn render_skill(
         });
     }
     let body = render_body(archetype, templates, template, parts)?;
-    let mut skill_md = render_front_matter(config)?;
-    skill_md.push('\n');
-    skill_md.push_str(body.trim_start_matches('\n'));
-    let skill_md = normalize(skill_md);
+    let skill_md_for = |client: Option<Client>| -> Result<String, AssembleError> {
+        let mut skill_md = render_front_matter(config, client)?;
+        skill_md.push('\n');
+        skill_md.push_str(body.trim_start_matches('\n'));
+        Ok(normalize(skill_md))
+    };
+    let skill_md = skill_md_for(None)?;
     files[0].bytes = Arc::from(skill_md.as_bytes());
+    let mut for_clients = BTreeMap::new();
+    if config
+        .claude
+        .as_ref()
+        .is_some_and(|keys| !keys.0.is_empty())
+    {
+        let own = skill_md_for(Some(Client::Claude))?;
+        for_clients.insert(
+            Client::Claude,
+            OutputFile {
+                relative: "SKILL.md".to_string(),
+                bytes: Arc::from(own.as_bytes()),
+                mode: FileMode::Regular,
+            },
+        );
+    }
     Ok(Skill {
         name: name.to_string(),
         targets: config
@@ -298,6 +336,7 @@ pub fn render_skill(
             .map(|targets| targets.iter().map(|t| t.value.clone()).collect()),
         warnings: length_warnings(archetype, &skill_md),
         files,
+        for_clients,
         sibling_links: linking.siblings,
     })
 }

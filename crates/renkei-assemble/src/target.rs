@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use renkei_model::archetype::Client;
+
 use crate::error::AssembleError;
 
 /// The environment values target folders are derived from, passed in rather than read
@@ -39,17 +41,67 @@ pub struct Target {
     pub label: String,
     /// `Some("claude")` etc. for built-in targets, `None` for `--target DIR`.
     pub builtin: Option<&'static str>,
+    /// The client that reads this folder, whose own front matter keys its skills get;
+    /// `None` for a folder every client reads (and `--target DIR`): the specification's
+    /// keys only.
+    pub client: Option<Client>,
     /// The skills folder; each skill goes to `dir/<name>/`.
     pub dir: PathBuf,
 }
 
+/// Where a built-in target's folder is.
+#[derive(Clone, Copy)]
+enum Place {
+    /// Under the home folder, unless an environment variable names the client's own.
+    Home(&'static str),
+    /// `$CLAUDE_CONFIG_DIR/skills`, else under the home folder.
+    ClaudeConfig,
+    /// `$XDG_CONFIG_HOME/opencode/skills`, else under the home folder.
+    XdgConfig,
+    /// Under the doctrine root (a project's own folder, committed with it).
+    Project(&'static str),
+}
+
+/// The built-in targets: name, client, folder. Each folder is one its client's own
+/// documentation says it scans for skills.
+const BUILTINS: &[(&str, Option<Client>, Place)] = &[
+    ("claude", Some(Client::Claude), Place::ClaudeConfig),
+    (
+        "project",
+        Some(Client::Claude),
+        Place::Project(".claude/skills"),
+    ),
+    ("opencode", Some(Client::OpenCode), Place::XdgConfig),
+    (
+        "opencode-project",
+        Some(Client::OpenCode),
+        Place::Project(".opencode/skills"),
+    ),
+    (
+        "gemini",
+        Some(Client::Gemini),
+        Place::Home(".gemini/skills"),
+    ),
+    (
+        "gemini-project",
+        Some(Client::Gemini),
+        Place::Project(".gemini/skills"),
+    ),
+    ("agents", None, Place::Home(".agents/skills")),
+    ("agents-project", None, Place::Project(".agents/skills")),
+];
+
 impl Target {
-    /// Resolves `spec`: one of the built-in names, or any other value as a folder.
+    /// Resolves `spec`: one of the built-in names
+    /// ([`TARGET_NAMES`](renkei_model::archetype::TARGET_NAMES)), or any other value as
+    /// a folder.
     ///
     /// - `claude`: `$CLAUDE_CONFIG_DIR/skills`, else `~/.claude/skills`
-    /// - `opencode`: `$XDG_CONFIG_HOME/opencode/skills`, else `~/.config/opencode/skills`
-    /// - `agents`: `~/.agents/skills`
     /// - `project`: `.claude/skills` under the doctrine root
+    /// - `opencode`: `$XDG_CONFIG_HOME/opencode/skills`, else `~/.config/opencode/skills`
+    /// - `opencode-project`: `.opencode/skills` under the doctrine root
+    /// - `gemini`: `~/.gemini/skills`; `gemini-project`: `.gemini/skills` under the root
+    /// - `agents`: `~/.agents/skills`; `agents-project`: `.agents/skills` under the root
     pub fn resolve(spec: &str, env: &Env, root: &Path) -> Result<Self, AssembleError> {
         let home = || {
             env.home.clone().ok_or_else(|| AssembleError::Target {
@@ -57,34 +109,36 @@ impl Target {
                 reason: "HOME is not set; pass --target DIR".to_string(),
             })
         };
-        let (builtin, dir) = match spec {
-            "claude" => (
-                Some("claude"),
-                match &env.claude_config_dir {
-                    Some(dir) => dir.join("skills"),
-                    None => home()?.join(".claude/skills"),
-                },
-            ),
-            "opencode" => (
-                Some("opencode"),
-                match &env.xdg_config_home {
-                    Some(dir) => dir.join("opencode/skills"),
-                    None => home()?.join(".config/opencode/skills"),
-                },
-            ),
-            "agents" => (Some("agents"), home()?.join(".agents/skills")),
-            "project" => (Some("project"), root.join(".claude/skills")),
-            "" => {
-                return Err(AssembleError::Target {
-                    target: spec.to_string(),
-                    reason: "empty target".to_string(),
-                });
-            }
-            folder => (None, PathBuf::from(folder)),
+        if spec.is_empty() {
+            return Err(AssembleError::Target {
+                target: spec.to_string(),
+                reason: "empty target".to_string(),
+            });
+        }
+        let Some(&(name, client, place)) = BUILTINS.iter().find(|(name, ..)| *name == spec) else {
+            return Ok(Self {
+                label: spec.to_string(),
+                builtin: None,
+                client: None,
+                dir: PathBuf::from(spec),
+            });
+        };
+        let dir = match place {
+            Place::Home(folder) => home()?.join(folder),
+            Place::ClaudeConfig => match &env.claude_config_dir {
+                Some(dir) => dir.join("skills"),
+                None => home()?.join(".claude/skills"),
+            },
+            Place::XdgConfig => match &env.xdg_config_home {
+                Some(dir) => dir.join("opencode/skills"),
+                None => home()?.join(".config/opencode/skills"),
+            },
+            Place::Project(folder) => root.join(folder),
         };
         Ok(Self {
             label: spec.to_string(),
-            builtin,
+            builtin: Some(name),
+            client,
             dir,
         })
     }
@@ -96,5 +150,40 @@ impl Target {
             (Some(builtin), Some(targets)) => targets.iter().any(|target| target == builtin),
             _ => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use renkei_model::archetype::TARGET_NAMES;
+
+    #[test]
+    fn every_target_name_an_archetype_may_give_is_a_builtin_and_back() {
+        let builtins: Vec<&str> = BUILTINS.iter().map(|(name, ..)| *name).collect();
+        let mut names = TARGET_NAMES.to_vec();
+        names.sort_unstable();
+        let mut sorted = builtins.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, names);
+    }
+
+    #[test]
+    fn project_targets_sit_under_the_root_and_others_under_home() {
+        let env = Env {
+            home: Some(PathBuf::from("/home/u")),
+            ..Env::default()
+        };
+        let root = Path::new("/repo");
+        let dir = |spec: &str| Target::resolve(spec, &env, root).unwrap().dir;
+        assert_eq!(dir("opencode-project"), Path::new("/repo/.opencode/skills"));
+        assert_eq!(dir("gemini-project"), Path::new("/repo/.gemini/skills"));
+        assert_eq!(dir("agents-project"), Path::new("/repo/.agents/skills"));
+        assert_eq!(dir("gemini"), Path::new("/home/u/.gemini/skills"));
+        assert_eq!(dir("./out"), Path::new("./out"));
+        let gemini = Target::resolve("gemini", &env, root).unwrap();
+        assert_eq!(gemini.client, Some(Client::Gemini));
+        assert_eq!(Target::resolve("agents", &env, root).unwrap().client, None);
+        assert_eq!(Target::resolve("./out", &env, root).unwrap().client, None);
     }
 }

@@ -503,6 +503,10 @@ pub fn frontmatter(data: &[u8]) {
             yaml.push_str(&format!("  {}: {}\n", quote(key), quote(value)));
         }
     }
+    // The same values as a client's own key, which renders through the same quoting.
+    if let Some(hint) = metadata.values().next() {
+        yaml.push_str(&format!("claude:\n  argument-hint: {}\n", quote(hint)));
+    }
     let path = Path::new("archetype.yaml");
     let config: ArchetypeConfig = match renkei_model::yaml::parse_yaml(path, &yaml) {
         Ok(config) => config,
@@ -516,9 +520,11 @@ pub fn frontmatter(data: &[u8]) {
     if renkei_model::archetype::validate_config(&config, path, &name).is_err() {
         return;
     }
-    let front_matter =
-        renkei_assemble::frontmatter::render_front_matter(&config).unwrap_or_else(|error| {
-            panic!("a valid archetype was refused at rendering: {error}\n{yaml}")
-        });
-    assert!(front_matter.starts_with("---\n") && front_matter.ends_with("---\n"));
+    for client in [None, Some(renkei_model::archetype::Client::Claude)] {
+        let front_matter = renkei_assemble::frontmatter::render_front_matter(&config, client)
+            .unwrap_or_else(|error| {
+                panic!("a valid archetype was refused at rendering: {error}\n{yaml}")
+            });
+        assert!(front_matter.starts_with("---\n") && front_matter.ends_with("---\n"));
+    }
 }

@@ -64,6 +64,10 @@ pub struct ArchetypeConfig {
     /// Install targets that receive this skill; by default every target asked for.
     #[serde(default, deserialize_with = "read_targets")]
     pub targets: Option<Vec<Spanned<String>>>,
+    /// Front matter keys Claude Code reads beyond the specification's (`model`,
+    /// `disable-model-invocation`, ...), written only for targets Claude Code reads.
+    #[serde(default, deserialize_with = "read_claude")]
+    pub claude: Option<ClientKeys>,
     /// Template file in the tree's `templates/` folder; by default `skill.md.tera`.
     #[serde(default, deserialize_with = "read_template")]
     pub template: Option<Spanned<String>>,
@@ -105,6 +109,7 @@ named_readers! {
     read_references: "references" => Option<Vec<Spanned<String>>>,
     read_exclude: "exclude" => Option<Vec<Spanned<String>>>,
     read_targets: "targets" => Option<Vec<Spanned<String>>>,
+    read_claude: "claude" => Option<ClientKeys>,
     read_template: "template" => Option<Spanned<String>>,
 }
 
@@ -145,6 +150,118 @@ impl<'de> Deserialize<'de> for AllowedTools {
             }
         }
         deserializer.deserialize_any(Tools)
+    }
+}
+
+/// A client's own front matter keys, in the order written, each with where its key is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientKeys(pub Vec<(Spanned<String>, ClientValue)>);
+
+/// The value of a client's front matter key: the shapes clients document for theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientValue {
+    /// `true` or `false`.
+    Flag(bool),
+    /// A string.
+    Text(String),
+    /// A list of strings.
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for ClientValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl<'de> serde::de::Visitor<'de> for Value {
+            type Value = ClientValue;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("true, false, a string or a list of strings")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<ClientValue, E> {
+                Ok(ClientValue::Flag(flag))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<ClientValue, E> {
+                Ok(ClientValue::Text(text.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut items: A,
+            ) -> Result<ClientValue, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = items.next_element::<String>()? {
+                    list.push(item);
+                }
+                Ok(ClientValue::List(list))
+            }
+        }
+        deserializer.deserialize_any(Value)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = ClientKeys;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a map of front matter keys")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut entries: A,
+            ) -> Result<ClientKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((key, value)) =
+                    entries.next_entry::<Spanned<String>, ClientValue>()?
+                {
+                    keys.push((key, value));
+                }
+                Ok(ClientKeys(keys))
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+/// The shape a client's key takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyShape {
+    /// `true` or `false`.
+    Flag,
+    /// A string.
+    Text,
+    /// A string or a list of strings.
+    TextOrList,
+}
+
+/// The keys Claude Code documents for a skill's front matter beyond the specification's,
+/// and their shapes. `when_to_use` is renkei's own top-level field; `hooks`, a nested map,
+/// is not written by renkei.
+pub const CLAUDE_KEYS: &[(&str, KeyShape)] = &[
+    ("agent", KeyShape::Text),
+    ("argument-hint", KeyShape::Text),
+    ("arguments", KeyShape::TextOrList),
+    ("context", KeyShape::Text),
+    ("disable-model-invocation", KeyShape::Flag),
+    ("effort", KeyShape::Text),
+    ("model", KeyShape::Text),
+    ("paths", KeyShape::TextOrList),
+    ("shell", KeyShape::Text),
+    ("user-invocable", KeyShape::Flag),
+];
+
+impl Client {
+    /// The keys this client documents beyond the specification's.
+    pub fn keys(self) -> &'static [(&'static str, KeyShape)] {
+        match self {
+            Self::Claude => CLAUDE_KEYS,
+            Self::OpenCode | Self::Gemini => &[],
+        }
     }
 }
 
@@ -227,7 +344,28 @@ impl Archetype {
 }
 
 /// Install targets an archetype may name in `targets`.
-pub const TARGET_NAMES: &[&str] = &["claude", "opencode", "agents", "project"];
+pub const TARGET_NAMES: &[&str] = &[
+    "claude",
+    "project",
+    "opencode",
+    "opencode-project",
+    "gemini",
+    "gemini-project",
+    "agents",
+    "agents-project",
+];
+
+/// A client that reads skills and has front matter keys of its own, beyond the Agent
+/// Skills specification's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Client {
+    /// Claude Code.
+    Claude,
+    /// OpenCode.
+    OpenCode,
+    /// Gemini CLI.
+    Gemini,
+}
 
 /// The order `ethos/` and `doctrine/` files are inlined in when `parts` is not given: the
 /// convictions first, then the process they drive, then the contracts at its edges. Files
@@ -308,6 +446,9 @@ pub fn validate_config(
             ));
         }
     }
+    if let Some(keys) = &config.claude {
+        validate_client_keys(Client::Claude, "claude", keys, &invalid)?;
+    }
     for target in config.targets.iter().flatten() {
         if !TARGET_NAMES.contains(&target.value.as_str()) {
             return Err(invalid(
@@ -317,6 +458,48 @@ pub fn validate_config(
                     target.value,
                     TARGET_NAMES.join(", ")
                 ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each of `keys` (under the field `field`) is one `client` documents, in the
+/// shape it documents.
+fn validate_client_keys(
+    client: Client,
+    field: &str,
+    keys: &ClientKeys,
+    invalid: &dyn Fn(&serde_saphyr::Location, String) -> ModelError,
+) -> Result<(), ModelError> {
+    let known = client.keys();
+    for (key, value) in &keys.0 {
+        let Some((_, shape)) = known.iter().find(|(name, _)| *name == key.value) else {
+            let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+            return Err(invalid(
+                &key.referenced,
+                format!(
+                    "field `{field}`: `{}` is not a key renkei writes for this client; expected one of {}",
+                    key.value,
+                    names.join(", ")
+                ),
+            ));
+        };
+        let fits = matches!(
+            (shape, value),
+            (KeyShape::Flag, ClientValue::Flag(_))
+                | (KeyShape::Text | KeyShape::TextOrList, ClientValue::Text(_))
+                | (KeyShape::TextOrList, ClientValue::List(_))
+        );
+        if !fits {
+            let expected = match shape {
+                KeyShape::Flag => "true or false",
+                KeyShape::Text => "a string",
+                KeyShape::TextOrList => "a string or a list of strings",
+            };
+            return Err(invalid(
+                &key.referenced,
+                format!("field `{field}`: `{}` takes {expected}", key.value),
             ));
         }
     }
