@@ -51,6 +51,8 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     /// Validate filled-in stage reports against their template contract.
     Report(commands::report::ReportArgs),
+    /// Check skill folders renkei did not write, by the rules assembly enforces.
+    Skills(commands::skills::SkillsArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -75,6 +77,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Lint(args) => commands::lint::run(cli.root.as_deref(), args, &mut out),
         Command::Check(args) => commands::check::run(cli.root.as_deref(), args, &mut out),
         Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
+        Command::Skills(args) => commands::skills::run(cli.root.as_deref(), args, &mut out),
     };
     // What is still buffered can fail to write too (a full disk); that is an error.
     let result = match (result, out.flush()) {

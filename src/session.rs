@@ -352,6 +352,20 @@ impl Session {
         })
     }
 
+    /// Checks skill folders renkei did not write (`dirs`: skills, or folders of skills),
+    /// read through the session's source, with `client`'s own keys allowed.
+    pub fn check_skills(
+        &self,
+        dirs: &[PathBuf],
+        client: Option<renkei_model::archetype::Client>,
+    ) -> Result<renkei_assemble::skills::CheckedSkills, CliError> {
+        Ok(renkei_assemble::skills::check_skills(
+            self.source.as_ref(),
+            dirs,
+            client,
+        )?)
+    }
+
     /// A finding for every file of `targets` that `assemble --check` would call stale.
     pub fn stale_files(&self, targets: &[String]) -> Result<Vec<Diagnostic>, CliError> {
         let skills = self.render(&[])?;

@@ -4,3 +4,4 @@ pub mod assemble;
 pub mod check;
 pub mod lint;
 pub mod report;
+pub mod skills;

@@ -45,6 +45,9 @@ fn push_and_validate(root: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
             String::from_utf8_lossy(&result.stderr)
         );
     }
+    // What renkei writes passes renkei's own check of skills it did not write.
+    let run = renkei_at(root, &["skills", "check", dir.path().to_str().unwrap()]).run();
+    assert_eq!(run.code, 0, "skills check: {}{}", run.stdout, run.stderr);
     (dir, skills)
 }
 

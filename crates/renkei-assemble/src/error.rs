@@ -43,6 +43,14 @@ pub enum AssembleError {
         /// The archetypes its links lead into.
         names: Vec<String>,
     },
+    /// A folder given to `skills check` is not a skill or a folder of skills.
+    #[error("{}: {reason}; expected a skill folder (with SKILL.md) or a folder of them", dir.display())]
+    NotSkills {
+        /// The folder as given.
+        dir: PathBuf,
+        /// What it is instead.
+        reason: &'static str,
+    },
     /// The render was cancelled (it ran past its deadline).
     #[error("{archetype}: rendering was cancelled")]
     Cancelled {

@@ -503,6 +503,24 @@ pub fn place_links(archetype: &Archetype, siblings: &Siblings) -> Linking {
     linking
 }
 
+/// GitHub's anchor of every heading of `document`, in order: a repeated slug is numbered
+/// `-1`, `-2`, and so on.
+pub fn anchors(document: &Document) -> Vec<String> {
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    document
+        .outline
+        .headings
+        .iter()
+        .map(|heading| {
+            let slug = slug(&heading.text);
+            let earlier = taken.entry(slug.clone()).or_insert(0);
+            let anchor = numbered(&slug, *earlier);
+            *earlier += 1;
+            anchor
+        })
+        .collect()
+}
+
 /// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub
 /// leaves the first as it is and numbers the others `-1`, `-2`, and so on.
 fn numbered(slug: &str, earlier: usize) -> String {

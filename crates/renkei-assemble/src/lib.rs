@@ -13,6 +13,7 @@ pub mod install;
 pub mod layout;
 pub mod manifest;
 pub mod render;
+pub mod skills;
 pub mod target;
 
 pub use cancel::Canceller;

@@ -256,6 +256,27 @@ pub const CLAUDE_KEYS: &[(&str, KeyShape)] = &[
 ];
 
 impl Client {
+    /// Every client, in the order renkei names them.
+    pub const ALL: [Client; 3] = [Client::Claude, Client::OpenCode, Client::Gemini];
+
+    /// The client's name on the command line and in `archetype.yaml`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Claude => "claude",
+            Self::OpenCode => "opencode",
+            Self::Gemini => "gemini",
+        }
+    }
+
+    /// The client's name in messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Claude => "Claude Code",
+            Self::OpenCode => "OpenCode",
+            Self::Gemini => "Gemini CLI",
+        }
+    }
+
     /// The keys this client documents beyond the specification's.
     pub fn keys(self) -> &'static [(&'static str, KeyShape)] {
         match self {
