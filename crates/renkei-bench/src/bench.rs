@@ -31,6 +31,9 @@ use crate::measure::{Sample, measure};
 pub(crate) enum Suite {
     /// `renkei assemble --dry-run` against `cat` over the same files.
     Assemble,
+    /// The same, on the corpus with a script and two binary assets added to every
+    /// archetype: what real skills ship beside their doctrine.
+    AssembleAssets,
     /// `renkei lint` against ripgrep, a one-file lint, and large single files.
     Lint,
     /// Only the large single files of `lint`: `renkei lint <file>` against `rg -P`.
@@ -93,7 +96,8 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
     for suite in suites {
         println!("\n== suite {suite:?} ==");
         let report = match suite {
-            Suite::Assemble => assemble::run(&tools, &bench_dir, options)?,
+            Suite::Assemble => assemble::run(&tools, &bench_dir, options, false)?,
+            Suite::AssembleAssets => assemble::run(&tools, &bench_dir, options, true)?,
             Suite::Lint => lint::run(&tools, &bench_dir, options)?,
             Suite::LintLarge => lint::run_large(&tools, &bench_dir, options)?,
             Suite::Check => check::run(&tools, &bench_dir, options)?,
@@ -127,11 +131,25 @@ struct Corpus {
 impl Corpus {
     /// Generates `corpus-N` under `bench_dir`, or reuses it, and lists its files.
     fn prepare(bench_dir: &Path, count: usize, seed: u64) -> Result<Self, String> {
-        let dir = bench_dir.join(format!("corpus-{count}"));
+        Self::prepare_as(bench_dir, count, seed, false)
+    }
+
+    /// [`Corpus::prepare`], or with `assets`, `corpus-N-assets`: the same archetypes, each
+    /// with a script and binary assets added.
+    fn prepare_as(bench_dir: &Path, count: usize, seed: u64, assets: bool) -> Result<Self, String> {
+        let name = if assets {
+            format!("corpus-{count}-assets")
+        } else {
+            format!("corpus-{count}")
+        };
+        let dir = bench_dir.join(&name);
         ensure_corpus(&dir, count, seed)?;
+        if assets {
+            corpus::add_assets(&dir, seed)?;
+        }
         let files = source_files(&dir)?;
         println!(
-            "corpus-{count}: {} files, {:.1} MB under {}",
+            "{name}: {} files, {:.1} MB under {}",
             files.len(),
             total_bytes(&files) as f64 / 1e6,
             dir.join(ARCHETYPES_DIR).display()

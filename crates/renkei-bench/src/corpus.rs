@@ -198,10 +198,91 @@ pub(crate) fn write_corpus(out: &Path, count: usize, seed: u64) -> Result<Summar
     Ok(summary)
 }
 
+/// Marks a corpus whose archetypes carry the files [`add_assets`] writes.
+const ASSETS_STAMP: &str = "assets-stamp.txt";
+/// Bumped whenever the added files change.
+const ASSETS_GENERATOR: &str = "renkei-corpus-assets v1";
+
+/// Adds to every archetype of the corpus in `dir` what real skills ship beside their
+/// doctrine: an executable script (`scripts/run.sh`, text) and two binary assets
+/// (`assets/logo.png`, `assets/font.woff2`, pseudo-random bytes from `seed`, 48 and 96
+/// KiB). Done once per corpus: a stamp records it.
+pub(crate) fn add_assets(dir: &Path, seed: u64) -> Result<(), String> {
+    let stamp = dir.join(ASSETS_STAMP);
+    let wanted = format!("generator: {ASSETS_GENERATOR}\nseed: {seed}\n");
+    if fs::read_to_string(&stamp).is_ok_and(|text| text == wanted) {
+        return Ok(());
+    }
+    let archetypes = dir.join(ARCHETYPES_DIR);
+    let mut folders = Vec::new();
+    for stage in read_dirs(&archetypes)? {
+        folders.extend(read_dirs(&stage)?);
+    }
+    folders.sort();
+    for (index, folder) in folders.iter().enumerate() {
+        let mut rng = Rng::for_item(seed ^ 0xA55E_7500, index as u64);
+        let mut binary = |bytes: usize| -> Vec<u8> {
+            // A PNG-like header with a NUL, then noise: binary to any reader.
+            let mut data = b"\x89PNG\r\n\x1a\n\0".to_vec();
+            while data.len() < bytes {
+                data.extend_from_slice(&rng.next_u64().to_le_bytes());
+            }
+            data.truncate(bytes);
+            data
+        };
+        let logo = binary(48 * 1024);
+        let font = binary(96 * 1024);
+        let mut script =
+            String::from("#!/bin/sh\n# Collects what the doctrine asks for.\nset -eu\n");
+        for line in 0..60 {
+            let _ = writeln!(script, "echo \"step {line}: checking inputs\"");
+        }
+        let write = |relative: &str, bytes: &[u8]| {
+            let path = folder.join(relative);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+            }
+            fs::write(&path, bytes)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))
+        };
+        write("assets/logo.png", &logo)?;
+        write("assets/font.woff2", &font)?;
+        write("scripts/run.sh", script.as_bytes())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = folder.join("scripts/run.sh");
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+                .map_err(|error| format!("cannot chmod {}: {error}", path.display()))?;
+        }
+    }
+    write_file(&stamp, &wanted)
+}
+
+/// The folders in `dir`, sorted.
+fn read_dirs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        fs::read_dir(dir).map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
 fn prepare_out_dir(out: &Path) -> Result<(), String> {
     let archetypes = out.join(ARCHETYPES_DIR);
     if out.join(STAMP_FILE).is_file() || (out.is_dir() && is_empty_dir(out)?) {
-        for stale in [out.join("framework"), out.join(STAMP_FILE)] {
+        for stale in [
+            out.join("framework"),
+            out.join(STAMP_FILE),
+            out.join(ASSETS_STAMP),
+        ] {
             remove_if_present(&stale)?;
         }
     } else if out.exists() {
@@ -1192,6 +1273,41 @@ mod tests {
             .unwrap();
             assert!(skill.warnings.is_empty(), "{:?}", skill.warnings);
         }
+    }
+
+    #[test]
+    fn added_assets_ship_with_every_archetype_and_are_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("corpus");
+        write_corpus(&out, 3, DEFAULT_SEED).unwrap();
+        add_assets(&out, DEFAULT_SEED).unwrap();
+        let framework = renkei_model::load_framework(&out).unwrap();
+        let walk = renkei_model::Walk::on_disk(&out);
+        let templates = renkei_assemble::Templates::load(&walk).unwrap();
+        let mut first_logo = None;
+        for archetype in &framework.archetypes {
+            let skill = renkei_assemble::render_skill(
+                archetype,
+                &templates,
+                &renkei_assemble::Siblings::unknown(),
+            )
+            .unwrap();
+            let find = |relative: &str| skill.files.iter().find(|file| file.relative == relative);
+            let script = find("scripts/run.sh").unwrap();
+            assert_eq!(script.mode, renkei_model::FileMode::Executable);
+            let logo = find("assets/logo.png").unwrap();
+            assert_eq!(logo.bytes.len(), 48 * 1024);
+            assert!(renkei_model::read::looks_binary(&logo.bytes));
+            assert_ne!(
+                first_logo.replace(logo.bytes.clone()),
+                Some(logo.bytes.clone())
+            );
+            assert_eq!(find("assets/font.woff2").unwrap().bytes.len(), 96 * 1024);
+        }
+        let stamp = out.join(ASSETS_STAMP);
+        let before = fs::metadata(&stamp).unwrap().modified().unwrap();
+        add_assets(&out, DEFAULT_SEED).unwrap();
+        assert_eq!(fs::metadata(&stamp).unwrap().modified().unwrap(), before);
     }
 
     #[test]

@@ -44,9 +44,10 @@ impl CorpusCli {
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask bench")]
 pub struct BenchCli {
-    /// What to measure, comma-separated or repeated: assemble (against cat), lint (against
-    /// ripgrep, plus a one-file lint and large single files), lint-large (only the large
-    /// single files), check (against lint)
+    /// What to measure, comma-separated or repeated: assemble (against cat),
+    /// assemble-assets (the same with a script and binary assets in every archetype), lint
+    /// (against ripgrep, plus a one-file lint and large single files), lint-large (only the
+    /// large single files), check (against lint)
     #[arg(
         long,
         value_name = "SUITE[,SUITE...]",

@@ -14,6 +14,10 @@ use crate::measure::{Sample, measure};
 /// The target the numbers are read against: renkei within this factor of the cat floor.
 const TARGET_RATIO: f64 = 3.0;
 
+/// The target with binary assets and scripts: they are copied, not parsed, so assembly
+/// should come closer to the floor.
+const ASSETS_TARGET_RATIO: f64 = 2.0;
+
 /// Everything measured for one corpus size.
 struct Row {
     archetypes: usize,
@@ -24,23 +28,33 @@ struct Row {
 }
 
 /// Runs the suite on every requested size; returns its tables and verdicts.
-pub(super) fn run(tools: &Tools, bench_dir: &Path, options: &Options) -> Result<String, String> {
+pub(super) fn run(
+    tools: &Tools,
+    bench_dir: &Path,
+    options: &Options,
+    assets: bool,
+) -> Result<String, String> {
     let mut rows = Vec::new();
     let mut backgrounds = Vec::new();
     for &count in &options.archetypes {
-        let corpus = Corpus::prepare(bench_dir, count, options.seed)?;
+        let corpus = Corpus::prepare_as(bench_dir, count, options.seed, assets)?;
         let (row, percent) = bench_one(tools, bench_dir, &corpus, options.runs)?;
         rows.push(row);
         backgrounds.push(background(percent));
     }
+    let (heading, target) = if assets {
+        ("assemble-assets", ASSETS_TARGET_RATIO)
+    } else {
+        ("assemble", TARGET_RATIO)
+    };
     let mut report = format!(
-        "## assemble: `renkei assemble --dry-run` against `cat` (background CPU: {})\n\n",
+        "## {heading}: `renkei assemble --dry-run` against `cat` (background CPU: {})\n\n",
         backgrounds.join(", ")
     );
     report.push_str(&table(&rows));
     report.push('\n');
     for row in &rows {
-        let _ = writeln!(report, "{}", verdict(row));
+        let _ = writeln!(report, "{}", verdict(row, target));
     }
     Ok(report)
 }
@@ -138,15 +152,15 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
-fn verdict(row: &Row) -> String {
+fn verdict(row: &Row, target: f64) -> String {
     let ratio = median_ms(&row.renkei) / median_ms(&row.cat);
-    let reading = if ratio <= TARGET_RATIO {
+    let reading = if ratio <= target {
         "within target".to_string()
     } else {
-        format!("over target by {:.1}x", ratio / TARGET_RATIO)
+        format!("over target by {:.1}x", ratio / target)
     };
     format!(
-        "{} archetypes: renkei takes {ratio:.2}x the cat floor (median vs median); target is within {TARGET_RATIO:.0}x: {reading}",
+        "{} archetypes: renkei takes {ratio:.2}x the cat floor (median vs median); target is within {target:.0}x: {reading}",
         row.archetypes
     )
 }
@@ -178,6 +192,7 @@ mod tests {
             renkei: vec![sample(25)],
             cat: vec![sample(10)],
         };
-        assert!(verdict(&row).ends_with("within target"));
+        assert!(verdict(&row, TARGET_RATIO).ends_with("within target"));
+        assert!(verdict(&row, ASSETS_TARGET_RATIO).contains("over target by 1.2x"));
     }
 }
