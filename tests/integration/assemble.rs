@@ -494,6 +494,8 @@ fn links_follow_headings_whose_anchors_repeat_in_skill_md() {
         "[process overview](#overview-1)",
         "[second one](#overview-2)",
         "[checklist](references/checklist.md#overview)",
+        // A bare fragment names a heading of its own file, which moved with it.
+        "[the top of this file](#overview-1)",
     ] {
         assert!(
             skill.contains(expected),
@@ -646,4 +648,28 @@ fn links_between_archetypes_lead_to_the_installed_sibling() {
     error: [scratch]/root/framework/archetypes/demo/alpha/doctrine/process.md:3:25: the link to `../../../review/beta/archetype.yaml` names a file that skill `beta` does not install, so it breaks once installed
     error: [scratch]/root/framework/archetypes/demo/alpha/doctrine/process.md:3:77: the link to `../../../../../README.md` leads out of the skill folder, so it breaks once installed
     ");
+}
+
+#[test]
+fn binary_assets_are_listed_under_the_references_heading_even_with_no_text_reference() {
+    let root = repo_root().join("tests/fixtures/skills");
+    let target = tempfile::tempdir().unwrap();
+    renkei_at(
+        &root,
+        &[
+            "assemble",
+            "--push",
+            "--only",
+            "diagram-maker",
+            "--target",
+            target.path().to_str().unwrap(),
+        ],
+    )
+    .run()
+    .expect_code(0);
+    let skill = fs::read_to_string(target.path().join("diagram-maker/SKILL.md")).unwrap();
+    assert!(
+        skill.contains("\n## References\n\nThese files ship beside this one for the doctrine's tools to use; they are not for reading:\n\n- [assets/icons/database.png](assets/icons/database.png)\n"),
+        "{skill}"
+    );
 }

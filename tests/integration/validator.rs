@@ -110,12 +110,24 @@ fn broken_links(target: &Path) -> Vec<String> {
     let mut broken = Vec::new();
     for entry in walkdir::WalkDir::new(target) {
         let path = entry.unwrap().into_path();
-        if path.extension().is_none_or(|extension| extension != "md") {
+        if !is_markdown(&path) {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
+        let own_anchors = anchors(&text);
         let document = renkei_model::Document::parse(text).unwrap();
         for link in &document.outline.links {
+            // A link to a heading of the same file.
+            if let Some(fragment) = link.destination.strip_prefix('#') {
+                if !fragment.is_empty() && !own_anchors.iter().any(|anchor| anchor == fragment) {
+                    broken.push(format!(
+                        "{}: {}",
+                        path.strip_prefix(target).unwrap().display(),
+                        link.destination
+                    ));
+                }
+                continue;
+            }
             let Some((linked, fragment)) = renkei_model::links::relative_path(&link.destination)
             else {
                 continue;
@@ -124,12 +136,13 @@ fn broken_links(target: &Path) -> Vec<String> {
                 continue;
             }
             let resolved = path.parent().unwrap().join(linked.as_ref());
+            // A file or a folder, inside the target.
             let inside = resolved
                 .canonicalize()
-                .is_ok_and(|resolved| resolved.starts_with(&root) && resolved.is_file());
+                .is_ok_and(|resolved| resolved.starts_with(&root) && resolved.exists());
             // A fragment into Markdown names one of its headings, by GitHub's anchors.
             let lands = match fragment {
-                Some(fragment) if inside && linked.ends_with(".md") => {
+                Some(fragment) if inside && is_markdown(&resolved) => {
                     anchors(&std::fs::read_to_string(&resolved).unwrap())
                         .contains(&fragment.to_string())
                 }
@@ -145,6 +158,16 @@ fn broken_links(target: &Path) -> Vec<String> {
         }
     }
     broken
+}
+
+/// Whether `path` is Markdown by its name, as GitHub takes it (`.md`, `.markdown`, any
+/// case).
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown")
+        })
 }
 
 /// GitHub's anchors of the headings of `markdown`: a repeated slug gets `-1`, `-2`, ...

@@ -348,6 +348,20 @@ impl SkillLayout {
             Site::Shipped { depth } => "../".repeat(depth),
         };
         for link in &document.outline.links {
+            // A heading of the same file: inlined, it may have been numbered apart from a
+            // heading of the same text earlier in SKILL.md.
+            if let (Site::Inlined, Some(fragment)) = (site, link.destination.strip_prefix('#')) {
+                let moved = self
+                    .part_anchor(&file.relative, Some(fragment))
+                    .filter(|anchor| *anchor != fragment);
+                if let (Some(anchor), Some(range)) = (moved, link.destination_range.clone()) {
+                    edits.push(Edit {
+                        range,
+                        replacement: format!("#{anchor}"),
+                    });
+                }
+                continue;
+            }
             let replacement = match self.place(&file.relative, &link.destination) {
                 Placement::Elsewhere => continue,
                 Placement::Outside => {

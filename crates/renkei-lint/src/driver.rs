@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use renkei_model::read::is_markdown;
 use renkei_model::read::utf8;
 use renkei_model::walk::ARCHETYPE_FILE;
 use renkei_model::{
@@ -178,11 +179,6 @@ pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> 
                 Box::new(std::iter::once(Candidate::File(path)))
             }
         })
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|extension| extension == "md" || extension == "markdown")
 }
 
 /// Lints every file `files` yields, read from `source`, on `threads` worker threads, passing each linted file

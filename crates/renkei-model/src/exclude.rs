@@ -4,7 +4,8 @@
 //! Patterns read as `.gitignore` lines do, because that is the syntax their authors
 //! already know: one without a `/` names a file or folder at any depth (`*.pyc`,
 //! `__pycache__`), one with a `/` is anchored at the archetype folder (`scripts/*.log`), a
-//! trailing `/` names folders only, `*` stays inside one folder and `**` crosses folders.
+//! trailing `/` names folders only, `*` stays inside one folder and `**` crosses folders,
+//! and a `!` line brings back what an earlier line left out.
 //! A folder that matches is not walked at all, so what is inside it (links, special files)
 //! cannot fail a load.
 
@@ -18,15 +19,17 @@ use crate::error::ModelError;
 /// The compiled `exclude:` patterns of one archetype.
 #[derive(Debug, Clone, Default)]
 pub struct Excludes {
-    any: GlobSet,
-    folders: GlobSet,
+    set: GlobSet,
+    /// For each pattern, in order: whether it re-includes (`!`) and whether it names
+    /// folders only (a trailing `/`).
+    kinds: Vec<(bool, bool)>,
 }
 
 impl Excludes {
     /// Compiles `patterns`; an invalid one is an error at its place in `config_path`.
     pub fn new(patterns: &[Spanned<String>], config_path: &Path) -> Result<Self, ModelError> {
-        let mut any = GlobSetBuilder::new();
-        let mut folders = GlobSetBuilder::new();
+        let mut set = GlobSetBuilder::new();
+        let mut kinds = Vec::with_capacity(patterns.len());
         for pattern in patterns {
             let invalid = |message: String| ModelError::InvalidArchetype {
                 path: config_path.to_path_buf(),
@@ -35,6 +38,10 @@ impl Excludes {
                 message: format!("field `exclude`: the pattern `{}` {message}", pattern.value),
             };
             let text = pattern.value.trim();
+            let (text, include) = match text.strip_prefix('!') {
+                Some(rest) => (rest, true),
+                None => (text, false),
+            };
             let (text, folder_only) = match text.strip_suffix('/') {
                 Some(folder) => (folder, true),
                 None => (text, false),
@@ -55,30 +62,32 @@ impl Excludes {
             };
             let glob =
                 compile(&anchored).map_err(|error| invalid(format!("is not a glob: {error}")))?;
-            if folder_only {
-                folders.add(glob);
-            } else {
-                any.add(glob);
-            }
+            set.add(glob);
+            kinds.push((include, folder_only));
         }
-        let build = |set: GlobSetBuilder| {
-            set.build().map_err(|error| ModelError::InvalidArchetype {
-                path: config_path.to_path_buf(),
-                line: 1,
-                column: 1,
-                message: format!("field `exclude`: {error}"),
-            })
-        };
-        Ok(Self {
-            any: build(any)?,
-            folders: build(folders)?,
-        })
+        let set = set.build().map_err(|error| ModelError::InvalidArchetype {
+            path: config_path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!("field `exclude`: {error}"),
+        })?;
+        Ok(Self { set, kinds })
     }
 
     /// Whether the file or folder at `relative` (to the archetype folder, `/`-separated) is
-    /// left out.
+    /// left out: the last pattern that matches it decides, as in `.gitignore`. The walk asks
+    /// about a folder before it enters it, so, as in git, nothing inside a folder left out
+    /// can be brought back.
     pub fn excludes(&self, relative: &str, is_dir: bool) -> bool {
-        self.any.is_match(relative) || (is_dir && self.folders.is_match(relative))
+        if self.kinds.is_empty() {
+            return false;
+        }
+        self.set
+            .matches(relative)
+            .into_iter()
+            .filter(|&index| is_dir || !self.kinds[index].1)
+            .max()
+            .is_some_and(|index| !self.kinds[index].0)
     }
 }
 
@@ -125,6 +134,19 @@ mod tests {
             "a leading `/` anchors"
         );
         assert!(!set.excludes("scripts/run.sh", false));
+    }
+
+    #[test]
+    fn a_later_bang_pattern_brings_a_file_back_but_not_out_of_a_folder_left_out() {
+        let set = excludes(&["*.log", "!scripts/keep.log", "drafts/", "!drafts/keep.md"]);
+        assert!(set.excludes("scripts/run.log", false));
+        assert!(!set.excludes("scripts/keep.log", false));
+        assert!(
+            set.excludes("drafts", true),
+            "the folder stays out, as in git"
+        );
+        let set = excludes(&["!keep.log", "*.log"]);
+        assert!(set.excludes("keep.log", false), "the last match decides");
     }
 
     #[test]

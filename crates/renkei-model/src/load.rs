@@ -153,7 +153,7 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
 fn default_parts(files: &[String]) -> Vec<String> {
     let is_part = |relative: &String| {
         (relative.starts_with("ethos/") || relative.starts_with("doctrine/"))
-            && relative.ends_with(".md")
+            && crate::read::is_markdown(Path::new(relative))
     };
     let rank = |relative: &String| {
         let folder_rank = usize::from(relative.starts_with("doctrine/"));
@@ -220,12 +220,17 @@ fn read_source(
 ) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
     let (bytes, mode) = source.read_with_mode(&path)?;
-    let content = if relative.ends_with(".md") {
+    let content = if crate::read::is_markdown(&path) {
         // It would ship inside SKILL.md; the lint refuses it too.
         if crate::read::looks_binary(&bytes) {
             return Err(ModelError::Binary { path });
         }
-        let text = utf8(&path, bytes)?;
+        let mut text = utf8(&path, bytes)?;
+        // A byte order mark is no part of the text: left in, it would sit before the first
+        // heading once the file is inlined, and the heading would be a heading no more.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let markdown = Markdown::new(text).map_err(|source| ModelError::TooDeep {
             path: path.clone(),
             source,

@@ -92,6 +92,16 @@ pub fn read_limited(reader: impl Read, expected: u64, path: &Path) -> Result<Vec
     Ok(bytes)
 }
 
+/// Whether the file at `path` is Markdown by its name: `.md` or `.markdown`, in any case, as
+/// GitHub and editors take it.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown")
+        })
+}
+
 /// Whether `bytes` look binary: a NUL byte in the first 8 KiB, which no text file holds,
 /// whatever its name says.
 pub fn looks_binary(bytes: &[u8]) -> bool {

@@ -118,7 +118,7 @@ fn problem(
         Some(Kind::Dir) => None,
         Some(Kind::File) => {
             let fragment = fragment.filter(|fragment| !fragment.is_empty())?;
-            if !rest.ends_with(".md") {
+            if !renkei_model::read::is_markdown(Path::new(rest)) {
                 return None;
             }
             let linked = documents
