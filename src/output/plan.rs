@@ -28,10 +28,15 @@ pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> io::Re
         *counts.entry(action.status.label()).or_default() += 1;
         let detail = match action.status {
             Status::New => action.desired.as_ref().map(|(bytes, mode)| {
-                let lines = line_count(bytes);
+                // Lines say how much text there is; a binary file has bytes, not lines.
+                let size = if renkei_model::read::looks_binary(bytes) {
+                    format!("{} bytes", bytes.len())
+                } else {
+                    format!("{} lines", line_count(bytes))
+                };
                 match mode {
-                    FileMode::Regular => format!(" ({lines} lines)"),
-                    FileMode::Executable => format!(" ({lines} lines, mode {mode})"),
+                    FileMode::Regular => format!(" ({size})"),
+                    FileMode::Executable => format!(" ({size}, mode {mode})"),
                 }
             }),
             Status::Changed => action

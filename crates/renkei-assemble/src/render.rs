@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use renkei_model::archetype::{Client, SourceFile};
+use renkei_model::archetype::{Client, Content, SourceFile};
 use renkei_model::source::Kind;
 use renkei_model::{Archetype, Diagnostic, Document, Edit, FileMode, RuleMeta, Walk, apply_edits};
 use serde::Serialize;
@@ -273,9 +273,19 @@ pub fn render_skill(
     }];
     // `shipped` is sorted by path, and so are the files after SKILL.md.
     for file in &archetype.shipped {
+        let bytes = match &file.content {
+            Content::Markdown(markdown) => Arc::from(shipped_markdown(
+                &layout,
+                file,
+                markdown.document(),
+                siblings,
+                &mut linking,
+            )),
+            Content::Other(bytes) => Arc::clone(bytes),
+        };
         files.push(OutputFile {
             relative: file.relative.clone(),
-            bytes: Arc::from(shipped_file(&layout, file, siblings, &mut linking)),
+            bytes,
             mode: file.mode,
         });
     }
@@ -368,17 +378,16 @@ fn inline_part(
     content
 }
 
-/// A shipped file: in Markdown, links re-pointed where their targets moved, with LF
-/// endings and one trailing newline like SKILL.md. Other files ship byte for byte.
-fn shipped_file(
+/// A shipped Markdown file (`file`, parsed as `document`): links re-pointed where their
+/// targets moved, LF endings and one trailing newline like SKILL.md. Other files ship byte
+/// for byte, shared with the loaded archetype.
+fn shipped_markdown(
     layout: &SkillLayout,
     file: &SourceFile,
+    document: &Document,
     siblings: &Siblings,
     linking: &mut Linking,
 ) -> Vec<u8> {
-    let Some(document) = file.document() else {
-        return file.bytes().to_vec();
-    };
     let depth = file.relative.matches('/').count();
     let edits = layout.link_edits(file, document, Site::Shipped { depth }, siblings, linking);
     normalize(apply_edits(&document.source, edits)).into_bytes()

@@ -304,8 +304,8 @@ pub struct SourceFile {
 pub enum Content {
     /// A Markdown file, parsed when first asked for.
     Markdown(Box<Markdown>),
-    /// Any other file, shipped as it is.
-    Other(Vec<u8>),
+    /// Any other file, shipped as it is: shared, not copied, with what assembly writes.
+    Other(std::sync::Arc<[u8]>),
 }
 
 impl SourceFile {

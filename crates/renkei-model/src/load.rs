@@ -237,7 +237,7 @@ fn read_source(
         })?;
         Content::Markdown(Box::new(markdown))
     } else {
-        Content::Other(bytes)
+        Content::Other(bytes.into())
     };
     Ok(SourceFile {
         relative: relative.to_string(),

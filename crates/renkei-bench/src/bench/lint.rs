@@ -110,14 +110,15 @@ fn rg_pcre_pattern() -> String {
     const REFERENCE: &str = "(?-i:&(?:nbsp|ensp|emsp|thinsp|quot|QUOT|apos|ast|lowbar|gt|GT|lsquo|rsquo|ldquo|rdquo|#(?:9|3[249]|4[25]|62|9[1356]|12[46]|160|82(?:1[67]|2[01]))|#[xX](?:9|2[27aAdD]|3[eE]|5[bBdDfF]|60|7[cCeE]|[aA]0|201[89cCdD]));)";
     // Words before `transfer` that except it, grouped by length (one lookbehind branch has
     // one length).
-    const BEFORE_WORDS: [&str; 5] = [
-        "(?:data|file|bank|wire|byte)",
-        "(?:files|bytes)",
-        "(?:packet|buffer)",
-        "(?:packets|buffers)",
-        "knowledge",
+    const BEFORE_WORDS: [&str; 6] = [
+        "(?:data|file|bank|wire|byte|zone|fund)",
+        "(?:files|bytes|funds|money)",
+        "(?:packet|buffer|upload)",
+        "(?:packets|buffers|uploads)",
+        "download",
+        "(?:knowledge|downloads)",
     ];
-    const THINGS: &str = "(?:knowledge|data|bytes?|files?|packets?|buffers?)";
+    const THINGS: &str = "(?:knowledge|data|bytes?|files?|packets?|buffers?|rows?|records?|values?|pdfs?|documents?|images?|funds|money)";
     // The passive before `transferred`: "data is transferred".
     const PASSIVE_THINGS: [&str; 9] = [
         "data", "file", "files", "byte", "bytes", "packet", "packets", "buffer", "buffers",
@@ -220,7 +221,7 @@ fn rg_pcre_pattern() -> String {
             .join("|")
     );
     let not_followed_by_words = format!(
-        r"(?!(?&sep)*+(?:(?:protocols?|learning)(?&re)|(?:of(?&gap))?(?:the(?&gap))?{THINGS}(?!(?&gap)own)(?:(?&gap)(?&an)|\\?[.,;:!?)。](?:(?!(?&an))|(?=(?&un))))))"
+        r"(?!(?&sep)*+(?:(?:protocols?|learning|encodings?|sizes?|rates?|speeds?)(?&re)|\d[\d.,]*+ ?(?:[kmgt]i?b|bytes?)|(?:of(?&gap))?(?:the(?&gap))?{THINGS}(?!(?&gap)own)(?:(?&gap)(?&an)|\\?[.,;:!?)。](?:(?!(?&an))|(?=(?&un))))))"
     );
     let gap = r#"(?:[ \t\x{a0}"“”'‘’]|&nbsp;|&#160;|&#[xX][aA]0;|\*{1,3}|_{1,3}|\]\([^()\s]*\))+"#;
     let alternatives = [
