@@ -169,13 +169,7 @@ impl SkillLayout {
         } else {
             format!("{target}/")
         };
-        let holds_files = target.is_empty()
-            || self
-                .shipped
-                .range(folder.clone()..)
-                .next()
-                .is_some_and(|path| path.starts_with(&folder));
-        holds_files.then(|| Installed {
+        self.holds_files(target).then(|| Installed {
             file: folder.clone(),
             written: with_fragment(if encoded.is_empty() {
                 "./".to_string()
@@ -449,11 +443,47 @@ impl SkillLayout {
         edits
     }
 
+    /// Whether a link in the archetype file `from` to `destination` is surely fine once
+    /// installed without a look at more than this skill: not a relative path, or one that
+    /// stays in the archetype and names something the skill installs. Nothing is allocated
+    /// for the common link.
+    fn leads_inside(&self, from: &str, destination: &str) -> bool {
+        let Some((path, _)) = renkei_model::links::relative_path(destination) else {
+            return true;
+        };
+        renkei_model::links::resolve(from, &path).is_some_and(|target| {
+            self.first_anchors.contains_key(&target)
+                || self.shipped.contains(&target)
+                || self.holds_files(&target)
+        })
+    }
+
+    /// Whether `target` is the skill folder or a folder of it that something ships in.
+    fn holds_files(&self, target: &str) -> bool {
+        if target.is_empty() {
+            return true;
+        }
+        let folder = format!("{target}/");
+        self.shipped
+            .range(folder.clone()..)
+            .next()
+            .is_some_and(|path| path.starts_with(&folder))
+    }
+
     /// Where a link in the archetype file `from` to `destination` leads once installed.
     fn place<'a>(&'a self, from: &str, destination: &'a str) -> Placement<'a> {
         let Some((path, fragment)) = renkei_model::links::relative_path(destination) else {
             return Placement::Elsewhere;
         };
+        // Most links stay inside their archetype and are placed without more ado.
+        if let Some(target) = renkei_model::links::resolve(from, &path) {
+            return match self.installed(&target, fragment) {
+                Some(installed) => Placement::Own(installed),
+                None => Placement::NotShipped {
+                    path: path.into_owned(),
+                },
+            };
+        }
         // Resolved from the archetypes folder, so that a link that leaves its archetype and
         // comes back into it, or goes into another, is seen for what it is.
         let from_root = format!("{}/{}/{from}", self.stage, self.name);
@@ -501,15 +531,11 @@ pub fn place_links(archetype: &Archetype, siblings: &Siblings) -> Linking {
         let Some(markdown) = file.markdown() else {
             continue;
         };
-        let scanned = renkei_model::links::inline_destinations(markdown.text());
-        let clean = scanned.is_some_and(|destinations| {
-            destinations.into_iter().all(|destination| {
-                matches!(
-                    layout.place(&file.relative, destination),
-                    Placement::Elsewhere | Placement::Own(_)
-                )
-            })
-        });
+        let clean = markdown
+            .scanned_destinations()
+            .is_some_and(|mut destinations| {
+                destinations.all(|destination| layout.leads_inside(&file.relative, destination))
+            });
         if !clean {
             layout.link_edits(file, markdown.document(), site, siblings, &mut linking);
         }

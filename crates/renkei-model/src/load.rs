@@ -220,7 +220,7 @@ fn read_source(
 ) -> Result<SourceFile, ModelError> {
     let path = dir.join(relative);
     let (bytes, mode) = source.read_with_mode(&path)?;
-    let content = if crate::read::is_markdown(&path) {
+    let content = if crate::read::is_markdown(Path::new(relative)) {
         // It would ship inside SKILL.md; the lint refuses it too.
         if crate::read::looks_binary(&bytes) {
             return Err(ModelError::Binary { path });

@@ -229,6 +229,9 @@ pub struct TooDeep {
 pub struct Markdown {
     text: String,
     document: OnceLock<Document>,
+    /// Where [`crate::links::inline_destinations`] finds destinations, once asked: several
+    /// checks ask, and the scan is a pass over the whole text.
+    destinations: OnceLock<Option<Vec<Range<usize>>>>,
 }
 
 impl Markdown {
@@ -238,6 +241,31 @@ impl Markdown {
         Ok(Self {
             text,
             document: OnceLock::new(),
+            destinations: OnceLock::new(),
+        })
+    }
+
+    /// Every inline link destination a byte scan finds in the text (a superset of the
+    /// parser's), or `None` where the scan cannot be sure: [`crate::links::inline_destinations`],
+    /// scanned once per file.
+    pub fn scanned_destinations(&self) -> Option<impl Iterator<Item = &str>> {
+        let ranges = self.destinations.get_or_init(|| {
+            let start = self.text.as_ptr() as usize;
+            // The scan hands back slices of the text: each one's place is its offset.
+            crate::links::inline_destinations(&self.text).map(|found| {
+                found
+                    .into_iter()
+                    .filter_map(|destination| {
+                        let at = (destination.as_ptr() as usize).checked_sub(start)?;
+                        Some(at..at + destination.len())
+                    })
+                    .collect()
+            })
+        });
+        ranges.as_ref().map(|ranges| {
+            ranges
+                .iter()
+                .filter_map(|range| self.text.get(range.clone()))
         })
     }
 
@@ -258,6 +286,7 @@ impl From<Document> for Markdown {
         Self {
             text: document.source.clone(),
             document: OnceLock::from(document),
+            destinations: OnceLock::new(),
         }
     }
 }

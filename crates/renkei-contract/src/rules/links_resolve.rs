@@ -46,8 +46,8 @@ fn run(_check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         };
         // Every link of a healthy file resolves: a byte scan shows that without a parse. The
         // parser is asked only to place a dead link exactly, or when the scan gives up.
-        let scanned = renkei_model::links::inline_destinations(markdown.text());
-        if scanned.is_some_and(|destinations| destinations.into_iter().all(|d| dead(d).is_none())) {
+        let scanned = markdown.scanned_destinations();
+        if scanned.is_some_and(|mut destinations| destinations.all(|d| dead(d).is_none())) {
             continue;
         }
         let document = markdown.document();
