@@ -673,3 +673,40 @@ fn binary_assets_are_listed_under_the_references_heading_even_with_no_text_refer
         "{skill}"
     );
 }
+
+#[test]
+fn two_parts_that_define_one_reference_label_differently_are_refused_in_assemble_and_check() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    scratch.write(
+        &format!("{base}/ethos/tenets.md"),
+        "# Tenets\n\n- Follow the [guide].\n\n[guide]: ../references/template.md\n",
+    );
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Process\n\nSee the [guide].\n\n[Guide]: output-contract.md\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("doctrine/process.md:5:10: the reference label `[Guide]` is defined in `ethos/tenets.md` too, to `references/template.md`"),
+        "{}",
+        run.stderr
+    );
+    let run = scratch.renkei(&["check"]).expect_code(1);
+    assert!(
+        run.stdout
+            .contains("error[assemble/stray-link]: the reference label `[Guide]`"),
+        "{}",
+        run.stdout
+    );
+    // The same label to the same place is one definition twice: nothing goes elsewhere.
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Process\n\nSee the [guide].\n\n[guide]: ../references/template.md\n",
+    );
+    scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
+}

@@ -268,6 +268,46 @@ pub struct Linking {
     pub siblings: Vec<SiblingLink>,
     /// Archetypes whose layouts a link needs and that were not given.
     pub needed: BTreeSet<String>,
+    /// Each reference label an inlined part defines (normalized as CommonMark matches
+    /// labels): where it leads in SKILL.md, and the part that defined it first.
+    labels: BTreeMap<String, (String, String)>,
+}
+
+impl Linking {
+    /// Records the definition `link` (when it is one, in an inlined part) leading to
+    /// `written` in SKILL.md. Parts inlined into one file share one set of labels, and
+    /// CommonMark keeps the first definition of each: a later part that defines the same
+    /// label elsewhere would have its references silently go to the first part's target,
+    /// so that is a stray link.
+    fn define(
+        &mut self,
+        file: &SourceFile,
+        site: Site,
+        link: &Link,
+        written: &str,
+        stray: &mut impl FnMut(&Link, String, Option<&str>) -> StrayLink,
+    ) {
+        if !matches!(site, Site::Inlined)
+            || link.kind != renkei_model::markdown::LinkKind::Definition
+        {
+            return;
+        }
+        let label = renkei_model::markdown::normalize_label(&link.text);
+        match self.labels.get(&label) {
+            None => {
+                self.labels
+                    .insert(label, (written.to_string(), file.relative.clone()));
+            }
+            Some((first, part)) if first != written && *part != file.relative => {
+                let message = format!(
+                    "the reference label `[{}]` is defined in `{part}` too, to `{first}`; inlined into one SKILL.md, the first definition wins, so these references would go there (rename the label in one part)",
+                    link.text
+                );
+                self.strays.push(stray(link, message, None));
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// Where the file holding a link ends up.
@@ -357,7 +397,10 @@ impl SkillLayout {
                 continue;
             }
             let replacement = match self.place(&file.relative, &link.destination) {
-                Placement::Elsewhere => continue,
+                Placement::Elsewhere => {
+                    linking.define(file, site, link, &link.destination, &mut stray);
+                    continue;
+                }
                 Placement::Outside => {
                     let message = format!(
                         "the link to `{}` leads out of the skill folder, so it breaks once installed",
@@ -431,6 +474,7 @@ impl SkillLayout {
                     written
                 }
             };
+            linking.define(file, site, link, &replacement, &mut stray);
             let Some(range) = link.destination_range.clone() else {
                 // A destination whose written form cannot be cut out (the parser's differs)
                 // is left as written.

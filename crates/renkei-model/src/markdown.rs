@@ -465,7 +465,8 @@ impl DefinitionLabels {
     }
 }
 
-fn normalize_label(label: &str) -> String {
+/// A reference label as CommonMark matches it: whitespace runs collapsed, case folded.
+pub fn normalize_label(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()
