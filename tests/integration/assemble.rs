@@ -58,7 +58,7 @@ fn dry_run_shows_a_unified_diff_for_changed_files() {
       changed    hello-world/SKILL.md
     --- hello-world/SKILL.md (installed)
     +++ hello-world/SKILL.md (assembled)
-    @@ -23,7 +23,7 @@
+    @@ -24,7 +24,7 @@
      
      ### Step 1: Work
      
@@ -79,6 +79,8 @@ fn assembled_skill_has_valid_front_matter_demoted_headings_and_working_links() {
         .renkei(&["assemble", "--push", "--target", "project"])
         .expect_code(0);
     let skill = scratch.root().join(".claude/skills/hello-world");
+    // Claude Code reads `when_to_use` into its skill listing: its targets get it in the
+    // front matter too.
     insta::assert_snapshot!(fs::read_to_string(skill.join("SKILL.md")).unwrap(), @r#"
     ---
     name: hello-world
@@ -87,6 +89,7 @@ fn assembled_skill_has_valid_front_matter_demoted_headings_and_working_links() {
     metadata:
       stage: demo
       version: "1.0"
+    when_to_use: When a greeting is due.
     ---
 
     # Hello World

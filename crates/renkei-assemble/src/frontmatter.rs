@@ -40,9 +40,8 @@ pub fn render_front_matter(
             let _ = writeln!(yaml, "  {}: {}", scalar(key), scalar(value));
         }
     }
-    let client_keys = client_keys(config, client);
-    for (key, value) in client_keys {
-        match value {
+    for (key, value) in client_keys(config, client) {
+        match &value {
             ClientValue::Flag(flag) => {
                 let _ = writeln!(yaml, "{key}: {flag}");
             }
@@ -63,18 +62,25 @@ pub fn render_front_matter(
     Ok(yaml)
 }
 
-/// The keys of `client` the archetype gives, in the order it gives them.
-fn client_keys(
-    config: &ArchetypeConfig,
-    client: Option<Client>,
-) -> impl Iterator<Item = (&str, &ClientValue)> {
-    let keys = match client {
-        Some(Client::Claude) => config.claude.as_ref(),
-        Some(Client::OpenCode | Client::Gemini) | None => None,
-    };
-    keys.into_iter()
-        .flat_map(|keys| keys.0.iter())
-        .map(|(key, value)| (key.value.as_str(), value))
+/// The keys of `client` the archetype gives: for Claude Code, `when_to_use` (which it reads
+/// into its skill listing, beside the description) and then the `claude:` keys in the
+/// order the archetype gives them.
+pub fn client_keys(config: &ArchetypeConfig, client: Option<Client>) -> Vec<(&str, ClientValue)> {
+    match client {
+        Some(Client::Claude) => config
+            .when_to_use
+            .iter()
+            .map(|when| ("when_to_use", ClientValue::Text(when.value.clone())))
+            .chain(
+                config
+                    .claude
+                    .iter()
+                    .flat_map(|keys| keys.0.iter())
+                    .map(|(key, value)| (key.value.as_str(), value.clone())),
+            )
+            .collect(),
+        Some(Client::OpenCode | Client::Gemini) | None => Vec::new(),
+    }
 }
 
 fn push_field(yaml: &mut String, key: &str, value: &str) {
@@ -189,7 +195,8 @@ fn verify_round_trip(
     let value =
         |spanned: &Option<serde_saphyr::Spanned<String>>| spanned.as_ref().map(|s| s.value.clone());
     let written: BTreeMap<String, ClientValue> = client_keys(config, client)
-        .map(|(key, value)| (key.to_string(), value.clone()))
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
         .collect();
     let checks: [(&'static str, bool); 7] = [
         ("name", read_back.name == config.name.value),

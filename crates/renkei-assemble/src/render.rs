@@ -323,11 +323,7 @@ pub fn render_skill(
     let skill_md = skill_md_for(None)?;
     files[0].bytes = Arc::from(skill_md.as_bytes());
     let mut for_clients = BTreeMap::new();
-    if config
-        .claude
-        .as_ref()
-        .is_some_and(|keys| !keys.0.is_empty())
-    {
+    if !crate::frontmatter::client_keys(config, Some(Client::Claude)).is_empty() {
         let own = skill_md_for(Some(Client::Claude))?;
         for_clients.insert(
             Client::Claude,
