@@ -212,7 +212,7 @@ impl Session {
     /// The contract of `archetype`: the default, extended or replaced by its
     /// `contract.yaml`. A `contract.yaml` that cannot be read or used is a located error.
     pub fn contract_for(&self, archetype: &Archetype) -> Result<Cow<'_, Contract>, LocatedError> {
-        let path = archetype.dir.join("contract.yaml");
+        let path = archetype.dir.join(renkei_model::load::CONTRACT_FILE);
         let walk = self
             .walk()
             .map_err(|_| LocatedError::config(NO_ROOT.to_string(), &path, None))?;
@@ -674,13 +674,18 @@ fn render_all(walk: &Walk, templates: &Templates, only: &[String]) -> Result<Vec
     }
     if !waiting.is_empty() && errors.is_empty() {
         let mut known = Vec::new();
-        for (_, layout) in sibling_layouts(walk, &dirs, &needed, SkillLayout::of) {
+        let mut unloaded = Vec::new();
+        for (name, layout) in sibling_layouts(walk, &dirs, &needed, SkillLayout::of) {
             match layout {
                 Ok(layout) => known.push(layout),
-                Err(error) => errors.extend(error.to_string().lines().map(str::to_string)),
+                // Reported as it is; links into it are not placed, so not called strays.
+                Err(error) => {
+                    errors.extend(error.to_string().lines().map(str::to_string));
+                    unloaded.push(name);
+                }
             }
         }
-        let siblings = Siblings::complete(known);
+        let siblings = Siblings::complete(known).and_unknown(unloaded);
         let again =
             renkei_model::parallel::parallel_map(&waiting, |(_, dir)| render(dir, &siblings));
         for ((at, dir), result) in waiting.iter().zip(again) {

@@ -25,7 +25,8 @@ pub struct AssembleArgs {
     /// Install into the targets: atomic writes, never over a file renkei did not write
     #[arg(long, group = "mode")]
     pub push: bool,
-    /// Where skills go: claude, opencode, agents, project, or any folder; repeatable
+    /// Where skills go: claude, project, opencode, opencode-project, gemini,
+    /// gemini-project, agents, agents-project, or any folder; repeatable
     #[arg(long = "target", value_name = "TARGET", default_value = "claude")]
     pub targets: Vec<String>,
     /// Assemble only this archetype; repeatable

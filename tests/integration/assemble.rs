@@ -713,3 +713,70 @@ fn two_parts_that_define_one_reference_label_differently_are_refused_in_assemble
         .renkei(&["assemble", "--dry-run", "--target", "project"])
         .expect_code(0);
 }
+
+#[test]
+fn anchors_number_as_github_does_and_links_find_their_heading_whatever_their_form() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    // `Overview 1` takes `overview-1`, so the third Overview is `overview-2` (GitHub's
+    // numbering); `Café` twice, linked with its fragment percent-encoded.
+    scratch.write(
+        &format!("{base}/ethos/tenets.md"),
+        "# Overview 1\n\n# Café\n\nSee [the second café](../doctrine/process.md#caf%C3%A9) and [the last overview](../doctrine/process.md#overview-1).\n",
+    );
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Overview\n\n# Café\n\n# Overview\n\nDo it.\n",
+    );
+    // A link from a shipped file that leaves the archetype and comes back into it.
+    scratch.write(&format!("{base}/scripts/run.sh"), "#!/bin/sh\n");
+    scratch.write(
+        &format!("{base}/references/template.md"),
+        "# Report\n\nRun [the script](../../../demo/hello-world/scripts/run.sh).\n",
+    );
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    let skill = scratch.root().join(".claude/skills/hello-world");
+    let text = fs::read_to_string(skill.join("SKILL.md")).unwrap();
+    for expected in [
+        "[the second café](#café-1)",
+        "[the last overview](#overview-2)",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let report = fs::read_to_string(skill.join("references/template.md")).unwrap();
+    assert!(
+        report.contains("[the script](../scripts/run.sh)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_archetype_that_holds_a_skill_md_of_its_own_is_refused_until_it_is_left_out() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    scratch.write(&format!("{base}/SKILL.md"), "---\nname: old\n---\n# Old\n");
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("hello-world/SKILL.md: renkei writes SKILL.md from the archetype's parts"),
+        "{}",
+        run.stderr
+    );
+    scratch.write(
+        &format!("{base}/archetype.yaml"),
+        &format!("{DEMO_ARCHETYPE_YAML}exclude: [/SKILL.md]\n"),
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
+    assert_eq!(
+        run.stdout.matches("hello-world/SKILL.md").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}

@@ -222,3 +222,50 @@ fn a_folder_that_holds_no_skill_is_an_error_not_a_pass() {
         run.stderr
     );
 }
+
+#[test]
+fn every_markdown_file_is_read_and_fragments_are_matched_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    good(dir.path());
+    write_all(
+        dir.path(),
+        &[
+            // Upper-case extension: Markdown all the same.
+            (
+                "pdf-forms/references/NOTES.MD",
+                "# Notes\n\n[gone](nowhere.md)\n",
+            ),
+            // An encoded fragment names the heading it decodes to: no finding.
+            (
+                "pdf-forms/references/cafe.md",
+                "# Café\n\n[self](cafe.md#caf%C3%A9) [out](../../elsewhere/x.md)\n",
+            ),
+        ],
+    );
+    let (code, found) = findings(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "skill/broken-link ./pdf-forms/references/NOTES.MD:3:8",
+            "skill/broken-link ./pdf-forms/references/cafe.md:3:33",
+        ]
+    );
+}
+
+#[test]
+fn when_to_use_that_yaml_reads_as_a_flag_is_a_field_of_the_wrong_shape_for_claude() {
+    let dir = tempfile::tempdir().unwrap();
+    good(dir.path());
+    write_all(
+        dir.path(),
+        &[(
+            "pdf-forms/SKILL.md",
+            &GOOD.replace("license: MIT", "when_to_use: y"),
+        )],
+    );
+    let (_, found) = findings(dir.path(), &["--client", "claude"]);
+    assert_eq!(found, ["skill/field ./pdf-forms/SKILL.md:4:1"]);
+    let (_, found) = findings(dir.path(), &[]);
+    assert_eq!(found, ["skill/unknown-key ./pdf-forms/SKILL.md:4:1"]);
+}

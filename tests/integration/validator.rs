@@ -170,26 +170,24 @@ fn is_markdown(path: &Path) -> bool {
         })
 }
 
-/// GitHub's anchors of the headings of `markdown`: a repeated slug gets `-1`, `-2`, ...
+/// GitHub's anchors of the headings of `markdown`, numbered as github-slugger numbers them:
+/// a taken anchor gets the next free `-N`, and the numbered anchor is taken too.
 fn anchors(markdown: &str) -> Vec<String> {
     let document = renkei_model::Document::parse(markdown.to_string()).unwrap();
     let mut taken = std::collections::HashMap::<String, usize>::new();
-    document
-        .outline
-        .headings
-        .iter()
-        .map(|heading| {
-            let base = renkei_assemble::layout::slug(&heading.text);
+    let mut anchors = Vec::new();
+    for heading in &document.outline.headings {
+        let base = renkei_assemble::layout::slug(&heading.text);
+        let mut anchor = base.clone();
+        while taken.contains_key(&anchor) {
             let count = taken.entry(base.clone()).or_insert(0);
-            let anchor = if *count == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{count}")
-            };
             *count += 1;
-            anchor
-        })
-        .collect()
+            anchor = format!("{base}-{count}");
+        }
+        taken.insert(anchor.clone(), 0);
+        anchors.push(anchor);
+    }
+    anchors
 }
 
 #[test]

@@ -43,6 +43,12 @@ pub enum AssembleError {
         /// The archetypes its links lead into.
         names: Vec<String>,
     },
+    /// An archetype folder holds a `SKILL.md` of its own, where the rendered one goes.
+    #[error("{}: renkei writes SKILL.md from the archetype's parts, and this file would ship in its place; rename it, or leave it out with `exclude: [/SKILL.md]`", path.display())]
+    SkillMdInSource {
+        /// The file.
+        path: PathBuf,
+    },
     /// A folder given to `skills check` is not a skill or a folder of skills.
     #[error("{}: {reason}; expected a skill folder (with SKILL.md) or a folder of them", dir.display())]
     NotSkills {

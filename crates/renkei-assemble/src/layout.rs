@@ -87,30 +87,27 @@ impl SkillLayout {
                 (part.relative.as_str(), slugs)
             })
             .collect();
-        let before: Vec<String> = before.map(slug).collect();
-        // Ordered maps: a few dozen short keys compare faster than they hash.
-        let mut in_skill: BTreeMap<&str, usize> = BTreeMap::new();
-        for slug in &before {
-            *in_skill.entry(slug).or_insert(0) += 1;
+        let mut in_skill = Slugger::default();
+        for heading in before {
+            in_skill.anchor(&slug(heading));
         }
         let mut first_anchors = BTreeMap::new();
         let mut moved = BTreeMap::new();
         for (part, slugs) in &part_slugs {
-            let mut in_file: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut in_file = Slugger::default();
+            let mut first = None;
             for slug in slugs {
-                let own = in_file.entry(slug).or_insert(0);
-                let skill = in_skill.entry(slug).or_insert(0);
+                let own = in_file.anchor(slug);
+                let skill = in_skill.anchor(slug);
                 if own != skill {
                     moved
                         .entry(part.to_string())
                         .or_insert_with(BTreeMap::new)
-                        .insert(numbered(slug, *own), numbered(slug, *skill));
+                        .insert(own.clone(), skill);
                 }
-                *own += 1;
-                *skill += 1;
+                first.get_or_insert(own);
             }
-            let first = slugs.first().cloned().unwrap_or_default();
-            first_anchors.insert(part.to_string(), first);
+            first_anchors.insert(part.to_string(), first.unwrap_or_default());
         }
         let shipped = archetype
             .shipped
@@ -124,11 +121,6 @@ impl SkillLayout {
             moved,
             shipped,
         }
-    }
-
-    /// The skill's name.
-    pub fn name(&self) -> &str {
-        &self.name
     }
 
     /// The anchor in SKILL.md of the heading `anchor` names in `part`, or of the part's
@@ -148,7 +140,9 @@ impl SkillLayout {
             Some(fragment) => format!("{path}#{fragment}"),
             None => path,
         };
-        if let Some(anchor) = self.part_anchor(target, fragment) {
+        // A fragment is matched to the heading it names as GitHub reads it, decoded.
+        let decoded = fragment.map(renkei_model::links::percent_decode);
+        if let Some(anchor) = self.part_anchor(target, decoded.as_deref()) {
             return Some(Installed {
                 file: "SKILL.md".to_string(),
                 written: format!("SKILL.md#{anchor}"),
@@ -326,7 +320,12 @@ enum Placement<'a> {
     /// Out of the archetypes folder, or into an archetype folder's stage level.
     Outside,
     /// Into this skill's folder, at this place.
-    Own(Installed),
+    Own {
+        installed: Installed,
+        /// Whether the link as written leaves the archetype folder before it comes back:
+        /// installed, the way out leads elsewhere, so it is written again.
+        reentered: bool,
+    },
     /// Into another archetype's skill folder (`target` is the path inside it; `path` is
     /// the link's, decoded).
     Sibling {
@@ -385,9 +384,10 @@ impl SkillLayout {
             // A heading of the same file: inlined, it may have been numbered apart from a
             // heading of the same text earlier in SKILL.md.
             if let (Site::Inlined, Some(fragment)) = (site, link.destination.strip_prefix('#')) {
+                let decoded = renkei_model::links::percent_decode(fragment);
                 let moved = self
-                    .part_anchor(&file.relative, Some(fragment))
-                    .filter(|anchor| *anchor != fragment);
+                    .part_anchor(&file.relative, Some(&decoded))
+                    .filter(|anchor| *anchor != decoded);
                 if let (Some(anchor), Some(range)) = (moved, link.destination_range.clone()) {
                     edits.push(Edit {
                         range,
@@ -417,7 +417,10 @@ impl SkillLayout {
                     linking.strays.push(stray(link, message, Some(&path)));
                     continue;
                 }
-                Placement::Own(installed) => match site {
+                Placement::Own {
+                    installed,
+                    reentered,
+                } => match site {
                     // In SKILL.md, a link into SKILL.md is an anchor alone.
                     Site::Inlined => installed
                         .written
@@ -426,7 +429,7 @@ impl SkillLayout {
                         .map_or_else(|| installed.written.clone(), str::to_string),
                     // A shipped file and what it links to keep their paths; only a link into
                     // an inlined part moves.
-                    Site::Shipped { .. } if installed.file == "SKILL.md" => {
+                    Site::Shipped { .. } if installed.file == "SKILL.md" || reentered => {
                         format!("{up}{}", installed.written)
                     }
                     Site::Shipped { .. } => continue,
@@ -522,7 +525,10 @@ impl SkillLayout {
         // Most links stay inside their archetype and are placed without more ado.
         if let Some(target) = renkei_model::links::resolve(from, &path) {
             return match self.installed(&target, fragment) {
-                Some(installed) => Placement::Own(installed),
+                Some(installed) => Placement::Own {
+                    installed,
+                    reentered: false,
+                },
                 None => Placement::NotShipped {
                     path: path.into_owned(),
                 },
@@ -549,7 +555,10 @@ impl SkillLayout {
             };
         }
         match self.installed(&target, fragment) {
-            Some(installed) => Placement::Own(installed),
+            Some(installed) => Placement::Own {
+                installed,
+                reentered: true,
+            },
             None => Placement::NotShipped {
                 path: path.into_owned(),
             },
@@ -590,28 +599,35 @@ pub fn place_links(archetype: &Archetype, siblings: &Siblings) -> Linking {
 /// GitHub's anchor of every heading of `document`, in order: a repeated slug is numbered
 /// `-1`, `-2`, and so on.
 pub fn anchors(document: &Document) -> Vec<String> {
-    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    let mut slugger = Slugger::default();
     document
         .outline
         .headings
         .iter()
-        .map(|heading| {
-            let slug = slug(&heading.text);
-            let earlier = taken.entry(slug.clone()).or_insert(0);
-            let anchor = numbered(&slug, *earlier);
-            *earlier += 1;
-            anchor
-        })
+        .map(|heading| slugger.anchor(&slug(&heading.text)))
         .collect()
 }
 
-/// The anchor of the heading with `slug` that `earlier` headings before it share: GitHub
-/// leaves the first as it is and numbers the others `-1`, `-2`, and so on.
-fn numbered(slug: &str, earlier: usize) -> String {
-    if earlier == 0 {
-        slug.to_string()
-    } else {
-        format!("{slug}-{earlier}")
+/// GitHub's numbering of repeated anchors in one document: a slug already taken gets the
+/// next free `-1`, `-2`, ... suffix, and the numbered anchor is taken too, so headings
+/// `Overview 1`, `Overview`, `Overview` are `overview-1`, `overview`, `overview-2`.
+#[derive(Debug, Default)]
+struct Slugger {
+    /// Every anchor given so far, with how many times its text was asked for again.
+    taken: BTreeMap<String, usize>,
+}
+
+impl Slugger {
+    /// The anchor of the next heading whose slug is `slug`.
+    fn anchor(&mut self, slug: &str) -> String {
+        let mut anchor = slug.to_string();
+        while self.taken.contains_key(&anchor) {
+            let again = self.taken.entry(slug.to_string()).or_insert(0);
+            *again += 1;
+            anchor = format!("{slug}-{again}");
+        }
+        self.taken.insert(anchor.clone(), 0);
+        anchor
     }
 }
 
@@ -652,4 +668,22 @@ pub(crate) fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numbered_anchor_is_taken_like_any_other_as_on_github() {
+        let mut slugger = Slugger::default();
+        let given: Vec<String> = ["overview-1", "overview", "overview", "overview"]
+            .iter()
+            .map(|slug| slugger.anchor(slug))
+            .collect();
+        assert_eq!(
+            given,
+            ["overview-1", "overview", "overview-2", "overview-3"]
+        );
+    }
 }

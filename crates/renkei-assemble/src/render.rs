@@ -255,6 +255,15 @@ pub fn render_skill(
             dir: templates.dir.clone(),
         });
     }
+    if let Some(own) = archetype
+        .shipped
+        .iter()
+        .find(|file| file.relative == "SKILL.md")
+    {
+        return Err(AssembleError::SkillMdInSource {
+            path: own.path.clone(),
+        });
+    }
     // Every link is placed before anything is rendered, so that a link that would break
     // once installed, or one that needs another archetype's layout, stops the render first.
     let mut linking = Linking::default();

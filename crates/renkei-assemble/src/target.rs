@@ -52,7 +52,7 @@ pub struct Target {
 /// Where a built-in target's folder is.
 #[derive(Clone, Copy)]
 enum Place {
-    /// Under the home folder, unless an environment variable names the client's own.
+    /// Under the home folder.
     Home(&'static str),
     /// `$CLAUDE_CONFIG_DIR/skills`, else under the home folder.
     ClaudeConfig,

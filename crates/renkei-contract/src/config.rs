@@ -229,7 +229,7 @@ impl Contract {
         let Some(text) = text else {
             return Ok(Cow::Borrowed(default));
         };
-        let path = dir.join("contract.yaml");
+        let path = dir.join(renkei_model::load::CONTRACT_FILE);
         let config = parse_contract(&path, text)?;
         let mut checks = match config.extends {
             Extends::Default => default.checks.clone(),

@@ -435,37 +435,19 @@ pub fn validate_config(
         ));
     }
     let description = &config.description;
-    let description_chars = description.value.chars().count();
-    if description.value.trim().is_empty() {
+    if let Some(problem) = description_problem(&description.value) {
         return Err(invalid(
             &description.referenced,
-            "field `description` is empty".to_string(),
+            format!("field `description` {problem}"),
         ));
     }
-    if description_chars > MAX_DESCRIPTION_CHARS {
+    if let Some(compatibility) = &config.compatibility
+        && let Some(problem) = compatibility_problem(&compatibility.value)
+    {
         return Err(invalid(
-            &description.referenced,
-            format!(
-                "field `description` is {description_chars} characters; the Agent Skills limit is {MAX_DESCRIPTION_CHARS}"
-            ),
+            &compatibility.referenced,
+            format!("field `compatibility` {problem}"),
         ));
-    }
-    if let Some(bracket) = description.value.chars().find(|c| matches!(c, '<' | '>')) {
-        return Err(invalid(
-            &description.referenced,
-            format!("field `description` contains {bracket:?}; angle brackets are not allowed"),
-        ));
-    }
-    if let Some(compatibility) = &config.compatibility {
-        let chars = compatibility.value.chars().count();
-        if chars == 0 || chars > MAX_COMPATIBILITY_CHARS {
-            return Err(invalid(
-                &compatibility.referenced,
-                format!(
-                    "field `compatibility` is {chars} characters; it must be 1 to {MAX_COMPATIBILITY_CHARS}"
-                ),
-            ));
-        }
     }
     if let Some(keys) = &config.claude {
         validate_client_keys(Client::Claude, "claude", keys, &invalid)?;
@@ -483,6 +465,45 @@ pub fn validate_config(
         }
     }
     Ok(())
+}
+
+/// What is wrong with a `description` by the Agent Skills rules (`is empty`, `is 1100
+/// characters; ...`), for a message that names the field first; `None` when nothing is.
+/// Assembly refuses such a value, and `skills check` reports it in a skill renkei did not
+/// write.
+pub fn description_problem(description: &str) -> Option<String> {
+    let chars = description.chars().count();
+    if description.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if chars > MAX_DESCRIPTION_CHARS {
+        Some(format!(
+            "is {chars} characters; the Agent Skills limit is {MAX_DESCRIPTION_CHARS}"
+        ))
+    } else {
+        description
+            .chars()
+            .find(|c| matches!(c, '<' | '>'))
+            .map(|bracket| format!("contains {bracket:?}; angle brackets are not allowed"))
+    }
+}
+
+/// What is wrong with a `compatibility` value, as [`description_problem`] says it.
+pub fn compatibility_problem(compatibility: &str) -> Option<String> {
+    let chars = compatibility.chars().count();
+    (chars == 0 || chars > MAX_COMPATIBILITY_CHARS)
+        .then(|| format!("is {chars} characters; it must be 1 to {MAX_COMPATIBILITY_CHARS}"))
+}
+
+impl KeyShape {
+    /// Whether a value that is a flag, a string, or a list (`Some(all strings)`) has this
+    /// shape.
+    pub fn fits(self, flag: bool, text: bool, list_of_text: Option<bool>) -> bool {
+        match self {
+            Self::Flag => flag,
+            Self::Text => text,
+            Self::TextOrList => text || list_of_text == Some(true),
+        }
+    }
 }
 
 /// Checks that each of `keys` (under the field `field`) is one `client` documents, in the
@@ -506,11 +527,10 @@ fn validate_client_keys(
                 ),
             ));
         };
-        let fits = matches!(
-            (shape, value),
-            (KeyShape::Flag, ClientValue::Flag(_))
-                | (KeyShape::Text | KeyShape::TextOrList, ClientValue::Text(_))
-                | (KeyShape::TextOrList, ClientValue::List(_))
+        let fits = shape.fits(
+            matches!(value, ClientValue::Flag(_)),
+            matches!(value, ClientValue::Text(_)),
+            matches!(value, ClientValue::List(_)).then_some(true),
         );
         if !fits {
             let expected = match shape {

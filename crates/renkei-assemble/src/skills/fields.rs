@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use renkei_model::archetype::{Client, KeyShape, MAX_COMPATIBILITY_CHARS, MAX_DESCRIPTION_CHARS};
+use renkei_model::archetype::Client;
 use renkei_model::{Diagnostic, Document, Position, RuleMeta};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -265,26 +265,14 @@ pub(super) fn check(
         )),
         Some((key, Value::Text(description))) => {
             let (line, column) = place(&key.referenced);
-            let chars = description.chars().count();
-            listing += chars;
-            let problem = if description.trim().is_empty() {
-                Some("`description` is empty".to_string())
-            } else if chars > MAX_DESCRIPTION_CHARS {
-                Some(format!(
-                    "`description` is {chars} characters; the Agent Skills limit is {MAX_DESCRIPTION_CHARS}"
-                ))
-            } else {
-                description
-                    .chars()
-                    .find(|c| matches!(c, '<' | '>'))
-                    .map(|bracket| {
-                        format!(
-                            "`description` contains {bracket:?}; angle brackets are not allowed"
-                        )
-                    })
-            };
-            if let Some(problem) = problem {
-                findings.push(at(&DESCRIPTION, line, column, problem));
+            listing += description.chars().count();
+            if let Some(problem) = renkei_model::archetype::description_problem(description) {
+                findings.push(at(
+                    &DESCRIPTION,
+                    line,
+                    column,
+                    format!("`description` {problem}"),
+                ));
             }
         }
         Some((key, other)) => {
@@ -305,12 +293,8 @@ pub(super) fn check(
             ("name" | "description", _) => None,
             ("license", Value::Text(_)) => None,
             ("compatibility", Value::Text(text)) => {
-                let chars = text.chars().count();
-                (chars == 0 || chars > MAX_COMPATIBILITY_CHARS).then(|| {
-                    format!(
-                        "`compatibility` is {chars} characters; it must be 1 to {MAX_COMPATIBILITY_CHARS}"
-                    )
-                })
+                renkei_model::archetype::compatibility_problem(text)
+                    .map(|problem| format!("`compatibility` {problem}"))
             }
             ("allowed-tools", Value::Text(_)) => None,
             // Claude Code reads a list too; the specification writes a string.
@@ -342,16 +326,24 @@ pub(super) fn check(
                 listing += text.chars().count();
                 None
             }
+            ("when_to_use", other) if client == Some(Client::Claude) => Some(format!(
+                "`when_to_use` is {}; Claude Code reads a string (quote it)",
+                other.shape()
+            )),
             _ => {
                 let Some((_, shape)) = own_keys.iter().find(|(own, _)| *own == name) else {
                     findings.push(at(&UNKNOWN_KEY, line, column, unknown(name, client)));
                     continue;
                 };
-                let fits = matches!(
-                    (shape, value),
-                    (KeyShape::Flag, Value::Flag)
-                        | (KeyShape::Text | KeyShape::TextOrList, Value::Text(_))
-                ) || matches!((shape, value), (KeyShape::TextOrList, Value::List(items)) if all_text(items));
+                let list = match value {
+                    Value::List(items) => Some(all_text(items)),
+                    _ => None,
+                };
+                let fits = shape.fits(
+                    matches!(value, Value::Flag),
+                    matches!(value, Value::Text(_)),
+                    list,
+                );
                 (!fits).then(|| format!("`{name}` is {}", value.shape()))
             }
         };

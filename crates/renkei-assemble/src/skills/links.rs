@@ -118,6 +118,7 @@ fn problem(
         Some(Kind::Dir) => None,
         Some(Kind::File) => {
             let fragment = fragment.filter(|fragment| !fragment.is_empty())?;
+            let fragment = renkei_model::links::percent_decode(fragment);
             if !renkei_model::read::is_markdown(Path::new(rest)) {
                 return None;
             }
@@ -126,7 +127,7 @@ fn problem(
                 .or_insert_with(|| read(source, &target));
             let lands = linked
                 .as_ref()
-                .is_none_or(|linked| anchors(linked).iter().any(|anchor| anchor == fragment));
+                .is_none_or(|linked| anchors(linked).iter().any(|anchor| *anchor == *fragment));
             (!lands).then(|| format!("`{rest}` has no heading with the anchor `#{fragment}`"))
         }
     }
@@ -148,14 +149,7 @@ fn markdown_files(source: &dyn FileSource, dir: &Path, found: &mut Vec<PathBuf>)
     for entry in entries {
         match entry.kind {
             Kind::Dir if !entry.symlink => markdown_files(source, &entry.path, found),
-            Kind::File
-                if entry
-                    .path
-                    .extension()
-                    .is_some_and(|extension| extension == "md") =>
-            {
-                found.push(entry.path);
-            }
+            Kind::File if renkei_model::read::is_markdown(&entry.path) => found.push(entry.path),
             _ => {}
         }
     }

@@ -41,8 +41,6 @@ pub struct CheckedSkills {
     pub findings: Vec<Diagnostic>,
     /// The text of each Markdown file read, for quoting lines.
     pub texts: BTreeMap<PathBuf, String>,
-    /// How many skills were checked.
-    pub skills: usize,
 }
 
 /// Checks the skill folders in `dirs` (each a skill or a folder of skills), read through
@@ -70,7 +68,6 @@ pub fn check_skills(
             });
         }
         for skill in skills {
-            checked.skills += 1;
             check_skill(source, &skill, client, &mut checked);
         }
     }
