@@ -12,6 +12,10 @@ use crate::LocatedError;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectConfig {
+    /// Globs every archetype leaves out of its skill, as its own `exclude:` does (read by
+    /// [`SharedConfig`] for every command that loads archetypes).
+    #[serde(default)]
+    pub exclude: Vec<serde_saphyr::Spanned<String>>,
     /// Vocabulary rules to add, override or disable.
     #[serde(default)]
     pub lint: LintConfig,
@@ -32,21 +36,32 @@ pub struct CheckSettings {
     pub targets: Vec<String>,
 }
 
+/// The part of `renkei.yaml` that shapes what an archetype is, read by every command that
+/// loads archetypes. The other sections are read only by the commands they configure, so
+/// a mistake in `lint:` does not stop an assembly; a file that is not YAML at all does,
+/// since it cannot be told what it leaves out.
+#[derive(Debug, Default, Deserialize)]
+pub struct SharedConfig {
+    /// Globs every archetype leaves out of its skill.
+    #[serde(default)]
+    pub exclude: Vec<serde_saphyr::Spanned<String>>,
+}
+
 /// The configuration and the file it came from (`None` when there is none).
-pub struct LoadedConfig {
+pub struct LoadedConfig<T = ProjectConfig> {
     /// The parsed configuration.
-    pub config: ProjectConfig,
+    pub config: T,
     /// Where it was read from.
     pub path: Option<PathBuf>,
 }
 
 /// Reads `explicit` if given (it must exist), else `root/renkei.yaml` if present, through
 /// `source`.
-pub fn load_config(
+pub fn load_config<T: serde::de::DeserializeOwned + Default>(
     source: &dyn FileSource,
     explicit: Option<&Path>,
     root: Option<&Path>,
-) -> Result<LoadedConfig, LocatedError> {
+) -> Result<LoadedConfig<T>, LocatedError> {
     let path = match (explicit, root) {
         (Some(path), _) => Some(path.to_path_buf()),
         // Anything by that name is read, so that a FIFO or a dangling link is an error
@@ -57,7 +72,7 @@ pub fn load_config(
     };
     let Some(path) = path else {
         return Ok(LoadedConfig {
-            config: ProjectConfig::default(),
+            config: T::default(),
             path: None,
         });
     };
@@ -76,7 +91,7 @@ pub fn load_config(
             )
         })?;
     let config = if text.trim().is_empty() {
-        ProjectConfig::default()
+        T::default()
     } else {
         renkei_model::yaml::parse_yaml(&path, &text)
             .map_err(|error| LocatedError::config(error.to_string(), &path, error.position()))?

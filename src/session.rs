@@ -24,8 +24,9 @@ use renkei_model::{
     Walk,
 };
 
-use crate::config::{CheckSettings, load_config, rule_set};
+use crate::config::{CheckSettings, SharedConfig, load_config, rule_set};
 use crate::{CliError, LocatedError};
+use renkei_model::exclude::Excludes;
 
 /// What to open.
 #[derive(Debug, Default, Clone)]
@@ -44,6 +45,8 @@ pub struct Session {
     source: Arc<dyn FileSource>,
     config_path: Option<PathBuf>,
     config: OnceLock<Result<Config, LocatedError>>,
+    /// `exclude:` of `renkei.yaml`, read by every command that walks archetypes.
+    excludes: OnceLock<Result<Arc<Excludes>, LocatedError>>,
     contract: Contract,
     /// Dropped when a render is cancelled, whose flag would fail every later render.
     templates: Mutex<Option<Arc<Templates>>>,
@@ -99,6 +102,7 @@ impl Session {
             source,
             config_path: options.config.clone(),
             config: OnceLock::new(),
+            excludes: OnceLock::new(),
             contract: Contract::builtin()?,
             templates: Mutex::new(None),
             index: OnceLock::new(),
@@ -127,7 +131,7 @@ impl Session {
     pub fn config(&self) -> Result<&Config, CliError> {
         self.config
             .get_or_init(|| {
-                let loaded = load_config(
+                let loaded = load_config::<crate::config::ProjectConfig>(
                     self.source.as_ref(),
                     self.config_path.as_deref(),
                     self.root.as_deref(),
@@ -180,7 +184,24 @@ impl Session {
             .root
             .as_deref()
             .ok_or_else(|| CliError::Failed(vec![NO_ROOT.to_string()]))?;
-        Ok(Walk::new(Arc::clone(&self.source), root))
+        let excludes = self
+            .excludes
+            .get_or_init(|| {
+                let loaded = load_config::<SharedConfig>(
+                    self.source.as_ref(),
+                    self.config_path.as_deref(),
+                    Some(root),
+                )?;
+                let path = loaded.path.unwrap_or_else(|| root.join("renkei.yaml"));
+                Excludes::new(&loaded.config.exclude, &path)
+                    .map(Arc::new)
+                    .map_err(|error| {
+                        LocatedError::config(error.to_string(), &path, error.position())
+                    })
+            })
+            .clone()
+            .map_err(|error| CliError::Located(vec![error]))?;
+        Ok(Walk::new(Arc::clone(&self.source), root).with_excludes(excludes))
     }
 
     /// The cheap facts of every archetype, from one pass over the tree.

@@ -423,10 +423,13 @@ fn the_repository_framework_assembles_and_is_deterministic() {
 
 #[test]
 fn assemble_does_not_read_the_lint_configuration() {
-    // `renkei.yaml` configures the lint and `check`; a mistake in it must not stop an
-    // assembly (or an agent's report gate) that never uses it.
+    // `renkei.yaml`'s `lint:` configures the lint and `check`; a mistake in it must not stop
+    // an assembly (or an agent's report gate) that never uses it.
     let scratch = Scratch::with_demo();
-    scratch.write("root/renkei.yaml", "lint:\n  rules: [unclosed\n");
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules: [{id: x, colour: red}]\n",
+    );
     let run = scratch
         .renkei(&["assemble", "--dry-run", "--target", "project"])
         .expect_code(0);
@@ -434,6 +437,58 @@ fn assemble_does_not_read_the_lint_configuration() {
     // The lint does read it, and says where it is wrong.
     let lint = scratch.renkei(&["lint"]).expect_code(2);
     assert!(lint.stderr.contains("renkei.yaml:"), "{}", lint.stderr);
+    // A file that is not YAML at all cannot say what `exclude:` leaves out, so nothing is
+    // assembled from it.
+    scratch.write("root/renkei.yaml", "lint:\n  rules: [unclosed\n");
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(run.stderr.contains("renkei.yaml:"), "{}", run.stderr);
+}
+
+#[test]
+fn exclude_in_renkei_yaml_leaves_files_out_of_every_archetype() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("demo", "second-skill", DEMO_ARCHETYPE_YAML);
+    for name in ["hello-world", "second-skill"] {
+        let base = format!("root/framework/archetypes/demo/{name}");
+        scratch.write(&format!("{base}/notes.bak"), "old\n");
+        scratch.write(&format!("{base}/drafts/idea.md"), "# Idea\n");
+        scratch.write(&format!("{base}/scripts/run.sh"), "#!/bin/sh\n");
+    }
+    scratch.write("root/renkei.yaml", "exclude: [\"*.bak\", drafts/]\n");
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(0);
+    assert!(!run.stdout.contains(".bak"), "{}", run.stdout);
+    assert!(!run.stdout.contains("drafts/"), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("scripts/run.sh").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    // `check` reads the same list: a link to a file it leaves out breaks once installed.
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+        "# Process\n\nSee [the idea](../drafts/idea.md).\n",
+    );
+    let run = scratch.renkei(&["check"]).expect_code(1);
+    assert!(
+        run.stdout.contains("error[assemble/stray-link]"),
+        "{}",
+        run.stdout
+    );
+    // A pattern that leaves the folder is an error at its place in renkei.yaml.
+    scratch.write("root/renkei.yaml", "exclude:\n  - ../x\n");
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("renkei.yaml:2:5: field `exclude`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

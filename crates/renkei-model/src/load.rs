@@ -97,7 +97,7 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
     let excludes = Excludes::new(config.exclude.as_deref().unwrap_or_default(), &config_path)?;
     let keep = |relative: &str, is_dir: bool| {
         let own = !is_dir && NOT_SHIPPED.contains(&relative);
-        !own && !excludes.excludes(relative, is_dir)
+        !own && !excludes.excludes(relative, is_dir) && !walk.excludes().excludes(relative, is_dir)
     };
     let mut files = Vec::new();
     for file in walk.all_files(dir, &keep) {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::error::ModelError;
+use crate::exclude::Excludes;
 use crate::load::{ARCHETYPES_DIR, OPERATIONAL_DIRS};
 use crate::source::{Entry, FileSource, Kind};
 
@@ -25,6 +26,8 @@ pub const ARCHETYPE_FILE: &str = "archetype.yaml";
 pub struct Walk {
     source: Arc<dyn FileSource>,
     root: PathBuf,
+    /// What every archetype leaves out of its skill (`exclude:` in `renkei.yaml`).
+    excludes: Arc<Excludes>,
     /// Resolved when the first symbolic link is met: most trees have none.
     canonical_root: Arc<OnceLock<PathBuf>>,
 }
@@ -35,8 +38,21 @@ impl Walk {
         Self {
             source,
             root: root.to_path_buf(),
+            excludes: Arc::new(Excludes::default()),
             canonical_root: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// This walk, with `excludes` left out of every archetype's skill.
+    #[must_use]
+    pub fn with_excludes(mut self, excludes: Arc<Excludes>) -> Self {
+        self.excludes = excludes;
+        self
+    }
+
+    /// What every archetype leaves out of its skill.
+    pub fn excludes(&self) -> &Excludes {
+        &self.excludes
     }
 
     /// A walk of `root` on the disk.
