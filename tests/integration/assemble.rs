@@ -497,7 +497,10 @@ fn an_error_in_archetype_yaml_names_its_field() {
     let mut messages = Vec::new();
     for (name, field) in [
         ("a", "license: [MIT]"),
-        ("b", "allowed-tools: [Read, \"Bash(npm run test)\"]"),
+        (
+            "b",
+            "allowed-tools: [\"Bash(npm run test)\", \"Read Grep\"]",
+        ),
         ("c", "metadata:\n  nested: {a: b}"),
         ("d", "metadata:\n  empty: ~"),
         ("e", "targets: claude"),
@@ -518,7 +521,7 @@ fn an_error_in_archetype_yaml_names_its_field() {
     }
     insta::assert_snapshot!(messages.join(""), @r#"
     error: [scratch]/root/framework/archetypes/sa/a/archetype.yaml:3:10: field `license`: expected text, not a list or a mapping
-    error: [scratch]/root/framework/archetypes/sb/b/archetype.yaml:3:16: field `allowed-tools`: the tool "Bash(npm run test)" is empty or holds a space, which the specification's space-delimited form cannot keep
+    error: [scratch]/root/framework/archetypes/sb/b/archetype.yaml:3:16: field `allowed-tools`: the tool "Read Grep" is empty or holds a space outside parentheses, which the specification's space-delimited form cannot keep
     error: [scratch]/root/framework/archetypes/sc/c/archetype.yaml:4:3: field `metadata`: expected text, not a list or a mapping
     error: [scratch]/root/framework/archetypes/sd/d/archetype.yaml:4:3: field `metadata`: a value is required here
     error: [scratch]/root/framework/archetypes/se/e/archetype.yaml:3:10: field `targets`: expected a list

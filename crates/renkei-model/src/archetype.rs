@@ -115,7 +115,8 @@ named_readers! {
 
 /// `allowed-tools`, as the space-delimited string the Agent Skills specification writes. A
 /// YAML list is accepted too, as Claude Code accepts one, and joined with spaces; a listed
-/// tool that holds a space is refused, because the string form could not keep it whole.
+/// tool that holds a space outside parentheses is refused, because the string form could
+/// not keep it whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedTools(pub String);
 
@@ -139,9 +140,9 @@ impl<'de> Deserialize<'de> for AllowedTools {
             ) -> Result<AllowedTools, A::Error> {
                 let mut tools: Vec<String> = Vec::new();
                 while let Some(tool) = items.next_element::<String>()? {
-                    if tool.is_empty() || tool.contains(char::is_whitespace) {
+                    if tool.is_empty() || space_outside_parentheses(&tool) {
                         return Err(serde::de::Error::custom(format!(
-                            "the tool {tool:?} is empty or holds a space, which the specification's space-delimited form cannot keep"
+                            "the tool {tool:?} is empty or holds a space outside parentheses, which the specification's space-delimited form cannot keep"
                         )));
                     }
                     tools.push(tool);
@@ -284,6 +285,22 @@ impl Client {
             Self::OpenCode | Self::Gemini => &[],
         }
     }
+}
+
+/// Whether `tool` holds whitespace outside parentheses. Claude Code reads a space inside a
+/// tool's parentheses as part of it (`Bash(git status:*)`), so such a tool survives the
+/// space-delimited string; a bare space would split it in two.
+fn space_outside_parentheses(tool: &str) -> bool {
+    let mut depth = 0usize;
+    for c in tool.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() && depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// One source file of an archetype.
