@@ -3,7 +3,8 @@
 use std::fs;
 
 use crate::support::{
-    DEMO_ARCHETYPE_YAML, Scratch, redact, renkei_at, renkei_in, repo_root, snapshot_tree,
+    DEMO_ARCHETYPE_YAML, Scratch, assert_holds, redact, renkei_at, renkei_in, repo_root,
+    snapshot_tree,
 };
 
 #[test]
@@ -634,19 +635,18 @@ fn links_between_archetypes_lead_to_the_installed_sibling() {
         .renkei(&["assemble", "--push", "--target", "project"])
         .expect_code(0);
     let skills = scratch.root().join(".claude/skills");
-    let skill_md = fs::read_to_string(skills.join("alpha/SKILL.md")).unwrap();
-    for link in [
-        "[the reviewer](../beta/references/template.md#outcome)",
-        "[its steps](../beta/SKILL.md#step-1-work)",
-        "[its folder](../beta/references/)",
-        "[our own report](references/template.md)",
-    ] {
-        assert!(skill_md.contains(link), "{link} in {skill_md}");
-    }
-    let report = fs::read_to_string(skills.join("alpha/references/template.md")).unwrap();
-    assert!(
-        report.contains("[the reviewer's tenets](../../beta/SKILL.md#tenets)"),
-        "{report}"
+    assert_holds(
+        &skills.join("alpha/SKILL.md"),
+        &[
+            "[the reviewer](../beta/references/template.md#outcome)",
+            "[its steps](../beta/SKILL.md#step-1-work)",
+            "[its folder](../beta/references/)",
+            "[our own report](references/template.md)",
+        ],
+    );
+    assert_holds(
+        &skills.join("alpha/references/template.md"),
+        &["[the reviewer's tenets](../../beta/SKILL.md#tenets)"],
     );
 
     // A sibling that does not go to a target: the link would lead nowhere there, unless
@@ -796,17 +796,16 @@ fn anchors_number_as_github_does_and_links_find_their_heading_whatever_their_for
         .renkei(&["assemble", "--push", "--target", "project"])
         .expect_code(0);
     let skill = scratch.root().join(".claude/skills/hello-world");
-    let text = fs::read_to_string(skill.join("SKILL.md")).unwrap();
-    for expected in [
-        "[the second café](#café-1)",
-        "[the last overview](#overview-2)",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
-    let report = fs::read_to_string(skill.join("references/template.md")).unwrap();
-    assert!(
-        report.contains("[the script](../scripts/run.sh)"),
-        "{report}"
+    assert_holds(
+        &skill.join("SKILL.md"),
+        &[
+            "[the second café](#café-1)",
+            "[the last overview](#overview-2)",
+        ],
+    );
+    assert_holds(
+        &skill.join("references/template.md"),
+        &["[the script](../scripts/run.sh)"],
     );
 }
 

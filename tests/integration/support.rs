@@ -279,3 +279,16 @@ pub(crate) fn copy_framework(root: &Path) {
         }
     }
 }
+
+/// Asserts that the file at `path` holds each of `expected`, showing the file when not.
+pub(crate) fn assert_holds(path: &Path, expected: &[&str]) {
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    for piece in expected {
+        assert!(
+            text.contains(piece),
+            "{piece:?} not in {}:\n{text}",
+            path.display()
+        );
+    }
+}
