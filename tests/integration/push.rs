@@ -614,4 +614,19 @@ fn a_client_key_renkei_does_not_know_or_of_the_wrong_shape_is_refused_where_it_i
         "{}",
         run.stderr
     );
+    // A value no client key takes is refused at its key, which the message names.
+    scratch.add_archetype(
+        "demo",
+        "hello-world",
+        &format!("{DEMO_ARCHETYPE_YAML}claude:\n  model: 1\n"),
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("archetype.yaml:9:3: field `claude`: `model`: invalid type: integer `1`"),
+        "{}",
+        run.stderr
+    );
 }

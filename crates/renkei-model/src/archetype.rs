@@ -217,9 +217,16 @@ impl<'de> Deserialize<'de> for ClientKeys {
                 mut entries: A,
             ) -> Result<ClientKeys, A::Error> {
                 let mut keys = Vec::new();
-                while let Some((key, value)) =
-                    entries.next_entry::<Spanned<String>, ClientValue>()?
-                {
+                while let Some(key) = entries.next_key::<Spanned<String>>()? {
+                    // The parser says what it expected; the key says which value it was.
+                    let value = entries.next_value::<ClientValue>().map_err(|error| {
+                        let message = error.to_string();
+                        serde::de::Error::custom(format!(
+                            "`{}`: {}",
+                            key.value,
+                            crate::yaml::strip_position_suffix(&message)
+                        ))
+                    })?;
                     keys.push((key, value));
                 }
                 Ok(ClientKeys(keys))
