@@ -523,8 +523,8 @@ fn an_error_in_archetype_yaml_names_its_field() {
     insta::assert_snapshot!(messages.join(""), @r#"
     error: [scratch]/root/framework/archetypes/sa/a/archetype.yaml:3:10: field `license`: expected text, not a list or a mapping
     error: [scratch]/root/framework/archetypes/sb/b/archetype.yaml:3:16: field `allowed-tools`: the tool "Read Grep" is empty or holds a space outside parentheses, which the specification's space-delimited form cannot keep
-    error: [scratch]/root/framework/archetypes/sc/c/archetype.yaml:4:3: field `metadata`: expected text, not a list or a mapping
-    error: [scratch]/root/framework/archetypes/sd/d/archetype.yaml:4:3: field `metadata`: a value is required here
+    error: [scratch]/root/framework/archetypes/sc/c/archetype.yaml:4:3: field `metadata`: `nested`: expected text, not a list or a mapping
+    error: [scratch]/root/framework/archetypes/sd/d/archetype.yaml:4:3: field `metadata`: `empty`: a value is required here
     error: [scratch]/root/framework/archetypes/se/e/archetype.yaml:3:10: field `targets`: expected a list
     error: [scratch]/root/framework/archetypes/sf/f/archetype.yaml:3:16: field `allowed-tools`: invalid type: integer `5`, expected a space-delimited string or a list of tools
     "#);

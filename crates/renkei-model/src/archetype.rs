@@ -45,7 +45,7 @@ pub struct ArchetypeConfig {
     )]
     pub allowed_tools: Option<Spanned<AllowedTools>>,
     /// Free-form string pairs, copied into front matter in key order.
-    #[serde(default, deserialize_with = "read_metadata")]
+    #[serde(default, deserialize_with = "read_metadata_pairs")]
     pub metadata: BTreeMap<String, String>,
     /// Files inlined into SKILL.md, in order; by default `ethos/` then `doctrine/` (see
     /// [`default_part_order`]).
@@ -104,13 +104,58 @@ named_readers! {
     read_license: "license" => Option<Spanned<String>>,
     read_compatibility: "compatibility" => Option<Spanned<String>>,
     read_allowed_tools: "allowed-tools" => Option<Spanned<AllowedTools>>,
-    read_metadata: "metadata" => BTreeMap<String, String>,
+    read_metadata: "metadata" => Metadata,
     read_parts: "parts" => Option<Vec<Spanned<String>>>,
     read_references: "references" => Option<Vec<Spanned<String>>>,
     read_exclude: "exclude" => Option<Vec<Spanned<String>>>,
     read_targets: "targets" => Option<Vec<Spanned<String>>>,
     read_claude: "claude" => Option<ClientKeys>,
     read_template: "template" => Option<Spanned<String>>,
+}
+
+/// `metadata`'s pairs; an error in a value names its key.
+fn read_metadata_pairs<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    read_metadata(deserializer).map(|metadata| metadata.0)
+}
+
+/// `metadata`: strings to strings, read so that a value of another kind is reported with
+/// its key (the parser alone says only what it expected).
+struct Metadata(BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Metadata;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a map of strings to strings")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut entries: A,
+            ) -> Result<Metadata, A::Error> {
+                let mut pairs = BTreeMap::new();
+                while let Some(key) = entries.next_key::<String>()? {
+                    let value = entries.next_value::<String>().map_err(|error| {
+                        let message = error.to_string();
+                        serde::de::Error::custom(format!(
+                            "`{key}`: {}",
+                            crate::yaml::in_author_words(crate::yaml::strip_position_suffix(
+                                &message
+                            ))
+                        ))
+                    })?;
+                    pairs.insert(key, value);
+                }
+                Ok(Metadata(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
 }
 
 /// `allowed-tools`, as the space-delimited string the Agent Skills specification writes. A
