@@ -630,3 +630,51 @@ fn a_client_key_renkei_does_not_know_or_of_the_wrong_shape_is_refused_where_it_i
         run.stderr
     );
 }
+
+#[test]
+fn a_file_that_becomes_a_folder_is_refused_before_any_write_and_pushed_with_prune() {
+    let scratch = Scratch::with_demo();
+    let base = "root/framework/archetypes/demo/hello-world";
+    scratch.write(&format!("{base}/tools"), "one file\n");
+    scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(0);
+    fs::remove_file(scratch.path(&format!("{base}/tools"))).unwrap();
+    scratch.write(&format!("{base}/tools/run.sh"), "#!/bin/sh\n");
+    let skills = scratch.root().join(".claude/skills");
+    let before = snapshot_tree(&skills);
+    let run = scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("hello-world/tools (a file in the target where hello-world/tools/run.sh needs a folder; --prune removes it)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot_tree(&skills), before, "nothing is written");
+    scratch
+        .renkei(&["assemble", "--push", "--prune", "--target", "project"])
+        .expect_code(0);
+    assert!(skills.join("hello-world/tools/run.sh").is_file());
+    scratch
+        .renkei(&["assemble", "--check", "--target", "project"])
+        .expect_code(0);
+}
+
+#[test]
+fn a_skill_md_folder_in_the_archetype_is_refused_before_any_write() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/SKILL.md/notes.md",
+        "# Notes\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--push", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("renkei writes SKILL.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(!scratch.root().join(".claude").exists());
+}

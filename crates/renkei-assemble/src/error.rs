@@ -43,6 +43,14 @@ pub enum AssembleError {
         /// The archetypes its links lead into.
         names: Vec<String>,
     },
+    /// A file to install needs a folder where a file is, or will be.
+    #[error("{}: nothing written: these paths are files where a folder must go:\n  {}", target.display(), paths.join("\n  "))]
+    PathClash {
+        /// The target folder.
+        target: PathBuf,
+        /// Each clash, with why.
+        paths: Vec<String>,
+    },
     /// An archetype folder holds a `SKILL.md` of its own, where the rendered one goes.
     #[error("{}: renkei writes SKILL.md from the archetype's parts, and this file would ship in its place; rename it, or leave it out with `exclude: [/SKILL.md]`", path.display())]
     SkillMdInSource {

@@ -216,6 +216,13 @@ pub fn plan(
         });
     }
     actions.sort_by(|a, b| a.relative.cmp(&b.relative));
+    let clashes = path_clashes(&target.dir, &actions);
+    if !clashes.is_empty() {
+        return Err(AssembleError::PathClash {
+            target: target.dir.clone(),
+            paths: clashes,
+        });
+    }
     let broken = broken_sibling_links(target, skills, &actions);
     if !broken.is_empty() {
         return Err(AssembleError::StrayLinks { links: broken });
@@ -224,6 +231,53 @@ pub fn plan(
         target: target.clone(),
         actions,
     })
+}
+
+/// Where a file to write needs a folder that cannot be one: a file the same push writes
+/// (`SKILL.md` and `SKILL.md/x`), or a file already in the target that this push does not
+/// remove. Found before anything is written, so that a push never stops half-way on them.
+fn path_clashes(dir: &Path, actions: &[FileAction]) -> Vec<String> {
+    let written: BTreeSet<&str> = actions
+        .iter()
+        .filter(|action| action.desired.is_some())
+        .map(|action| action.relative.as_str())
+        .collect();
+    let pruned: BTreeSet<&str> = actions
+        .iter()
+        .filter(|action| action.status == Status::Prune)
+        .map(|action| action.relative.as_str())
+        .collect();
+    let mut clashes = BTreeSet::new();
+    for action in actions.iter().filter(|action| action.desired.is_some()) {
+        let relative = action.relative.as_str();
+        let folders = relative.match_indices('/').map(|(at, _)| &relative[..at]);
+        for folder in folders {
+            if written.contains(folder) {
+                clashes.insert(format!(
+                    "{folder} (a file of the skill, and the folder of {relative})"
+                ));
+            } else if !pruned.contains(folder) && is_file_in(dir, folder) {
+                let hint = if actions
+                    .iter()
+                    .any(|other| other.relative == folder && other.status == Status::Orphan)
+                {
+                    "; --prune removes it"
+                } else {
+                    ""
+                };
+                clashes.insert(format!(
+                    "{folder} (a file in the target where {relative} needs a folder{hint})"
+                ));
+            }
+        }
+    }
+    clashes.into_iter().collect()
+}
+
+/// Whether something other than a folder is at `relative` in the target folder.
+fn is_file_in(dir: &Path, relative: &str) -> bool {
+    target_path(dir, relative)
+        .is_ok_and(|path| fs::symlink_metadata(path).is_ok_and(|metadata| !metadata.is_dir()))
 }
 
 /// The links from skills going to `target` into other skills' folders that would lead
@@ -320,7 +374,12 @@ fn apply(plan: &Plan) -> Result<(), AssembleError> {
         }
     }
     manifest.write(dir)?;
-    for action in &plan.actions {
+    // Removals first: a file that is no longer produced may stand where a folder now goes.
+    let (removals, writes): (Vec<&FileAction>, Vec<&FileAction>) = plan
+        .actions
+        .iter()
+        .partition(|action| action.status == Status::Prune);
+    for action in removals.into_iter().chain(writes) {
         let path = target_path(dir, &action.relative)?;
         match (action.status, &action.desired) {
             (Status::New | Status::Changed | Status::Forced(_), Some((bytes, mode))) => {

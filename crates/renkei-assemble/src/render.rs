@@ -258,7 +258,7 @@ pub fn render_skill(
     if let Some(own) = archetype
         .shipped
         .iter()
-        .find(|file| file.relative == "SKILL.md")
+        .find(|file| file.relative == "SKILL.md" || file.relative.starts_with("SKILL.md/"))
     {
         return Err(AssembleError::SkillMdInSource {
             path: own.path.clone(),

@@ -14,11 +14,19 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// Removes temporary files an interrupted write left in `dir`. Only call this while holding
 /// the lock that serializes writers of `dir`: another writer's live temporary file looks
-/// the same. A missing folder has nothing to clean.
+/// the same. A missing folder, or a file where the folder will be, has nothing to clean.
 pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, ModelError> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        // No folder there (yet), or a file a push is about to prune: nothing to clean.
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(0);
+        }
         Err(error) => {
             return Err(ModelError::Io {
                 path: dir.to_path_buf(),
