@@ -762,6 +762,25 @@ fn two_parts_that_define_one_reference_label_differently_are_refused_in_assemble
         "{}",
         run.stdout
     );
+    // A label for a heading of each part's own: inlined, the second part's heading is
+    // numbered apart, so the two definitions lead to different places.
+    scratch.write(
+        &format!("{base}/ethos/tenets.md"),
+        "# Tenets\n\n## Steps\n\n- Follow [the steps][s].\n\n[s]: #steps\n",
+    );
+    scratch.write(
+        &format!("{base}/doctrine/process.md"),
+        "# Process\n\n## Steps\n\nSee [the steps][s].\n\n[s]: #steps\n",
+    );
+    let run = scratch
+        .renkei(&["assemble", "--dry-run", "--target", "project"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("the reference label `[s]` is defined in `ethos/tenets.md` too, to `#steps`"),
+        "{}",
+        run.stderr
+    );
     // The same label to the same place is one definition twice: nothing goes elsewhere.
     scratch.write(
         &format!("{base}/doctrine/process.md"),

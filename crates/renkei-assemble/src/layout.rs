@@ -387,12 +387,12 @@ impl SkillLayout {
                 let decoded = renkei_model::links::percent_decode(fragment);
                 let moved = self
                     .part_anchor(&file.relative, Some(&decoded))
-                    .filter(|anchor| *anchor != decoded);
-                if let (Some(anchor), Some(range)) = (moved, link.destination_range.clone()) {
-                    edits.push(Edit {
-                        range,
-                        replacement: format!("#{anchor}"),
-                    });
+                    .filter(|anchor| *anchor != decoded)
+                    .map(|anchor| format!("#{anchor}"));
+                let written = moved.clone().unwrap_or_else(|| link.destination.clone());
+                linking.define(file, site, link, &written, &mut stray);
+                if let (Some(replacement), Some(range)) = (moved, link.destination_range.clone()) {
+                    edits.push(Edit { range, replacement });
                 }
                 continue;
             }
