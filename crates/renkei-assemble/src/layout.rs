@@ -164,7 +164,7 @@ impl SkillLayout {
             format!("{target}/")
         };
         self.holds_files(target).then(|| Installed {
-            file: folder.clone(),
+            file: folder,
             written: with_fragment(if encoded.is_empty() {
                 "./".to_string()
             } else {
