@@ -625,7 +625,8 @@ fn links_between_archetypes_lead_to_the_installed_sibling() {
         "# Process\n\nAsk [the reviewer](../../../review/beta/references/template.md#outcome), \
          follow [its steps](../../../review/beta/doctrine/process.md#step-1-work), \
          browse [its folder](../../../review/beta/references/) \
-         and fill in [our own report](../../alpha/references/template.md).\n",
+         and fill in [our own report](../../alpha/references/template.md), \
+         [by the root](../../../../../framework/archetypes/demo/alpha/references/template.md).\n",
     );
     scratch.write(
         &format!("{alpha}/references/template.md"),
@@ -642,6 +643,7 @@ fn links_between_archetypes_lead_to_the_installed_sibling() {
             "[its steps](../beta/SKILL.md#step-1-work)",
             "[its folder](../beta/references/)",
             "[our own report](references/template.md)",
+            "[by the root](references/template.md)",
         ],
     );
     assert_holds(

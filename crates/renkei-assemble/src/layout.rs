@@ -536,8 +536,15 @@ impl SkillLayout {
         }
         // Resolved from the archetypes folder, so that a link that leaves its archetype and
         // comes back into it, or goes into another, is seen for what it is.
-        let from_root = format!("{}/{}/{from}", self.stage, self.name);
-        let Some(resolved) = renkei_model::links::resolve(&from_root, &path) else {
+        // From the doctrine root, so that one that climbs out of the archetypes folder and
+        // comes back into it resolves as well.
+        let archetypes = renkei_model::load::ARCHETYPES_DIR;
+        let from_root = format!("{archetypes}/{}/{}/{from}", self.stage, self.name);
+        let resolved = renkei_model::links::resolve(&from_root, &path);
+        let Some(resolved) = resolved
+            .as_deref()
+            .and_then(|resolved| resolved.strip_prefix(archetypes)?.strip_prefix('/'))
+        else {
             return Placement::Outside;
         };
         let mut segments = resolved.splitn(3, '/');
