@@ -210,3 +210,35 @@ fn the_contract_yaml_example_is_used_as_pasted() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn the_skills_check_examples_pass_on_what_renkei_installs_as_pasted() {
+    let root = root_with_framework();
+    let home = root.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let renkei = |args: &[&str]| {
+        let (code, _) = run_shell(
+            root.path(),
+            &format!("renkei {}", args.join(" ")),
+            &[("HOME", &home)],
+        );
+        assert_eq!(code, 0, "renkei {args:?}");
+    };
+    // What each line checks: a project folder every client reads, Claude Code's own (whose
+    // SKILL.md carries its keys), and one skill copied in from elsewhere.
+    renkei(&["assemble", "--push", "--target", "agents-project"]);
+    renkei(&["assemble", "--push", "--target", "claude"]);
+    renkei(&["assemble", "--push", "--target", "vendor/skills"]);
+    let block = readme_block("### `renkei skills check`");
+    for line in block.lines().filter(|line| !line.trim().is_empty()) {
+        let (code, stdout) = run_shell(root.path(), line, &[("HOME", &home)]);
+        assert_eq!(code, 0, "{line}:\n{stdout}");
+    }
+    // Without the client, Claude Code's folder fails on its keys: the flag matters.
+    let (code, _) = run_shell(
+        root.path(),
+        "renkei skills check ~/.claude/skills",
+        &[("HOME", &home)],
+    );
+    assert_eq!(code, 1);
+}
