@@ -530,25 +530,30 @@ fn an_error_in_archetype_yaml_names_its_field() {
     "#);
 }
 
-#[test]
-fn links_follow_headings_whose_anchors_repeat_in_skill_md() {
-    // Three `Overview` headings meet in SKILL.md (tenets, then two in process.md): GitHub
-    // names them `overview`, `overview-1` and `overview-2`, and each link keeps its section.
-    let root = repo_root().join("tests/fixtures/skills");
+/// Pushes the fixture skill `name` (of `tests/fixtures/skills`) alone into a fresh folder.
+fn push_fixture(name: &str) -> tempfile::TempDir {
     let target = tempfile::tempdir().unwrap();
     renkei_at(
-        &root,
+        &repo_root().join("tests/fixtures/skills"),
         &[
             "assemble",
             "--push",
             "--only",
-            "twin-overviews",
+            name,
             "--target",
             target.path().to_str().unwrap(),
         ],
     )
     .run()
     .expect_code(0);
+    target
+}
+
+#[test]
+fn links_follow_headings_whose_anchors_repeat_in_skill_md() {
+    // Three `Overview` headings meet in SKILL.md (tenets, then two in process.md): GitHub
+    // names them `overview`, `overview-1` and `overview-2`, and each link keeps its section.
+    let target = push_fixture("twin-overviews");
     let skill = fs::read_to_string(target.path().join("twin-overviews/SKILL.md")).unwrap();
     for expected in [
         "[the tenets](#overview) first",
@@ -715,21 +720,7 @@ fn links_between_archetypes_lead_to_the_installed_sibling() {
 
 #[test]
 fn binary_assets_are_listed_under_the_references_heading_even_with_no_text_reference() {
-    let root = repo_root().join("tests/fixtures/skills");
-    let target = tempfile::tempdir().unwrap();
-    renkei_at(
-        &root,
-        &[
-            "assemble",
-            "--push",
-            "--only",
-            "diagram-maker",
-            "--target",
-            target.path().to_str().unwrap(),
-        ],
-    )
-    .run()
-    .expect_code(0);
+    let target = push_fixture("diagram-maker");
     let skill = fs::read_to_string(target.path().join("diagram-maker/SKILL.md")).unwrap();
     assert!(
         skill.contains("\n## References\n\nThese files ship beside this one for the doctrine's tools to use; they are not for reading:\n\n- [assets/icons/database.png](assets/icons/database.png)\n"),
