@@ -1,31 +1,8 @@
 //! `renkei check` (the CI doctrine check) and `renkei report check`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use crate::support::{Run, Scratch, renkei_at, repo_root};
-
-/// `(rule, file relative to the archetype, line)` of every finding, from JSON output.
-fn findings(json: &str) -> BTreeSet<(String, String, u64)> {
-    let document: serde_json::Value = serde_json::from_str(json).unwrap();
-    document["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let path = d["path"].as_str().unwrap();
-            let file = path
-                .split("execution-lead/")
-                .nth(1)
-                .unwrap_or(path)
-                .to_string();
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                file,
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
+use crate::support::{Run, Scratch, findings, renkei_at, repo_root};
 
 #[test]
 fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line() {

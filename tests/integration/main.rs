@@ -11,6 +11,7 @@ mod lint;
 mod overlay;
 mod precommit;
 mod push;
+mod redeemed;
 mod skills;
 mod snippets;
 mod support;

@@ -242,3 +242,33 @@ fn the_skills_check_examples_pass_on_what_renkei_installs_as_pasted() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn the_contract_example_adds_its_check_and_accepts_the_alias() {
+    let contract = readme_block("An archetype may ship `contract.yaml` to add checks");
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&repo_root().join("tests/fixtures/redeemed/b"), dir.path());
+    let archetype = dir
+        .path()
+        .join("framework/archetypes/execution/execution-lead");
+    std::fs::write(archetype.join("contract.yaml"), &contract).unwrap();
+    let check = || crate::support::renkei_at(dir.path(), &["check"]).run();
+    let run = check();
+    assert_eq!(run.code, 0, "{contract}\n{}{}", run.stdout, run.stderr);
+    let template = archetype.join("references/template.md");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|line| !line.contains("Recommended next action"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&template, without).unwrap();
+    let run = check();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("has no `Recommended next action:` field"),
+        "{}",
+        run.stdout
+    );
+}

@@ -266,18 +266,43 @@ pub(crate) fn redact(text: &str, scratch: &Scratch) -> String {
 
 /// Copies this repository's `framework/` into `root`, so a test can change it.
 pub(crate) fn copy_framework(root: &Path) {
-    let source = repo_root().join("framework");
-    for entry in walkdir::WalkDir::new(&source) {
+    copy_tree(&repo_root().join("framework"), &root.join("framework"));
+}
+
+/// Copies the tree at `source` to `target`.
+pub(crate) fn copy_tree(source: &Path, target: &Path) {
+    for entry in walkdir::WalkDir::new(source) {
         let entry = entry.unwrap();
-        let target = root
-            .join("framework")
-            .join(entry.path().strip_prefix(&source).unwrap());
+        let to = target.join(entry.path().strip_prefix(source).unwrap());
         if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
+            fs::create_dir_all(&to).unwrap();
         } else {
-            fs::copy(entry.path(), &target).unwrap();
+            fs::copy(entry.path(), &to).unwrap();
         }
     }
+}
+
+/// `(rule, path after the archetype folder, line)` of every finding in JSON output.
+pub(crate) fn findings(json: &str) -> std::collections::BTreeSet<(String, String, u64)> {
+    let document: serde_json::Value = serde_json::from_str(json).unwrap();
+    document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let file = path
+                .split("execution-lead/")
+                .nth(1)
+                .unwrap_or(path)
+                .to_string();
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                file,
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// Asserts that the file at `path` holds each of `expected`, showing the file when not.

@@ -46,29 +46,29 @@ pub struct Check {
     pub stages: Option<Vec<String>>,
     /// The file checked, relative to the archetype folder.
     pub file: Option<Spanned<String>>,
-    /// A heading text that selects a section.
-    pub section: Option<String>,
+    /// A heading that selects a section.
+    pub section: Option<Term>,
     /// Heading level of the sections checked.
     pub level: Option<u8>,
     /// Section headings, in order.
-    pub sections: Option<Vec<String>>,
-    /// Field names (`Name: value` list items).
-    pub fields: Option<Vec<String>>,
+    pub sections: Option<Vec<Term>>,
+    /// Field names (`Name: value` list items, lines or table rows).
+    pub fields: Option<Vec<Term>>,
     /// One field name.
-    pub field: Option<String>,
+    pub field: Option<Term>,
     /// Allowed values of a field.
     pub values: Option<Vec<String>>,
     /// Field that names who owns a blocker, required when the outcome is not the first value.
-    pub owner_field: Option<String>,
+    pub owner_field: Option<Term>,
     /// Heading texts.
-    pub headings: Option<Vec<String>>,
-    /// Required text (one or several passages).
+    pub headings: Option<Vec<Term>>,
+    /// Required text (one or several passages, each with the other wordings that say it).
     #[serde(default, deserialize_with = "one_or_many")]
-    pub text: Option<Vec<String>>,
+    pub text: Option<Vec<Term>>,
     /// Headings that must come before the numbered steps.
-    pub before: Option<Vec<String>>,
+    pub before: Option<Vec<Term>>,
     /// Headings that must come after the numbered steps.
-    pub after: Option<Vec<String>>,
+    pub after: Option<Vec<Term>>,
     /// A second file whose content the check compares with.
     pub source: Option<Spanned<String>>,
     /// A file the checked file must link to.
@@ -131,14 +131,76 @@ impl Param {
     }
 }
 
+/// A name as a contract writes it, with the other names authors use for the same thing:
+/// `Blocker owner`, or `{name: Blocker owner, aliases: [Blocker ownership]}`. Doctrine
+/// written from the same specification by another author says `Blocker ownership`; the
+/// check is about the meaning, so it accepts both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The name messages use.
+    pub name: String,
+    /// Other names that mean the same.
+    pub aliases: Vec<String>,
+}
+
+impl Term {
+    /// A term with no aliases.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The name, then each alias.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Whether `text` (a heading or a field name) is this term, read as
+    /// [`crate::text::name_key`] reads names.
+    pub fn matches(&self, text: &str) -> bool {
+        let key = crate::text::name_key(text);
+        self.names().any(|name| crate::text::name_key(name) == key)
+    }
+}
+
+impl std::fmt::Display for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Term {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Written {
+            name: String,
+            #[serde(default)]
+            aliases: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Name(String),
+            WithAliases(Written),
+        }
+        Ok(match Form::deserialize(deserializer)? {
+            Form::Name(name) => Term::new(name),
+            Form::WithAliases(Written { name, aliases }) => Term { name, aliases },
+        })
+    }
+}
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
-) -> Result<Option<Vec<String>>, D::Error> {
+) -> Result<Option<Vec<Term>>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+        One(Term),
+        Many(Vec<Term>),
     }
     Ok(Some(match OneOrMany::deserialize(deserializer)? {
         OneOrMany::One(text) => vec![text],

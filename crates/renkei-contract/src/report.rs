@@ -12,10 +12,10 @@ use std::path::Path;
 
 use renkei_model::{Diagnostic, Document, RuleMeta};
 
-use crate::config::{Check, Contract};
-use crate::rules::sections::check_sections;
+use crate::config::{Check, Contract, Term};
+use crate::rules::sections::{check_sections, section_level};
 use crate::subject::Reporter;
-use crate::text::{alternatives, comparable, fields, same_words, text_in};
+use crate::text::{alternatives, comparable, fields, name_key, text_in};
 
 const SECTIONS: RuleMeta = RuleMeta::error(
     "report/sections",
@@ -77,14 +77,15 @@ pub const REPORT_RULES: &[RuleMeta] = &[
 pub struct ReportContract {
     /// The template file, relative to the archetype folder.
     pub template: String,
-    /// Heading level and names of the report's sections, in order.
-    pub sections: Option<(u8, Vec<String>)>,
+    /// Heading level (found in each document when the contract gives none) and names of
+    /// the report's sections, in order.
+    pub sections: Option<(Option<u8>, Vec<Term>)>,
     /// The outcome field's name.
-    pub outcome_field: String,
+    pub outcome_field: Term,
     /// Allowed outcome values; the first is the success value.
     pub outcome_values: Vec<String>,
     /// Field naming who owns a blocker.
-    pub owner_field: Option<String>,
+    pub owner_field: Option<Term>,
 }
 
 impl ReportContract {
@@ -108,7 +109,7 @@ impl ReportContract {
                         .as_ref()
                         .is_some_and(|file| file.value == template)
             })
-            .and_then(|check| Some((check.level.unwrap_or(2), check.sections.clone()?)));
+            .and_then(|check| Some((check.level, check.sections.clone()?)));
         Some(Self {
             template,
             sections,
@@ -133,11 +134,12 @@ pub fn check_report(
         let mut sections = reporter(&SECTIONS);
         check_sections(&mut sections, report, *level, names);
         let mut empty = reporter(&EMPTY_SECTION);
+        let level = level.unwrap_or_else(|| section_level(report, names));
         for heading in report
             .outline
             .headings
             .iter()
-            .filter(|heading| heading.level == *level)
+            .filter(|heading| heading.level == level)
         {
             let body = heading.range.end..heading.section.end;
             let has_content = !text_in(report, &body).is_empty()
@@ -172,7 +174,7 @@ pub fn check_report(
         let mut ownership = reporter(&BLOCKER_OWNER);
         match report_fields
             .iter()
-            .find(|field| same_words(&field.name, owner))
+            .find(|field| owner.matches(&field.name))
         {
             Some(field) if !is_blank(&field.value) && comparable(&field.value) != "none" => {}
             Some(field) => ownership.at(
@@ -192,25 +194,24 @@ pub fn check_report(
 
     let mut missing = reporter(&MISSING_FIELD);
     let mut empty = reporter(&EMPTY_FIELD);
-    let skip: Vec<&str> = std::iter::once(contract.outcome_field.as_str())
-        .chain(contract.owner_field.as_deref())
+    let skip: Vec<&Term> = std::iter::once(&contract.outcome_field)
+        .chain(contract.owner_field.as_ref())
         .collect();
     let mut used = BTreeSet::new();
     for wanted in fields(template)
         .iter()
-        .filter(|field| !skip.iter().any(|name| same_words(name, &field.name)))
+        .filter(|field| !skip.iter().any(|term| term.matches(&field.name)))
     {
         let found = report_fields.iter().enumerate().find(|(index, field)| {
             !used.contains(index)
-                && same_words(&field.name, &wanted.name)
-                && field.heading.as_deref().map(comparable)
-                    == wanted.heading.as_deref().map(comparable)
+                && name_key(&field.name) == name_key(&wanted.name)
+                && field.heading.as_deref().map(name_key) == wanted.heading.as_deref().map(name_key)
         });
         let section = wanted.heading.as_deref().unwrap_or("the report");
         match found {
             Some((index, field)) => {
                 used.insert(index);
-                if is_blank(&field.value) && !has_nested_content(report, field) {
+                if is_blank(&field.value) && !field.has_block_value {
                     empty.at(
                         field.range.clone(),
                         format!("`{}:` is empty", field.name),
@@ -224,14 +225,14 @@ pub fn check_report(
                         .outline
                         .headings
                         .iter()
-                        .find(|h| same_words(&h.text, text))
+                        .find(|h| name_key(&h.text) == name_key(text))
                 });
                 if heading.is_none() && wanted.heading.is_some() && contract.sections.is_some() {
                     // The whole section is missing; the sections check already says so.
                     continue;
                 }
                 let message = format!("missing field `{}:` in `{section}`", wanted.name);
-                let help = Some(format!("add `- {}:` with a value, or `none`", wanted.name));
+                let help = Some(format!("add `{}:` with a value, or `none`", wanted.name));
                 match heading {
                     Some(heading) => missing.at(heading.range.clone(), message, help),
                     None => missing.missing(message, help),
@@ -256,13 +257,13 @@ fn check_outcome(
     let allowed = contract.outcome_values.join(", ");
     let outcomes: Vec<_> = report_fields
         .iter()
-        .filter(|field| same_words(&field.name, name))
+        .filter(|field| name.matches(&field.name))
         .collect();
     let result = match outcomes.as_slice() {
         [] => {
             reporter.missing(
                 format!("no `{name}:` field"),
-                Some(format!("add `- {name}:` with one of {allowed}")),
+                Some(format!("add `{name}:` with one of {allowed}")),
             );
             None
         }
@@ -274,7 +275,7 @@ fn check_outcome(
                     None,
                 );
             }
-            let values = alternatives(&field.value);
+            let values = alternatives(&without_remark(&field.value));
             match values.as_slice() {
                 [] => {
                     reporter.at(
@@ -312,10 +313,24 @@ fn is_blank(value: &str) -> bool {
     value.trim().is_empty()
 }
 
-/// A field whose value is a nested list (`- Commits:` followed by indented items) is filled.
-fn has_nested_content(report: &Document, field: &crate::text::Field) -> bool {
-    report
-        .lists
+/// A report's outcome value without the remark an author may add after it:
+/// `blocked (input validation failure)`, `escalated — decision needed`, `complete. All
+/// gates passed`.
+fn without_remark(value: &str) -> String {
+    let mut kept = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    let cut = [" — ", " – ", " - ", ": ", "; ", ". "]
         .iter()
-        .any(|list| field.range.start < list.range.start && list.range.end <= field.range.end)
+        .filter_map(|mark| kept.find(mark))
+        .min()
+        .unwrap_or(kept.len());
+    kept[..cut].trim().trim_end_matches('.').to_string()
 }

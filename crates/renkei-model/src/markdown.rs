@@ -27,6 +27,8 @@ pub struct Document {
     pub lists: Vec<List>,
     /// Block quotes in document order.
     pub block_quotes: Vec<BlockQuote>,
+    /// Tables in document order.
+    pub tables: Vec<Table>,
 }
 
 /// Where the structures of a Markdown text are, by byte range, each kind in document order.
@@ -81,13 +83,58 @@ pub struct Heading {
     pub atx: bool,
 }
 
-/// A run of text: a paragraph or a list item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A run of text: a paragraph, a list item or a table cell.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextBlock {
     /// Where it is.
     pub range: Range<usize>,
     /// Its plain text; soft line breaks become spaces.
     pub text: String,
+    /// Where each line break of a paragraph is: the offset of its space in `text`, and the
+    /// break's range in the source.
+    pub breaks: Vec<(usize, Range<usize>)>,
+}
+
+impl TextBlock {
+    /// Each line of the block: its range in the source and its text. A block written on
+    /// one line is one line.
+    pub fn lines(&self) -> impl Iterator<Item = (Range<usize>, &str)> {
+        let mut start = (0, self.range.start);
+        let mut breaks = self.breaks.iter();
+        std::iter::from_fn(move || {
+            let (text_start, source_start) = start;
+            if text_start > self.text.len() {
+                return None;
+            }
+            let (text_end, source_end, next) = match breaks.next() {
+                Some((at, range)) => (*at, range.start, (*at + 1, range.end)),
+                None => (self.text.len(), self.range.end, (usize::MAX, 0)),
+            };
+            start = next;
+            let text = self.text.get(text_start..text_end).unwrap_or_default();
+            Some((source_start..source_end.max(source_start), text))
+        })
+    }
+}
+
+/// A table: its header row, then its body rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The whole table.
+    pub range: Range<usize>,
+    /// The rows, the header first.
+    pub rows: Vec<TableRow>,
+}
+
+/// A row of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    /// The row's line.
+    pub range: Range<usize>,
+    /// Whether it is the header row.
+    pub header: bool,
+    /// Its cells, each with its plain text.
+    pub cells: Vec<TextBlock>,
 }
 
 /// An ordered or bulleted list.
@@ -315,6 +362,7 @@ impl Document {
             paragraphs: builder.paragraphs,
             lists: builder.lists,
             block_quotes: builder.block_quotes,
+            tables: builder.tables,
             lines: OnceLock::new(),
             source,
         }
@@ -801,6 +849,8 @@ enum Open {
         item: usize,
     },
     BlockQuote(usize),
+    Table(usize),
+    Cell(usize),
     Link {
         index: usize,
         children_end: usize,
@@ -826,6 +876,7 @@ struct Builder {
     paragraphs: Vec<TextBlock>,
     lists: Vec<List>,
     block_quotes: Vec<BlockQuote>,
+    tables: Vec<Table>,
 }
 
 impl Builder {
@@ -897,7 +948,8 @@ impl Builder {
                 self.push_text(&text);
             }
             Event::SoftBreak | Event::HardBreak => {
-                self.note_text(range);
+                self.note_text(range.clone());
+                self.note_break(range);
                 self.push_text(" ");
             }
             Event::InlineHtml(_) => self.note_html(source, range),
@@ -949,6 +1001,7 @@ impl Builder {
                 self.paragraphs.push(TextBlock {
                     text: text_buffer(&range, collect),
                     range,
+                    breaks: Vec::new(),
                 });
                 Open::Paragraph(self.paragraphs.len() - 1)
             }
@@ -966,6 +1019,7 @@ impl Builder {
                     self.lists[list].items.push(TextBlock {
                         text: text_buffer(&range, collect),
                         range,
+                        breaks: Vec::new(),
                     });
                     Open::Item {
                         list,
@@ -981,6 +1035,39 @@ impl Builder {
                 });
                 Open::BlockQuote(self.block_quotes.len() - 1)
             }
+            Tag::Table(_) if collect => {
+                self.tables.push(Table {
+                    range,
+                    rows: Vec::new(),
+                });
+                Open::Table(self.tables.len() - 1)
+            }
+            Tag::TableHead | Tag::TableRow if collect => match self.stack.last() {
+                Some(Open::Table(table)) => {
+                    let table = *table;
+                    self.tables[table].rows.push(TableRow {
+                        range,
+                        header: matches!(tag, Tag::TableHead),
+                        cells: Vec::new(),
+                    });
+                    Open::Table(table)
+                }
+                _ => Open::Other,
+            },
+            Tag::TableCell if collect => match self.stack.last() {
+                Some(Open::Table(table)) => {
+                    let table = *table;
+                    if let Some(row) = self.tables[table].rows.last_mut() {
+                        row.cells.push(TextBlock {
+                            text: text_buffer(&range, collect),
+                            range,
+                            breaks: Vec::new(),
+                        });
+                    }
+                    Open::Cell(table)
+                }
+                _ => Open::Other,
+            },
             Tag::CodeBlock(kind) => {
                 let info = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
@@ -1130,6 +1217,15 @@ impl Builder {
                     item_done = true;
                 }
                 Open::Link { index, .. } => self.outline.links[*index].text.push_str(text),
+                Open::Cell(table) => {
+                    let cell = self.tables[*table]
+                        .rows
+                        .last_mut()
+                        .and_then(|row| row.cells.last_mut());
+                    if let Some(cell) = cell {
+                        cell.text.push_str(text);
+                    }
+                }
                 Open::BlockQuote(_) => in_quote = true,
                 _ => {}
             }
@@ -1139,6 +1235,26 @@ impl Builder {
         }
         if in_quote {
             self.push_quote_text(text);
+        }
+    }
+
+    /// Records a line break in the paragraph it is in, so that a paragraph's lines can be
+    /// read one by one (`Name: value` lines written without list markers).
+    fn note_break(&mut self, range: Range<usize>) {
+        if !self.collect_text {
+            return;
+        }
+        // Inline markup (emphasis, a link) may be open around the break; the paragraph is
+        // the nearest block.
+        let block = self.stack.iter().rev().find(|open| {
+            matches!(
+                open,
+                Open::Paragraph(_) | Open::Item { .. } | Open::Heading(_) | Open::Cell(_)
+            )
+        });
+        if let Some(Open::Paragraph(index)) = block {
+            let paragraph = &mut self.paragraphs[*index];
+            paragraph.breaks.push((paragraph.text.len(), range));
         }
     }
 
@@ -1160,6 +1276,7 @@ impl Builder {
                     _ => quote.paragraphs.push(TextBlock {
                         range,
                         text: text.to_string(),
+                        breaks: Vec::new(),
                     }),
                 }
             }

@@ -7,7 +7,7 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{fields, same_words};
+use crate::text::fields;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -31,7 +31,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
             .fields
             .iter()
             .flatten()
-            .any(|forbidden| same_words(forbidden, &field.name))
+            .any(|forbidden| forbidden.matches(&field.name))
         {
             reporter.at(
                 field.range.clone(),

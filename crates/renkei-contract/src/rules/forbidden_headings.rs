@@ -7,7 +7,6 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::same_words;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -32,7 +31,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
             .headings
             .iter()
             .flatten()
-            .any(|forbidden| same_words(forbidden, &heading.text))
+            .any(|forbidden| forbidden.matches(&heading.text))
         {
             reporter.at(
                 heading.range.clone(),

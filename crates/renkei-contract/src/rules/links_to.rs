@@ -1,5 +1,6 @@
-//! `contract/links-to`: the file links to the target file with a Markdown link that
-//! resolves.
+//! `contract/links-to`: the file refers to the target file: with a Markdown link that
+//! resolves, or by naming the file in its text (`see output-contract.md`, as the synthesis
+//! writes the cross-reference itself).
 //!
 //! Why it exists is [`RULE`]'s `why`.
 
@@ -10,11 +11,12 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
+use crate::text::text_in;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
         "contract/links-to",
-        "the file links to the target file with a Markdown link that resolves",
+        "the file refers to the target file, by a link that resolves or by its file name",
         "The handoff contract (inputs) and the output contract (return value) are two halves of \
          one function signature; each must lead the reader to the other.",
     ),
@@ -52,8 +54,20 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         "add a line such as \"See [{target}]({}).\"",
         relative_from(file, target)
     ));
-    if !links_to_target {
-        reporter.missing(format!("no Markdown link to `{target}`"), help);
+    let file_name = Path::new(target)
+        .file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let names_target = || {
+        text_in(document, &(0..document.source.len()))
+            .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';' | '"'))
+            .any(|word| {
+                let word = word.trim_end_matches(['.', ':']);
+                word == file_name || word.ends_with(&format!("/{file_name}"))
+            })
+    };
+    if !links_to_target && !names_target() {
+        reporter.missing(format!("no reference to `{target}`"), help);
     } else if !subject.has(target)
         && subject.kind(&subject.path(target)) != Some(renkei_model::source::Kind::File)
     {
@@ -88,14 +102,22 @@ mod tests {
     }
 
     #[test]
-    fn reports_a_missing_link() {
+    fn passes_when_the_text_names_the_target() {
+        for text in ["For the return value, see b.md.\n", "Inputs are in `doctrine/b.md`.\n"] {
+            let files = [("doctrine/a.md", text), ("doctrine/b.md", "# B\n")];
+            assert_eq!(check(CONTRACT, &files), "", "{text}");
+        }
+    }
+
+    #[test]
+    fn reports_a_file_that_does_not_refer_to_the_target() {
         let files = [
-            ("doctrine/a.md", "See b.md, not linked.\n"),
+            ("doctrine/a.md", "See the other half, bb.md or b.markdown.\n"),
             ("doctrine/b.md", "# B\n"),
         ];
         assert_eq!(
             check(CONTRACT, &files),
-            "contract/links-to doctrine/a.md:1:1 no Markdown link to `doctrine/b.md`"
+            "contract/links-to doctrine/a.md:1:1 no reference to `doctrine/b.md`"
         );
     }
 }

@@ -1,6 +1,7 @@
-//! `contract/numbered-steps`: `Step N` headings are numbered from 1 without gaps; the
-//! `before` headings are unnumbered preambles ahead of Step 1; the `after` headings are
-//! unnumbered sections after the last step.
+//! `contract/numbered-steps`: step headings (`Step N: ...`, `Step N — ...`, `N. ...`, at
+//! any level) are numbered from 1 without gaps; the `before` headings are unnumbered
+//! preambles ahead of Step 1; the `after` headings are unnumbered sections after the last
+//! step.
 //!
 //! Why it exists is [`RULE`]'s `why`.
 
@@ -10,7 +11,6 @@ use renkei_model::markdown::Heading;
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::same_words;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -39,7 +39,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         .collect();
     let Some(&(_, first)) = steps.first() else {
         reporter.missing(
-            "no numbered steps; write them as `## Step 1: ...` headings",
+            "no numbered steps; write them as `## Step 1: ...` or `## 1. ...` headings",
             None,
         );
         return reporter.diagnostics;
@@ -63,7 +63,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
             .outline
             .headings
             .iter()
-            .find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name))
+            .find(|heading| step_number(&heading.text).is_none() && name.matches(&heading.text))
         {
             // Reported at Step 1, where the preamble belongs (and where a numbered
             // validation step usually stands instead).
@@ -84,7 +84,12 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         }
     }
     for name in check.after.iter().flatten() {
-        match document.outline.headings.iter().find(|heading| step_number(&heading.text).is_none() && same_words(&heading.text, name)) {
+        match document
+            .outline
+            .headings
+            .iter()
+            .find(|heading| step_number(&heading.text).is_none() && name.matches(&heading.text))
+        {
             None => reporter.at(
                 last.range.clone(),
                 format!("no unnumbered `{marker} {name}` section after the last step"),
@@ -101,18 +106,35 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     reporter.diagnostics
 }
 
-/// `3` for `Step 3: Delegate Validation`; `None` for any other heading.
+/// `3` for `Step 3: Delegate Validation`, `Step 3 — Delegate`, `Step 3.` or
+/// `3. Delegate validation`; `None` for any other heading (`2.4 Safeguards` is a section
+/// number, not a step).
 pub(crate) fn step_number(text: &str) -> Option<u64> {
-    let rest = text
-        .trim()
-        .strip_prefix("Step ")
-        .or_else(|| text.trim().strip_prefix("step "))?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let after = rest[digits.len()..].chars().next();
-    if digits.is_empty() || after.is_some_and(char::is_alphanumeric) {
+    let text = text.trim();
+    let word = text.get(..5).filter(|word| word.eq_ignore_ascii_case("step "));
+    let (rest, bare) = match word {
+        Some(word) => (text[word.len()..].trim_start(), false),
+        None => (text, true),
+    };
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
         return None;
     }
-    digits.parse().ok()
+    let mut after = rest[digits..].chars();
+    let (next, then) = (after.next(), after.next());
+    let is_step = match (bare, next) {
+        // `3. Delegate`, `3) Delegate`
+        (true, Some('.' | ')')) => then.is_none_or(char::is_whitespace),
+        (true, _) => false,
+        // `Step 3`, `Step 3: ...`, `Step 3 — ...`, `Step 3. ...`; not `Step 3b`, `Step 3.1`
+        (false, None) => true,
+        (false, Some('.')) => then.is_none_or(char::is_whitespace),
+        (false, Some(c)) => !c.is_alphanumeric(),
+    };
+    if !is_step {
+        return None;
+    }
+    rest[..digits].parse().ok()
 }
 
 #[cfg(test)]
@@ -136,5 +158,16 @@ mod tests {
         contract/numbered-steps p.md:3:1 no unnumbered `## Preconditions` preamble before Step 1
         contract/numbered-steps p.md:9:1 `Escalation` must come after the last step
         ");
+    }
+
+    #[test]
+    fn steps_may_be_written_in_the_usual_forms_at_any_level() {
+        for step in ["Step 1: Test", "Step 1 — Test", "Step 1. Test", "1. Test", "1) Test", "step 1"] {
+            let text = format!("# P\n\n### Input Validation (preamble)\n\n### Preconditions\n\n### {step}\n\n### Escalation\n");
+            assert_eq!(check(CONTRACT, &[("p.md", &text)]), "", "{step}");
+        }
+        for not_a_step in ["2.4 Safeguards", "Step 1b", "Step 1.2", "1.Test", "12 Angry Men"] {
+            assert_eq!(super::step_number(not_a_step), None, "{not_a_step}");
+        }
     }
 }

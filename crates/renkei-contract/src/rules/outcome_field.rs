@@ -3,12 +3,12 @@
 //!
 //! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::{Diagnostic, RuleMeta};
+use renkei_model::{Diagnostic, Document, RuleMeta};
 
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{alternatives, fields, same_words};
+use crate::text::{Field, alternatives, fields};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -28,18 +28,19 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         Ok(found) => found,
         Err(missing) => return missing,
     };
-    let name = check.field.as_deref().unwrap_or_default();
-    let allowed = check.values.as_deref().unwrap_or_default();
+    let (Some(term), Some(allowed)) = (&check.field, &check.values) else {
+        return reporter.diagnostics;
+    };
     let all_fields = fields(document);
     let outcome_fields: Vec<_> = all_fields
         .iter()
-        .filter(|field| same_words(&field.name, name))
+        .filter(|field| term.matches(&field.name))
         .collect();
     let Some(first) = outcome_fields.first() else {
         reporter.missing(
-            format!("no `{name}:` field"),
+            format!("no `{term}:` field"),
             Some(format!(
-                "add one list item `- {name}: {}`",
+                "add one field `{term}: {}`",
                 allowed
                     .iter()
                     .map(|v| format!("`{v}`"))
@@ -52,18 +53,16 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     for extra in &outcome_fields[1..] {
         reporter.at(
             extra.range.clone(),
-            format!("a second `{name}:` field; a report has exactly one"),
+            format!("a second `{term}:` field; a report has exactly one"),
             None,
         );
     }
-    let listed = alternatives(&first.value);
-    let unknown: Vec<&String> = listed
-        .iter()
-        .filter(|value| !allowed.contains(value))
-        .collect();
+    let listed = listed_values(document, first);
+    let is_allowed = |value: &String| allowed.iter().any(|a| a.eq_ignore_ascii_case(value));
+    let unknown: Vec<&String> = listed.iter().filter(|value| !is_allowed(value)).collect();
     let missing: Vec<&String> = allowed
         .iter()
-        .filter(|value| !listed.contains(value))
+        .filter(|value| !listed.iter().any(|l| l.eq_ignore_ascii_case(value)))
         .collect();
     if !unknown.is_empty() || !missing.is_empty() {
         let mut problems = Vec::new();
@@ -78,24 +77,38 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         }
         reporter.at(
             first.range.clone(),
-            format!("`{name}:` {}", problems.join(" and ")),
+            format!("`{term}:` {}", problems.join(" and ")),
             Some(format!("the values are exactly {}", allowed.join(", "))),
         );
     }
     if let Some(owner) = &check.owner_field
-        && !all_fields
-            .iter()
-            .any(|field| same_words(&field.name, owner))
+        && !all_fields.iter().any(|field| owner.matches(&field.name))
     {
         reporter.at(
             first.range.clone(),
-            format!("no `{owner}:` field beside `{name}:`"),
+            format!("no `{owner}:` field beside `{term}:`"),
             Some(format!(
-                "add `- {owner}:` so blocked and escalated outcomes name who acts next"
+                "add `{owner}:` so blocked and escalated outcomes name who acts next"
             )),
         );
     }
     reporter.diagnostics
+}
+
+/// The values a template's outcome field offers: in its value, or, when that is empty, as
+/// the items of the list nested under it.
+fn listed_values(document: &Document, field: &Field) -> Vec<String> {
+    let inline = alternatives(&field.value);
+    if !inline.is_empty() {
+        return inline;
+    }
+    document
+        .lists
+        .iter()
+        .filter(|list| field.range.start < list.range.start && list.range.end <= field.range.end)
+        .flat_map(|list| &list.items)
+        .flat_map(|item| alternatives(item.text.split(':').next().unwrap_or_default()))
+        .collect()
 }
 
 fn quoted(values: &[&String]) -> String {

@@ -7,7 +7,7 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{fields, find_heading, same_words};
+use crate::text::{fields, find_heading};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -26,7 +26,9 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         Ok(found) => found,
         Err(missing) => return missing,
     };
-    let section = check.section.as_deref().unwrap_or_default();
+    let Some(section) = &check.section else {
+        return reporter.diagnostics;
+    };
     let Some(heading) = find_heading(document, section) else {
         reporter.missing(
             format!("missing section `{section}` that must hold the required fields"),
@@ -37,13 +39,13 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let present = fields(document);
     for name in check.fields.iter().flatten() {
         let found = present.iter().any(|field| {
-            heading.section.contains(&field.range.start) && same_words(&field.name, name)
+            heading.section.contains(&field.range.start) && name.matches(&field.name)
         });
         if !found {
             reporter.at(
                 heading.range.clone(),
                 format!("section `{}` has no `{name}:` field", heading.text),
-                Some(format!("add the list item `- {name}:` to this section")),
+                Some(format!("add the field `{name}:` to this section")),
             );
         }
     }

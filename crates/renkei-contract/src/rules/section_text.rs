@@ -27,7 +27,9 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         Ok(found) => found,
         Err(missing) => return missing,
     };
-    let section = check.section.as_deref().unwrap_or_default();
+    let Some(section) = &check.section else {
+        return reporter.diagnostics;
+    };
     let Some(heading) = find_heading(document, section) else {
         reporter.missing(
             format!("missing section `{section}`"),
@@ -37,7 +39,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     };
     let said = text_in(document, &heading.section);
     for passage in check.text.iter().flatten() {
-        if !said.contains(&comparable(passage)) {
+        if !passage.names().any(|wording| said.contains(&comparable(wording))) {
             reporter.at(
                 heading.range.clone(),
                 format!("section `{}` does not say \"{passage}\"", heading.text),

@@ -1,14 +1,15 @@
 //! `contract/sections`: the file has exactly the listed sections at one heading level, in
-//! order.
+//! order. The level is the contract's `level`, or else the level of the highest heading
+//! that names a listed section: `## Metadata` under a `# Report` title, or `### Metadata`
+//! under a `#` title and no `##` at all, are both a template's sections.
 //!
 //! Why it exists is [`RULE`]'s `why`. The same check validates filled-in reports.
 
 use renkei_model::{Diagnostic, Document, RuleMeta};
 
-use crate::config::{Check, Param};
+use crate::config::{Check, Param, Term};
 use crate::rules::RuleEntry;
 use crate::subject::{Reporter, Subject};
-use crate::text::same_words;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -26,7 +27,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     match super::checked_file(&RULE, check, subject) {
         Ok((mut reporter, document)) => {
             let expected = check.sections.as_deref().unwrap_or_default();
-            check_sections(&mut reporter, document, check.level.unwrap_or(2), expected);
+            check_sections(&mut reporter, document, check.level, expected);
             reporter.diagnostics
         }
         Err(missing) => missing,
@@ -37,9 +38,10 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
 pub(crate) fn check_sections(
     reporter: &mut Reporter<'_>,
     document: &Document,
-    level: u8,
-    expected: &[String],
+    level: Option<u8>,
+    expected: &[Term],
 ) {
+    let level = level.unwrap_or_else(|| section_level(document, expected));
     let marker = "#".repeat(usize::from(level));
     let found: Vec<_> = document
         .outline
@@ -51,14 +53,14 @@ pub(crate) fn check_sections(
     for heading in &found {
         match expected
             .iter()
-            .position(|name| same_words(name, &heading.text))
+            .position(|name| name.matches(&heading.text))
         {
             None => reporter.at(
                 heading.range.clone(),
                 format!("unexpected section `{marker} {}`", heading.text),
                 Some(format!(
                     "the contract allows exactly: {}",
-                    expected.join(", ")
+                    listed(expected)
                 )),
             ),
             Some(index) if seen.contains(&index) => {
@@ -78,7 +80,7 @@ pub(crate) fn check_sections(
                             "section `{marker} {}` is out of order; it comes before `{marker} {}`",
                             heading.text, expected[last]
                         ),
-                        Some(format!("order the sections: {}", expected.join(", "))),
+                        Some(format!("order the sections: {}", listed(expected))),
                     );
                 }
                 seen.push(index);
@@ -101,13 +103,33 @@ pub(crate) fn check_sections(
         let next_present = expected[index + 1..].iter().find_map(|later| {
             found
                 .iter()
-                .find(|heading| same_words(later, &heading.text))
+                .find(|heading| later.matches(&heading.text))
         });
         match next_present {
             Some(heading) => reporter.at(heading.range.clone(), message, help),
             None => reporter.missing(message, help),
         }
     }
+}
+
+/// The level of the highest heading that is one of `expected`; `##` when none is.
+pub(crate) fn section_level(document: &Document, expected: &[Term]) -> u8 {
+    document
+        .outline
+        .headings
+        .iter()
+        .filter(|heading| expected.iter().any(|name| name.matches(&heading.text)))
+        .map(|heading| heading.level)
+        .min()
+        .unwrap_or(2)
+}
+
+fn listed(expected: &[Term]) -> String {
+    expected
+        .iter()
+        .map(|term| term.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let end = first_step.map_or(document.source.len(), |heading| heading.range.start);
     let before = text_in(document, &(0..end));
     for passage in check.text.iter().flatten() {
-        if before.contains(&comparable(passage)) {
+        if passage.names().any(|wording| before.contains(&comparable(wording))) {
             continue;
         }
         let message = format!("missing before the first step: \"{passage}\"");
