@@ -170,11 +170,33 @@ impl Session {
     /// What checks archetypes one at a time: the walk and the rule set, which `check` and
     /// an editor share.
     pub fn checker(&self) -> Result<Checker<'_>, CliError> {
+        let walk = self.walk()?;
+        // The checker's own templates: cancelling a render past the deadline stops only
+        // this check.
+        let templates = Templates::load(&walk)
+            .map(Arc::new)
+            .map_err(|error| Box::new(render_failed(&error, &walk.root().join("templates"))));
+        let (watchdog, stopped) = std::sync::mpsc::channel::<()>();
+        if let Ok(templates) = &templates {
+            let canceller = templates.canceller();
+            let deadline = self.render_timeout;
+            std::thread::spawn(move || {
+                // Ends when the checker is dropped; cancels renders still running at the
+                // deadline, so that a template that loops cannot hang the check.
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(deadline)
+                {
+                    canceller.cancel();
+                }
+            });
+        }
         Ok(Checker {
             rules: &self.config()?.rules,
-            walk: self.walk()?,
+            walk,
             session: self,
             layouts: Mutex::new(BTreeMap::new()),
+            templates,
+            _watchdog: watchdog,
         })
     }
 
@@ -469,6 +491,11 @@ pub struct Checker<'s> {
     /// The layouts of the archetypes other archetypes' links reach, loaded once each
     /// (`None` for one that does not load, which its own check reports).
     layouts: Mutex<BTreeMap<String, Option<SkillLayout>>>,
+    /// The templates every archetype is rendered through (writing nothing), or the one
+    /// finding that says why they do not load.
+    templates: Result<Arc<Templates>, Box<Diagnostic>>,
+    /// Dropped with the checker, which stops the render deadline's watchdog.
+    _watchdog: std::sync::mpsc::Sender<()>,
 }
 
 impl Checker<'_> {
@@ -477,7 +504,14 @@ impl Checker<'_> {
         self.walk.archetype_dirs()
     }
 
-    /// Lints and checks the contract of the archetype in `dir`, from one load of its files.
+    /// Why the templates do not load, when they do not: reported once, before the
+    /// archetypes, none of which is then rendered.
+    pub fn template_problem(&self) -> Option<&Diagnostic> {
+        self.templates.as_ref().err().map(|problem| &**problem)
+    }
+
+    /// Lints and checks the contract of the archetype in `dir`, from one load of its files,
+    /// and renders it through its template, writing nothing.
     pub fn check(&self, dir: &Path) -> Checked {
         let walk = &self.walk;
         let archetype = renkei_model::load::load_archetype(walk, dir);
@@ -493,7 +527,9 @@ impl Checker<'_> {
                 .contract_for(archetype)
                 .map(|contract| {
                     let mut findings = renkei_contract::check_contract(walk, archetype, &contract);
-                    findings.extend(self.stray_links(archetype, &contract));
+                    let (strays, siblings) = self.stray_links(archetype, &contract);
+                    findings.extend(strays);
+                    findings.extend(self.render_problem(archetype, &siblings));
                     findings
                 })
                 .map_err(|error| error.finding),
@@ -506,14 +542,45 @@ impl Checker<'_> {
         }
     }
 
+    /// What stops `archetype` from rendering through its template (an `assemble/render`
+    /// finding), if anything does.
+    fn render_problem(&self, archetype: &Archetype, siblings: &Siblings) -> Option<Diagnostic> {
+        let templates = self.templates.as_ref().ok()?;
+        let error = renkei_assemble::render_skill(archetype, templates, siblings).err()?;
+        // Links are `stray_links`' and `links-resolve`'s to report, each at its line.
+        if matches!(
+            error,
+            AssembleError::StrayLinks { .. } | AssembleError::NeedsSiblings { .. }
+        ) {
+            return None;
+        }
+        let config = archetype.dir.join(ARCHETYPE_FILE);
+        let mut finding = render_failed(&error, &config);
+        if let (AssembleError::TemplateNotFound { .. }, Some(template)) =
+            (&error, &archetype.config.template)
+        {
+            finding.start = renkei_model::Position {
+                line: template.referenced.line() as usize,
+                column: template.referenced.column() as usize,
+            };
+            finding.end = finding.start;
+        }
+        Some(finding)
+    }
+
     /// The links of `archetype` that would break once installed, as assembly places them
     /// (`assemble/stray-link`), but for a link to a file that is not there at all when the
-    /// contract's `links-resolve` reports that already.
-    fn stray_links(&self, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
-        let mut linking = renkei_assemble::layout::place_links(archetype, &Siblings::unknown());
+    /// contract's `links-resolve` reports that already; and the siblings its links reach.
+    fn stray_links(
+        &self,
+        archetype: &Archetype,
+        contract: &Contract,
+    ) -> (Vec<Diagnostic>, Siblings) {
+        let mut siblings = Siblings::unknown();
+        let mut linking = renkei_assemble::layout::place_links(archetype, &siblings);
         if !linking.needed.is_empty() {
-            linking =
-                renkei_assemble::layout::place_links(archetype, &self.siblings(&linking.needed));
+            siblings = self.siblings(&linking.needed);
+            linking = renkei_assemble::layout::place_links(archetype, &siblings);
         }
         let resolves = contract.checks.iter().any(|(check, _)| {
             check.rule.value == "links-resolve"
@@ -523,7 +590,7 @@ impl Checker<'_> {
                     .is_none_or(|stages| stages.contains(&archetype.stage))
         });
         let source = self.walk.source();
-        linking
+        let strays = linking
             .strays
             .into_iter()
             .filter(|stray| {
@@ -534,7 +601,8 @@ impl Checker<'_> {
                         .is_none_or(|named| source.kind(named).is_some())
             })
             .map(|stray| stray.diagnostic)
-            .collect()
+            .collect();
+        (strays, siblings)
     }
 
     /// The siblings named `names`, from the layouts loaded so far and those loaded now.
@@ -559,10 +627,8 @@ impl Checker<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
-            // A check asks only whether a link leads somewhere, not at which anchor.
-            for (name, layout) in
-                sibling_layouts(&self.walk, &dirs, &missing, SkillLayout::paths_of)
-            {
+            // With their anchors: the archetype is rendered too, which writes each link.
+            for (name, layout) in sibling_layouts(&self.walk, &dirs, &missing, SkillLayout::of) {
                 layouts.insert(name, layout.ok());
             }
         }
@@ -619,6 +685,38 @@ pub const STALE_RULE: RuleMeta = RuleMeta::error(
     "an installed skill that lags its sources gives agents doctrine nobody reviewed: the \
      fix merged, the agent still reads the old text",
 );
+
+/// Rule id of the finding for an archetype that does not render through its template.
+pub const RENDER_FAILED: &str = "assemble/render";
+
+/// `assemble/render`.
+pub const RENDER_FAILED_RULE: RuleMeta = RuleMeta::error(
+    RENDER_FAILED,
+    "the archetype renders into SKILL.md through its template",
+    "a template error, a missing template or a front matter value that does not survive \
+     YAML breaks `assemble`; found by `check`, it fails the CI gate before a push does",
+);
+
+/// The `assemble/render` finding for `error`, at the place it names, else at `fallback`
+/// (the archetype's `archetype.yaml`, or the templates folder).
+fn render_failed(error: &AssembleError, fallback: &Path) -> Diagnostic {
+    let (path, position) = match error {
+        AssembleError::Template {
+            path, line, column, ..
+        } => (path.as_path(), Some((*line, *column))),
+        AssembleError::SkillMdInSource { path } | AssembleError::Io { path, .. } => {
+            (path.as_path(), None)
+        }
+        _ => (fallback, None),
+    };
+    Diagnostic::from_error(
+        RENDER_FAILED,
+        Severity::Error,
+        path,
+        position,
+        &error.to_string(),
+    )
+}
 
 /// Rule id of the finding for an archetype that could not be loaded, so its contract was
 /// not checked.

@@ -9,7 +9,9 @@ use renkei_lint::{FixMode, Rule};
 use renkei_model::RuleMeta;
 
 use crate::output::{Emitter, Format, Paths, Tally, failure};
-use crate::session::{Checked, LOAD_FAILED_RULE, Options, STALE_RULE, Session, sort_by_position};
+use crate::session::{
+    Checked, LOAD_FAILED_RULE, Options, RENDER_FAILED_RULE, STALE_RULE, Session, sort_by_position,
+};
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -50,13 +52,22 @@ pub fn run(
     let mut metas: Vec<RuleMeta> = config.rules.rules.iter().map(Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     metas.extend(renkei_contract::rules::metas().cloned());
-    metas.extend([CONFIG_INVALID_RULE, LOAD_FAILED_RULE, STALE_RULE]);
+    metas.extend([
+        CONFIG_INVALID_RULE,
+        LOAD_FAILED_RULE,
+        RENDER_FAILED_RULE,
+        STALE_RULE,
+    ]);
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
+    if let Some(problem) = checker.template_problem() {
+        emitter.emit(std::slice::from_ref(problem), |_| None)?;
+    }
     // An archetype that did not load, or whose contract cannot be used, was not checked.
     let mut not_checked = false;
     let mut not_loaded = false;
+    let mut reported = std::collections::BTreeSet::new();
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     renkei_model::parallel::for_each_ordered(
@@ -70,7 +81,16 @@ pub fn run(
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;
             }
-            let (findings, contract_checked) = checked.take_findings();
+            let (mut findings, contract_checked) = checked.take_findings();
+            // A template error is the same for every archetype rendered through it.
+            findings.retain(|finding| {
+                finding.rule != RENDER_FAILED_RULE.id
+                    || reported.insert((
+                        finding.path.clone(),
+                        finding.start,
+                        finding.message.clone(),
+                    ))
+            });
             not_checked |= !contract_checked;
             not_loaded |= checked.archetype.is_none();
             for file in findings.chunk_by(|a, b| a.path == b.path) {

@@ -690,3 +690,66 @@ fn check_reports_links_that_would_break_once_installed_once_each() {
     );
     scratch.renkei(&["check"]).expect_code(0);
 }
+
+#[test]
+fn a_template_that_does_not_render_fails_check_once_at_its_line() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("demo", "second", crate::support::DEMO_ARCHETYPE_YAML);
+    let template = std::fs::read_to_string(repo_root().join("templates/skill.md.tera")).unwrap();
+    let lines = template.lines().count() + 1;
+    scratch.write(
+        "root/templates/skill.md.tera",
+        &format!("{template}{{{{ nosuch.value }}}}\n"),
+    );
+    let run = scratch
+        .renkei(&["check", "--format", "json"])
+        .expect_code(1);
+    let found: Vec<_> = findings(&run.stdout).into_iter().collect();
+    assert_eq!(
+        found,
+        [(
+            "assemble/render".to_string(),
+            "templates/skill.md.tera".to_string(),
+            u64::try_from(lines).unwrap()
+        )],
+        "one finding for both archetypes: {}",
+        run.stdout
+    );
+    // A template that does not even parse is the same finding, before any archetype.
+    scratch.write("root/templates/skill.md.tera", "{{ unclosed\n");
+    let run = scratch.renkei(&["check"]).expect_code(1);
+    assert!(
+        run.stdout
+            .contains("error[assemble/render]: template error")
+            && run.stdout.contains("templates/skill.md.tera:1:"),
+        "{}",
+        run.stdout
+    );
+    // `assemble` refuses the same template.
+    scratch.renkei(&["assemble", "--dry-run"]).expect_code(2);
+}
+
+#[test]
+fn a_folder_without_archetype_yaml_fails_check_and_assemble_by_name() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/notes/doctrine/process.md",
+        "# Process\n",
+    );
+    let run = scratch.renkei(&["check"]).expect_code(2);
+    assert!(
+        run.stdout
+            .contains("error[load/failed]: missing; every folder in a stage folder")
+            && run
+                .stdout
+                .contains("framework/archetypes/demo/notes/archetype.yaml:1:1"),
+        "{}",
+        run.stdout
+    );
+    let run = scratch.renkei(&["assemble", "--dry-run"]).expect_code(2);
+    assert!(
+        run.stderr.contains("notes/archetype.yaml: missing;") && !run.stderr.contains("os error"),
+        "{}",
+        run.stderr
+    );
+}

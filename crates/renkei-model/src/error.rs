@@ -103,6 +103,14 @@ pub enum ModelError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A folder stands where an archetype goes and has no `archetype.yaml`.
+    #[error(
+        "{path}: missing; every folder in a stage folder of the archetypes folder is an archetype, and needs an archetype.yaml with at least `name` and `description` (or move the folder out)"
+    )]
+    NoArchetypeYaml {
+        /// Where its `archetype.yaml` belongs.
+        path: PathBuf,
+    },
     /// Two archetype folders in different stages have the same name.
     #[error(
         "{second}: archetype `{name}` already exists at {first}; skill names must be unique across stages"
@@ -130,6 +138,7 @@ impl ModelError {
     pub fn path(&self) -> &Path {
         match self {
             Self::Io { path, .. }
+            | Self::NoArchetypeYaml { path }
             | Self::Yaml { path, .. }
             | Self::TooLarge { path, .. }
             | Self::GrewPastLimit { path, .. }

@@ -91,7 +91,14 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
     let folder = file_name(dir);
     let stage = dir.parent().map(file_name).unwrap_or_default();
     let config_path = dir.join(ARCHETYPE_FILE);
-    let config_text = walk.read_text(&config_path)?;
+    let config_text = walk.read_text(&config_path).map_err(|error| match error {
+        ModelError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            ModelError::NoArchetypeYaml {
+                path: config_path.clone(),
+            }
+        }
+        other => other,
+    })?;
     let config: ArchetypeConfig = parse_yaml(&config_path, &config_text)?;
     validate_config(&config, &config_path, &folder)?;
     let excludes = Excludes::new(config.exclude.as_deref().unwrap_or_default(), &config_path)?;
