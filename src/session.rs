@@ -527,9 +527,8 @@ impl Checker<'_> {
                 .contract_for(archetype)
                 .map(|contract| {
                     let mut findings = renkei_contract::check_contract(walk, archetype, &contract);
-                    let (strays, siblings) = self.stray_links(archetype, &contract);
-                    findings.extend(strays);
-                    findings.extend(self.render_problem(archetype, &siblings));
+                    findings.extend(self.stray_links(archetype, &contract));
+                    findings.extend(self.render_problem(archetype));
                     findings
                 })
                 .map_err(|error| error.finding),
@@ -543,17 +542,10 @@ impl Checker<'_> {
     }
 
     /// What stops `archetype` from rendering through its template (an `assemble/render`
-    /// finding), if anything does.
-    fn render_problem(&self, archetype: &Archetype, siblings: &Siblings) -> Option<Diagnostic> {
+    /// finding), if anything does; its links are `stray_links`' and `links-resolve`'s.
+    fn render_problem(&self, archetype: &Archetype) -> Option<Diagnostic> {
         let templates = self.templates.as_ref().ok()?;
-        let error = renkei_assemble::render_skill(archetype, templates, siblings).err()?;
-        // Links are `stray_links`' and `links-resolve`'s to report, each at its line.
-        if matches!(
-            error,
-            AssembleError::StrayLinks { .. } | AssembleError::NeedsSiblings { .. }
-        ) {
-            return None;
-        }
+        let error = renkei_assemble::check_skill_render(archetype, templates).err()?;
         let config = archetype.dir.join(ARCHETYPE_FILE);
         let mut finding = render_failed(&error, &config);
         if let (AssembleError::TemplateNotFound { .. }, Some(template)) =
@@ -570,17 +562,12 @@ impl Checker<'_> {
 
     /// The links of `archetype` that would break once installed, as assembly places them
     /// (`assemble/stray-link`), but for a link to a file that is not there at all when the
-    /// contract's `links-resolve` reports that already; and the siblings its links reach.
-    fn stray_links(
-        &self,
-        archetype: &Archetype,
-        contract: &Contract,
-    ) -> (Vec<Diagnostic>, Siblings) {
-        let mut siblings = Siblings::unknown();
-        let mut linking = renkei_assemble::layout::place_links(archetype, &siblings);
+    /// contract's `links-resolve` reports that already.
+    fn stray_links(&self, archetype: &Archetype, contract: &Contract) -> Vec<Diagnostic> {
+        let mut linking = renkei_assemble::layout::place_links(archetype, &Siblings::unknown());
         if !linking.needed.is_empty() {
-            siblings = self.siblings(&linking.needed);
-            linking = renkei_assemble::layout::place_links(archetype, &siblings);
+            linking =
+                renkei_assemble::layout::place_links(archetype, &self.siblings(&linking.needed));
         }
         let resolves = contract.checks.iter().any(|(check, _)| {
             check.rule.value == "links-resolve"
@@ -590,7 +577,7 @@ impl Checker<'_> {
                     .is_none_or(|stages| stages.contains(&archetype.stage))
         });
         let source = self.walk.source();
-        let strays = linking
+        linking
             .strays
             .into_iter()
             .filter(|stray| {
@@ -601,8 +588,7 @@ impl Checker<'_> {
                         .is_none_or(|named| source.kind(named).is_some())
             })
             .map(|stray| stray.diagnostic)
-            .collect();
-        (strays, siblings)
+            .collect()
     }
 
     /// The siblings named `names`, from the layouts loaded so far and those loaded now.
@@ -627,8 +613,10 @@ impl Checker<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
-            // With their anchors: the archetype is rendered too, which writes each link.
-            for (name, layout) in sibling_layouts(&self.walk, &dirs, &missing, SkillLayout::of) {
+            // A check asks only whether a link leads somewhere, not at which anchor.
+            for (name, layout) in
+                sibling_layouts(&self.walk, &dirs, &missing, SkillLayout::paths_of)
+            {
                 layouts.insert(name, layout.ok());
             }
         }

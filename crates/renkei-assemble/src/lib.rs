@@ -20,5 +20,5 @@ pub use cancel::Canceller;
 pub use error::AssembleError;
 pub use install::{FileAction, Plan, PushOptions, Status, plan, push};
 pub use layout::{SiblingLink, Siblings, SkillLayout};
-pub use render::{OutputFile, RULES, Skill, Templates, render_skill};
+pub use render::{OutputFile, RULES, Skill, Templates, check_skill_render, render_skill};
 pub use target::{Env, Target};

@@ -244,26 +244,7 @@ pub fn render_skill(
     let name = archetype.name();
     let config = &archetype.config;
     let layout = SkillLayout::of(archetype);
-    let template = config
-        .template
-        .as_ref()
-        .map_or(DEFAULT_TEMPLATE, |template| template.value.as_str());
-    if !templates.tera.contains_template(template) {
-        return Err(AssembleError::TemplateNotFound {
-            archetype: name.to_string(),
-            template: template.to_string(),
-            dir: templates.dir.clone(),
-        });
-    }
-    if let Some(own) = archetype
-        .shipped
-        .iter()
-        .find(|file| file.relative == "SKILL.md" || file.relative.starts_with("SKILL.md/"))
-    {
-        return Err(AssembleError::SkillMdInSource {
-            path: own.path.clone(),
-        });
-    }
+    let template = template_of(archetype, templates)?;
     // Every link is placed before anything is rendered, so that a link that would break
     // once installed, or one that needs another archetype's layout, stops the render first.
     let mut linking = Linking::default();
@@ -354,6 +335,62 @@ pub fn render_skill(
         for_clients,
         sibling_links: linking.siblings,
     })
+}
+
+/// What stops `archetype` from rendering through its template, but for its links (which
+/// [`crate::layout::place_links`] checks): a missing template, a SKILL.md of its own, an
+/// error the template meets with this archetype's values, a front matter value YAML does
+/// not keep. The template is given each part as written, not inlined: no part is parsed,
+/// so this costs a fraction of [`render_skill`], for `check`.
+pub fn check_skill_render(
+    archetype: &Archetype,
+    templates: &Templates,
+) -> Result<(), AssembleError> {
+    let template = template_of(archetype, templates)?;
+    let parts = archetype
+        .parts
+        .iter()
+        .map(|part| PartContext {
+            path: part.relative.clone(),
+            content: String::from_utf8_lossy(part.bytes()).into_owned(),
+        })
+        .collect();
+    render_body(archetype, templates, template, parts)?;
+    render_front_matter(&archetype.config, None)?;
+    if !crate::frontmatter::client_keys(&archetype.config, Some(Client::Claude)).is_empty() {
+        render_front_matter(&archetype.config, Some(Client::Claude))?;
+    }
+    Ok(())
+}
+
+/// The template `archetype` renders through, once it is known to exist and the archetype
+/// has no SKILL.md of its own that would ship in the rendered one's place.
+fn template_of<'t>(
+    archetype: &'t Archetype,
+    templates: &Templates,
+) -> Result<&'t str, AssembleError> {
+    let template = archetype
+        .config
+        .template
+        .as_ref()
+        .map_or(DEFAULT_TEMPLATE, |template| template.value.as_str());
+    if !templates.tera.contains_template(template) {
+        return Err(AssembleError::TemplateNotFound {
+            archetype: archetype.name().to_string(),
+            template: template.to_string(),
+            dir: templates.dir.clone(),
+        });
+    }
+    if let Some(own) = archetype
+        .shipped
+        .iter()
+        .find(|file| file.relative == "SKILL.md" || file.relative.starts_with("SKILL.md/"))
+    {
+        return Err(AssembleError::SkillMdInSource {
+            path: own.path.clone(),
+        });
+    }
+    Ok(template)
 }
 
 /// A part's Markdown as it appears inside SKILL.md: headings one level deeper (the skill
