@@ -141,14 +141,27 @@ pub struct Term {
     pub name: String,
     /// Other names that mean the same.
     pub aliases: Vec<String>,
+    /// The [`crate::text::name_key`] of each name, computed once: terms are compared with
+    /// every field and heading of every archetype.
+    keys: Vec<String>,
 }
 
 impl Term {
     /// A term with no aliases.
     pub fn new(name: impl Into<String>) -> Self {
+        Self::with_aliases(name.into(), Vec::new())
+    }
+
+    /// A term and the other names that mean the same.
+    pub fn with_aliases(name: String, aliases: Vec<String>) -> Self {
+        let keys = std::iter::once(&name)
+            .chain(&aliases)
+            .map(|name| crate::text::name_key(name))
+            .collect();
         Self {
-            name: name.into(),
-            aliases: Vec::new(),
+            name,
+            aliases,
+            keys,
         }
     }
 
@@ -160,8 +173,12 @@ impl Term {
     /// Whether `text` (a heading or a field name) is this term, read as
     /// [`crate::text::name_key`] reads names.
     pub fn matches(&self, text: &str) -> bool {
-        let key = crate::text::name_key(text);
-        self.names().any(|name| crate::text::name_key(name) == key)
+        self.matches_key(&crate::text::name_key(text))
+    }
+
+    /// Whether a name whose [`crate::text::name_key`] is `key` is this term.
+    pub fn matches_key(&self, key: &str) -> bool {
+        self.keys.iter().any(|own| own == key)
     }
 }
 
@@ -188,7 +205,7 @@ impl<'de> Deserialize<'de> for Term {
         }
         Ok(match Form::deserialize(deserializer)? {
             Form::Name(name) => Term::new(name),
-            Form::WithAliases(Written { name, aliases }) => Term { name, aliases },
+            Form::WithAliases(Written { name, aliases }) => Term::with_aliases(name, aliases),
         })
     }
 }

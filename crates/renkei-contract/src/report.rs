@@ -174,7 +174,7 @@ pub fn check_report(
         let mut ownership = reporter(&BLOCKER_OWNER);
         match report_fields
             .iter()
-            .find(|field| owner.matches(&field.name))
+            .find(|field| owner.matches_key(&field.key))
         {
             Some(field) if !is_blank(&field.value) && comparable(&field.value) != "none" => {}
             Some(field) => ownership.at(
@@ -200,11 +200,11 @@ pub fn check_report(
     let mut used = BTreeSet::new();
     for wanted in fields(template)
         .iter()
-        .filter(|field| !skip.iter().any(|term| term.matches(&field.name)))
+        .filter(|field| !skip.iter().any(|term| term.matches_key(&field.key)))
     {
         let found = report_fields.iter().enumerate().find(|(index, field)| {
             !used.contains(index)
-                && name_key(&field.name) == name_key(&wanted.name)
+                && field.key == wanted.key
                 && field.heading.as_deref().map(name_key) == wanted.heading.as_deref().map(name_key)
         });
         let section = wanted.heading.as_deref().unwrap_or("the report");
@@ -257,7 +257,7 @@ fn check_outcome(
     let allowed = contract.outcome_values.join(", ");
     let outcomes: Vec<_> = report_fields
         .iter()
-        .filter(|field| name.matches(&field.name))
+        .filter(|field| name.matches_key(&field.key))
         .collect();
     let result = match outcomes.as_slice() {
         [] => {

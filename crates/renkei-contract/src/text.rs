@@ -15,6 +15,8 @@ use crate::config::Term;
 pub struct Field {
     /// The name before the colon.
     pub name: String,
+    /// The name's [`name_key`], what terms are compared with.
+    pub key: String,
     /// The value after it, trimmed (code spans without their backticks).
     pub value: String,
     /// The list item, line or table row.
@@ -92,6 +94,7 @@ pub fn fields(document: &Document) -> Vec<Field> {
         .chain(rows)
         .map(|(range, name, value, has_block_value)| Field {
             heading: heading_before(document, range.start).map(|heading| heading.text.clone()),
+            key: name_key(&name),
             name,
             value,
             range,

@@ -31,7 +31,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
             .fields
             .iter()
             .flatten()
-            .any(|forbidden| forbidden.matches(&field.name))
+            .any(|forbidden| forbidden.matches_key(&field.key))
         {
             reporter.at(
                 field.range.clone(),

@@ -34,7 +34,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let all_fields = fields(document);
     let outcome_fields: Vec<_> = all_fields
         .iter()
-        .filter(|field| term.matches(&field.name))
+        .filter(|field| term.matches_key(&field.key))
         .collect();
     let Some(first) = outcome_fields.first() else {
         reporter.missing(
@@ -82,7 +82,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         );
     }
     if let Some(owner) = &check.owner_field
-        && !all_fields.iter().any(|field| owner.matches(&field.name))
+        && !all_fields.iter().any(|field| owner.matches_key(&field.key))
     {
         reporter.at(
             first.range.clone(),

@@ -39,7 +39,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let present = fields(document);
     for name in check.fields.iter().flatten() {
         let found = present.iter().any(|field| {
-            heading.section.contains(&field.range.start) && name.matches(&field.name)
+            heading.section.contains(&field.range.start) && name.matches_key(&field.key)
         });
         if !found {
             reporter.at(
