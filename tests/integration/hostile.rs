@@ -469,4 +469,18 @@ fn templates_that_fail_loop_or_name_missing_variables_are_refused_with_their_lin
         !scratch.root().join(".claude").exists(),
         "a looping template wrote files"
     );
+
+    // `check` renders every archetype through the template too, under the same deadline.
+    let started = Instant::now();
+    let run = scratch
+        .renkei_command(&["check"])
+        .env("RENKEI_RENDER_TIMEOUT_SECS", "2")
+        .run()
+        .expect_code(1);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(
+        run.stdout.contains("error[assemble/render]") && run.stdout.contains("cancelled"),
+        "{}",
+        run.stdout
+    );
 }

@@ -104,6 +104,15 @@ fn without_lines(text: &str, needle: &str) -> (String, u64) {
     (kept.join("\n") + "\n", 1)
 }
 
+/// Renames the first heading holding `from`; the line it is on.
+fn rename_heading(text: &str, from: &str, to: &str) -> (String, u64) {
+    change_line(
+        text,
+        |line| line.starts_with('#') && line.contains(from),
+        |line| line.replace(from, to),
+    )
+}
+
 fn is_step_one(line: &str) -> bool {
     let heading = line.trim_start_matches('#').trim();
     line.starts_with('#') && (heading.starts_with("Step 1") || heading.starts_with("1."))
@@ -192,33 +201,20 @@ const MUTATIONS: &[Mutation] = &[
         criterion: 6,
         file: "doctrine/process.md",
         rule: "contract/numbered-steps",
-        apply: |text| {
-            change_line(
-                text,
-                |line| line.starts_with('#') && line.contains("Input Validation"),
-                |line| line.replace("Input Validation", "Step 1: Input Validation"),
-            )
-        },
+        apply: |text| rename_heading(text, "Input Validation", "Step 1: Input Validation"),
     },
     Mutation {
         criterion: 7,
         file: "doctrine/orchestration.md",
         rule: "contract/forbidden-headings",
-        apply: |text| {
-            change_line(
-                text,
-                |line| line.starts_with('#') && line.contains("Return Contract"),
-                |line| line.replace("Return Contract", "Intake Return Rule"),
-            )
-        },
+        apply: |text| rename_heading(text, "Return Contract", "Intake Return Rule"),
     },
     Mutation {
         criterion: 7,
         file: "doctrine/orchestration.md",
         rule: "contract/section-text",
         apply: |text| {
-            let is_heading = |line: &str| line.starts_with('#') && line.contains("Return Contract");
-            let (_, heading) = change_line(text, is_heading, str::to_string);
+            let (_, heading) = rename_heading(text, "Return Contract", "Return Contract");
             let (changed, _) = without_lines(text, "Input validation is not a terminal outcome.");
             (changed, heading)
         },

@@ -15,7 +15,7 @@ use renkei_model::{Diagnostic, Document, RuleMeta};
 use crate::config::{Check, Contract, Term};
 use crate::rules::sections::{check_sections, section_level};
 use crate::subject::Reporter;
-use crate::text::{alternatives, comparable, fields, name_key, text_in};
+use crate::text::{alternatives, comparable, fields, name_key, text_in, without_parentheses};
 
 const SECTIONS: RuleMeta = RuleMeta::error(
     "report/sections",
@@ -317,16 +317,7 @@ fn is_blank(value: &str) -> bool {
 /// `blocked (input validation failure)`, `escalated — decision needed`, `complete. All
 /// gates passed`.
 fn without_remark(value: &str) -> String {
-    let mut kept = String::with_capacity(value.len());
-    let mut depth = 0usize;
-    for c in value.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => kept.push(c),
-            _ => {}
-        }
-    }
+    let kept = without_parentheses(value);
     let cut = [" — ", " – ", " - ", ": ", "; ", ". "]
         .iter()
         .filter_map(|mark| kept.find(mark))

@@ -126,39 +126,33 @@ fn is_field_name(name: &str) -> bool {
 /// Whether a list, table or code block starts right after `offset`, before any other
 /// paragraph or heading.
 fn block_after(document: &Document, offset: usize) -> bool {
+    fn first_from(mut starts: impl Iterator<Item = usize>, offset: usize) -> Option<usize> {
+        starts.find(|&start| start >= offset)
+    }
     let next_block = [
-        document
-            .lists
-            .iter()
-            .map(|list| list.range.start)
-            .find(|&start| start >= offset),
-        document
-            .tables
-            .iter()
-            .map(|table| table.range.start)
-            .find(|&start| start >= offset),
-        document
-            .outline
-            .code_blocks
-            .iter()
-            .map(|block| block.range.start)
-            .find(|&start| start >= offset),
+        first_from(document.lists.iter().map(|list| list.range.start), offset),
+        first_from(
+            document.tables.iter().map(|table| table.range.start),
+            offset,
+        ),
+        first_from(
+            document
+                .outline
+                .code_blocks
+                .iter()
+                .map(|block| block.range.start),
+            offset,
+        ),
     ]
     .into_iter()
     .flatten()
     .min();
     let next_other = [
-        document
-            .paragraphs
-            .iter()
-            .map(|paragraph| paragraph.range.start)
-            .find(|&start| start >= offset),
-        document
-            .outline
-            .headings
-            .iter()
-            .map(|heading| heading.range.start)
-            .find(|&start| start >= offset),
+        first_from(document.paragraphs.iter().map(|p| p.range.start), offset),
+        first_from(
+            document.outline.headings.iter().map(|h| h.range.start),
+            offset,
+        ),
     ]
     .into_iter()
     .flatten()
@@ -190,17 +184,10 @@ pub fn find_heading<'a>(document: &'a Document, term: &Term) -> Option<&'a Headi
 /// parenthesized remark (`(if blocked)`, `(preamble)`) left out. `blocker_owner`,
 /// `Blocker owner (if blocked):` and `**Blocker owner**` are one name.
 pub fn name_key(text: &str) -> String {
-    let mut kept = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            '_' | '-' if depth == 0 => kept.push(' '),
-            _ if depth == 0 => kept.push(c),
-            _ => {}
-        }
-    }
+    let kept: String = without_parentheses(text)
+        .chars()
+        .map(|c| if matches!(c, '_' | '-') { ' ' } else { c })
+        .collect();
     let reduced = comparable(&kept);
     let trimmed = reduced
         .trim_end_matches(':')
@@ -214,10 +201,20 @@ pub fn name_key(text: &str) -> String {
     .to_string()
 }
 
-/// Whether two texts are the same words, ignoring case, spacing and Markdown code and
-/// emphasis markers.
-pub fn same_words(a: &str, b: &str) -> bool {
-    comparable(a) == comparable(b)
+/// `text` without what it says in parentheses (nested ones included): a remark, not the
+/// name or value itself.
+pub fn without_parentheses(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
 }
 
 /// Text reduced for comparison: no backticks or emphasis markers, single spaces, lowercase.
@@ -333,7 +330,7 @@ pub fn written(document: &Document, range: &Range<usize>) -> String {
 mod tests {
     use renkei_model::Document;
 
-    use super::{alternatives, comparable, fields, name_key, same_words, written};
+    use super::{alternatives, comparable, fields, name_key, written};
 
     #[test]
     fn comparison_ignores_case_spacing_code_and_emphasis() {
@@ -342,11 +339,17 @@ mod tests {
             "work performed now"
         );
         assert_eq!(comparable("a * b `` c"), "a b c");
-        assert!(same_words("Evidence  *Bundle*", "evidence bundle"));
-        assert!(!same_words("Evidence Bundle", "Evidence Bundles"));
-        assert!(!same_words("Evidence Bundle", "EvidenceBundle"));
-        assert!(same_words("", "  ** "));
-        assert!(same_words("ΟΔΟΣ", "οδος"));
+        assert_eq!(
+            comparable("Evidence  *Bundle*"),
+            comparable("evidence bundle")
+        );
+        assert_ne!(
+            comparable("Evidence Bundle"),
+            comparable("Evidence Bundles")
+        );
+        assert_ne!(comparable("Evidence Bundle"), comparable("EvidenceBundle"));
+        assert_eq!(comparable(""), comparable("  ** "));
+        assert_eq!(comparable("ΟΔΟΣ"), comparable("οδος"));
     }
 
     #[test]
