@@ -337,7 +337,7 @@ impl Session {
 
     /// Checks the filled-in report at `report_path` against the template contract of the
     /// archetype it follows: `archetype` when named, else the only one that defines a
-    /// report.
+    /// report, else the one whose template has the report's title.
     pub fn check_report(
         &self,
         report_path: &Path,
@@ -355,8 +355,25 @@ impl Session {
                 candidates.push((found, report_contract));
             }
         }
-        let (found, contract) = match (candidates.len(), archetype) {
-            (1, _) => candidates.remove(0),
+        // The report is an agent's output, outside the doctrine tree: its own folder is the
+        // root its links may not leave.
+        let report_dir = report_path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let report_walk = Walk::new(Arc::clone(&self.source), report_dir);
+        let report = parse(report_path, report_walk.read_text(report_path)?)?;
+        let read_template = |found: &Archetype, contract: &ReportContract| {
+            let path = found.dir.join(&contract.template);
+            let template = parse(&path, walk.read_text(&path)?)?;
+            Ok::<_, CliError>((path, template))
+        };
+        let (contract, (template_path, template)) = match (candidates.len(), archetype) {
+            (1, _) => {
+                let (found, contract) = candidates.remove(0);
+                let template = read_template(found, &contract)?;
+                (contract, template)
+            }
             (0, Some(name)) => {
                 return Err(CliError::Failed(vec![format!(
                     "--archetype {name}: no such archetype, or its contract has no `outcome-field` check to define a report"
@@ -368,23 +385,40 @@ impl Session {
                 ]));
             }
             _ => {
-                let names: Vec<&str> = candidates.iter().map(|(found, _)| found.name()).collect();
-                return Err(CliError::Failed(vec![format!(
-                    "several archetypes define reports ({}); pass --archetype NAME",
-                    names.join(", ")
-                )]));
+                // A report keeps its template's title: `# Validation Report` follows
+                // validate-plan's template, whichever archetypes define reports.
+                let title = |document: &Document| {
+                    document
+                        .outline
+                        .headings
+                        .first()
+                        .map(|heading| renkei_contract::text::name_key(&heading.text))
+                };
+                let wanted = title(&report);
+                let mut matching = Vec::new();
+                for (found, contract) in candidates.iter() {
+                    let template = read_template(found, contract)?;
+                    if wanted.is_some() && title(&template.1) == wanted {
+                        matching.push((contract.clone(), template));
+                    }
+                }
+                if matching.len() == 1 {
+                    matching.remove(0)
+                } else {
+                    let names: Vec<&str> =
+                        candidates.iter().map(|(found, _)| found.name()).collect();
+                    let why = if matching.is_empty() {
+                        "and none has a template with the report's title"
+                    } else {
+                        "and several have templates with the report's title"
+                    };
+                    return Err(CliError::Failed(vec![format!(
+                        "several archetypes define reports ({}), {why}; pass --archetype NAME",
+                        names.join(", ")
+                    )]));
+                }
             }
         };
-        let template_path = found.dir.join(&contract.template);
-        let template = parse(&template_path, walk.read_text(&template_path)?)?;
-        // The report is an agent's output, outside the doctrine tree: its own folder is the
-        // root its links may not leave.
-        let report_dir = report_path
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let report_walk = Walk::new(Arc::clone(&self.source), report_dir);
-        let report = parse(report_path, report_walk.read_text(report_path)?)?;
         let findings = renkei_contract::check_report(&contract, &template, report_path, &report);
         Ok(CheckedReport {
             report_path: report_path.to_path_buf(),

@@ -462,14 +462,14 @@ fn report_check_needs_a_known_archetype() {
             "check",
             path.to_str().unwrap(),
             "--archetype",
-            "tech-lead",
+            "shaper",
         ],
     )
     .run();
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "--archetype tech-lead: no such archetype, or its contract has no `outcome-field` check"
+            "--archetype shaper: no such archetype, or its contract has no `outcome-field` check"
         ),
         "{stderr}"
     );

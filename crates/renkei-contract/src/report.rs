@@ -3,7 +3,7 @@
 //!
 //! The template contract is read from the archetype's contract: the file of its
 //! `outcome-field` check is the template, and the `sections` check on that file gives the
-//! section order. A report must have every section in order, exactly one allowed outcome
+//! section order (without one, the template's own sections do). A report must have every section in order, exactly one allowed outcome
 //! value (not the template's list of alternatives), every template field filled (an empty
 //! list says `none`), and a blocker owner whenever the outcome is not the first value.
 
@@ -130,7 +130,15 @@ pub fn check_report(
     let mut diagnostics = Vec::new();
     let reporter = |rule: &RuleMeta| Reporter::new(rule, path.to_path_buf(), Some(report));
 
-    if let Some((level, names)) = &contract.sections {
+    let derived;
+    let sections = match &contract.sections {
+        Some(sections) => Some(sections),
+        None => {
+            derived = template_sections(template);
+            derived.as_ref()
+        }
+    };
+    if let Some((level, names)) = sections {
         let mut sections = reporter(&SECTIONS);
         check_sections(&mut sections, report, *level, names);
         let mut empty = reporter(&EMPTY_SECTION);
@@ -227,7 +235,7 @@ pub fn check_report(
                         .iter()
                         .find(|h| name_key(&h.text) == name_key(text))
                 });
-                if heading.is_none() && wanted.heading.is_some() && contract.sections.is_some() {
+                if heading.is_none() && wanted.heading.is_some() && sections.is_some() {
                     // The whole section is missing; the sections check already says so.
                     continue;
                 }
@@ -307,6 +315,19 @@ fn check_outcome(
     };
     diagnostics.append(&mut reporter.diagnostics);
     result
+}
+
+/// The sections of a template whose contract lists none: its headings at the first level
+/// that has more than one (a lone `#` heading is the report's title), in order.
+fn template_sections(template: &Document) -> Option<(Option<u8>, Vec<Term>)> {
+    let headings = &template.outline.headings;
+    let level = (1..=6).find(|&level| headings.iter().filter(|h| h.level == level).count() > 1)?;
+    let names = headings
+        .iter()
+        .filter(|heading| heading.level == level)
+        .map(|heading| Term::new(heading.text.clone()))
+        .collect();
+    Some((None, names))
 }
 
 fn is_blank(value: &str) -> bool {
