@@ -34,6 +34,10 @@ pub struct CheckSettings {
     /// Targets the freshness check compares with.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// Archetypes the doctrine delegates to that live outside this framework (shipped by
+    /// another repository), which `interface/unknown-archetype` does not ask for.
+    #[serde(default)]
+    pub external: Vec<String>,
 }
 
 /// The part of `renkei.yaml` that shapes what an archetype is, read by every command that

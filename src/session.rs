@@ -15,6 +15,7 @@ use renkei_assemble::{
     AssembleError, Env, PushOptions, Siblings, Skill, SkillLayout, Status, Target, Templates,
 };
 use renkei_contract::Contract;
+use renkei_contract::interface::Interface;
 use renkei_contract::report::ReportContract;
 use renkei_lint::{FixMode, LintedFile, RuleSet};
 use renkei_model::diagnostic::Related;
@@ -568,10 +569,12 @@ impl Checker<'_> {
                 .map_err(|error| error.finding),
             Err(error) => Err(Box::new(load_failed(error))),
         };
+        let interface = archetype.as_ref().ok().map(Interface::of);
         Checked {
             archetype: archetype.ok(),
             lint,
             contract,
+            interface,
         }
     }
 
@@ -673,6 +676,7 @@ impl Checker<'_> {
                 _ => Vec::new(),
             },
             contract: Err(Box::new(load_failed(error))),
+            interface: None,
         }
     }
 
@@ -939,6 +943,8 @@ pub struct Checked {
     pub lint: Vec<LintedFile>,
     /// The contract's findings, or the one finding that says why it was not checked.
     pub contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
+    /// Its side of the seams with other archetypes, compared once every archetype is read.
+    pub interface: Option<Interface>,
 }
 
 impl Checked {

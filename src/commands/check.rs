@@ -52,6 +52,7 @@ pub fn run(
     let mut metas: Vec<RuleMeta> = config.rules.rules.iter().map(Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     metas.extend(renkei_contract::rules::metas().cloned());
+    metas.extend(renkei_contract::interface::INTERFACE_RULES.iter().cloned());
     metas.extend([
         CONFIG_INVALID_RULE,
         LOAD_FAILED_RULE,
@@ -68,6 +69,7 @@ pub fn run(
     let mut not_checked = false;
     let mut not_loaded = false;
     let mut reported = std::collections::BTreeSet::new();
+    let mut interfaces = Vec::new();
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
     renkei_model::parallel::for_each_ordered(
@@ -91,6 +93,7 @@ pub fn run(
                         finding.message.clone(),
                     ))
             });
+            interfaces.extend(checked.interface.take());
             not_checked |= !contract_checked;
             not_loaded |= checked.archetype.is_none();
             for file in findings.chunk_by(|a, b| a.path == b.path) {
@@ -99,8 +102,22 @@ pub fn run(
             Ok::<(), std::io::Error>(())
         },
     )?;
-    let mut errors = Vec::new();
+    // The seams between archetypes, once every side is read.
     let settings = &config.settings;
+    let index = session.index()?;
+    let elsewhere: Vec<&str> = index
+        .names()
+        .into_iter()
+        .chain(settings.external.iter().map(String::as_str))
+        .collect();
+    let seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
+    drop(interfaces);
+    let walk = session.walk()?;
+    for file in seams.chunk_by(|a, b| a.path == b.path) {
+        let text = walk.read_text(&file[0].path).ok();
+        emitter.emit(file, |_| text.as_deref())?;
+    }
+    let mut errors = Vec::new();
     if (args.assembled || settings.assembled) && not_loaded {
         // Each archetype that did not load is a finding above; rendering would meet it again.
         errors.push(

@@ -436,11 +436,11 @@ fn complete_and_blocked_with_owner_reports_pass() {
 
 #[test]
 fn defective_reports_fail_on_the_line_to_fix() {
-    insta::assert_snapshot!(report_check("blocked-without-owner.md").1, @"blocked-without-owner.md,line=68,col=1,endLine=68,endColumn=22,title=report/blocker-owner::`Blocker owner:` must name who owns the blocker when the outcome is `blocked`");
-    insta::assert_snapshot!(report_check("alternatives-left.md").1, @"alternatives-left.md,line=67,col=1,endLine=67,endColumn=48,title=report/outcome::`Outcome:` still lists the template's alternatives");
+    insta::assert_snapshot!(report_check("blocked-without-owner.md").1, @"blocked-without-owner.md,line=70,col=1,endLine=70,endColumn=22,title=report/blocker-owner::`Blocker owner:` must name who owns the blocker when the outcome is `blocked`");
+    insta::assert_snapshot!(report_check("alternatives-left.md").1, @"alternatives-left.md,line=69,col=1,endLine=69,endColumn=48,title=report/outcome::`Outcome:` still lists the template's alternatives");
     insta::assert_snapshot!(report_check("missing-section.md").1, @"missing-section.md,line=53,col=1,endLine=53,endColumn=9,title=report/sections::missing section `## Issues`");
     insta::assert_snapshot!(report_check("empty-field.md").1, @"empty-field.md,line=56,col=1,endLine=56,endColumn=24,title=report/empty-field::`Unresolved decisions:` is empty");
-    insta::assert_snapshot!(report_check("unknown-outcome.md").1, @"unknown-outcome.md,line=67,col=1,endLine=67,endColumn=18,title=report/outcome::unknown outcome `done`");
+    insta::assert_snapshot!(report_check("unknown-outcome.md").1, @"unknown-outcome.md,line=69,col=1,endLine=69,endColumn=18,title=report/outcome::unknown outcome `done`");
     for report in [
         "blocked-without-owner.md",
         "alternatives-left.md",

@@ -9,6 +9,7 @@ use crate::support::repo_root;
 fn builtin_metas() -> Vec<renkei_model::RuleMeta> {
     let mut metas: Vec<renkei_model::RuleMeta> = renkei_contract::rules::metas()
         .chain(renkei_contract::report::REPORT_RULES)
+        .chain(renkei_contract::interface::INTERFACE_RULES)
         .chain(renkei_lint::BUILTIN_METAS)
         .chain(renkei_assemble::RULES)
         .cloned()

@@ -7,6 +7,7 @@ mod check;
 mod docs;
 mod faults;
 mod hostile;
+mod interfaces;
 mod lint;
 mod overlay;
 mod precommit;

@@ -31,6 +31,7 @@ rules![
     required_fields,
     section_text,
     pub(crate) sections,
+    template_slots,
     text_before_first_step,
     verbatim_quote,
 ];

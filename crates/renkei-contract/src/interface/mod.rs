@@ -1,0 +1,350 @@
+//! Interfaces between archetypes, read from the doctrine the agents read: what a callee
+//! requires and returns, what a caller passes and what its gates read, who delegates to
+//! whom, and the pipeline each leader draws. The `interface/*` rules compare the two sides
+//! of every seam and report each finding at the line on both.
+//!
+//! An interface is small (names and places), so `check` keeps one per archetype while it
+//! streams the archetypes, and compares them once all are read.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use renkei_model::{Archetype, Diagnostic, Document, Position, Related, RuleMeta};
+
+mod missing_input;
+mod missing_return;
+mod pipeline_edge;
+pub(crate) mod read;
+mod unknown_archetype;
+
+/// Every interface rule, in the order they run.
+pub const INTERFACE_RULES: &[RuleMeta] = &[
+    missing_input::RULE,
+    missing_return::RULE,
+    unknown_archetype::RULE,
+    pipeline_edge::RULE,
+];
+
+/// A place in a doctrine file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file.
+    pub path: PathBuf,
+    /// Its byte range.
+    pub range: Range<usize>,
+    /// 1-based start.
+    pub start: Position,
+    /// 1-based end.
+    pub end: Position,
+}
+
+/// A field or archetype name as written, with the key names are compared by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// As written, without backticks (`test_spec_paths[]`).
+    pub name: String,
+    /// What it is compared by (case, `_`/`-` and a trailing `[]` do not count).
+    pub key: String,
+    /// Where it is written.
+    pub place: Place,
+}
+
+/// A list of fields a contract declares, and where the list is.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// The section heading (or the file) that holds the list.
+    pub place: Place,
+    /// The fields.
+    pub names: Vec<Name>,
+}
+
+/// A step that delegates to another archetype.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The archetype delegated to.
+    pub callee: String,
+    /// Where the step names it.
+    pub place: Place,
+    /// Whether the step is found by its heading naming the callee (such a step counts only
+    /// when the callee is an archetype of the framework: a heading's code span may name
+    /// anything).
+    pub by_heading: bool,
+    /// The field names the step mentions: what it passes.
+    pub passed: Vec<Name>,
+    /// The fields its `Required return fields:` list reads back.
+    pub reads: Vec<Name>,
+}
+
+/// How a name is said to be delegated to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    /// After `delegate` or `invoke`.
+    Delegated,
+    /// In a delegation set's list.
+    Member,
+    /// In a pipeline edge.
+    Pipeline,
+}
+
+/// A name the doctrine gives as an archetype.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// The name.
+    pub name: String,
+    /// Where.
+    pub place: Place,
+    /// How.
+    pub kind: MentionKind,
+}
+
+/// `from -> to`, as a pipeline writes it.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// Where the edge starts.
+    pub from: String,
+    /// Where it leads.
+    pub to: String,
+    /// Where `from` is written.
+    pub from_place: Place,
+    /// Where `to` is written.
+    pub to_place: Place,
+}
+
+/// An archetype's `doctrine/pipeline.md`: its edges.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    /// The file.
+    pub place: Place,
+    /// Every edge, in order.
+    pub edges: Vec<Edge>,
+}
+
+/// One archetype's side of every seam.
+#[derive(Debug, Clone)]
+pub struct Interface {
+    /// The archetype's name.
+    pub name: String,
+    /// Its stage folder.
+    pub stage: String,
+    /// The fields its handoff contract requires.
+    pub inputs: Option<Declared>,
+    /// The fields its output contract (and the handoff contract's return shapes) return.
+    pub returns: Option<Declared>,
+    /// The steps that delegate.
+    pub calls: Vec<Call>,
+    /// Every name given as an archetype that is delegated to.
+    pub mentions: Vec<Mention>,
+    /// Its pipeline, when it has one.
+    pub pipeline: Option<Pipeline>,
+}
+
+impl Interface {
+    /// The interface `archetype`'s doctrine states.
+    pub fn of(archetype: &Archetype) -> Self {
+        let files: Vec<(&str, &Document)> = archetype
+            .parts
+            .iter()
+            .chain(&archetype.shipped)
+            .filter(|file| file.relative.starts_with("doctrine/"))
+            .filter_map(|file| Some((file.relative.as_str(), file.document()?)))
+            .collect();
+        read::read(archetype.name(), &archetype.stage, &archetype.dir, &files)
+    }
+}
+
+/// Every interface in a framework, by name, and the names that exist without one.
+pub(crate) struct Framework<'a> {
+    pub(crate) interfaces: &'a [Interface],
+    pub(crate) by_name: BTreeMap<&'a str, &'a Interface>,
+    pub(crate) elsewhere: BTreeSet<&'a str>,
+}
+
+impl Framework<'_> {
+    /// The archetype a call reaches, when it is one of the framework's.
+    pub(crate) fn callee(&self, call: &Call) -> Option<&Interface> {
+        self.by_name.get(call.callee.as_str()).copied()
+    }
+
+    /// Each callee of `caller` with the steps that delegate to it, in order of first call.
+    pub(crate) fn calls_by_callee<'i>(
+        &self,
+        caller: &'i Interface,
+    ) -> Vec<(&Interface, Vec<&'i Call>)> {
+        let mut grouped: Vec<(&Interface, Vec<&Call>)> = Vec::new();
+        for call in &caller.calls {
+            let Some(callee) = self.callee(call) else {
+                continue;
+            };
+            match grouped
+                .iter_mut()
+                .find(|(known, _)| known.name == callee.name)
+            {
+                Some((_, calls)) => calls.push(call),
+                None => grouped.push((callee, vec![call])),
+            }
+        }
+        grouped
+    }
+}
+
+/// Every finding of the interface rules over `interfaces` (one per archetype of the
+/// framework that loaded); `elsewhere` names archetypes that exist without an interface
+/// here: those that did not load (their own findings say why) and those that live outside
+/// the framework (`check.external` in `renkei.yaml`).
+pub fn check_interfaces(interfaces: &[Interface], elsewhere: &[&str]) -> Vec<Diagnostic> {
+    let framework = Framework {
+        interfaces,
+        by_name: interfaces
+            .iter()
+            .map(|interface| (interface.name.as_str(), interface))
+            .collect(),
+        elsewhere: elsewhere.iter().copied().collect(),
+    };
+    let mut findings = missing_input::check(&framework);
+    findings.extend(missing_return::check(&framework));
+    findings.extend(unknown_archetype::check(&framework));
+    findings.extend(pipeline_edge::check(&framework));
+    findings.sort_by(|a, b| {
+        (&a.path, a.start.line, a.start.column, &a.rule).cmp(&(
+            &b.path,
+            b.start.line,
+            b.start.column,
+            &b.rule,
+        ))
+    });
+    findings
+}
+
+/// A finding of `rule` at `place`.
+pub(crate) fn finding(rule: &RuleMeta, place: &Place, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        path: place.path.clone(),
+        range: place.range.clone(),
+        start: place.start,
+        end: place.end,
+        message,
+        help: None,
+        replacements: Vec::new(),
+        related: Vec::new(),
+    }
+}
+
+/// The other side of a finding.
+pub(crate) fn related(place: &Place, message: String) -> Related {
+    Related {
+        path: place.path.clone(),
+        start: place.start,
+        end: place.end,
+        message,
+    }
+}
+
+/// The name among `candidates` that `wanted` most likely means, for a `did you mean`:
+/// the same words in another form, or a few letters apart.
+pub(crate) fn closest<'c>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let wanted_key = crate::text::name_key(wanted);
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let key = crate::text::name_key(candidate);
+            (edit_distance(&wanted_key, &key), candidate)
+        })
+        .filter(|(distance, candidate)| {
+            *distance <= (wanted_key.len().max(candidate.len()) / 3).max(1)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The interface findings over archetypes written as `(name, relative path, text)`
+    /// files, each finding as `rule path:line:column message`, with its notes after `|`.
+    pub(crate) fn check(files: &[(&str, &str, &str)], elsewhere: &[&str]) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        for (name, _, _) in files {
+            if !names.contains(name) {
+                names.push(name);
+            }
+        }
+        let interfaces: Vec<Interface> = names
+            .iter()
+            .map(|name| {
+                let documents: Vec<(&str, Document)> = files
+                    .iter()
+                    .filter(|(owner, _, _)| owner == name)
+                    .map(|(_, path, text)| (*path, Document::parse(text.to_string()).unwrap()))
+                    .collect();
+                let borrowed: Vec<(&str, &Document)> =
+                    documents.iter().map(|(path, doc)| (*path, doc)).collect();
+                read::read(name, "stage", Path::new(name), &borrowed)
+            })
+            .collect();
+        let place =
+            |path: &Path, line: usize, column: usize| format!("{}:{line}:{column}", path.display());
+        check_interfaces(&interfaces, elsewhere)
+            .iter()
+            .map(|d| {
+                let mut line = format!(
+                    "{} {} {}",
+                    d.rule,
+                    place(&d.path, d.start.line, d.start.column),
+                    d.message
+                );
+                for note in &d.related {
+                    line.push_str(&format!(
+                        " | {} {}",
+                        place(&note.path, note.start.line, note.start.column),
+                        note.message
+                    ));
+                }
+                line
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_closest_name_is_a_few_letters_away_or_none() {
+        assert_eq!(
+            closest("design_refs[]", ["design_references[]", "plan_path"]),
+            Some("design_references[]")
+        );
+        assert_eq!(closest("commit_range", ["plan_path", "phase_ids[]"]), None);
+        assert_eq!(
+            closest("test_commit_hash[]", ["test_commit_hashes[]", "plan_path"]),
+            Some("test_commit_hashes[]")
+        );
+        assert_eq!(
+            closest("execution-leed", ["execution-lead", "tech-lead"]),
+            Some("execution-lead")
+        );
+    }
+}

@@ -1,0 +1,607 @@
+//! Reading an archetype's interface out of the doctrine its agent reads: the field lists
+//! of its handoff and output contracts, the steps that delegate, and its pipeline edges.
+//!
+//! Field names are the code spans an entry starts with (`` `plan_path`: the plan ``); an
+//! archetype is delegated to where a code span follows `delegate` or `invoke`
+//! (`` Delegate `test-implementer` with ``). Nothing here is a second copy of the doctrine.
+
+use std::ops::Range;
+use std::path::Path;
+
+use renkei_model::Document;
+use renkei_model::markdown::Heading;
+
+use super::{Call, Declared, Edge, Interface, Mention, MentionKind, Name, Pipeline, Place};
+use crate::config::Term;
+use crate::text::find_heading;
+
+/// Where a callee lists the fields it requires.
+const INPUT_SECTIONS: &[&str] = &[
+    "Required Input Fields",
+    "Required Inputs",
+    "Required Input",
+    "Input Fields",
+    "Inputs",
+];
+
+/// Where a callee lists what it returns, in its output contract (and, for the failed
+/// validation shape, the handoff contract's `Return Contract`).
+pub(crate) const RETURN_SECTIONS: &[&str] = &[
+    "Return Fields",
+    "Returned Fields",
+    "Return Value",
+    "Return Values",
+    "Stage Completion Fields",
+    "Completion Fields",
+    "Required Fields",
+    "Output Fields",
+    "Stage Outcome",
+    "Outcome",
+    "Required Report Contents",
+];
+
+/// The label a delegating step puts before the list of fields its gate reads.
+const READ_LABELS: &[&str] = &[
+    "Required return fields",
+    "Required returns",
+    "Required return",
+    "Expected return fields",
+    "Return fields",
+    "Reads",
+];
+
+/// Sections that list the archetypes a leader delegates to.
+const DELEGATION_SETS: &[&str] = &[
+    "Member Delegation Set",
+    "Specialist Delegation Set",
+    "Delegation Set",
+    "Members",
+    "Specialists",
+    "Delegates",
+];
+
+/// The files a caller states its delegations in.
+const CALLER_FILES: &[&str] = &[
+    "doctrine/process.md",
+    "doctrine/orchestration.md",
+    "doctrine/handoff-contract.md",
+];
+
+pub(crate) const HANDOFF: &str = "doctrine/handoff-contract.md";
+pub(crate) const OUTPUT: &str = "doctrine/output-contract.md";
+const PIPELINE: &str = "doctrine/pipeline.md";
+
+fn terms(names: &[&str]) -> Vec<Term> {
+    names.iter().map(|name| Term::new(*name)).collect()
+}
+
+/// Reads one archetype's interface from its doctrine documents, each given by its path
+/// relative to the archetype folder.
+pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Document)]) -> Interface {
+    let file = |relative: &str| {
+        files
+            .iter()
+            .find(|(path, _)| *path == relative)
+            .map(|(_, doc)| File::new(dir, relative, doc))
+    };
+    let inputs = file(HANDOFF).and_then(|handoff| {
+        let heading = handoff.section(&terms(INPUT_SECTIONS))?;
+        Some(Declared {
+            place: handoff.place(heading.range.clone()),
+            names: handoff.fields_in(handoff.whole(heading)),
+        })
+    });
+    let returns = file(OUTPUT).map(|output| {
+        let mut names = output.fields_in(0..output.doc.source.len());
+        let failed_shape = file(HANDOFF).and_then(|handoff| {
+            let heading = handoff.section(&[
+                Term::new("Return Contract"),
+                Term::new("Return Shapes"),
+                Term::new("Returns"),
+            ])?;
+            Some(handoff.fields_in(handoff.whole(heading)))
+        });
+        names.extend(failed_shape.into_iter().flatten());
+        Declared {
+            place: output.place(0..0),
+            names,
+        }
+    });
+    let mut calls = Vec::new();
+    for relative in CALLER_FILES {
+        if let Some(caller) = file(relative) {
+            caller.calls(name, &mut calls);
+        }
+    }
+    let mut mentions = Vec::new();
+    for (relative, doc) in files {
+        File::new(dir, relative, doc).mentions(&mut mentions);
+    }
+    let pipeline = file(PIPELINE).map(|pipeline| Pipeline {
+        place: pipeline.place(0..0),
+        edges: pipeline.edges(),
+    });
+    for edge in pipeline.iter().flat_map(|pipeline| &pipeline.edges) {
+        for (node, place) in [(&edge.from, &edge.from_place), (&edge.to, &edge.to_place)] {
+            mentions.push(Mention {
+                name: node.clone(),
+                place: place.clone(),
+                kind: MentionKind::Pipeline,
+            });
+        }
+    }
+    Interface {
+        name: name.to_string(),
+        stage: stage.to_string(),
+        inputs,
+        returns,
+        calls,
+        mentions,
+        pipeline,
+    }
+}
+
+/// One document and where it lives, for places.
+pub(crate) struct File<'d> {
+    path: std::path::PathBuf,
+    doc: &'d Document,
+}
+
+impl<'d> File<'d> {
+    pub(crate) fn new(dir: &Path, relative: &str, doc: &'d Document) -> Self {
+        Self {
+            path: dir.join(relative),
+            doc,
+        }
+    }
+
+    pub(crate) fn place(&self, range: Range<usize>) -> Place {
+        let lines = self.doc.lines();
+        Place {
+            path: self.path.clone(),
+            start: lines.position(&self.doc.source, range.start),
+            end: lines.position(&self.doc.source, range.end),
+            range,
+        }
+    }
+
+    pub(crate) fn section(&self, names: &[Term]) -> Option<&'d Heading> {
+        names.iter().find_map(|term| find_heading(self.doc, term))
+    }
+
+    /// A heading's section, subsections included.
+    pub(crate) fn whole(&self, heading: &Heading) -> Range<usize> {
+        heading.range.end..heading.section.end
+    }
+
+    /// A heading's own text, up to the next heading of any level.
+    fn own(&self, heading: &Heading) -> Range<usize> {
+        let end = self
+            .doc
+            .outline
+            .headings
+            .iter()
+            .map(|next| next.range.start)
+            .find(|&start| start >= heading.range.end)
+            .unwrap_or(self.doc.source.len());
+        heading.range.end..end
+    }
+
+    /// Every field of the sections `names` select, each once.
+    pub(crate) fn fields_of_sections(&self, names: &[Term]) -> Vec<Name> {
+        let mut found: Vec<Name> = Vec::new();
+        for heading in &self.doc.outline.headings {
+            if names.iter().any(|term| term.matches(&heading.text)) {
+                for field in self.fields_in(self.whole(heading)) {
+                    if !found.iter().any(|seen| seen.key == field.key) {
+                        found.push(field);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The fields listed inside `range`: list items, table rows and paragraph lines that
+    /// start with a field name in backticks followed by a colon, a remark or nothing.
+    pub(crate) fn fields_in(&self, range: Range<usize>) -> Vec<Name> {
+        let inside = |block: &Range<usize>| range.start <= block.start && block.end <= range.end;
+        let mut entries: Vec<Range<usize>> = Vec::new();
+        entries.extend(
+            self.doc
+                .lists
+                .iter()
+                .flat_map(|list| &list.items)
+                .map(|item| item.range.clone())
+                .filter(inside),
+        );
+        entries.extend(
+            self.doc
+                .tables
+                .iter()
+                .flat_map(|table| &table.rows)
+                .filter(|row| !row.header)
+                .filter_map(|row| row.cells.first())
+                .map(|cell| cell.range.clone())
+                .filter(inside),
+        );
+        entries.extend(
+            self.doc
+                .paragraphs
+                .iter()
+                .filter(|paragraph| inside(&paragraph.range))
+                .flat_map(|paragraph| paragraph.lines().map(|(line, _)| line)),
+        );
+        entries.sort_by_key(|entry| entry.start);
+        let mut names: Vec<Name> = Vec::new();
+        for entry in entries {
+            for name in self.lead(&entry) {
+                if !names
+                    .iter()
+                    .any(|seen| seen.place.start == name.place.start)
+                {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
+    /// The field names an entry starts with: `` `a`, `b[]` and `c`: ... `` gives three.
+    fn lead(&self, entry: &Range<usize>) -> Vec<Name> {
+        let source = &self.doc.source;
+        let mut names = Vec::new();
+        let mut at = entry.start;
+        for span in self.code_spans(entry.clone()) {
+            let gap = &source[at..span.start];
+            let separator = if names.is_empty() {
+                is_marker(gap)
+            } else {
+                is_separator(gap)
+            };
+            if !separator {
+                break;
+            }
+            let Some(text) = identifier(&source[span.clone()]) else {
+                break;
+            };
+            names.push(self.name(text, span.clone()));
+            at = span.end;
+        }
+        let rest = source[at..entry.end].trim_start();
+        let ends_lead = rest.is_empty()
+            || rest.starts_with([':', '(', '—', '–'])
+            || rest.starts_with("- ")
+            || rest.starts_with("**:")
+            || rest.starts_with("*:");
+        if ends_lead { names } else { Vec::new() }
+    }
+
+    fn name(&self, text: &str, range: Range<usize>) -> Name {
+        Name {
+            key: field_key(text),
+            name: text.to_string(),
+            place: self.place(range),
+        }
+    }
+
+    fn code_spans(&self, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.doc
+            .outline
+            .code_spans
+            .iter()
+            .filter(move |span| range.start <= span.start && span.end <= range.end)
+            .cloned()
+    }
+
+    /// The steps of this file that delegate, each with what it passes and what its gate
+    /// reads. A step delegates to the archetype its text first names after `delegate` or
+    /// `invoke`, or to the one its heading names in backticks (`## Payload for
+    /// `execution-lead``).
+    fn calls(&self, own_name: &str, calls: &mut Vec<Call>) {
+        for heading in &self.doc.outline.headings {
+            let body = self.own(heading);
+            let by_text = self.verb_led(body.clone()).next();
+            let (callee, by_heading) = match by_text {
+                Some(found) => (found, false),
+                None => match self
+                    .code_spans(heading.range.clone())
+                    .find_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
+                {
+                    Some((text, span)) => (self.name(text, span), true),
+                    None => continue,
+                },
+            };
+            if callee.name == own_name {
+                continue;
+            }
+            let reads = self.reads(body.clone());
+            let passed = self
+                .code_spans(body)
+                .filter_map(|span| {
+                    Some(self.name(identifier(&self.doc.source[span.clone()])?, span))
+                })
+                .filter(|name| {
+                    name.key != callee.key && !reads.iter().any(|read| read.place == name.place)
+                })
+                .collect();
+            calls.push(Call {
+                callee: callee.name.clone(),
+                place: callee.place,
+                by_heading,
+                passed,
+                reads,
+            });
+        }
+    }
+
+    /// The fields of the list that follows a `Required return fields:` label in `range`,
+    /// or that the label's own line lists.
+    fn reads(&self, range: Range<usize>) -> Vec<Name> {
+        let labels = terms(READ_LABELS);
+        let mut reads = Vec::new();
+        for paragraph in &self.doc.paragraphs {
+            if !(range.start <= paragraph.range.start && paragraph.range.end <= range.end) {
+                continue;
+            }
+            for (line, text) in paragraph.lines() {
+                let Some((label, _)) = text.split_once(':') else {
+                    continue;
+                };
+                if !labels.iter().any(|term| term.matches(label)) {
+                    continue;
+                }
+                reads.extend(self.code_spans(line).filter_map(|span| {
+                    Some(self.name(identifier(&self.doc.source[span.clone()])?, span))
+                }));
+                let next_list = self
+                    .doc
+                    .lists
+                    .iter()
+                    .find(|list| list.range.start >= paragraph.range.end)
+                    .filter(|list| list.range.end <= range.end);
+                let between = next_list.map(|list| paragraph.range.end..list.range.start);
+                let adjacent =
+                    between.is_some_and(|gap| {
+                        !self.doc.paragraphs.iter().any(|other| {
+                            gap.start <= other.range.start && other.range.end <= gap.end
+                        })
+                    });
+                if let (Some(list), true) = (next_list, adjacent) {
+                    for item in &list.items {
+                        reads.extend(self.lead(&item.range));
+                    }
+                }
+            }
+        }
+        reads
+    }
+
+    /// Code spans that follow `delegate` or `invoke` in the paragraphs and list items of
+    /// `range`, in order.
+    fn verb_led(&self, range: Range<usize>) -> impl Iterator<Item = Name> + '_ {
+        let source = &self.doc.source;
+        let mut blocks: Vec<Range<usize>> = self
+            .doc
+            .paragraphs
+            .iter()
+            .map(|paragraph| paragraph.range.clone())
+            .chain(
+                self.doc
+                    .lists
+                    .iter()
+                    .flat_map(|list| &list.items)
+                    .map(|item| item.range.clone()),
+            )
+            .filter(|block| range.start <= block.start && block.end <= range.end)
+            .collect();
+        blocks.sort_by_key(|block| block.start);
+        let mut seen = Vec::new();
+        let mut found = Vec::new();
+        for block in blocks {
+            let mut at = block.start;
+            for span in self.code_spans(block.clone()) {
+                if seen.contains(&span.start) {
+                    continue;
+                }
+                seen.push(span.start);
+                let led = follows_verb(&source[at..span.start]);
+                at = span.end;
+                if let (true, Some(text)) = (led, identifier(&source[span.clone()])) {
+                    found.push(self.name(text, span));
+                }
+            }
+        }
+        found.into_iter()
+    }
+
+    /// The archetypes this file names as delegated to: after `delegate` or `invoke`, and
+    /// in a delegation set's list.
+    fn mentions(&self, mentions: &mut Vec<Mention>) {
+        for name in self.verb_led(0..self.doc.source.len()) {
+            mentions.push(Mention {
+                name: name.name,
+                place: name.place,
+                kind: MentionKind::Delegated,
+            });
+        }
+        for name in self.fields_of_sections(&terms(DELEGATION_SETS)) {
+            mentions.push(Mention {
+                name: name.name,
+                place: name.place,
+                kind: MentionKind::Member,
+            });
+        }
+    }
+
+    /// The edges of the pipeline: lines of a code block or of a paragraph made only of
+    /// archetype names and arrows, `a -> b -> c` (`→`, `─►`, `=>` too), with `a -> b + c`
+    /// for a fork. A line with anything else on it is prose or a flow of steps, not edges.
+    fn edges(&self) -> Vec<Edge> {
+        let source = &self.doc.source;
+        let mut lines: Vec<Range<usize>> = Vec::new();
+        for block in &self.doc.outline.code_blocks {
+            let mut offset = block.range.start;
+            for line in source[block.range.clone()].split_inclusive('\n') {
+                lines.push(offset..offset + line.trim_end_matches(['\n', '\r']).len());
+                offset += line.len();
+            }
+        }
+        for paragraph in &self.doc.paragraphs {
+            lines.extend(paragraph.lines().map(|(line, _)| line));
+        }
+        let mut edges = Vec::new();
+        for line in lines {
+            let Some(groups) = self.edge_line(line) else {
+                continue;
+            };
+            for pair in groups.windows(2) {
+                for (from, from_place) in &pair[0] {
+                    for (to, to_place) in &pair[1] {
+                        edges.push(Edge {
+                            from: from.clone(),
+                            to: to.clone(),
+                            from_place: from_place.clone(),
+                            to_place: to_place.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        edges
+    }
+
+    /// The groups of names a line of edges joins by arrows, or `None` for any other line.
+    fn edge_line(&self, line: Range<usize>) -> Option<Vec<Vec<(String, Place)>>> {
+        const ARROWS: &[&str] = &["-->", "->", "─►", "→", "⟶", "=>"];
+        let text = &self.doc.source[line.clone()];
+        let mut parts: Vec<Range<usize>> = Vec::new();
+        let mut start = 0;
+        let mut at = 0;
+        while at < text.len() {
+            match ARROWS.iter().find(|arrow| text[at..].starts_with(**arrow)) {
+                Some(arrow) => {
+                    parts.push(start..at);
+                    at += arrow.len();
+                    start = at;
+                }
+                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        parts.push(start..text.len());
+        if parts.len() < 2 {
+            return None;
+        }
+        let mut groups = Vec::new();
+        for part in parts {
+            let mut group = Vec::new();
+            let mut node_start = part.start;
+            for node in text[part.clone()].split('+') {
+                let lead = node.len() - node.trim_start().len();
+                let written = node.trim();
+                let name = written.trim_matches('`');
+                let name = name.strip_prefix('/').unwrap_or(name);
+                if !(identifier_text(name) && renkei_model::name::validate_skill_name(name).is_ok())
+                {
+                    return None;
+                }
+                let offset = line.start
+                    + node_start
+                    + lead
+                    + (written.len() - written.trim_start_matches(['`', '/']).len());
+                group.push((name.to_string(), self.place(offset..offset + name.len())));
+                node_start += node.len() + 1;
+            }
+            groups.push(group);
+        }
+        Some(groups)
+    }
+}
+
+/// The text of a code span (backticks and the spaces inside them removed) when it is a
+/// field or archetype name: `plan_path`, `test_spec_paths[]`, `test-implementer`.
+fn identifier(span: &str) -> Option<&str> {
+    let text = span.trim_matches('`').trim();
+    // `/test-implementer` is how a skill is invoked by name.
+    let text = text.strip_prefix('/').unwrap_or(text);
+    identifier_text(text).then_some(text)
+}
+
+fn identifier_text(text: &str) -> bool {
+    let base = text.strip_suffix("[]").unwrap_or(text);
+    let mut chars = base.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && base.len() <= 64
+}
+
+/// The key field names are compared by: `test_spec_paths[]`, `test-spec-paths` and
+/// `Test_Spec_Paths` are one name.
+pub(crate) fn field_key(name: &str) -> String {
+    crate::text::name_key(name)
+}
+
+/// Whether the text before an entry's first code span is only its list marker or number.
+fn is_marker(gap: &str) -> bool {
+    gap.trim()
+        .trim_start_matches(['-', '*', '+'])
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['.', ')'])
+        .trim()
+        .trim_matches(['*', '_', '|'])
+        .trim()
+        .is_empty()
+}
+
+/// Whether the text between two code spans of a lead only joins them (`, `, ` and `).
+fn is_separator(gap: &str) -> bool {
+    let words = gap.trim().trim_matches([',', '/', '+', '&']).trim();
+    words.is_empty() || matches!(words, "and" | "or" | ", and" | ", or")
+}
+
+/// Whether `before` ends with a verb that delegates: `Delegate `, `invokes `, `delegated to `.
+fn follows_verb(before: &str) -> bool {
+    let text = before.trim_end().to_ascii_lowercase();
+    let text = text.strip_suffix(" to").unwrap_or(&text);
+    let word = text
+        .rsplit(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        .next()
+        .unwrap_or("");
+    let word = word.strip_prefix("re-").unwrap_or(word);
+    let word = word
+        .strip_prefix("re")
+        .filter(|w| w.starts_with("delegat"))
+        .unwrap_or(word);
+    // `Before invoking `x`` is about the delegation, not one: the -ing forms do not count.
+    matches!(
+        word,
+        "delegate" | "delegates" | "delegated" | "invoke" | "invokes" | "invoked"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verb_leads_a_delegation_and_other_words_do_not() {
+        assert!(follows_verb("Delegate "));
+        assert!(follows_verb("then re-delegate "));
+        assert!(follows_verb("is delegated to "));
+        assert!(follows_verb("Invoke "));
+        assert!(!follows_verb("Before invoking "));
+        assert!(!follows_verb("goes back to "));
+        assert!(!follows_verb("Delegate every specialist, and "));
+    }
+
+    #[test]
+    fn names_are_identifiers_in_backticks() {
+        assert_eq!(identifier("`test_spec_paths[]`"), Some("test_spec_paths[]"));
+        assert_eq!(identifier("`test-implementer`"), Some("test-implementer"));
+        assert_eq!(identifier("`/test-implementer`"), Some("test-implementer"));
+        assert_eq!(identifier("`Task(subagent_type=\"general\")`"), None);
+        assert_eq!(identifier("`cargo test`"), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! `interface/unknown-archetype`: every archetype the doctrine delegates to, lists as a
+//! member or draws in a pipeline exists in the framework, or is declared external.
+//!
+//! Why it exists is [`RULE`]'s `why`.
+
+use std::collections::BTreeSet;
+
+use renkei_model::{Diagnostic, RuleMeta};
+
+use super::{Framework, MentionKind, closest, finding};
+
+pub(crate) const RULE: RuleMeta = RuleMeta::error(
+    "interface/unknown-archetype",
+    "every archetype named as delegated to, as a member or in a pipeline exists",
+    "A leader that delegates to an archetype nobody ships (a leftover `architect-opencode`, a \
+     misspelt member) fails at run time, when the agent asks for a skill that is not installed; \
+     the doctrine check is the place to learn it.",
+);
+
+pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for interface in framework.interfaces {
+        let mut reported = BTreeSet::new();
+        for mention in &interface.mentions {
+            let name = mention.name.as_str();
+            if name == interface.name
+                || framework.by_name.contains_key(name)
+                || framework.elsewhere.contains(name)
+                || renkei_model::name::validate_skill_name(name).is_err()
+                || !reported.insert((mention.place.path.clone(), name))
+            {
+                continue;
+            }
+            let how = match mention.kind {
+                MentionKind::Delegated => "is delegated to here",
+                MentionKind::Member => "is listed as a member here",
+                MentionKind::Pipeline => "is in this pipeline",
+            };
+            let mut diagnostic = finding(
+                &RULE,
+                &mention.place,
+                format!("`{name}` {how}, but the framework has no archetype of that name"),
+            );
+            let known = framework.by_name.keys().copied();
+            diagnostic.help = Some(match closest(name, known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "add `{name}` to the framework, or list it under `check: external:` in \
+                     renkei.yaml if it lives elsewhere"
+                ),
+            });
+            findings.push(diagnostic);
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const PROCESS: &str = "# Process\n\n## Step 1\n\nDelegate `member` with `plan_path`.\n\n## Step 2\n\nInvoke `architect-opencode`.\n";
+
+    #[test]
+    fn passes_when_every_delegate_exists_or_is_external() {
+        let files = [
+            ("lead", "doctrine/process.md", PROCESS),
+            ("member", "doctrine/process.md", "# Process\n"),
+        ];
+        assert_eq!(check(&files, &["architect-opencode"]), "");
+    }
+
+    #[test]
+    fn reports_a_delegate_the_framework_does_not_have() {
+        let files = [
+            ("lead", "doctrine/process.md", PROCESS),
+            ("member", "doctrine/process.md", "# Process\n"),
+            (
+                "lead",
+                "doctrine/pipeline.md",
+                "# Pipeline\n\n```text\nlead -> membr\n```\n",
+            ),
+        ];
+        assert_eq!(
+            check(&files, &[]),
+            "interface/unknown-archetype lead/doctrine/pipeline.md:4:9 `membr` is in this pipeline, but the framework has no archetype of that name\n\
+             interface/unknown-archetype lead/doctrine/process.md:9:8 `architect-opencode` is delegated to here, but the framework has no archetype of that name"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! `contract/template-slots`: every field an output contract says the archetype returns
+//! has a place in the report template.
+//!
+//! Why it exists is [`RULE`]'s `why`.
+
+use renkei_model::{Diagnostic, Position, Related, RuleMeta};
+
+use crate::config::{Check, Param, Term};
+use crate::interface::read::{File, RETURN_SECTIONS};
+use crate::rules::RuleEntry;
+use crate::subject::Subject;
+use crate::text::{fields, name_key};
+
+pub(crate) const RULE: RuleEntry = RuleEntry {
+    meta: RuleMeta::error(
+        "contract/template-slots",
+        "every field the output contract returns has a slot in the template",
+        "The agent fills in the template, not the output contract: a returned field with no slot \
+         in the template (`open_issues[]`, `blocker_class`) is never written, and the caller \
+         reads a report without it.",
+    ),
+    required: &[Param::File, Param::Source],
+    optional: &[Param::Sections],
+    run,
+};
+
+fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
+    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
+        Ok(found) => found,
+        Err(missing) => return missing,
+    };
+    let Some(template_file) = check.source.as_ref().map(|source| source.value.as_str()) else {
+        return reporter.diagnostics;
+    };
+    let Some(template) = subject.document(template_file) else {
+        reporter.missing(
+            format!("`{template_file}` is missing; the output contract's fields have no slots"),
+            None,
+        );
+        return reporter.diagnostics;
+    };
+    let sections = check.sections.clone().unwrap_or_else(|| {
+        RETURN_SECTIONS
+            .iter()
+            .map(|name| Term::new(*name))
+            .collect()
+    });
+    let relative = check
+        .file
+        .as_ref()
+        .map(|file| file.value.as_str())
+        .unwrap_or_default();
+    let returned = File::new(&subject.dir, relative, document).fields_of_sections(&sections);
+    let slots: Vec<String> = fields(template)
+        .iter()
+        .map(|field| field.name.as_str())
+        .chain(template.outline.headings.iter().map(|h| h.text.as_str()))
+        .chain(
+            template
+                .tables
+                .iter()
+                .flat_map(|table| table.rows.iter().filter(|row| row.header))
+                .flat_map(|row| row.cells.iter().map(|cell| cell.text.as_str())),
+        )
+        .map(slot_key)
+        .collect();
+    let template_path = subject.path(template_file);
+    for field in returned {
+        if slots.contains(&slot_key(&field.name)) {
+            continue;
+        }
+        reporter.at(
+            field.place.range.clone(),
+            format!("`{}` has no slot in `{template_file}`", field.name),
+            Some(format!(
+                "add a `{}:` field to the template, where the agent reports it",
+                readable(&field.name)
+            )),
+        );
+        if let Some(diagnostic) = reporter.diagnostics.last_mut() {
+            diagnostic.related.push(Related {
+                path: template_path.clone(),
+                start: Position { line: 1, column: 1 },
+                end: Position { line: 1, column: 1 },
+                message: "the template the agent fills in".to_string(),
+            });
+        }
+    }
+    reporter.diagnostics
+}
+
+/// A name as a template would write it: `open_issues[]` is `Open issues`.
+fn readable(name: &str) -> String {
+    let words = name.trim_end_matches("[]").replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// What a slot and a field are matched by: their [`name_key`], each word without a plural
+/// `s`, and without a last word that only says how the value is given (`validation_report_path`
+/// fills `Validation report:`, `test_commit_hashes[]` fills `Test commits:`).
+fn slot_key(name: &str) -> String {
+    let key = name_key(name);
+    let mut words: Vec<&str> = key
+        .split(' ')
+        .map(|word| {
+            if word.len() > 3 && word.ends_with("es") && !word.ends_with("ses") {
+                word.strip_suffix("es").unwrap_or(word)
+            } else if word.len() > 2 && word.ends_with('s') && !word.ends_with("ss") {
+                word.strip_suffix('s').unwrap_or(word)
+            } else {
+                word
+            }
+        })
+        .collect();
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|last| matches!(*last, "path" | "hash" | "id" | "list" | "file"))
+    {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    const CONTRACT: &str = "checks:\n  - rule: template-slots\n    file: o.md\n    source: t.md\n";
+    const OUTPUT: &str = "# Output\n\n## Return Fields\n\n1. `outcome`: `complete` | `blocked`\n2. `test_commit_hashes[]`\n3. `validation_report_path`\n4. `open_issues[]` (explicit `none` when empty)\n\n## Outcome Values\n\n- `complete`: done\n";
+
+    #[test]
+    fn passes_when_every_returned_field_has_a_slot() {
+        let template = "# Report\n\n## Evidence\n\n- Test commits:\n- Validation report:\n\n## Open Issues\n\n- none\n\n## Outcome\n\n- Outcome:\n";
+        assert_eq!(check(CONTRACT, &[("o.md", OUTPUT), ("t.md", template)]), "");
+    }
+
+    #[test]
+    fn reports_each_returned_field_the_template_has_no_place_for() {
+        let template = "# Report\n\n## Evidence\n\n- Test commits:\n\n## Outcome\n\n- Outcome:\n";
+        assert_eq!(
+            check(CONTRACT, &[("o.md", OUTPUT), ("t.md", template)]),
+            "contract/template-slots o.md:7:4 `validation_report_path` has no slot in `t.md`\n\
+             contract/template-slots o.md:8:4 `open_issues[]` has no slot in `t.md`"
+        );
+    }
+}
