@@ -53,6 +53,8 @@ pub enum Command {
     Report(commands::report::ReportArgs),
     /// Check skill folders renkei did not write, by the rules assembly enforces.
     Skills(commands::skills::SkillsArgs),
+    /// Print the framework's invocation graph (who delegates to whom, by stage) as Mermaid or DOT.
+    Graph(commands::graph::GraphArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -78,6 +80,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Check(args) => commands::check::run(cli.root.as_deref(), args, &mut out),
         Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
         Command::Skills(args) => commands::skills::run(cli.root.as_deref(), args, &mut out),
+        Command::Graph(args) => commands::graph::run(cli.root.as_deref(), args, &mut out),
     };
     // What is still buffered can fail to write too (a full disk); that is an error.
     let result = match (result, out.flush()) {

@@ -253,6 +253,13 @@ impl Session {
         }
     }
 
+    /// The framework's invocation graph, from every archetype's interface.
+    pub fn graph(&self) -> Result<renkei_contract::interface::graph::Graph, CliError> {
+        let framework = self.load()?;
+        let interfaces: Vec<Interface> = framework.archetypes.iter().map(Interface::of).collect();
+        Ok(renkei_contract::interface::graph::Graph::of(&interfaces))
+    }
+
     /// The contract of `archetype`: the default, extended or replaced by its
     /// `contract.yaml`. A `contract.yaml` that cannot be read or used is a located error.
     pub fn contract_for(&self, archetype: &Archetype) -> Result<Cow<'_, Contract>, LocatedError> {

@@ -2,6 +2,7 @@
 
 pub mod assemble;
 pub mod check;
+pub mod graph;
 pub mod lint;
 pub mod report;
 pub mod skills;

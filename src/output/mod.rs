@@ -11,6 +11,7 @@ use renkei_model::{Diagnostic, RuleMeta, Severity};
 use crate::{CliError, Outcome};
 
 mod github;
+pub(crate) mod graph;
 mod human;
 mod json;
 pub(crate) mod plan;

@@ -272,3 +272,48 @@ fn the_contract_example_adds_its_check_and_accepts_the_alias() {
         run.stdout
     );
 }
+
+#[test]
+fn the_graph_picture_is_what_renkei_graph_draws_for_this_framework() {
+    let picture = readme_block("This is our own framework (`renkei graph`");
+    let drawn = crate::support::renkei_at(&repo_root(), &["graph"])
+        .run()
+        .expect_code(0)
+        .stdout;
+    assert_eq!(
+        picture, drawn,
+        "update the README's picture from `renkei graph`"
+    );
+    let dot = crate::support::renkei_at(&repo_root(), &["graph", "--format", "dot"])
+        .run()
+        .expect_code(0)
+        .stdout;
+    let edges = |text: &str, arrow: &str| text.lines().filter(|line| line.contains(arrow)).count();
+    assert!(
+        dot.starts_with("digraph framework {") && dot.ends_with("}\n"),
+        "{dot}"
+    );
+    assert_eq!(edges(&dot, " -> "), edges(&drawn, " -->|"), "{dot}");
+    assert!(
+        dot.contains("\"execution-lead\" -> \"test-implementer\" [label=\"1\"];"),
+        "{dot}"
+    );
+}
+
+#[test]
+fn the_external_archetypes_example_silences_delegates_that_live_elsewhere() {
+    let config = readme_block("Archetypes that live in other repositories are declared once");
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+        "# Process\n\n## Step 1: Specify\n\nDelegate `spec-writer` and `research-codebase` in parallel.\n",
+    );
+    let before = scratch.renkei(&["check"]).expect_code(1).stdout;
+    assert_eq!(
+        before.matches("error[interface/unknown-archetype]").count(),
+        2,
+        "{before}"
+    );
+    scratch.write("root/renkei.yaml", &config);
+    scratch.renkei(&["check"]).expect_code(0);
+}

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use renkei_model::{Archetype, Diagnostic, Document, Position, Related, RuleMeta};
 
+pub mod graph;
 mod missing_input;
 mod missing_return;
 mod pipeline_edge;
@@ -70,6 +71,10 @@ pub struct Call {
     /// when the callee is an archetype of the framework: a heading's code span may name
     /// anything).
     pub by_heading: bool,
+    /// Which delegating step of the archetype this is, from 0 in file order (`process.md`,
+    /// then `orchestration.md`, then `handoff-contract.md`); callees delegated in one step
+    /// (`Delegate `a` and `b` in parallel`) share it.
+    pub step: usize,
     /// The field names the step mentions: what it passes.
     pub passed: Vec<Name>,
     /// The fields its `Required return fields:` list reads back.

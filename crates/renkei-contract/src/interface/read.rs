@@ -301,37 +301,46 @@ impl<'d> File<'d> {
     fn calls(&self, own_name: &str, calls: &mut Vec<Call>) {
         for heading in &self.doc.outline.headings {
             let body = self.own(heading);
-            let by_text = self.verb_led(body.clone()).next();
-            let (callee, by_heading) = match by_text {
-                Some(found) => (found, false),
+            let by_text = self.verb_led(body.clone()).into_iter().next();
+            let (callees, by_heading) = match by_text {
+                Some(group) => (group, false),
                 None => match self
                     .code_spans(heading.range.clone())
                     .find_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
                 {
-                    Some((text, span)) => (self.name(text, span), true),
+                    Some((text, span)) => (vec![self.name(text, span)], true),
                     None => continue,
                 },
             };
-            if callee.name == own_name {
+            let callees: Vec<Name> = callees
+                .into_iter()
+                .filter(|callee| callee.name != own_name)
+                .collect();
+            if callees.is_empty() {
                 continue;
             }
+            let step = calls.last().map_or(0, |call: &Call| call.step + 1);
             let reads = self.reads(body.clone());
-            let passed = self
+            let passed: Vec<Name> = self
                 .code_spans(body)
                 .filter_map(|span| {
                     Some(self.name(identifier(&self.doc.source[span.clone()])?, span))
                 })
                 .filter(|name| {
-                    name.key != callee.key && !reads.iter().any(|read| read.place == name.place)
+                    !callees.iter().any(|callee| callee.key == name.key)
+                        && !reads.iter().any(|read| read.place == name.place)
                 })
                 .collect();
-            calls.push(Call {
-                callee: callee.name.clone(),
-                place: callee.place,
-                by_heading,
-                passed,
-                reads,
-            });
+            for callee in callees {
+                calls.push(Call {
+                    callee: callee.name,
+                    place: callee.place,
+                    by_heading,
+                    step,
+                    passed: passed.clone(),
+                    reads: reads.clone(),
+                });
+            }
         }
     }
 
@@ -379,7 +388,7 @@ impl<'d> File<'d> {
 
     /// Code spans that follow `delegate` or `invoke` in the paragraphs and list items of
     /// `range`, in order.
-    fn verb_led(&self, range: Range<usize>) -> impl Iterator<Item = Name> + '_ {
+    fn verb_led(&self, range: Range<usize>) -> Vec<Vec<Name>> {
         let source = &self.doc.source;
         let mut blocks: Vec<Range<usize>> = self
             .doc
@@ -397,28 +406,45 @@ impl<'d> File<'d> {
             .collect();
         blocks.sort_by_key(|block| block.start);
         let mut seen = Vec::new();
-        let mut found = Vec::new();
+        let mut groups: Vec<Vec<Name>> = Vec::new();
         for block in blocks {
             let mut at = block.start;
+            // `Delegate `a` and `b`` delegates to both: a name joined to a delegated one
+            // by `and` or a comma is delegated too.
+            let mut chained = false;
             for span in self.code_spans(block.clone()) {
                 if seen.contains(&span.start) {
                     continue;
                 }
                 seen.push(span.start);
-                let led = follows_verb(&source[at..span.start]);
+                let gap = &source[at..span.start];
+                let led = follows_verb(gap);
+                let joined = chained && is_separator(gap);
                 at = span.end;
-                if let (true, Some(text)) = (led, identifier(&source[span.clone()])) {
-                    found.push(self.name(text, span));
+                chained = false;
+                let Some(text) = identifier(&source[span.clone()]) else {
+                    continue;
+                };
+                let name = self.name(text, span);
+                match (led, joined, groups.last_mut()) {
+                    (false, true, Some(group)) => group.push(name),
+                    (true, _, _) => groups.push(vec![name]),
+                    _ => continue,
                 }
+                chained = true;
             }
         }
-        found.into_iter()
+        groups
     }
 
     /// The archetypes this file names as delegated to: after `delegate` or `invoke`, and
     /// in a delegation set's list.
     fn mentions(&self, mentions: &mut Vec<Mention>) {
-        for name in self.verb_led(0..self.doc.source.len()) {
+        for name in self
+            .verb_led(0..self.doc.source.len())
+            .into_iter()
+            .flatten()
+        {
             mentions.push(Mention {
                 name: name.name,
                 place: name.place,
