@@ -93,7 +93,7 @@ pub fn run(
                         finding.message.clone(),
                     ))
             });
-            interfaces.extend(checked.interface.take());
+            interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
             not_checked |= !contract_checked;
             not_loaded |= checked.archetype.is_none();
             for file in findings.chunk_by(|a, b| a.path == b.path) {

@@ -1,6 +1,7 @@
 //! `renkei check` (the CI doctrine check) and `renkei report check`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::support::{Run, Scratch, findings, renkei_at, repo_root};
 
@@ -752,4 +753,102 @@ fn a_folder_without_archetype_yaml_fails_check_and_assemble_by_name() {
         "{}",
         run.stderr
     );
+}
+
+/// `report check` on a report of `tests/fixtures/reports/stages/`, as `rule:line` lines.
+fn stage_report_check(root: &Path, report: &Path, archetype: Option<&str>) -> (i32, String) {
+    let mut args = vec![
+        "report",
+        "check",
+        report.to_str().unwrap(),
+        "--format",
+        "github",
+    ];
+    if let Some(name) = archetype {
+        args.extend(["--archetype", name]);
+    }
+    let Run { code, stdout, .. } = renkei_at(root, &args).run();
+    let lines: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| {
+            let line_number = line.split("line=").nth(1)?.split(',').next()?;
+            let rule = line.split("title=").nth(1)?.split("::").next()?;
+            Some(format!("{rule}:{line_number}"))
+        })
+        .collect();
+    (code, lines.join("\n"))
+}
+
+#[test]
+fn report_check_works_for_every_archetype_of_the_framework() {
+    let stages = repo_root().join("tests/fixtures/reports/stages");
+    for archetype in [
+        "test-implementer",
+        "implement-plan",
+        "validate-plan",
+        "tech-lead",
+    ] {
+        for outcome in ["complete", "escalated"] {
+            let report = stages.join(format!("{archetype}-{outcome}.md"));
+            assert_eq!(
+                stage_report_check(&repo_root(), &report, Some(archetype)),
+                (0, String::new()),
+                "{archetype}-{outcome}"
+            );
+            // Without --archetype, the report's title names its template.
+            assert_eq!(
+                stage_report_check(&repo_root(), &report, None),
+                (0, String::new()),
+                "{archetype}-{outcome}, inferred"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_member_report_is_held_to_its_own_template_sections_and_blocker_owner() {
+    let scratch = Scratch::new();
+    let source = repo_root().join("tests/fixtures/reports/stages/test-implementer-escalated.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|line| line.starts_with(needle))
+            .unwrap()
+            + 1
+    };
+
+    let unowned: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("- Blocker owner:") {
+                "- Blocker owner: none".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    scratch.write("unowned.md", &unowned);
+    let owner_line = line_of("- Blocker owner:");
+    assert_eq!(
+        stage_report_check(
+            &repo_root(),
+            &scratch.path("unowned.md"),
+            Some("test-implementer")
+        ),
+        (1, format!("report/blocker-owner:{owner_line}"))
+    );
+
+    let start = text.find("## Commits").unwrap();
+    let end = start + text[start..].find("\n## ").unwrap() + 1;
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    scratch.write("no-commits.md", &without);
+    // The missing section is reported where it belongs: at the section that now follows.
+    let next = without[..start].lines().count() + 1;
+    let (code, found) = stage_report_check(
+        &repo_root(),
+        &scratch.path("no-commits.md"),
+        Some("test-implementer"),
+    );
+    assert_eq!((code, found), (1, format!("report/sections:{next}")));
 }

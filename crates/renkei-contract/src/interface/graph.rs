@@ -1,7 +1,7 @@
 //! The framework's invocation graph, as its doctrine states it: archetypes by stage, who
 //! delegates to whom, in the order of each leader's steps.
 
-use super::{Interface, MentionKind};
+use super::Interface;
 
 /// An archetype in the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,6 @@ impl Graph {
             let named = interface
                 .mentions
                 .iter()
-                .filter(|mention| mention.kind != MentionKind::Pipeline)
                 .map(|mention| (&mention.name, None));
             let mut order = 0;
             let mut last_step = None;

@@ -19,11 +19,11 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for caller in framework.interfaces {
         for (callee, calls) in framework.calls_by_callee(caller) {
-            let Some(returns) = &callee.returns else {
+            let Some((file, returns)) = &callee.returns else {
                 continue;
             };
             for read in calls.iter().flat_map(|call| &call.reads) {
-                if returns.names.iter().any(|name| name.key == read.key) {
+                if returns.iter().any(|name| name.key == read.key) {
                     continue;
                 }
                 let mut diagnostic = finding(
@@ -34,10 +34,7 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
                         read.name, callee.name
                     ),
                 );
-                let near = closest(
-                    &read.name,
-                    returns.names.iter().map(|name| name.name.as_str()),
-                );
+                let near = closest(&read.name, returns.iter().map(|name| name.name.as_str()));
                 diagnostic.help = Some(match near {
                     Some(near) => format!(
                         "`{}` returns `{near}`; use one name on both sides",
@@ -48,10 +45,9 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
                         read.name, callee.name
                     ),
                 });
-                diagnostic.related.push(related(
-                    &returns.place,
-                    format!("what `{}` returns", callee.name),
-                ));
+                diagnostic
+                    .related
+                    .push(related(file, format!("what `{}` returns", callee.name)));
                 findings.push(diagnostic);
             }
         }

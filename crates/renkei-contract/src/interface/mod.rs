@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use renkei_model::{Archetype, Diagnostic, Document, Position, Related, RuleMeta};
 
@@ -30,8 +31,8 @@ pub const INTERFACE_RULES: &[RuleMeta] = &[
 /// A place in a doctrine file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
-    /// The file.
-    pub path: PathBuf,
+    /// The file, shared by every place in it.
+    pub path: Arc<Path>,
     /// Its byte range.
     pub range: Range<usize>,
     /// 1-based start.
@@ -49,6 +50,16 @@ pub struct Name {
     pub key: String,
     /// Where it is written.
     pub place: Place,
+}
+
+/// A field name where only its other side is ever reported (a field a step passes, a
+/// field a callee returns): the name as written and its key, no place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// As written (`design_refs[]`).
+    pub name: String,
+    /// What it is compared by.
+    pub key: String,
 }
 
 /// A list of fields a contract declares, and where the list is.
@@ -75,8 +86,9 @@ pub struct Call {
     /// then `orchestration.md`, then `handoff-contract.md`); callees delegated in one step
     /// (`Delegate `a` and `b` in parallel`) share it.
     pub step: usize,
-    /// The field names the step mentions: what it passes.
-    pub passed: Vec<Name>,
+    /// The field names the step mentions, as [`read::field_key`]s: what it passes. Only
+    /// the other side of a passed field is ever reported, so no place is kept.
+    pub passed: Vec<Written>,
     /// The fields its `Required return fields:` list reads back.
     pub reads: Vec<Name>,
 }
@@ -134,11 +146,13 @@ pub struct Interface {
     pub stage: String,
     /// The fields its handoff contract requires.
     pub inputs: Option<Declared>,
-    /// The fields its output contract (and the handoff contract's return shapes) return.
-    pub returns: Option<Declared>,
+    /// The fields its output contract (and the handoff contract's return shapes) return,
+    /// and the file.
+    pub returns: Option<(Place, Vec<Written>)>,
     /// The steps that delegate.
     pub calls: Vec<Call>,
-    /// Every name given as an archetype that is delegated to.
+    /// Every name given as an archetype that is delegated to (pipeline nodes are in
+    /// `pipeline`).
     pub mentions: Vec<Mention>,
     /// Its pipeline, when it has one.
     pub pipeline: Option<Pipeline>,
@@ -155,6 +169,16 @@ impl Interface {
             .filter_map(|file| Some((file.relative.as_str(), file.document()?)))
             .collect();
         read::read(archetype.name(), &archetype.stage, &archetype.dir, &files)
+    }
+
+    /// Whether the doctrine states nothing of this side of any seam: such an interface
+    /// changes no comparison, and need not be kept.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_none()
+            && self.returns.is_none()
+            && self.calls.is_empty()
+            && self.mentions.is_empty()
+            && self.pipeline.is_none()
     }
 }
 
@@ -226,7 +250,7 @@ pub(crate) fn finding(rule: &RuleMeta, place: &Place, message: String) -> Diagno
     Diagnostic {
         rule: rule.id.clone(),
         severity: rule.severity,
-        path: place.path.clone(),
+        path: place.path.to_path_buf(),
         range: place.range.clone(),
         start: place.start,
         end: place.end,
@@ -240,7 +264,7 @@ pub(crate) fn finding(rule: &RuleMeta, place: &Place, message: String) -> Diagno
 /// The other side of a finding.
 pub(crate) fn related(place: &Place, message: String) -> Related {
     Related {
-        path: place.path.clone(),
+        path: place.path.to_path_buf(),
         start: place.start,
         end: place.end,
         message,
@@ -254,15 +278,17 @@ pub(crate) fn closest<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let wanted_key = crate::text::name_key(wanted);
+    let allowed = |length: usize| (wanted_key.len().max(length) / 3).max(1);
     candidates
         .into_iter()
+        // Names whose lengths differ by more than the allowed distance cannot be near
+        // (keys are the names less `[]`, so two more count).
+        .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= allowed(candidate.len()) + 2)
         .map(|candidate| {
             let key = crate::text::name_key(candidate);
             (edit_distance(&wanted_key, &key), candidate)
         })
-        .filter(|(distance, candidate)| {
-            *distance <= (wanted_key.len().max(candidate.len()) / 3).max(1)
-        })
+        .filter(|(distance, candidate)| *distance <= allowed(candidate.len()))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }

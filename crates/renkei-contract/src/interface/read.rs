@@ -11,9 +11,10 @@ use std::path::Path;
 use renkei_model::Document;
 use renkei_model::markdown::Heading;
 
-use super::{Call, Declared, Edge, Interface, Mention, MentionKind, Name, Pipeline, Place};
+use super::{
+    Call, Declared, Edge, Interface, Mention, MentionKind, Name, Pipeline, Place, Written,
+};
 use crate::config::Term;
-use crate::text::find_heading;
 
 /// Where a callee lists the fields it requires.
 const INPUT_SECTIONS: &[&str] = &[
@@ -71,8 +72,31 @@ pub(crate) const HANDOFF: &str = "doctrine/handoff-contract.md";
 pub(crate) const OUTPUT: &str = "doctrine/output-contract.md";
 const PIPELINE: &str = "doctrine/pipeline.md";
 
-fn terms(names: &[&str]) -> Vec<Term> {
-    names.iter().map(|name| Term::new(*name)).collect()
+/// The section names and labels above as terms, built once: every archetype's every
+/// heading is compared with them.
+struct Vocabulary {
+    inputs: Vec<Term>,
+    returns: Vec<Term>,
+    return_shapes: Vec<Term>,
+    reads: Vec<Term>,
+    delegation_sets: Vec<Term>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    let terms = |names: &[&str]| names.iter().map(|name| Term::new(*name)).collect();
+    VOCABULARY.get_or_init(|| Vocabulary {
+        inputs: terms(INPUT_SECTIONS),
+        returns: terms(RETURN_SECTIONS),
+        return_shapes: terms(&["Return Contract", "Return Shapes", "Returns"]),
+        reads: terms(READ_LABELS),
+        delegation_sets: terms(DELEGATION_SETS),
+    })
+}
+
+/// The terms of [`RETURN_SECTIONS`].
+pub(crate) fn return_sections() -> &'static [Term] {
+    &vocabulary().returns
 }
 
 /// Reads one archetype's interface from its doctrine documents, each given by its path
@@ -85,7 +109,7 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
             .map(|(_, doc)| File::new(dir, relative, doc))
     };
     let inputs = file(HANDOFF).and_then(|handoff| {
-        let heading = handoff.section(&terms(INPUT_SECTIONS))?;
+        let heading = handoff.section(&vocabulary().inputs)?;
         Some(Declared {
             place: handoff.place(heading.range.clone()),
             names: handoff.fields_in(handoff.whole(heading)),
@@ -94,18 +118,18 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
     let returns = file(OUTPUT).map(|output| {
         let mut names = output.fields_in(0..output.doc.source.len());
         let failed_shape = file(HANDOFF).and_then(|handoff| {
-            let heading = handoff.section(&[
-                Term::new("Return Contract"),
-                Term::new("Return Shapes"),
-                Term::new("Returns"),
-            ])?;
+            let heading = handoff.section(&vocabulary().return_shapes)?;
             Some(handoff.fields_in(handoff.whole(heading)))
         });
         names.extend(failed_shape.into_iter().flatten());
-        Declared {
-            place: output.place(0..0),
-            names,
-        }
+        let written = names
+            .into_iter()
+            .map(|name| Written {
+                name: name.name,
+                key: name.key,
+            })
+            .collect();
+        (output.place(0..0), written)
     });
     let mut calls = Vec::new();
     for relative in CALLER_FILES {
@@ -121,15 +145,6 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
         place: pipeline.place(0..0),
         edges: pipeline.edges(),
     });
-    for edge in pipeline.iter().flat_map(|pipeline| &pipeline.edges) {
-        for (node, place) in [(&edge.from, &edge.from_place), (&edge.to, &edge.to_place)] {
-            mentions.push(Mention {
-                name: node.clone(),
-                place: place.clone(),
-                kind: MentionKind::Pipeline,
-            });
-        }
-    }
     Interface {
         name: name.to_string(),
         stage: stage.to_string(),
@@ -143,15 +158,23 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
 
 /// One document and where it lives, for places.
 pub(crate) struct File<'d> {
-    path: std::path::PathBuf,
+    path: std::sync::Arc<Path>,
     doc: &'d Document,
+    /// Each heading's [`crate::text::name_key`], computed once.
+    heading_keys: Vec<String>,
 }
 
 impl<'d> File<'d> {
     pub(crate) fn new(dir: &Path, relative: &str, doc: &'d Document) -> Self {
         Self {
-            path: dir.join(relative),
+            path: dir.join(relative).into(),
             doc,
+            heading_keys: doc
+                .outline
+                .headings
+                .iter()
+                .map(|heading| crate::text::name_key(&heading.text))
+                .collect(),
         }
     }
 
@@ -165,8 +188,15 @@ impl<'d> File<'d> {
         }
     }
 
+    /// The first heading that is one of `names`, trying the names in order.
     pub(crate) fn section(&self, names: &[Term]) -> Option<&'d Heading> {
-        names.iter().find_map(|term| find_heading(self.doc, term))
+        names.iter().find_map(|term| {
+            let index = self
+                .heading_keys
+                .iter()
+                .position(|key| term.matches_key(key))?;
+            self.doc.outline.headings.get(index)
+        })
     }
 
     /// A heading's section, subsections included.
@@ -190,8 +220,8 @@ impl<'d> File<'d> {
     /// Every field of the sections `names` select, each once.
     pub(crate) fn fields_of_sections(&self, names: &[Term]) -> Vec<Name> {
         let mut found: Vec<Name> = Vec::new();
-        for heading in &self.doc.outline.headings {
-            if names.iter().any(|term| term.matches(&heading.text)) {
+        for (heading, key) in self.doc.outline.headings.iter().zip(&self.heading_keys) {
+            if names.iter().any(|term| term.matches_key(key)) {
                 for field in self.fields_in(self.whole(heading)) {
                     if !found.iter().any(|seen| seen.key == field.key) {
                         found.push(field);
@@ -286,11 +316,13 @@ impl<'d> File<'d> {
     }
 
     fn code_spans(&self, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
-        self.doc
-            .outline
-            .code_spans
+        let spans = &self.doc.outline.code_spans;
+        // Spans are in document order: the ones inside `range` are a run of them.
+        let first = spans.partition_point(|span| span.start < range.start);
+        spans[first..]
             .iter()
-            .filter(move |span| range.start <= span.start && span.end <= range.end)
+            .take_while(move |span| span.start < range.end)
+            .filter(move |span| span.end <= range.end)
             .cloned()
     }
 
@@ -299,11 +331,16 @@ impl<'d> File<'d> {
     /// `invoke`, or to the one its heading names in backticks (`## Payload for
     /// `execution-lead``).
     fn calls(&self, own_name: &str, calls: &mut Vec<Call>) {
+        let groups = self.verb_led();
         for heading in &self.doc.outline.headings {
             let body = self.own(heading);
-            let by_text = self.verb_led(body.clone()).into_iter().next();
+            let by_text = groups.iter().find(|group| {
+                group
+                    .first()
+                    .is_some_and(|name| body.contains(&name.place.range.start))
+            });
             let (callees, by_heading) = match by_text {
-                Some(group) => (group, false),
+                Some(group) => (group.clone(), false),
                 None => match self
                     .code_spans(heading.range.clone())
                     .find_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
@@ -321,14 +358,18 @@ impl<'d> File<'d> {
             }
             let step = calls.last().map_or(0, |call: &Call| call.step + 1);
             let reads = self.reads(body.clone());
-            let passed: Vec<Name> = self
+            let mut seen = std::collections::BTreeSet::new();
+            let passed: Vec<Written> = self
                 .code_spans(body)
+                .filter(|span| !reads.iter().any(|read| read.place.range == *span))
                 .filter_map(|span| {
-                    Some(self.name(identifier(&self.doc.source[span.clone()])?, span))
-                })
-                .filter(|name| {
-                    !callees.iter().any(|callee| callee.key == name.key)
-                        && !reads.iter().any(|read| read.place == name.place)
+                    let name = identifier(&self.doc.source[span])?;
+                    let key = field_key(name);
+                    let callee = callees.iter().any(|callee| callee.key == key);
+                    (!callee && seen.insert(key.clone())).then(|| Written {
+                        name: name.to_string(),
+                        key,
+                    })
                 })
                 .collect();
             for callee in callees {
@@ -347,7 +388,7 @@ impl<'d> File<'d> {
     /// The fields of the list that follows a `Required return fields:` label in `range`,
     /// or that the label's own line lists.
     fn reads(&self, range: Range<usize>) -> Vec<Name> {
-        let labels = terms(READ_LABELS);
+        let labels = &vocabulary().reads;
         let mut reads = Vec::new();
         for paragraph in &self.doc.paragraphs {
             if !(range.start <= paragraph.range.start && paragraph.range.end <= range.end) {
@@ -388,7 +429,7 @@ impl<'d> File<'d> {
 
     /// Code spans that follow `delegate` or `invoke` in the paragraphs and list items of
     /// `range`, in order.
-    fn verb_led(&self, range: Range<usize>) -> Vec<Vec<Name>> {
+    fn verb_led(&self) -> Vec<Vec<Name>> {
         let source = &self.doc.source;
         let mut blocks: Vec<Range<usize>> = self
             .doc
@@ -402,37 +443,46 @@ impl<'d> File<'d> {
                     .flat_map(|list| &list.items)
                     .map(|item| item.range.clone()),
             )
-            .filter(|block| range.start <= block.start && block.end <= range.end)
             .collect();
         blocks.sort_by_key(|block| block.start);
-        let mut seen = Vec::new();
         let mut groups: Vec<Vec<Name>> = Vec::new();
-        for block in blocks {
-            let mut at = block.start;
-            // `Delegate `a` and `b`` delegates to both: a name joined to a delegated one
-            // by `and` or a comma is delegated too.
-            let mut chained = false;
-            for span in self.code_spans(block.clone()) {
-                if seen.contains(&span.start) {
-                    continue;
-                }
-                seen.push(span.start);
-                let gap = &source[at..span.start];
-                let led = follows_verb(gap);
-                let joined = chained && is_separator(gap);
-                at = span.end;
+        let mut previous_end = 0;
+        // `Delegate `a` and `b`` delegates to both: a name joined to a delegated one by
+        // `and` or a comma is delegated too.
+        let mut chained = false;
+        for span in &self.doc.outline.code_spans {
+            // The innermost paragraph or item the span is in: the last to start before it
+            // that holds it.
+            let candidates = blocks.partition_point(|block| block.start <= span.start);
+            let Some(block) = blocks[..candidates]
+                .iter()
+                .rev()
+                .find(|block| span.end <= block.end)
+            else {
                 chained = false;
-                let Some(text) = identifier(&source[span.clone()]) else {
-                    continue;
-                };
-                let name = self.name(text, span);
-                match (led, joined, groups.last_mut()) {
-                    (false, true, Some(group)) => group.push(name),
-                    (true, _, _) => groups.push(vec![name]),
-                    _ => continue,
-                }
-                chained = true;
+                continue;
+            };
+            let from = previous_end.max(block.start);
+            if previous_end < block.start {
+                chained = false;
             }
+            let gap = &source[from..span.start];
+            let led = follows_verb(gap);
+            let joined = chained && is_separator(gap);
+            previous_end = span.end;
+            chained = false;
+            if !(led || joined) {
+                continue;
+            }
+            let Some(text) = identifier(&source[span.clone()]) else {
+                continue;
+            };
+            let name = self.name(text, span.clone());
+            match groups.last_mut() {
+                Some(group) if !led => group.push(name),
+                _ => groups.push(vec![name]),
+            }
+            chained = true;
         }
         groups
     }
@@ -440,18 +490,14 @@ impl<'d> File<'d> {
     /// The archetypes this file names as delegated to: after `delegate` or `invoke`, and
     /// in a delegation set's list.
     fn mentions(&self, mentions: &mut Vec<Mention>) {
-        for name in self
-            .verb_led(0..self.doc.source.len())
-            .into_iter()
-            .flatten()
-        {
+        for name in self.verb_led().into_iter().flatten() {
             mentions.push(Mention {
                 name: name.name,
                 place: name.place,
                 kind: MentionKind::Delegated,
             });
         }
-        for name in self.fields_of_sections(&terms(DELEGATION_SETS)) {
+        for name in self.fields_of_sections(&vocabulary().delegation_sets) {
             mentions.push(Mention {
                 name: name.name,
                 place: name.place,

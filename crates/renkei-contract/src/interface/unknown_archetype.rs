@@ -3,7 +3,8 @@
 //!
 //! Why it exists is [`RULE`]'s `why`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use renkei_model::{Diagnostic, RuleMeta};
 
@@ -19,30 +20,44 @@ pub(crate) const RULE: RuleMeta = RuleMeta::error(
 
 pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
+    // One name is often missing from many archetypes: look its neighbour up once.
+    let mut nearest: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     for interface in framework.interfaces {
         let mut reported = BTreeSet::new();
-        for mention in &interface.mentions {
-            let name = mention.name.as_str();
+        let drawn = interface.pipeline.iter().flat_map(|pipeline| {
+            pipeline.edges.iter().flat_map(|edge| {
+                [(&edge.from, &edge.from_place), (&edge.to, &edge.to_place)]
+                    .map(|(name, place)| (name, place, MentionKind::Pipeline))
+            })
+        });
+        let named = interface
+            .mentions
+            .iter()
+            .map(|mention| (&mention.name, &mention.place, mention.kind));
+        for (name, place, kind) in named.chain(drawn) {
+            let name = name.as_str();
             if name == interface.name
                 || framework.by_name.contains_key(name)
                 || framework.elsewhere.contains(name)
                 || renkei_model::name::validate_skill_name(name).is_err()
-                || !reported.insert((mention.place.path.clone(), name))
+                || !reported.insert((Arc::clone(&place.path), name))
             {
                 continue;
             }
-            let how = match mention.kind {
+            let how = match kind {
                 MentionKind::Delegated => "is delegated to here",
                 MentionKind::Member => "is listed as a member here",
                 MentionKind::Pipeline => "is in this pipeline",
             };
             let mut diagnostic = finding(
                 &RULE,
-                &mention.place,
+                place,
                 format!("`{name}` {how}, but the framework has no archetype of that name"),
             );
-            let known = framework.by_name.keys().copied();
-            diagnostic.help = Some(match closest(name, known) {
+            let near = *nearest
+                .entry(name)
+                .or_insert_with(|| closest(name, framework.by_name.keys().copied()));
+            diagnostic.help = Some(match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
                     "add `{name}` to the framework, or list it under `check: external:` in \

@@ -5,8 +5,8 @@
 
 use renkei_model::{Diagnostic, Position, Related, RuleMeta};
 
-use crate::config::{Check, Param, Term};
-use crate::interface::read::{File, RETURN_SECTIONS};
+use crate::config::{Check, Param};
+use crate::interface::read::{File, return_sections};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
 use crate::text::{fields, name_key};
@@ -39,18 +39,13 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         );
         return reporter.diagnostics;
     };
-    let sections = check.sections.clone().unwrap_or_else(|| {
-        RETURN_SECTIONS
-            .iter()
-            .map(|name| Term::new(*name))
-            .collect()
-    });
+    let sections = check.sections.as_deref().unwrap_or(return_sections());
     let relative = check
         .file
         .as_ref()
         .map(|file| file.value.as_str())
         .unwrap_or_default();
-    let returned = File::new(&subject.dir, relative, document).fields_of_sections(&sections);
+    let returned = File::new(&subject.dir, relative, document).fields_of_sections(sections);
     let slots: Vec<String> = fields(template)
         .iter()
         .map(|field| field.name.as_str())
