@@ -161,11 +161,12 @@ pub struct Interface {
 impl Interface {
     /// The interface `archetype`'s doctrine states.
     pub fn of(archetype: &Archetype) -> Self {
+        // Only the files an interface is stated in are parsed for it.
         let files: Vec<(&str, &Document)> = archetype
             .parts
             .iter()
             .chain(&archetype.shipped)
-            .filter(|file| file.relative.starts_with("doctrine/"))
+            .filter(|file| read::INTERFACE_FILES.contains(&file.relative.as_str()))
             .filter_map(|file| Some((file.relative.as_str(), file.document()?)))
             .collect();
         read::read(archetype.name(), &archetype.stage, &archetype.dir, &files)

@@ -68,6 +68,15 @@ const CALLER_FILES: &[&str] = &[
     "doctrine/handoff-contract.md",
 ];
 
+/// Every file an interface is read from.
+pub(crate) const INTERFACE_FILES: &[&str] = &[
+    "doctrine/process.md",
+    "doctrine/orchestration.md",
+    "doctrine/handoff-contract.md",
+    "doctrine/output-contract.md",
+    "doctrine/pipeline.md",
+];
+
 pub(crate) const HANDOFF: &str = "doctrine/handoff-contract.md";
 pub(crate) const OUTPUT: &str = "doctrine/output-contract.md";
 const PIPELINE: &str = "doctrine/pipeline.md";
@@ -138,8 +147,10 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
         }
     }
     let mut mentions = Vec::new();
-    for (relative, doc) in files {
-        File::new(dir, relative, doc).mentions(&mut mentions);
+    for relative in CALLER_FILES {
+        if let Some(caller) = file(relative) {
+            caller.mentions(&mut mentions);
+        }
     }
     let pipeline = file(PIPELINE).map(|pipeline| Pipeline {
         place: pipeline.place(0..0),
