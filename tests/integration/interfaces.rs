@@ -152,3 +152,50 @@ fn a_member_step_that_stops_passing_a_field_fails() {
         )]
     );
 }
+
+/// A copy of the framework an agent wrote from the seeds alone, in its own idiom (tables of
+/// fields, field names in parentheses in the templates), with `edit` applied.
+fn independent_with(relative: &str, from: &str, to: &str) -> Scratch {
+    let scratch = Scratch::new();
+    crate::support::copy_tree(
+        &repo_root().join("tests/fixtures/interfaces/independent"),
+        &scratch.root(),
+    );
+    let path = scratch.path(&format!("root/framework/archetypes/{relative}"));
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{relative} has no {from:?}");
+    fs::write(&path, text.replace(from, to)).unwrap();
+    scratch
+}
+
+#[test]
+fn a_framework_written_from_the_seeds_alone_passes_and_its_seams_are_read() {
+    crate::support::renkei_at(
+        &repo_root().join("tests/fixtures/interfaces/independent"),
+        &["check"],
+    )
+    .run()
+    .expect_code(0);
+
+    let renamed = independent_with(
+        "development/test-implementer/doctrine/handoff-contract.md",
+        "`test_phase_ids`",
+        "`phase_ids`",
+    );
+    let found = seams(&renamed);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        (
+            "interface/missing-input",
+            "execution/execution-lead/doctrine/process.md"
+        )
+    );
+    assert_eq!(
+        found[0].3,
+        [(
+            "development/test-implementer/doctrine/handoff-contract.md".to_string(),
+            14
+        )]
+    );
+}

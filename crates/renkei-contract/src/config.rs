@@ -58,6 +58,8 @@ pub struct Check {
     pub field: Option<Term>,
     /// Allowed values of a field.
     pub values: Option<Vec<String>>,
+    /// Values a field may also list, without having to.
+    pub optional_values: Option<Vec<String>>,
     /// Field that names who owns a blocker, required when the outcome is not the first value.
     pub owner_field: Option<Term>,
     /// Heading texts.
@@ -93,6 +95,8 @@ pub enum Param {
     Field,
     /// `values`
     Values,
+    /// `optional-values`
+    OptionalValues,
     /// `owner-field`
     OwnerField,
     /// `headings`
@@ -120,6 +124,7 @@ impl Param {
             Param::Fields => "fields",
             Param::Field => "field",
             Param::Values => "values",
+            Param::OptionalValues => "optional-values",
             Param::OwnerField => "owner-field",
             Param::Headings => "headings",
             Param::Text => "text",
@@ -239,6 +244,7 @@ impl Check {
             fields,
             field,
             values,
+            optional_values,
             owner_field,
             headings,
             text,
@@ -255,6 +261,7 @@ impl Check {
             (Param::Fields, fields.is_some()),
             (Param::Field, field.is_some()),
             (Param::Values, values.is_some()),
+            (Param::OptionalValues, optional_values.is_some()),
             (Param::OwnerField, owner_field.is_some()),
             (Param::Headings, headings.is_some()),
             (Param::Text, text.is_some()),

@@ -114,7 +114,13 @@ impl ReportContract {
             template,
             sections,
             outcome_field: outcome.field.clone()?,
-            outcome_values: outcome.values.clone()?,
+            outcome_values: outcome
+                .values
+                .iter()
+                .chain(&outcome.optional_values)
+                .flatten()
+                .cloned()
+                .collect(),
             owner_field: outcome.owner_field.clone(),
         })
     }

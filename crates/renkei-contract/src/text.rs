@@ -119,7 +119,9 @@ fn is_field_name(name: &str) -> bool {
         || (name.starts_with('[') && name.ends_with(']'));
     !name.is_empty()
         && !placeholder
-        && name.chars().count() <= MAX_FIELD_NAME_CHARS
+        // A remark in parentheses does not make a name long: `Blockers (each with its
+        // evidence, owner and unblock action)` is the field `Blockers`.
+        && without_parentheses(name).chars().count() <= MAX_FIELD_NAME_CHARS
         && !name.contains(['.', '!', '?', ';'])
 }
 
@@ -242,6 +244,23 @@ pub fn comparable(text: &str) -> String {
     reduced
 }
 
+/// Whether `said` (text made [`comparable`]) states `wording`: its words in order, with
+/// the wording's closing punctuation free, so that a sentence the author continues
+/// (`... and are valid: its report, its commits`) still states it.
+pub fn states(said: &str, wording: &str) -> bool {
+    let wanted = comparable(wording);
+    let wanted = wanted.trim_end_matches(['.', ':', ';', ',']);
+    if wanted.is_empty() {
+        return true;
+    }
+    said.match_indices(wanted).any(|(at, found)| {
+        said[at + found.len()..]
+            .chars()
+            .next()
+            .is_none_or(|next| !next.is_alphanumeric())
+    })
+}
+
 /// All paragraph and list item text inside `range`, joined, for "does this section say X".
 pub fn text_in(document: &Document, range: &Range<usize>) -> String {
     let inside = |block: &Range<usize>| range.start <= block.start && block.end <= range.end;
@@ -330,7 +349,15 @@ pub fn written(document: &Document, range: &Range<usize>) -> String {
 mod tests {
     use renkei_model::Document;
 
-    use super::{alternatives, comparable, fields, name_key, written};
+    use super::{alternatives, comparable, fields, name_key, states, written};
+
+    #[test]
+    fn a_passage_is_stated_when_its_sentence_goes_on_but_not_when_its_word_does() {
+        let said = comparable("Verify they exist and are valid: the report, the commits.");
+        assert!(states(&said, "Verify they exist and are valid."));
+        assert!(!states(&said, "Verify they exist and are val."));
+        assert!(!states(&said, "Verify they exist and are invalid."));
+    }
 
     #[test]
     fn comparison_ignores_case_spacing_code_and_emphasis() {

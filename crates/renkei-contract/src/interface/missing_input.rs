@@ -46,8 +46,9 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
                         callee.name, required.name
                     ),
                     None => format!(
-                        "name `{}` in the step, in backticks, as the value it passes",
-                        required.name
+                        "pass `{}` here, by that name in backticks, or correct the name in \
+                         `{}`'s handoff contract",
+                        required.name, callee.name
                     ),
                 });
                 diagnostic.related.push(related(

@@ -19,7 +19,7 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          owner field leaves `blocked` returns without anyone to act on them.",
     ),
     required: &[Param::File, Param::Field, Param::Values],
-    optional: &[Param::OwnerField],
+    optional: &[Param::OwnerField, Param::OptionalValues],
     run,
 };
 
@@ -58,7 +58,13 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         );
     }
     let listed = listed_values(document, first);
-    let is_allowed = |value: &String| allowed.iter().any(|a| a.eq_ignore_ascii_case(value));
+    let optional = check.optional_values.as_deref().unwrap_or_default();
+    let is_allowed = |value: &String| {
+        allowed
+            .iter()
+            .chain(optional)
+            .any(|a| a.eq_ignore_ascii_case(value))
+    };
     let unknown: Vec<&String> = listed.iter().filter(|value| !is_allowed(value)).collect();
     let missing: Vec<&String> = allowed
         .iter()
@@ -78,7 +84,14 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         reporter.at(
             first.range.clone(),
             format!("`{term}:` {}", problems.join(" and ")),
-            Some(format!("the values are exactly {}", allowed.join(", "))),
+            Some(match optional {
+                [] => format!("the values are exactly {}", allowed.join(", ")),
+                _ => format!(
+                    "the values are {}, and may include {}",
+                    allowed.join(", "),
+                    optional.join(", ")
+                ),
+            }),
         );
     }
     if let Some(owner) = &check.owner_field
@@ -139,6 +152,20 @@ mod tests {
         contract/outcome-field t.md:3:1 `Outcome:` lists `running-with-evidence` that the contract does not allow and lacks `escalated`
         contract/outcome-field t.md:3:1 no `Blocker owner:` field beside `Outcome:`
         ");
+    }
+
+    #[test]
+    fn an_optional_value_may_be_listed_or_left_out_but_nothing_else() {
+        let contract = "checks:\n  - rule: outcome-field\n    file: t.md\n    field: Outcome\n    values: [complete, blocked]\n    optional-values: [escalated]\n";
+        assert_eq!(check(contract, &[("t.md", "- Outcome: complete | blocked\n")]), "");
+        assert_eq!(
+            check(contract, &[("t.md", "- Outcome: complete | blocked | escalated\n")]),
+            ""
+        );
+        assert_eq!(
+            check(contract, &[("t.md", "- Outcome: complete | done\n")]),
+            "contract/outcome-field t.md:1:1 `Outcome:` lists `done` that the contract does not allow and lacks `blocked`"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{comparable, find_heading, text_in};
+use crate::text::{find_heading, states, text_in};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -39,7 +39,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     };
     let said = text_in(document, &heading.section);
     for passage in check.text.iter().flatten() {
-        if !passage.names().any(|wording| said.contains(&comparable(wording))) {
+        if !passage.names().any(|wording| states(&said, wording)) {
             reporter.at(
                 heading.range.clone(),
                 format!("section `{}` does not say \"{passage}\"", heading.text),

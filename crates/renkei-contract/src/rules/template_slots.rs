@@ -57,7 +57,16 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
                 .flat_map(|table| table.rows.iter().filter(|row| row.header))
                 .flat_map(|row| row.cells.iter().map(|cell| cell.text.as_str())),
         )
-        .map(slot_key)
+        .flat_map(slot_keys)
+        // A field named in backticks anywhere in the template has its place there:
+        // `| Implementation commits per phase (`implementation_commit_hashes`) | |`.
+        .chain(
+            template
+                .outline
+                .code_spans
+                .iter()
+                .map(|span| slot_key(template.source[span.clone()].trim_matches('`'))),
+        )
         .collect();
     let template_path = subject.path(template_file);
     for field in returned {
@@ -84,6 +93,26 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     reporter.diagnostics
 }
 
+/// The keys a slot answers to: its own name, and each name it gives in parentheses
+/// (`Commit (`phase_commits`)`, `Tests (test_files, baseline test_commit_hashes)`), the way
+/// authors tie a slot to the field it reports.
+fn slot_keys(text: &str) -> Vec<String> {
+    let mut keys = vec![slot_key(text)];
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let inner = &rest[open + 1..];
+        let close = inner.find(')').unwrap_or(inner.len());
+        keys.extend(
+            inner[..close]
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '`'))
+                .filter(|word| word.contains('_'))
+                .map(slot_key),
+        );
+        rest = &inner[close..];
+    }
+    keys
+}
+
 /// A name as a template would write it: `open_issues[]` is `Open issues`.
 fn readable(name: &str) -> String {
     let words = name.trim_end_matches("[]").replace(['_', '-'], " ");
@@ -96,7 +125,8 @@ fn readable(name: &str) -> String {
 
 /// What a slot and a field are matched by: their [`name_key`], each word without a plural
 /// `s`, and without a last word that only says how the value is given (`validation_report_path`
-/// fills `Validation report:`, `test_commit_hashes[]` fills `Test commits:`).
+/// fills `Validation report:`, `test_commit_hashes[]` fills `Test commits:`,
+/// `verification_results[]` fills a `Verification` section).
 fn slot_key(name: &str) -> String {
     let key = name_key(name);
     let mut words: Vec<&str> = key
@@ -114,7 +144,12 @@ fn slot_key(name: &str) -> String {
     if words.len() > 1
         && words
             .last()
-            .is_some_and(|last| matches!(*last, "path" | "hash" | "id" | "list" | "file"))
+            .is_some_and(|last| {
+                matches!(
+                    *last,
+                    "path" | "hash" | "id" | "list" | "file" | "result" | "output" | "status"
+                )
+            })
     {
         words.pop();
     }
@@ -131,6 +166,12 @@ mod tests {
     #[test]
     fn passes_when_every_returned_field_has_a_slot() {
         let template = "# Report\n\n## Evidence\n\n- Test commits:\n- Validation report:\n\n## Open Issues\n\n- none\n\n## Outcome\n\n- Outcome:\n";
+        assert_eq!(check(CONTRACT, &[("o.md", OUTPUT), ("t.md", template)]), "");
+    }
+
+    #[test]
+    fn a_slot_may_name_its_field_in_parentheses_or_backticks() {
+        let template = "# Report\n\n| Phase | Commit (test_commit_hashes[]) |\n|---|---|\n| | |\n\n- Report (validation_report_path):\n- Issues, each with its owner and its destination (`open_issues[]`):\n- Outcome:\n";
         assert_eq!(check(CONTRACT, &[("o.md", OUTPUT), ("t.md", template)]), "");
     }
 

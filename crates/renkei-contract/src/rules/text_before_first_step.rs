@@ -7,7 +7,7 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{comparable, text_in};
+use crate::text::{states, text_in};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -36,7 +36,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let end = first_step.map_or(document.source.len(), |heading| heading.range.start);
     let before = text_in(document, &(0..end));
     for passage in check.text.iter().flatten() {
-        if passage.names().any(|wording| before.contains(&comparable(wording))) {
+        if passage.names().any(|wording| states(&before, wording)) {
             continue;
         }
         let message = format!("missing before the first step: \"{passage}\"");
