@@ -38,6 +38,10 @@ pub struct CheckSettings {
     /// another repository), which `interface/unknown-archetype` does not ask for.
     #[serde(default)]
     pub external: Vec<String>,
+    /// Contract, interface and assembly rules whose findings `check` leaves out
+    /// (`interface/missing-return`); the lint's own rules are disabled under `lint:`.
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 /// The part of `renkei.yaml` that shapes what an archetype is, read by every command that

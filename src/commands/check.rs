@@ -59,6 +59,16 @@ pub fn run(
         RENDER_FAILED_RULE,
         STALE_RULE,
     ]);
+    if let Some(unknown) = config
+        .settings
+        .disable
+        .iter()
+        .find(|id| !metas.iter().any(|meta| meta.id == id.as_str()))
+    {
+        return Err(CliError::Failed(vec![format!(
+            "renkei.yaml: `check: disable:` names `{unknown}`, which is no rule of check"
+        )]));
+    }
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
@@ -69,6 +79,8 @@ pub fn run(
     let mut not_checked = false;
     let mut not_loaded = false;
     let mut reported = std::collections::BTreeSet::new();
+    // A rule a project switches off is one rule, not the whole gate.
+    let disabled = |rule: &str| config.settings.disable.iter().any(|id| id == rule);
     let mut interfaces = Vec::new();
     // One archetype per core at a time: load it, lint its files, check its contract, print
     // its findings (in path order) and drop it, so memory does not grow with the tree.
@@ -94,6 +106,7 @@ pub fn run(
                     ))
             });
             interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
+            findings.retain(|finding| !disabled(&finding.rule));
             not_checked |= !contract_checked;
             not_loaded |= checked.archetype.is_none();
             for file in findings.chunk_by(|a, b| a.path == b.path) {
@@ -110,7 +123,8 @@ pub fn run(
         .into_iter()
         .chain(settings.external.iter().map(String::as_str))
         .collect();
-    let seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
+    let mut seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
+    seams.retain(|finding| !disabled(&finding.rule));
     drop(interfaces);
     let walk = session.walk()?;
     for file in seams.chunk_by(|a, b| a.path == b.path) {

@@ -317,3 +317,26 @@ fn the_external_archetypes_example_silences_delegates_that_live_elsewhere() {
     scratch.write("root/renkei.yaml", &config);
     scratch.renkei(&["check"]).expect_code(0);
 }
+
+#[test]
+fn one_check_rule_can_be_switched_off_and_a_wrong_id_is_an_error() {
+    let config = readme_block("A rule that does not fit a project is switched off by its id");
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+        "# Process\n\n## Step 1: Specify\n\nDelegate `spec-writer`.\n",
+    );
+    scratch.renkei(&["check"]).expect_code(1);
+    scratch.write("root/renkei.yaml", &config);
+    scratch.renkei(&["check"]).expect_code(0);
+    scratch.write(
+        "root/renkei.yaml",
+        "check:\n  disable: [interface/no-such-rule]\n",
+    );
+    let run = scratch.renkei(&["check"]).expect_code(2);
+    assert!(
+        run.stderr.contains("`interface/no-such-rule`"),
+        "{}",
+        run.stderr
+    );
+}

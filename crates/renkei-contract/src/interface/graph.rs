@@ -1,7 +1,7 @@
 //! The framework's invocation graph, as its doctrine states it: archetypes by stage, who
 //! delegates to whom, in the order of each leader's steps.
 
-use super::Interface;
+use super::{Interface, MentionKind};
 
 /// An archetype in the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +54,17 @@ impl Graph {
                 .calls
                 .iter()
                 .filter(|call| {
-                    !call.by_heading || interfaces.iter().any(|other| other.name == call.callee)
+                    !(call.by_heading || call.invoked)
+                        || interfaces.iter().any(|other| other.name == call.callee)
                 })
                 .map(|call| (&call.callee, Some(call.step)));
             let named = interface
                 .mentions
                 .iter()
+                .filter(|mention| {
+                    mention.kind != MentionKind::Invoked
+                        || interfaces.iter().any(|other| other.name == mention.name)
+                })
                 .map(|mention| (&mention.name, None));
             let mut order = 0;
             let mut last_step = None;

@@ -82,6 +82,9 @@ pub struct Call {
     /// when the callee is an archetype of the framework: a heading's code span may name
     /// anything).
     pub by_heading: bool,
+    /// Whether the step says *invoke* rather than *delegate*: `Invoke `pytest`` may name a
+    /// tool, so such a call counts only when the callee is an archetype of the framework.
+    pub invoked: bool,
     /// Which delegating step of the archetype this is, from 0 in file order (`process.md`,
     /// then `orchestration.md`, then `handoff-contract.md`); callees delegated in one step
     /// (`Delegate `a` and `b` in parallel`) share it.
@@ -96,8 +99,10 @@ pub struct Call {
 /// How a name is said to be delegated to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MentionKind {
-    /// After `delegate` or `invoke`.
+    /// After `delegate`.
     Delegated,
+    /// After `invoke`, which may name a tool as well as an archetype.
+    Invoked,
     /// In a delegation set's list.
     Member,
     /// In a pipeline edge.
@@ -135,6 +140,8 @@ pub struct Pipeline {
     pub place: Place,
     /// Every edge, in order.
     pub edges: Vec<Edge>,
+    /// The names of each line of edges, in order (`a -> b -> c` puts `a` before `c`).
+    pub chains: Vec<Vec<String>>,
 }
 
 /// One archetype's side of every seam.

@@ -36,11 +36,14 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
             else {
                 continue;
             };
-            if theirs
-                .edges
-                .iter()
-                .any(|their| their.from == edge.from && their.to == edge.to)
-            {
+            // A chain `a -> b -> c` draws `a` before `c`: an order of members, not only
+            // the edges between neighbours.
+            let drawn = theirs.chains.iter().any(|chain| {
+                let from = chain.iter().position(|name| *name == edge.from);
+                let to = chain.iter().rposition(|name| *name == edge.to);
+                matches!((from, to), (Some(from), Some(to)) if from < to)
+            });
+            if drawn {
                 continue;
             }
             let mut diagnostic = finding(
@@ -82,6 +85,26 @@ mod tests {
             "# Pipeline\n\n`boss` → `lead`\n",
         );
         assert_eq!(check(&[LEAD, boss], &["member"]), "");
+    }
+
+    #[test]
+    fn a_chain_draws_its_order_and_arrows_may_be_drawn_as_boxes_or_carry_a_remark() {
+        let lead = (
+            "lead",
+            "doctrine/pipeline.md",
+            "# Pipeline\n\n```text\nboss ──► lead (invocation)\nlead -> first -> second\n```\n",
+        );
+        let boss = (
+            "boss",
+            "doctrine/pipeline.md",
+            "# Pipeline\n\n`boss` → `lead`\n",
+        );
+        let second = (
+            "second",
+            "doctrine/pipeline.md",
+            "# Pipeline\n\n```\nlead --> second\n```\n",
+        );
+        assert_eq!(check(&[lead, boss, second], &["first"]), "");
     }
 
     #[test]

@@ -119,13 +119,44 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
     };
     let inputs = file(HANDOFF).and_then(|handoff| {
         let heading = handoff.section(&vocabulary().inputs)?;
+        // `## Inputs` with `### Required` and `### Optional` under it: only the optional
+        // fields are not required.
+        let optional: Vec<Range<usize>> = handoff
+            .doc
+            .outline
+            .headings
+            .iter()
+            .filter(|sub| {
+                sub.level > heading.level
+                    && heading.section.contains(&sub.range.start)
+                    && sub.text.to_ascii_lowercase().contains("optional")
+            })
+            .map(|sub| sub.section.clone())
+            .collect();
+        let names = handoff
+            .fields_in(handoff.whole(heading))
+            .into_iter()
+            .filter(|name| {
+                !optional
+                    .iter()
+                    .any(|range| range.contains(&name.place.range.start))
+            })
+            .collect();
         Some(Declared {
             place: handoff.place(heading.range.clone()),
-            names: handoff.fields_in(handoff.whole(heading)),
+            names,
         })
     });
     let returns = file(OUTPUT).map(|output| {
-        let mut names = output.fields_in(0..output.doc.source.len());
+        // Whatever the output contract names in backticks it returns, in a list, a table
+        // or a sentence (`... returns `plan_path`, `test_commit_hashes[]` and ...`): reading
+        // more than the field lists only ever spares a finding.
+        let mut names: Vec<Name> = output
+            .code_spans(0..output.doc.source.len())
+            .filter_map(|span| {
+                Some(output.name(identifier(&output.doc.source[span.clone()])?, span))
+            })
+            .collect();
         let failed_shape = file(HANDOFF).and_then(|handoff| {
             let heading = handoff.section(&vocabulary().return_shapes)?;
             Some(handoff.fields_in(handoff.whole(heading)))
@@ -154,6 +185,7 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
     }
     let pipeline = file(PIPELINE).map(|pipeline| Pipeline {
         place: pipeline.place(0..0),
+        chains: pipeline.chains(),
         edges: pipeline.edges(),
     });
     Interface {
@@ -274,6 +306,16 @@ impl<'d> File<'d> {
                 .flat_map(|paragraph| paragraph.lines().map(|(line, _)| line)),
         );
         entries.sort_by_key(|entry| entry.start);
+        // An entry inside another (`base` and `head` nested under `commit_range`) details
+        // that field; it is not a field of the list.
+        let mut outer_end = 0;
+        entries.retain(|entry| {
+            let nested = entry.start < outer_end && entry.end <= outer_end;
+            if !nested {
+                outer_end = entry.end;
+            }
+            !nested
+        });
         let mut names: Vec<Name> = Vec::new();
         for entry in entries {
             for name in self.lead(&entry) {
@@ -345,21 +387,27 @@ impl<'d> File<'d> {
         let groups = self.verb_led();
         for heading in &self.doc.outline.headings {
             let body = self.own(heading);
-            let by_text = groups.iter().find(|group| {
+            let by_text = groups.iter().find(|(_, group)| {
                 group
                     .first()
                     .is_some_and(|name| body.contains(&name.place.range.start))
             });
-            let (callees, by_heading) = match by_text {
-                Some(group) => (group.clone(), false),
+            let (callees, kind, by_heading) = match by_text {
+                Some((kind, group)) => (group.clone(), *kind, false),
+                // A heading that names an archetype (`## Payload for `execution-lead``) is
+                // a delegation only when its section lists fields: `## Return to `x`` is not.
                 None => match self
                     .code_spans(heading.range.clone())
                     .find_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
                 {
-                    Some((text, span)) => (vec![self.name(text, span)], true),
-                    None => continue,
+                    Some((text, span)) if !self.fields_in(body.clone()).is_empty() => {
+                        (vec![self.name(text, span)], MentionKind::Delegated, true)
+                    }
+                    _ => continue,
                 },
             };
+            // What the step passes and reads may sit in its subsections (`### Inputs`).
+            let body = self.whole(heading);
             let callees: Vec<Name> = callees
                 .into_iter()
                 .filter(|callee| callee.name != own_name)
@@ -388,6 +436,7 @@ impl<'d> File<'d> {
                     callee: callee.name,
                     place: callee.place,
                     by_heading,
+                    invoked: kind == MentionKind::Invoked,
                     step,
                     passed: passed.clone(),
                     reads: reads.clone(),
@@ -440,7 +489,7 @@ impl<'d> File<'d> {
 
     /// Code spans that follow `delegate` or `invoke` in the paragraphs and list items of
     /// `range`, in order.
-    fn verb_led(&self) -> Vec<Vec<Name>> {
+    fn verb_led(&self) -> Vec<(MentionKind, Vec<Name>)> {
         let source = &self.doc.source;
         let mut blocks: Vec<Range<usize>> = self
             .doc
@@ -456,7 +505,7 @@ impl<'d> File<'d> {
             )
             .collect();
         blocks.sort_by_key(|block| block.start);
-        let mut groups: Vec<Vec<Name>> = Vec::new();
+        let mut groups: Vec<(MentionKind, Vec<Name>)> = Vec::new();
         let mut previous_end = 0;
         // `Delegate `a` and `b`` delegates to both: a name joined to a delegated one by
         // `and` or a comma is delegated too.
@@ -482,16 +531,17 @@ impl<'d> File<'d> {
             let joined = chained && is_separator(gap);
             previous_end = span.end;
             chained = false;
-            if !(led || joined) {
+            if !(led.is_some() || joined) {
                 continue;
             }
             let Some(text) = identifier(&source[span.clone()]) else {
                 continue;
             };
             let name = self.name(text, span.clone());
-            match groups.last_mut() {
-                Some(group) if !led => group.push(name),
-                _ => groups.push(vec![name]),
+            match (led, groups.last_mut()) {
+                (Some(kind), _) => groups.push((kind, vec![name])),
+                (None, Some((_, group))) => group.push(name),
+                (None, None) => continue,
             }
             chained = true;
         }
@@ -501,12 +551,14 @@ impl<'d> File<'d> {
     /// The archetypes this file names as delegated to: after `delegate` or `invoke`, and
     /// in a delegation set's list.
     fn mentions(&self, mentions: &mut Vec<Mention>) {
-        for name in self.verb_led().into_iter().flatten() {
-            mentions.push(Mention {
-                name: name.name,
-                place: name.place,
-                kind: MentionKind::Delegated,
-            });
+        for (kind, names) in self.verb_led() {
+            for name in names {
+                mentions.push(Mention {
+                    name: name.name,
+                    place: name.place,
+                    kind,
+                });
+            }
         }
         for name in self.fields_of_sections(&vocabulary().delegation_sets) {
             mentions.push(Mention {
@@ -517,24 +569,21 @@ impl<'d> File<'d> {
         }
     }
 
+    /// The names of each line of edges, in order: `a -> b -> c` says that `a` comes before
+    /// `c` too.
+    fn chains(&self) -> Vec<Vec<String>> {
+        self.edge_lines()
+            .filter_map(|line| self.edge_line(line))
+            .map(|groups| groups.into_iter().flatten().map(|(name, _)| name).collect())
+            .collect()
+    }
+
     /// The edges of the pipeline: lines of a code block or of a paragraph made only of
     /// archetype names and arrows, `a -> b -> c` (`→`, `─►`, `=>` too), with `a -> b + c`
     /// for a fork. A line with anything else on it is prose or a flow of steps, not edges.
     fn edges(&self) -> Vec<Edge> {
-        let source = &self.doc.source;
-        let mut lines: Vec<Range<usize>> = Vec::new();
-        for block in &self.doc.outline.code_blocks {
-            let mut offset = block.range.start;
-            for line in source[block.range.clone()].split_inclusive('\n') {
-                lines.push(offset..offset + line.trim_end_matches(['\n', '\r']).len());
-                offset += line.len();
-            }
-        }
-        for paragraph in &self.doc.paragraphs {
-            lines.extend(paragraph.lines().map(|(line, _)| line));
-        }
         let mut edges = Vec::new();
-        for line in lines {
+        for line in self.edge_lines() {
             let Some(groups) = self.edge_line(line) else {
                 continue;
             };
@@ -554,18 +603,43 @@ impl<'d> File<'d> {
         edges
     }
 
+    /// The lines that may hold edges: those of code blocks and of paragraphs.
+    fn edge_lines(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let source = &self.doc.source;
+        let in_blocks = self.doc.outline.code_blocks.iter().flat_map(move |block| {
+            let mut offset = block.range.start;
+            source[block.range.clone()]
+                .split_inclusive('\n')
+                .map(move |line| {
+                    let start = offset;
+                    offset += line.len();
+                    start..start + line.trim_end_matches(['\n', '\r']).len()
+                })
+        });
+        let in_paragraphs = self
+            .doc
+            .paragraphs
+            .iter()
+            .flat_map(|paragraph| paragraph.lines().map(|(line, _)| line));
+        in_blocks.chain(in_paragraphs)
+    }
+
     /// The groups of names a line of edges joins by arrows, or `None` for any other line.
     fn edge_line(&self, line: Range<usize>) -> Option<Vec<Vec<(String, Place)>>> {
-        const ARROWS: &[&str] = &["-->", "->", "─►", "→", "⟶", "=>"];
         let text = &self.doc.source[line.clone()];
+        // A remark after the last name (`a -> b (invocation)`) is not part of the edge.
+        let text = match text.trim_end().strip_suffix(')').and_then(|t| t.rfind('(')) {
+            Some(open) => &text[..open],
+            None => text,
+        };
         let mut parts: Vec<Range<usize>> = Vec::new();
         let mut start = 0;
         let mut at = 0;
         while at < text.len() {
-            match ARROWS.iter().find(|arrow| text[at..].starts_with(**arrow)) {
-                Some(arrow) => {
+            match arrow_at(&text[at..]) {
+                Some(length) => {
                     parts.push(start..at);
-                    at += arrow.len();
+                    at += length;
                     start = at;
                 }
                 None => at += text[at..].chars().next().map_or(1, char::len_utf8),
@@ -599,6 +673,21 @@ impl<'d> File<'d> {
         }
         Some(groups)
     }
+}
+
+/// The length of the arrow `text` starts with, if it starts with one: a run of `-`, `─`,
+/// `=` or `—` ending in `>`, `►` or `▶` (`->`, `-->`, `──►`, `=>`), or `→`, `⟶`.
+fn arrow_at(text: &str) -> Option<usize> {
+    if let Some(arrow) = ["→", "⟶"].iter().find(|arrow| text.starts_with(**arrow)) {
+        return Some(arrow.len());
+    }
+    let shaft: usize = text
+        .chars()
+        .take_while(|c| matches!(c, '-' | '─' | '=' | '—' | '–'))
+        .map(char::len_utf8)
+        .sum();
+    let head = text[shaft..].chars().next()?;
+    (shaft > 0 && matches!(head, '>' | '►' | '▶')).then(|| shaft + head.len_utf8())
 }
 
 /// The text of a code span (backticks and the spaces inside them removed) when it is a
@@ -644,24 +733,33 @@ fn is_separator(gap: &str) -> bool {
     words.is_empty() || matches!(words, "and" | "or" | ", and" | ", or")
 }
 
-/// Whether `before` ends with a verb that delegates: `Delegate `, `invokes `, `delegated to `.
-fn follows_verb(before: &str) -> bool {
+/// The verb `before` ends with when it delegates (`Delegate `, `invokes `, `delegated to `),
+/// unless a negation comes right before it (`never invoke `, `do not delegate to `).
+fn follows_verb(before: &str) -> Option<MentionKind> {
     let text = before.trim_end().to_ascii_lowercase();
     let text = text.strip_suffix(" to").unwrap_or(&text);
-    let word = text
-        .rsplit(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
-        .next()
-        .unwrap_or("");
+    let mut words = text
+        .rsplit(|c: char| !(c.is_ascii_alphabetic() || c == '-' || c == '\''))
+        .filter(|word| !word.is_empty());
+    let word = words.next().unwrap_or("");
     let word = word.strip_prefix("re-").unwrap_or(word);
     let word = word
         .strip_prefix("re")
         .filter(|w| w.starts_with("delegat"))
         .unwrap_or(word);
     // `Before invoking `x`` is about the delegation, not one: the -ing forms do not count.
-    matches!(
-        word,
-        "delegate" | "delegates" | "delegated" | "invoke" | "invokes" | "invoked"
-    )
+    let kind = match word {
+        "delegate" | "delegates" | "delegated" => MentionKind::Delegated,
+        "invoke" | "invokes" | "invoked" => MentionKind::Invoked,
+        _ => return None,
+    };
+    let negated = words.take(2).any(|word| {
+        matches!(
+            word,
+            "never" | "not" | "don't" | "cannot" | "can't" | "won't" | "no" | "nor"
+        )
+    });
+    (!negated).then_some(kind)
 }
 
 #[cfg(test)]
@@ -670,13 +768,22 @@ mod tests {
 
     #[test]
     fn a_verb_leads_a_delegation_and_other_words_do_not() {
-        assert!(follows_verb("Delegate "));
-        assert!(follows_verb("then re-delegate "));
-        assert!(follows_verb("is delegated to "));
-        assert!(follows_verb("Invoke "));
-        assert!(!follows_verb("Before invoking "));
-        assert!(!follows_verb("goes back to "));
-        assert!(!follows_verb("Delegate every specialist, and "));
+        assert_eq!(follows_verb("Delegate "), Some(MentionKind::Delegated));
+        assert_eq!(
+            follows_verb("then re-delegate "),
+            Some(MentionKind::Delegated)
+        );
+        assert_eq!(
+            follows_verb("is delegated to "),
+            Some(MentionKind::Delegated)
+        );
+        assert_eq!(follows_verb("Invoke "), Some(MentionKind::Invoked));
+        assert_eq!(follows_verb("Before invoking "), None);
+        assert_eq!(follows_verb("goes back to "), None);
+        assert_eq!(follows_verb("Delegate every specialist, and "), None);
+        assert_eq!(follows_verb("Never invoke "), None);
+        assert_eq!(follows_verb("Members are not delegated to "), None);
+        assert_eq!(follows_verb("Do not delegate "), None);
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
             .map(|mention| (&mention.name, &mention.place, mention.kind));
         for (name, place, kind) in named.chain(drawn) {
             let name = name.as_str();
-            if name == interface.name
+            // `Invoke `pytest`` may name a tool: only a delegation, a member list or a
+            // pipeline says that a name is an archetype.
+            if kind == MentionKind::Invoked
+                || name == interface.name
                 || framework.by_name.contains_key(name)
                 || framework.elsewhere.contains(name)
                 || renkei_model::name::validate_skill_name(name).is_err()
@@ -45,7 +48,7 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
                 continue;
             }
             let how = match kind {
-                MentionKind::Delegated => "is delegated to here",
+                MentionKind::Delegated | MentionKind::Invoked => "is delegated to here",
                 MentionKind::Member => "is listed as a member here",
                 MentionKind::Pipeline => "is in this pipeline",
             };
@@ -74,7 +77,7 @@ pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
 mod tests {
     use super::super::tests::check;
 
-    const PROCESS: &str = "# Process\n\n## Step 1\n\nDelegate `member` with `plan_path`.\n\n## Step 2\n\nInvoke `architect-opencode`.\n";
+    const PROCESS: &str = "# Process\n\n## Step 1\n\nDelegate `member` with `plan_path`.\n\n## Step 2\n\nDelegate to `architect-opencode`. Invoke `pytest` to run the tests.\n";
 
     #[test]
     fn passes_when_every_delegate_exists_or_is_external() {
@@ -99,7 +102,7 @@ mod tests {
         assert_eq!(
             check(&files, &[]),
             "interface/unknown-archetype lead/doctrine/pipeline.md:4:9 `membr` is in this pipeline, but the framework has no archetype of that name\n\
-             interface/unknown-archetype lead/doctrine/process.md:9:8 `architect-opencode` is delegated to here, but the framework has no archetype of that name"
+             interface/unknown-archetype lead/doctrine/process.md:9:13 `architect-opencode` is delegated to here, but the framework has no archetype of that name"
         );
     }
 }

@@ -132,7 +132,11 @@ fn slot_key(name: &str) -> String {
     let mut words: Vec<&str> = key
         .split(' ')
         .map(|word| {
-            if word.len() > 3 && word.ends_with("es") && !word.ends_with("ses") {
+            // `hashes`, `boxes`, `patches` lose `es`; `files`, `names`, `phases` only `s`.
+            let sibilant = ["shes", "ches", "xes", "zes", "sses"]
+                .iter()
+                .any(|ending| word.ends_with(ending));
+            if word.len() > 4 && sibilant {
                 word.strip_suffix("es").unwrap_or(word)
             } else if word.len() > 2 && word.ends_with('s') && !word.ends_with("ss") {
                 word.strip_suffix('s').unwrap_or(word)
@@ -173,6 +177,20 @@ mod tests {
     fn a_slot_may_name_its_field_in_parentheses_or_backticks() {
         let template = "# Report\n\n| Phase | Commit (test_commit_hashes[]) |\n|---|---|\n| | |\n\n- Report (validation_report_path):\n- Issues, each with its owner and its destination (`open_issues[]`):\n- Outcome:\n";
         assert_eq!(check(CONTRACT, &[("o.md", OUTPUT), ("t.md", template)]), "");
+    }
+
+    #[test]
+    fn plurals_and_how_a_value_is_given_do_not_count() {
+        for (field, slot) in [
+            ("test_files[]", "Test file"),
+            ("test_names[]", "Test names"),
+            ("phase_results[]", "Phase Results"),
+            ("test_commit_hashes[]", "Test commits"),
+            ("validation_report_path", "Validation report"),
+        ] {
+            assert_eq!(super::slot_key(field), super::slot_key(slot), "{field}");
+        }
+        assert_ne!(super::slot_key("test_files[]"), super::slot_key("Test name"));
     }
 
     #[test]
