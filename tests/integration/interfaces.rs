@@ -137,8 +137,8 @@ fn a_leftover_architect_opencode_is_caught_in_both_pipelines() {
 fn a_member_step_that_stops_passing_a_field_fails() {
     let scratch = framework_with(
         "execution/execution-lead/doctrine/process.md",
-        "- `commit_range`: from the first commit",
-        "- the commit range: from the first commit",
+        "- `commit_range`: from the parent",
+        "- the commit range: from the parent",
     );
     let found = seams(&scratch);
     assert_eq!(found.len(), 1, "{found:?}");
