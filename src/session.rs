@@ -255,8 +255,32 @@ impl Session {
 
     /// The framework's invocation graph, from every archetype's interface.
     pub fn graph(&self) -> Result<renkei_contract::interface::graph::Graph, CliError> {
-        let framework = self.load()?;
-        let interfaces: Vec<Interface> = framework.archetypes.iter().map(Interface::of).collect();
+        // One archetype at a time, as check reads them: only its interface is kept.
+        let walk = self.walk()?;
+        let mut interfaces = Vec::new();
+        let mut problems = Vec::new();
+        renkei_model::parallel::for_each_ordered(
+            walk.archetype_dirs(),
+            renkei_model::parallel::available_threads(),
+            |dir| {
+                dir.and_then(|dir| renkei_model::load::load_archetype(&walk, &dir))
+                    .map(|archetype| Interface::of(&archetype))
+            },
+            |read| {
+                match read {
+                    Ok(interface) => interfaces.push(interface),
+                    Err(problem) => problems.push(LocatedError {
+                        message: problem.to_string(),
+                        finding: Box::new(load_failed(&problem)),
+                    }),
+                }
+                Ok::<(), std::convert::Infallible>(())
+            },
+        )
+        .unwrap_or_else(|never| match never {});
+        if !problems.is_empty() {
+            return Err(CliError::Located(problems));
+        }
         Ok(renkei_contract::interface::graph::Graph::of(&interfaces))
     }
 

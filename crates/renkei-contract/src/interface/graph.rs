@@ -1,6 +1,8 @@
 //! The framework's invocation graph, as its doctrine states it: archetypes by stage, who
 //! delegates to whom, in the order of each leader's steps.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{Interface, MentionKind};
 
 /// An archetype in the graph.
@@ -49,31 +51,29 @@ impl Graph {
                 .collect(),
             delegations: Vec::new(),
         };
+        let mut present: BTreeSet<String> =
+            graph.nodes.iter().map(|node| node.name.clone()).collect();
+        let known: BTreeSet<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
         for interface in interfaces {
             let called = interface
                 .calls
                 .iter()
                 .filter(|call| {
-                    !(call.by_heading || call.invoked)
-                        || interfaces.iter().any(|other| other.name == call.callee)
+                    !(call.by_heading || call.invoked) || known.contains(call.callee.as_str())
                 })
                 .map(|call| (&call.callee, Some(call.step)));
             let named = interface
                 .mentions
                 .iter()
                 .filter(|mention| {
-                    mention.kind != MentionKind::Invoked
-                        || interfaces.iter().any(|other| other.name == mention.name)
+                    mention.kind != MentionKind::Invoked || known.contains(mention.name.as_str())
                 })
                 .map(|mention| (&mention.name, None));
             let mut order = 0;
             let mut last_step = None;
+            let mut delegated: BTreeSet<&str> = BTreeSet::new();
             for (delegate, step) in called.chain(named) {
-                let known = graph
-                    .delegations
-                    .iter()
-                    .any(|d| d.from == interface.name && d.to == *delegate);
-                if *delegate == interface.name || known {
+                if *delegate == interface.name || !delegated.insert(delegate.as_str()) {
                     continue;
                 }
                 if step.is_none() || step != last_step {
@@ -85,7 +85,7 @@ impl Graph {
                     to: delegate.clone(),
                     order,
                 });
-                if !graph.nodes.iter().any(|node| node.name == *delegate) {
+                if present.insert(delegate.clone()) {
                     graph.nodes.push(Node {
                         name: delegate.clone(),
                         stage: None,
@@ -94,13 +94,17 @@ impl Graph {
             }
         }
         // Members show in the order they are delegated to, not in the walk's.
-        let reached = |node: &Node| {
-            graph
-                .delegations
-                .iter()
-                .position(|delegation| delegation.to == node.name)
-                .map_or(0, |position| position + 1)
-        };
+        let mut first_reached: BTreeMap<&str, usize> = BTreeMap::new();
+        for (position, delegation) in graph.delegations.iter().enumerate() {
+            first_reached
+                .entry(delegation.to.as_str())
+                .or_insert(position + 1);
+        }
+        let first_reached: BTreeMap<String, usize> = first_reached
+            .into_iter()
+            .map(|(name, position)| (name.to_string(), position))
+            .collect();
+        let reached = |node: &Node| first_reached.get(&node.name).copied().unwrap_or(0);
         let mut nodes = std::mem::take(&mut graph.nodes);
         nodes.sort_by_key(reached);
         graph.nodes = nodes;
@@ -128,26 +132,35 @@ impl Graph {
     /// Each node's distance from the archetypes nobody delegates to (0 for those; a node
     /// only reached through a cycle counts as 0 too).
     fn depths(&self) -> Vec<usize> {
-        let index = |name: &str| self.nodes.iter().position(|node| node.name == name);
-        let mut depth: Vec<Option<usize>> = self
+        let index: BTreeMap<&str, usize> = self
             .nodes
             .iter()
-            .map(|node| {
-                let delegated = self.delegations.iter().any(|d| d.to == node.name);
-                (!delegated).then_some(0)
-            })
+            .enumerate()
+            .map(|(at, node)| (node.name.as_str(), at))
             .collect();
-        // Breadth-first from the roots: each round reaches one more delegation away.
-        for round in 0..self.nodes.len() {
-            for delegation in &self.delegations {
-                let (Some(from), Some(to)) = (index(&delegation.from), index(&delegation.to))
-                else {
-                    continue;
-                };
-                if depth[from] == Some(round) && depth[to].is_none() {
-                    depth[to] = Some(round + 1);
+        let edges: Vec<(usize, usize)> = self
+            .delegations
+            .iter()
+            .filter_map(|d| Some((*index.get(d.from.as_str())?, *index.get(d.to.as_str())?)))
+            .collect();
+        let mut depth: Vec<Option<usize>> = vec![Some(0); self.nodes.len()];
+        for &(_, to) in &edges {
+            depth[to] = None;
+        }
+        // Breadth-first from the roots: each round reaches one more delegation away, and
+        // stops when a round reaches nothing new.
+        let mut frontier: Vec<bool> = depth.iter().map(Option::is_some).collect();
+        let mut round = 0;
+        while frontier.contains(&true) {
+            round += 1;
+            let mut next = vec![false; depth.len()];
+            for &(from, to) in &edges {
+                if frontier[from] && depth[to].is_none() {
+                    depth[to] = Some(round);
+                    next[to] = true;
                 }
             }
+            frontier = next;
         }
         depth.into_iter().map(|depth| depth.unwrap_or(0)).collect()
     }

@@ -162,8 +162,10 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
             Some(handoff.fields_in(handoff.whole(heading)))
         });
         names.extend(failed_shape.into_iter().flatten());
+        let mut seen = std::collections::BTreeSet::new();
         let written = names
             .into_iter()
+            .filter(|name| seen.insert(name.key.clone()))
             .map(|name| Written {
                 name: name.name,
                 key: name.key,
