@@ -852,3 +852,24 @@ fn a_member_report_is_held_to_its_own_template_sections_and_blocker_owner() {
     );
     assert_eq!((code, found), (1, format!("report/sections:{next}")));
 }
+
+#[test]
+fn every_copy_of_a_repeated_block_is_filled_in() {
+    let scratch = Scratch::new();
+    let source = repo_root().join("tests/fixtures/reports/stages/implement-plan-complete.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    // The second `### Phase` block's commit left blank.
+    let second = text.match_indices("- Commit: ").nth(1).unwrap().0;
+    let end = second + text[second..].find('\n').unwrap();
+    let blanked = format!("{}- Commit:{}", &text[..second], &text[end..]);
+    scratch.write("blank.md", &blanked);
+    let line = blanked[..second].lines().count() + 1;
+    assert_eq!(
+        stage_report_check(
+            &repo_root(),
+            &scratch.path("blank.md"),
+            Some("implement-plan")
+        ),
+        (1, format!("report/empty-field:{line}"))
+    );
+}

@@ -225,13 +225,7 @@ pub fn check_report(
         match found {
             Some((index, field)) => {
                 used.insert(index);
-                if is_blank(&field.value) && !field.has_block_value {
-                    empty.at(
-                        field.range.clone(),
-                        format!("`{}:` is empty", field.name),
-                        Some("fill it in; write `none` when there is nothing to list".to_string()),
-                    );
-                }
+                report_if_empty(&mut empty, field);
             }
             None => {
                 let heading = wanted.heading.as_deref().and_then(|text| {
@@ -252,6 +246,21 @@ pub fn check_report(
                     None => missing.missing(message, help),
                 }
             }
+        }
+    }
+    // A block the template says to repeat (`### Phase`, once per phase) holds the same
+    // fields again: each copy is held to the same rule as the first.
+    let template_fields = fields(template);
+    for (index, field) in report_fields.iter().enumerate() {
+        let repeated = !used.contains(&index)
+            && template_fields.iter().any(|wanted| {
+                wanted.key == field.key
+                    && wanted.heading.as_deref().map(name_key)
+                        == field.heading.as_deref().map(name_key)
+                    && !skip.iter().any(|term| term.matches_key(&wanted.key))
+            });
+        if repeated {
+            report_if_empty(&mut empty, field);
         }
     }
     diagnostics.extend(missing.diagnostics);
@@ -334,6 +343,17 @@ fn template_sections(template: &Document) -> Option<(Option<u8>, Vec<Term>)> {
         .map(|heading| Term::new(heading.text.clone()))
         .collect();
     Some((None, names))
+}
+
+/// An `report/empty-field` finding for `field` when nothing fills it.
+fn report_if_empty(empty: &mut Reporter<'_>, field: &crate::text::Field) {
+    if is_blank(&field.value) && !field.has_block_value {
+        empty.at(
+            field.range.clone(),
+            format!("`{}:` is empty", field.name),
+            Some("fill it in; write `none` when there is nothing to list".to_string()),
+        );
+    }
 }
 
 fn is_blank(value: &str) -> bool {
