@@ -241,14 +241,7 @@ impl Session {
             Ok(framework)
         } else {
             Err(CliError::Located(
-                framework
-                    .problems
-                    .iter()
-                    .map(|problem| LocatedError {
-                        message: problem.to_string(),
-                        finding: Box::new(load_failed(problem)),
-                    })
-                    .collect(),
+                framework.problems.iter().map(not_loaded).collect(),
             ))
         }
     }
@@ -269,10 +262,7 @@ impl Session {
             |read| {
                 match read {
                     Ok(interface) => interfaces.push(interface),
-                    Err(problem) => problems.push(LocatedError {
-                        message: problem.to_string(),
-                        finding: Box::new(load_failed(&problem)),
-                    }),
+                    Err(problem) => problems.push(not_loaded(&problem)),
                 }
                 Ok::<(), std::convert::Infallible>(())
             },
@@ -1020,6 +1010,15 @@ impl Checked {
                 .find(|linted| linted.path == path)
                 .and_then(|linted| linted.source.as_deref())
         })
+    }
+}
+
+/// The error of an archetype that did not load, as a command that needs all of them
+/// reports it: a `load/failed` finding where the problem is.
+fn not_loaded(problem: &ModelError) -> LocatedError {
+    LocatedError {
+        message: problem.to_string(),
+        finding: Box::new(load_failed(problem)),
     }
 }
 

@@ -199,3 +199,19 @@ fn a_framework_written_from_the_seeds_alone_passes_and_its_seams_are_read() {
         )]
     );
 }
+
+#[test]
+fn graph_names_an_archetype_that_does_not_load_and_draws_nothing() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/broken/doctrine/process.md",
+        "# P\n",
+    );
+    let run = scratch.renkei(&["graph"]).expect_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("broken/archetype.yaml: missing"),
+        "{}",
+        run.stderr
+    );
+}

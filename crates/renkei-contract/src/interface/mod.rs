@@ -89,7 +89,7 @@ pub struct Call {
     /// then `orchestration.md`, then `handoff-contract.md`); callees delegated in one step
     /// (`Delegate `a` and `b` in parallel`) share it.
     pub step: usize,
-    /// The field names the step mentions, as [`read::field_key`]s: what it passes. Only
+    /// The field names the step mentions, as [`crate::text::name_key`]s: what it passes. Only
     /// the other side of a passed field is ever reported, so no place is kept.
     pub passed: Vec<Written>,
     /// The fields its `Required return fields:` list reads back.

@@ -15,6 +15,7 @@ use super::{
     Call, Declared, Edge, Interface, Mention, MentionKind, Name, Pipeline, Place, Written,
 };
 use crate::config::Term;
+use crate::text::name_key;
 
 /// Where a callee lists the fields it requires.
 const INPUT_SECTIONS: &[&str] = &[
@@ -77,8 +78,8 @@ pub(crate) const INTERFACE_FILES: &[&str] = &[
     "doctrine/pipeline.md",
 ];
 
-pub(crate) const HANDOFF: &str = "doctrine/handoff-contract.md";
-pub(crate) const OUTPUT: &str = "doctrine/output-contract.md";
+const HANDOFF: &str = "doctrine/handoff-contract.md";
+const OUTPUT: &str = "doctrine/output-contract.md";
 const PIPELINE: &str = "doctrine/pipeline.md";
 
 /// The section names and labels above as terms, built once: every archetype's every
@@ -111,12 +112,11 @@ pub(crate) fn return_sections() -> &'static [Term] {
 /// Reads one archetype's interface from its doctrine documents, each given by its path
 /// relative to the archetype folder.
 pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Document)]) -> Interface {
-    let file = |relative: &str| {
-        files
-            .iter()
-            .find(|(path, _)| *path == relative)
-            .map(|(_, doc)| File::new(dir, relative, doc))
-    };
+    let opened: Vec<File> = files
+        .iter()
+        .map(|(relative, doc)| File::new(dir, relative, doc))
+        .collect();
+    let file = |relative: &str| opened.iter().find(|file| file.relative == relative);
     let inputs = file(HANDOFF).and_then(|handoff| {
         let heading = handoff.section(&vocabulary().inputs)?;
         // `## Inputs` with `### Required` and `### Optional` under it: only the optional
@@ -151,39 +151,30 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
         // Whatever the output contract names in backticks it returns, in a list, a table
         // or a sentence (`... returns `plan_path`, `test_commit_hashes[]` and ...`): reading
         // more than the field lists only ever spares a finding.
-        let mut names: Vec<Name> = output
-            .code_spans(0..output.doc.source.len())
-            .filter_map(|span| {
-                Some(output.name(identifier(&output.doc.source[span.clone()])?, span))
-            })
-            .collect();
         let failed_shape = file(HANDOFF).and_then(|handoff| {
             let heading = handoff.section(&vocabulary().return_shapes)?;
             Some(handoff.fields_in(handoff.whole(heading)))
         });
-        names.extend(failed_shape.into_iter().flatten());
+        let named = output
+            .identifiers(0..output.doc.source.len())
+            .map(|(text, _)| text.to_string());
         let mut seen = std::collections::BTreeSet::new();
-        let written = names
-            .into_iter()
-            .filter(|name| seen.insert(name.key.clone()))
+        let written = named
+            .chain(failed_shape.into_iter().flatten().map(|name| name.name))
             .map(|name| Written {
-                name: name.name,
-                key: name.key,
+                key: name_key(&name),
+                name,
             })
+            .filter(|written| seen.insert(written.key.clone()))
             .collect();
         (output.place(0..0), written)
     });
     let mut calls = Vec::new();
-    for relative in CALLER_FILES {
-        if let Some(caller) = file(relative) {
-            caller.calls(name, &mut calls);
-        }
-    }
     let mut mentions = Vec::new();
-    for relative in CALLER_FILES {
-        if let Some(caller) = file(relative) {
-            caller.mentions(&mut mentions);
-        }
+    for caller in CALLER_FILES.iter().filter_map(|relative| file(relative)) {
+        let delegated = caller.verb_led();
+        caller.calls(name, &delegated, &mut calls);
+        caller.mentions(delegated, &mut mentions);
     }
     let pipeline = file(PIPELINE).map(|pipeline| Pipeline {
         place: pipeline.place(0..0),
@@ -203,6 +194,7 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
 
 /// One document and where it lives, for places.
 pub(crate) struct File<'d> {
+    relative: &'d str,
     path: std::sync::Arc<Path>,
     doc: &'d Document,
     /// Each heading's [`crate::text::name_key`], computed once.
@@ -210,15 +202,16 @@ pub(crate) struct File<'d> {
 }
 
 impl<'d> File<'d> {
-    pub(crate) fn new(dir: &Path, relative: &str, doc: &'d Document) -> Self {
+    pub(crate) fn new(dir: &Path, relative: &'d str, doc: &'d Document) -> Self {
         Self {
+            relative,
             path: dir.join(relative).into(),
             doc,
             heading_keys: doc
                 .outline
                 .headings
                 .iter()
-                .map(|heading| crate::text::name_key(&heading.text))
+                .map(|heading| name_key(&heading.text))
                 .collect(),
         }
     }
@@ -364,7 +357,7 @@ impl<'d> File<'d> {
 
     fn name(&self, text: &str, range: Range<usize>) -> Name {
         Name {
-            key: field_key(text),
+            key: name_key(text),
             name: text.to_string(),
             place: self.place(range),
         }
@@ -381,12 +374,17 @@ impl<'d> File<'d> {
             .cloned()
     }
 
+    /// The code spans inside `range` that are field or archetype names, with the name.
+    fn identifiers(&self, range: Range<usize>) -> impl Iterator<Item = (&str, Range<usize>)> + '_ {
+        self.code_spans(range)
+            .filter_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
+    }
+
     /// The steps of this file that delegate, each with what it passes and what its gate
     /// reads. A step delegates to the archetype its text first names after `delegate` or
     /// `invoke`, or to the one its heading names in backticks (`## Payload for
     /// `execution-lead``).
-    fn calls(&self, own_name: &str, calls: &mut Vec<Call>) {
-        let groups = self.verb_led();
+    fn calls(&self, own_name: &str, groups: &[(MentionKind, Vec<Name>)], calls: &mut Vec<Call>) {
         for heading in &self.doc.outline.headings {
             let body = self.own(heading);
             let by_text = groups.iter().find(|(_, group)| {
@@ -398,10 +396,7 @@ impl<'d> File<'d> {
                 Some((kind, group)) => (group.clone(), *kind, false),
                 // A heading that names an archetype (`## Payload for `execution-lead``) is
                 // a delegation only when its section lists fields: `## Return to `x`` is not.
-                None => match self
-                    .code_spans(heading.range.clone())
-                    .find_map(|span| Some((identifier(&self.doc.source[span.clone()])?, span)))
-                {
+                None => match self.identifiers(heading.range.clone()).next() {
                     Some((text, span)) if !self.fields_in(body.clone()).is_empty() => {
                         (vec![self.name(text, span)], MentionKind::Delegated, true)
                     }
@@ -421,11 +416,10 @@ impl<'d> File<'d> {
             let reads = self.reads(body.clone());
             let mut seen = std::collections::BTreeSet::new();
             let passed: Vec<Written> = self
-                .code_spans(body)
-                .filter(|span| !reads.iter().any(|read| read.place.range == *span))
-                .filter_map(|span| {
-                    let name = identifier(&self.doc.source[span])?;
-                    let key = field_key(name);
+                .identifiers(body)
+                .filter(|(_, span)| !reads.iter().any(|read| read.place.range == *span))
+                .filter_map(|(name, _)| {
+                    let key = name_key(name);
                     let callee = callees.iter().any(|callee| callee.key == key);
                     (!callee && seen.insert(key.clone())).then(|| Written {
                         name: name.to_string(),
@@ -463,9 +457,10 @@ impl<'d> File<'d> {
                 if !labels.iter().any(|term| term.matches(label)) {
                     continue;
                 }
-                reads.extend(self.code_spans(line).filter_map(|span| {
-                    Some(self.name(identifier(&self.doc.source[span.clone()])?, span))
-                }));
+                reads.extend(
+                    self.identifiers(line)
+                        .map(|(text, span)| self.name(text, span)),
+                );
                 let next_list = self
                     .doc
                     .lists
@@ -489,8 +484,9 @@ impl<'d> File<'d> {
         reads
     }
 
-    /// Code spans that follow `delegate` or `invoke` in the paragraphs and list items of
-    /// `range`, in order.
+    /// The names that follow `delegate` or `invoke` in the file's paragraphs and list
+    /// items, in order, each group with its verb: one pass, shared by the delegating
+    /// steps and the mentions.
     fn verb_led(&self) -> Vec<(MentionKind, Vec<Name>)> {
         let source = &self.doc.source;
         let mut blocks: Vec<Range<usize>> = self
@@ -552,8 +548,8 @@ impl<'d> File<'d> {
 
     /// The archetypes this file names as delegated to: after `delegate` or `invoke`, and
     /// in a delegation set's list.
-    fn mentions(&self, mentions: &mut Vec<Mention>) {
-        for (kind, names) in self.verb_led() {
+    fn mentions(&self, delegated: Vec<(MentionKind, Vec<Name>)>, mentions: &mut Vec<Mention>) {
+        for (kind, names) in delegated {
             for name in names {
                 mentions.push(Mention {
                     name: name.name,
@@ -709,12 +705,6 @@ fn identifier_text(text: &str) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         && base.len() <= 64
-}
-
-/// The key field names are compared by: `test_spec_paths[]`, `test-spec-paths` and
-/// `Test_Spec_Paths` are one name.
-pub(crate) fn field_key(name: &str) -> String {
-    crate::text::name_key(name)
 }
 
 /// Whether the text before an entry's first code span is only its list marker or number.
