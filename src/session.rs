@@ -591,12 +591,7 @@ impl Checker<'_> {
             Err(error) => Err(Box::new(load_failed(error))),
         };
         let interface = archetype.as_ref().ok().map(Interface::of);
-        Checked {
-            archetype: archetype.ok(),
-            lint,
-            contract,
-            interface,
-        }
+        Checked::new(archetype.ok(), lint, contract, interface)
     }
 
     /// What stops `archetype` from rendering through its template (an `assemble/render`
@@ -690,15 +685,11 @@ impl Checker<'_> {
     /// the second of two archetypes with one name (as `lint` lints it), and why it was not
     /// loaded.
     pub fn refused(&self, error: &ModelError) -> Checked {
-        Checked {
-            archetype: None,
-            lint: match error {
-                ModelError::DuplicateName { second, .. } => self.lint_unloaded(second),
-                _ => Vec::new(),
-            },
-            contract: Err(Box::new(load_failed(error))),
-            interface: None,
-        }
+        let lint = match error {
+            ModelError::DuplicateName { second, .. } => self.lint_unloaded(second),
+            _ => Vec::new(),
+        };
+        Checked::new(None, lint, Err(Box::new(load_failed(error))), None)
     }
 
     /// The lint of an archetype folder that did not load, walked and read as `lint` does.
@@ -954,30 +945,39 @@ impl Index {
     }
 }
 
-/// One archetype's findings: each linted file, and the contract's findings (or why
-/// the archetype could not be checked). The archetype is kept until its findings are
-/// printed, so that source lines are quoted from the text that was checked.
+/// One archetype's findings, made ready in the worker that checked it: each linted file,
+/// the lint and contract findings in path and position order (so that they print file by
+/// file), and the texts of the files they point into. The archetype itself is dropped in
+/// the worker: freeing its parsed documents is work too, and the printing thread is one.
 pub struct Checked {
-    /// The loaded archetype, when it loaded.
-    pub archetype: Option<Archetype>,
-    /// Each of its files, linted.
+    /// Whether the archetype loaded.
+    pub loaded: bool,
+    /// Each of its files, linted (their findings are in `findings`).
     pub lint: Vec<LintedFile>,
-    /// The contract's findings, or the one finding that says why it was not checked.
-    pub contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
+    /// The findings, lint and contract together.
+    pub findings: Vec<Diagnostic>,
+    /// Whether the contract could be checked: `false` when `findings` holds the one
+    /// finding that says why not.
+    pub contract_checked: bool,
     /// Its side of the seams with other archetypes, compared once every archetype is read.
     pub interface: Option<Interface>,
+    /// The loaded texts of the files the findings point into, so that source lines are
+    /// quoted from the text that was checked.
+    texts: Vec<(PathBuf, String)>,
 }
 
 impl Checked {
-    /// Takes the findings out, lint and contract together in path and position order (so
-    /// that they print file by file), and whether the contract could be checked.
-    pub fn take_findings(&mut self) -> (Vec<Diagnostic>, bool) {
-        let mut findings: Vec<Diagnostic> = self
-            .lint
+    fn new(
+        archetype: Option<Archetype>,
+        mut lint: Vec<LintedFile>,
+        contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
+        interface: Option<Interface>,
+    ) -> Self {
+        let mut findings: Vec<Diagnostic> = lint
             .iter_mut()
             .flat_map(|linted| std::mem::take(&mut linted.diagnostics))
             .collect();
-        let checked = match std::mem::replace(&mut self.contract, Ok(Vec::new())) {
+        let contract_checked = match contract {
             Ok(found) => {
                 findings.extend(found);
                 true
@@ -988,22 +988,38 @@ impl Checked {
             }
         };
         sort_by_position(&mut findings);
-        (findings, checked)
+        let loaded = archetype.is_some();
+        let mut texts = Vec::new();
+        if let Some(archetype) = archetype {
+            let pointed = |path: &Path| findings.iter().any(|finding| finding.path == path);
+            if pointed(&archetype.config_path) {
+                texts.push((archetype.config_path, archetype.config_text));
+            }
+            for file in archetype.parts.into_iter().chain(archetype.shipped) {
+                if pointed(&file.path)
+                    && let Some(text) = file.content.into_text()
+                {
+                    texts.push((file.path, text));
+                }
+            }
+        }
+        Self {
+            loaded,
+            lint,
+            findings,
+            contract_checked,
+            interface,
+            texts,
+        }
     }
 
     /// The text of the file at `path`, as loaded or as the lint read it.
     pub fn source(&self, path: &Path) -> Option<&str> {
-        let loaded = self.archetype.as_ref().and_then(|archetype| {
-            if archetype.config_path == path {
-                return Some(archetype.config_text.as_str());
-            }
-            archetype
-                .parts
-                .iter()
-                .chain(&archetype.shipped)
-                .find(|file| file.path == path)
-                .and_then(|file| Some(file.markdown()?.text()))
-        });
+        let loaded = self
+            .texts
+            .iter()
+            .find(|(loaded, _)| loaded == path)
+            .map(|(_, text)| text.as_str());
         loaded.or_else(|| {
             self.lint
                 .iter()

@@ -95,7 +95,7 @@ pub fn run(
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;
             }
-            let (mut findings, contract_checked) = checked.take_findings();
+            let mut findings = std::mem::take(&mut checked.findings);
             // A template error is the same for every archetype rendered through it.
             findings.retain(|finding| {
                 finding.rule != RENDER_FAILED_RULE.id
@@ -107,8 +107,8 @@ pub fn run(
             });
             interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
             findings.retain(|finding| !disabled(&finding.rule));
-            not_checked |= !contract_checked;
-            not_loaded |= checked.archetype.is_none();
+            not_checked |= !checked.contract_checked;
+            not_loaded |= !checked.loaded;
             for file in findings.chunk_by(|a, b| a.path == b.path) {
                 emitter.emit(file, |path| checked.source(path))?;
             }

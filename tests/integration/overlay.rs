@@ -20,9 +20,9 @@ fn findings(source: Arc<dyn FileSource>, root: &Path) -> Vec<String> {
     let checker = session.checker().unwrap();
     let mut found: Vec<Diagnostic> = Vec::new();
     for dir in checker.dirs() {
-        let (findings, contract_checked) = checker.check(&dir.unwrap()).take_findings();
-        assert!(contract_checked);
-        found.extend(findings);
+        let checked = checker.check(&dir.unwrap());
+        assert!(checked.contract_checked);
+        found.extend(checked.findings);
     }
     // `renkei lint`'s walk of the tree, through the same source.
     session

@@ -352,7 +352,10 @@ pub fn check_skill_render(
         .iter()
         .map(|part| PartContext {
             path: part.relative.clone(),
-            content: String::from_utf8_lossy(part.bytes()).into_owned(),
+            content: match part.markdown() {
+                Some(markdown) => markdown.text().to_string(),
+                None => String::from_utf8_lossy(part.bytes()).into_owned(),
+            },
         })
         .collect();
     render_body(archetype, templates, template, parts)?;

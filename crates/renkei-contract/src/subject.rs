@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use renkei_model::source::Kind;
 use renkei_model::{
@@ -12,6 +12,7 @@ use renkei_model::{
 };
 
 use crate::config::Contract;
+use crate::text::{Field, fields};
 
 /// One archetype's Markdown files, by path relative to its folder: borrowed from the loaded
 /// archetype, owned only for extra files a contract names. A file is parsed the first time a
@@ -22,21 +23,41 @@ pub struct Subject<'a> {
     pub stage: String,
     /// The archetype folder.
     pub dir: PathBuf,
-    files: BTreeMap<String, Cow<'a, Markdown>>,
+    files: BTreeMap<String, Held<'a>>,
     /// Where the files the archetype did not load are looked for, by the rules that ask
     /// whether a link's target exists.
     source: Arc<dyn FileSource>,
+}
+
+/// A file of a subject, and its fields once a rule asks: several rules read the fields of
+/// one template.
+#[derive(Debug)]
+struct Held<'a> {
+    markdown: Cow<'a, Markdown>,
+    fields: OnceLock<Vec<Field>>,
+}
+
+impl<'a> From<Cow<'a, Markdown>> for Held<'a> {
+    fn from(markdown: Cow<'a, Markdown>) -> Self {
+        Self {
+            markdown,
+            fields: OnceLock::new(),
+        }
+    }
 }
 
 impl<'a> Subject<'a> {
     /// The loaded files of `archetype`, plus any other file `contract` names that `walk`
     /// finds.
     pub fn new(walk: &Walk, archetype: &'a Archetype, contract: &Contract) -> Self {
-        let mut files: BTreeMap<String, Cow<'a, Markdown>> = archetype
+        let mut files: BTreeMap<String, Held<'a>> = archetype
             .parts
             .iter()
             .chain(&archetype.shipped)
-            .filter_map(|file| Some((file.relative.clone(), Cow::Borrowed(file.markdown()?))))
+            .filter_map(|file| {
+                let markdown = Cow::Borrowed(file.markdown()?);
+                Some((file.relative.clone(), markdown.into()))
+            })
             .collect();
         let named = contract
             .checks
@@ -54,7 +75,7 @@ impl<'a> Subject<'a> {
                 .ok()
                 .and_then(|text| Markdown::new(text).ok())
             {
-                files.insert(relative.clone(), Cow::Owned(markdown));
+                files.insert(relative.clone(), Held::from(Cow::Owned(markdown)));
             }
         }
         Self {
@@ -72,13 +93,15 @@ impl<'a> Subject<'a> {
         dir: &Path,
         files: impl IntoIterator<Item = (String, Document)>,
     ) -> Self {
-        let files: BTreeMap<String, Cow<'a, Markdown>> = files
+        let files: BTreeMap<String, Held<'a>> = files
             .into_iter()
-            .map(|(relative, document)| (relative, Cow::Owned(Markdown::from(document))))
+            .map(|(relative, document)| {
+                (relative, Held::from(Cow::Owned(Markdown::from(document))))
+            })
             .collect();
         let mut held = Overlay::default();
-        for (relative, markdown) in &files {
-            held.insert(dir.join(relative), markdown.text());
+        for (relative, file) in &files {
+            held.insert(dir.join(relative), file.markdown.text());
         }
         Self {
             stage: stage.to_string(),
@@ -96,7 +119,17 @@ impl<'a> Subject<'a> {
 
     /// The document at `relative`, if the archetype has it.
     pub fn document(&self, relative: &str) -> Option<&Document> {
-        self.files.get(relative).map(|markdown| markdown.document())
+        self.files
+            .get(relative)
+            .map(|file| file.markdown.document())
+    }
+
+    /// The [`fields`] of the document at `relative`, read once however many rules ask;
+    /// none when the archetype has no such file.
+    pub fn fields(&self, relative: &str) -> &[Field] {
+        self.files.get(relative).map_or(&[], |file| {
+            file.fields.get_or_init(|| fields(file.markdown.document()))
+        })
     }
 
     /// Whether the archetype has a Markdown file at `relative`.
@@ -108,7 +141,7 @@ impl<'a> Subject<'a> {
     pub fn files(&self) -> impl Iterator<Item = (&str, &Markdown)> {
         self.files
             .iter()
-            .map(|(relative, markdown)| (relative.as_str(), &**markdown))
+            .map(|(relative, file)| (relative.as_str(), &*file.markdown))
     }
 
     /// The file's path on disk.

@@ -186,26 +186,29 @@ pub fn find_heading<'a>(document: &'a Document, term: &Term) -> Option<&'a Headi
 /// parenthesized remark (`(if blocked)`, `(preamble)`) left out. `blocker_owner`,
 /// `Blocker owner (if blocked):` and `**Blocker owner**` are one name.
 pub fn name_key(text: &str) -> String {
-    let kept: String = without_parentheses(text)
-        .chars()
-        .map(|c| if matches!(c, '_' | '-') { ' ' } else { c })
-        .collect();
-    let reduced = comparable(&kept);
-    let trimmed = reduced
-        .trim_end_matches(':')
-        .trim_end_matches("[]")
-        .trim_end();
+    let mut key = reduce(&without_parentheses(text), |c| {
+        c.is_whitespace() || matches!(c, '_' | '-')
+    });
+    let trimmed = key.trim_end_matches(':').trim_end_matches("[]").trim_end();
     let numbered = trimmed.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    match numbered.strip_prefix(')').unwrap_or(numbered) {
+    let kept = match numbered.strip_prefix(')').unwrap_or(numbered) {
         rest if rest.len() < trimmed.len() && rest.starts_with(' ') => rest.trim_start(),
         _ => trimmed,
-    }
-    .to_string()
+    };
+    // `kept` is a slice of `key`: cut `key` down to it instead of copying it out.
+    let start = kept.as_ptr() as usize - key.as_ptr() as usize;
+    let end = start + kept.len();
+    key.truncate(end);
+    key.drain(..start);
+    key
 }
 
 /// `text` without what it says in parentheses (nested ones included): a remark, not the
 /// name or value itself.
-pub fn without_parentheses(text: &str) -> String {
+pub fn without_parentheses(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('(') {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut kept = String::with_capacity(text.len());
     let mut depth = 0usize;
     for c in text.chars() {
@@ -216,14 +219,19 @@ pub fn without_parentheses(text: &str) -> String {
             _ => {}
         }
     }
-    kept
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Text reduced for comparison: no backticks or emphasis markers, single spaces, lowercase.
 /// Built in one pass, as whole sections go through it.
 pub fn comparable(text: &str) -> String {
+    reduce(text, char::is_whitespace)
+}
+
+/// [`comparable`], with words split wherever `separates` says.
+fn reduce(text: &str, separates: impl Fn(char) -> bool) -> String {
     let mut reduced = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    for word in text.split(separates).filter(|word| !word.is_empty()) {
         let before = reduced.len();
         if before > 0 {
             reduced.push(' ');

@@ -377,6 +377,16 @@ pub enum Content {
     Other(std::sync::Arc<[u8]>),
 }
 
+impl Content {
+    /// The text of a Markdown file, taken out; `None` for any other file.
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Self::Markdown(markdown) => Some(markdown.into_text()),
+            Self::Other(_) => None,
+        }
+    }
+}
+
 impl SourceFile {
     /// The parsed document, for Markdown files.
     pub fn document(&self) -> Option<&Document> {

@@ -321,6 +321,11 @@ impl Markdown {
         &self.text
     }
 
+    /// The file's text, taken out (the parse, if any, is dropped).
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The parsed document.
     pub fn document(&self) -> &Document {
         self.document

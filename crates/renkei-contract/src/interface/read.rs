@@ -176,11 +176,7 @@ pub(crate) fn read(name: &str, stage: &str, dir: &Path, files: &[(&str, &Documen
         caller.calls(name, &delegated, &mut calls);
         caller.mentions(delegated, &mut mentions);
     }
-    let pipeline = file(PIPELINE).map(|pipeline| Pipeline {
-        place: pipeline.place(0..0),
-        chains: pipeline.chains(),
-        edges: pipeline.edges(),
-    });
+    let pipeline = file(PIPELINE).map(File::pipeline);
     Interface {
         name: name.to_string(),
         stage: stage.to_string(),
@@ -567,24 +563,15 @@ impl<'d> File<'d> {
         }
     }
 
-    /// The names of each line of edges, in order: `a -> b -> c` says that `a` comes before
-    /// `c` too.
-    fn chains(&self) -> Vec<Vec<String>> {
-        self.edge_lines()
-            .filter_map(|line| self.edge_line(line))
-            .map(|groups| groups.into_iter().flatten().map(|(name, _)| name).collect())
-            .collect()
-    }
-
-    /// The edges of the pipeline: lines of a code block or of a paragraph made only of
-    /// archetype names and arrows, `a -> b -> c` (`→`, `─►`, `=>` too), with `a -> b + c`
-    /// for a fork. A line with anything else on it is prose or a flow of steps, not edges.
-    fn edges(&self) -> Vec<Edge> {
+    /// The pipeline this file draws: its edges, lines of a code block or of a paragraph
+    /// made only of archetype names and arrows, `a -> b -> c` (`→`, `─►`, `=>` too), with
+    /// `a -> b + c` for a fork (a line with anything else on it is prose or a flow of
+    /// steps, not edges); and the names of each such line, in order, since `a -> b -> c`
+    /// says that `a` comes before `c` too.
+    fn pipeline(&self) -> Pipeline {
         let mut edges = Vec::new();
-        for line in self.edge_lines() {
-            let Some(groups) = self.edge_line(line) else {
-                continue;
-            };
+        let mut chains = Vec::new();
+        for groups in self.edge_lines().filter_map(|line| self.edge_line(line)) {
             for pair in groups.windows(2) {
                 for (from, from_place) in &pair[0] {
                     for (to, to_place) in &pair[1] {
@@ -597,8 +584,13 @@ impl<'d> File<'d> {
                     }
                 }
             }
+            chains.push(groups.into_iter().flatten().map(|(name, _)| name).collect());
         }
-        edges
+        Pipeline {
+            place: self.place(0..0),
+            edges,
+            chains,
+        }
     }
 
     /// The lines that may hold edges: those of code blocks and of paragraphs.
@@ -625,6 +617,10 @@ impl<'d> File<'d> {
     /// The groups of names a line of edges joins by arrows, or `None` for any other line.
     fn edge_line(&self, line: Range<usize>) -> Option<Vec<Vec<(String, Place)>>> {
         let text = &self.doc.source[line.clone()];
+        // Every arrow ends in one of these: most lines of prose are left at once.
+        if !text.contains(['>', '►', '▶', '→', '⟶']) {
+            return None;
+        }
         // A remark after the last name (`a -> b (invocation)`) is not part of the edge.
         let text = match text.trim_end().strip_suffix(')').and_then(|t| t.rfind('(')) {
             Some(open) => &text[..open],

@@ -7,7 +7,6 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::fields;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -22,11 +21,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
 };
 
 fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
-    let (mut reporter, document) = match super::checked_file(&RULE, check, subject) {
+    let (mut reporter, _) = match super::checked_file(&RULE, check, subject) {
         Ok(found) => found,
         Err(missing) => return missing,
     };
-    for field in fields(document) {
+    for field in subject.fields(super::file_of(check)) {
         if check
             .fields
             .iter()

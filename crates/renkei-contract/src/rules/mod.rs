@@ -78,11 +78,7 @@ pub(crate) fn checked_file<'a>(
     check: &Check,
     subject: &'a Subject,
 ) -> Result<(Reporter<'a>, &'a Document), Vec<Diagnostic>> {
-    let relative = check
-        .file
-        .as_ref()
-        .map(|file| file.value.as_str())
-        .unwrap_or_default();
+    let relative = file_of(check);
     let path = subject.path(relative);
     match subject.document(relative) {
         Some(document) => Ok((Reporter::new(&rule.meta, path, Some(document)), document)),
@@ -100,6 +96,15 @@ pub(crate) fn checked_file<'a>(
             Err(reporter.diagnostics)
         }
     }
+}
+
+/// The file a check reads, relative to the archetype folder.
+pub(crate) fn file_of(check: &Check) -> &str {
+    check
+        .file
+        .as_ref()
+        .map(|file| file.value.as_str())
+        .unwrap_or_default()
 }
 
 /// The path a link destination names, when it names a file by a relative path.

@@ -8,7 +8,7 @@ use renkei_model::{Diagnostic, Document, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{Field, alternatives, fields};
+use crate::text::{Field, alternatives};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -31,7 +31,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     let (Some(term), Some(allowed)) = (&check.field, &check.values) else {
         return reporter.diagnostics;
     };
-    let all_fields = fields(document);
+    let all_fields = subject.fields(super::file_of(check));
     let outcome_fields: Vec<_> = all_fields
         .iter()
         .filter(|field| term.matches_key(&field.key))

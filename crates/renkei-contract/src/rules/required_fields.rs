@@ -7,7 +7,7 @@ use renkei_model::{Diagnostic, RuleMeta};
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{fields, find_heading};
+use crate::text::find_heading;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -36,7 +36,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         );
         return reporter.diagnostics;
     };
-    let present = fields(document);
+    let present = subject.fields(super::file_of(check));
     for name in check.fields.iter().flatten() {
         let found = present.iter().any(|field| {
             heading.section.contains(&field.range.start) && name.matches_key(&field.key)

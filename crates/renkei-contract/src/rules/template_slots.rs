@@ -9,7 +9,7 @@ use crate::config::{Check, Param};
 use crate::interface::read::{File, return_sections};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{fields, name_key};
+use crate::text::name_key;
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -40,13 +40,9 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
         return reporter.diagnostics;
     };
     let sections = check.sections.as_deref().unwrap_or(return_sections());
-    let relative = check
-        .file
-        .as_ref()
-        .map(|file| file.value.as_str())
-        .unwrap_or_default();
-    let returned = File::new(&subject.dir, relative, document).fields_of_sections(sections);
-    let slots: Vec<String> = fields(template)
+    let returned = File::new(&subject.dir, super::file_of(check), document).fields_of_sections(sections);
+    let slots: std::collections::HashSet<String> = subject
+        .fields(template_file)
         .iter()
         .map(|field| field.name.as_str())
         .chain(template.outline.headings.iter().map(|h| h.text.as_str()))
