@@ -29,7 +29,7 @@ pub enum Outcome {
 
 /// Assemble, lint and check agent doctrine written as Markdown into Agent Skills.
 #[derive(Debug, Parser)]
-#[command(name = "renkei", version, about, max_term_width = 100)]
+#[command(name = "renkei", version = env!("RENKEI_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
     /// Doctrine root (holds `framework/archetypes/`); found from the current folder upward
     /// when omitted.

@@ -25,7 +25,7 @@ use renkei_model::{
     Walk,
 };
 
-use crate::config::{CheckSettings, SharedConfig, load_config, rule_set};
+use crate::config::{CheckSettings, LoadedConfig, SharedConfig, load_config, rule_set};
 use crate::{CliError, LocatedError};
 use renkei_model::exclude::Excludes;
 
@@ -63,6 +63,8 @@ pub struct Config {
     pub settings: CheckSettings,
     /// The vocabulary rules.
     pub rules: RuleSet,
+    /// Which of the paths `lint` is given it lints, when the root has archetypes.
+    pub selection: renkei_lint::Selection,
 }
 
 /// How long rendering may take before renkei gives up, in seconds, unless
@@ -138,32 +140,73 @@ impl Session {
                     self.root.as_deref(),
                 )?;
                 let settings = loaded.config.check.clone();
+                let selection = self.selection(&loaded)?;
                 Ok(Config {
                     settings,
                     rules: rule_set(loaded)?,
+                    selection,
                 })
             })
             .as_ref()
             .map_err(|error| error.clone().into())
     }
 
-    /// Lints `paths` (files, and the Markdown inside folders), or, when none is given, the
+    /// What `lint` keeps of the paths it is given, from `renkei.yaml`'s `lint: include:`
+    /// and `exclude:` and the root's archetypes folder.
+    fn selection(
+        &self,
+        loaded: &LoadedConfig<crate::config::ProjectConfig>,
+    ) -> Result<renkei_lint::Selection, LocatedError> {
+        let path = loaded
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("renkei.yaml"));
+        let globs = |field: &str, patterns| {
+            Excludes::for_field(field, patterns, &path)
+                .map_err(|error| LocatedError::config(error.to_string(), &path, error.position()))
+        };
+        let include = globs("lint.include", &loaded.config.lint.include)?;
+        let exclude = globs("lint.exclude", &loaded.config.lint.exclude)?;
+        let root = self
+            .root
+            .as_deref()
+            .and_then(|root| std::path::absolute(root).ok());
+        let archetypes = root
+            .as_deref()
+            .map(|root| root.join(renkei_model::load::ARCHETYPES_DIR))
+            .filter(|dir| self.source.kind(dir) == Some(renkei_model::source::Kind::Dir));
+        Ok(renkei_lint::Selection::new(
+            root, archetypes, include, exclude,
+        ))
+    }
+
+    /// Lints `paths` (files, and the Markdown inside folders) that the configured
+    /// selection keeps (all of them with `everything`), or, when none is given, the
     /// doctrine files of every archetype under the root; every file is read through the
     /// session's source, and each linted file goes to `sink` in path order.
     pub fn lint(
         &self,
         paths: &[PathBuf],
+        everything: bool,
         fix: FixMode,
         sink: impl FnMut(LintedFile) -> Result<(), CliError>,
     ) -> Result<(), CliError> {
-        let rules = &self.config()?.rules;
+        let config = self.config()?;
+        let rules = &config.rules;
         let threads = renkei_model::parallel::available_threads();
         let source = self.source.as_ref();
         if paths.is_empty() {
             let files = renkei_lint::default_files(&self.walk()?);
             renkei_lint::lint_files(source, rules, files, threads, fix, sink)
         } else {
-            let files = renkei_lint::expand_paths(paths.to_vec());
+            let mut selection = config.selection.clone();
+            if everything {
+                selection = selection.everything();
+            }
+            let files = renkei_lint::expand_paths(paths.to_vec()).filter(move |candidate| {
+                std::path::absolute(candidate.path())
+                    .is_ok_and(|absolute| selection.keeps(&absolute))
+            });
             renkei_lint::lint_files(source, rules, files, threads, fix, sink)
         }
     }

@@ -30,6 +30,10 @@ pub struct LintArgs {
     /// Print the fixes as a unified diff instead of writing them
     #[arg(long)]
     pub diff: bool,
+    /// Lint every Markdown file given, not only the operational files of archetypes (when
+    /// the root has archetypes); `lint: exclude:` still applies
+    #[arg(long)]
+    pub all_markdown: bool,
 }
 
 /// Runs `renkei lint`.
@@ -60,7 +64,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
-    session.lint(&args.paths, fix, |linted: LintedFile| {
+    session.lint(&args.paths, args.all_markdown, fix, |linted: LintedFile| {
         tally.record(&mut emitter, &linted, fix)?;
         emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
         Ok(())

@@ -225,7 +225,7 @@ fn exit_codes_are_zero_for_clean_or_warnings_only() {
 }
 
 #[test]
-fn paths_are_linted_as_given_and_folders_are_expanded() {
+fn paths_are_linted_as_given_with_all_markdown_and_folders_are_expanded() {
     let scratch = scratch_with_findings();
     scratch.write("loose/a.md", "intake\n");
     scratch.write("loose/sub/b.markdown", "intake\n");
@@ -235,12 +235,56 @@ fn paths_are_linted_as_given_and_folders_are_expanded() {
             "lint",
             "--format",
             "github",
+            "--all-markdown",
             "../loose",
             TENETS.trim_start_matches("root/"),
         ])
         .expect_code(1);
     assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
     assert!(run.stdout.contains("file=") && !run.stdout.contains("c.txt"));
+}
+
+#[test]
+fn paths_given_keep_only_the_operational_files_of_archetypes_unless_widened() {
+    let scratch = scratch_with_findings();
+    scratch.write(
+        "root/CHANGELOG.md",
+        "Support bank transfer of ownership intake.\n",
+    );
+    scratch.write("root/notes/research.md", "The intake form.\n");
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/README.md",
+        "intake\n",
+    );
+    let given = [
+        "lint",
+        "--format",
+        "github",
+        "CHANGELOG.md",
+        "notes",
+        "framework/archetypes/demo/hello-world/README.md",
+        TENETS.trim_start_matches("root/"),
+    ];
+    let run = scratch.renkei(&given).expect_code(1);
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+    assert!(run.stdout.contains("ethos/tenets.md"), "{}", run.stdout);
+    assert!(!run.stdout.contains("CHANGELOG") && !run.stdout.contains("notes/"));
+
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  include: [notes/]\n  exclude: ['**/ethos/']\n",
+    );
+    let run = scratch.renkei(&given).expect_code(1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("notes/research.md"), "{}", run.stdout);
+
+    scratch.write("root/renkei.yaml", "lint:\n  include: ['/../x']\n");
+    let run = scratch.renkei(&given).expect_code(2);
+    assert!(
+        run.stderr.contains("renkei.yaml") && run.stderr.contains("lint.include"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod check;
 mod docs;
 mod faults;
 mod hostile;
+mod install;
 mod interfaces;
 mod lint;
 mod overlay;

@@ -26,7 +26,7 @@ fn findings(source: Arc<dyn FileSource>, root: &Path) -> Vec<String> {
     }
     // `renkei lint`'s walk of the tree, through the same source.
     session
-        .lint(&[], renkei_lint::FixMode::Off, |linted| {
+        .lint(&[], false, renkei_lint::FixMode::Off, |linted| {
             found.extend(linted.diagnostics);
             Ok(())
         })

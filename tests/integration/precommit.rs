@@ -20,23 +20,44 @@ fn git(repo: &Path, args: &[&str]) {
 }
 
 fn try_repo(repo: &Path) -> Output {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    Command::new(venv_bin().join("pre-commit"))
-        .args(["try-repo", repo_root().to_str().unwrap(), "renkei-lint"])
+    pre_commit(
+        repo,
+        &["try-repo", repo_root().to_str().unwrap(), "renkei-lint"],
+    )
+}
+
+/// `pre-commit args...` in `repo`, with its environments and its builds kept under the
+/// test target folder.
+fn pre_commit(repo: &Path, args: &[&str]) -> Output {
+    quick_build(git_identity(Command::new(venv_bin().join("pre-commit"))))
+        .args(args)
         .current_dir(repo)
+        .output()
+        .unwrap()
+}
+
+/// `command` with a git identity, for the commits it makes.
+fn git_identity(mut command: Command) -> Command {
+    command
+        .env("GIT_AUTHOR_NAME", "renkei tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@renkei.invalid")
+        .env("GIT_COMMITTER_NAME", "renkei tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@renkei.invalid");
+    command
+}
+
+/// `command` building renkei into one shared target folder, unoptimized: these tests check
+/// how renkei is installed and wired, not the binary's speed.
+pub(crate) fn quick_build(mut command: Command) -> Command {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    command
         .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
-        // The hook's `cargo install` shares one target folder across runs and skips
-        // optimization: this test checks the hook's wiring, not the binary's speed.
         .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("GIT_AUTHOR_NAME", "renkei tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@renkei.invalid")
-        .env("GIT_COMMITTER_NAME", "renkei tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@renkei.invalid")
-        .output()
-        .unwrap()
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    command
 }
 
 #[test]
@@ -88,4 +109,86 @@ fn the_hook_fails_on_a_bad_staged_file_and_passes_on_a_good_one() {
         String::from_utf8_lossy(&good.stderr)
     );
     assert!(stdout.contains("Passed"), "{stdout}");
+}
+
+/// A commit holding this checkout's tracked files as they are now (uncommitted edits
+/// included), pushed to a new bare repository: what the README's snippet pins, as another
+/// project would reach it.
+fn published_renkei(dir: &Path) -> (std::path::PathBuf, String) {
+    let output = Command::new("git")
+        .args(["stash", "create"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let mut commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if commit.is_empty() {
+        let head = Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(repo_root())
+            .output()
+            .unwrap();
+        commit = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    }
+    let mirror = dir.join("renkei.git");
+    git(
+        dir,
+        &["init", "--quiet", "--bare", mirror.to_str().unwrap()],
+    );
+    git(
+        &repo_root(),
+        &[
+            "push",
+            "--quiet",
+            mirror.to_str().unwrap(),
+            &format!("{commit}:refs/heads/main"),
+        ],
+    );
+    (mirror, commit)
+}
+
+#[test]
+fn the_readme_snippet_fails_a_commit_on_doctrine_and_passes_one_on_a_changelog() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mirror, pinned) = published_renkei(dir.path());
+    let snippet =
+        crate::snippets::readme_block("In another repository's `.pre-commit-config.yaml`")
+            .replace("https://example.invalid/renkei", mirror.to_str().unwrap())
+            .replace("0000000000000000000000000000000000000000", &pinned);
+    let repo = dir.path().join("doctrine");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "--quiet"]);
+    std::fs::write(repo.join(".pre-commit-config.yaml"), snippet).unwrap();
+    let process = repo.join("framework/archetypes/execution/lead/doctrine/process.md");
+    std::fs::create_dir_all(process.parent().unwrap()).unwrap();
+    std::fs::write(&process, "# Process\n\nVerify required input fields.\n").unwrap();
+    std::fs::write(repo.join("CHANGELOG.md"), "- Intake forms gain a field.\n").unwrap();
+    std::fs::create_dir(repo.join("notes")).unwrap();
+    std::fs::write(repo.join("notes/research.md"), "The intake desk.\n").unwrap();
+    let installed = pre_commit(&repo, &["install"]);
+    assert!(installed.status.success(), "{installed:?}");
+    // The hook runs inside `git commit`, which pre-commit's build environment reaches.
+    let commit = |message: &str| {
+        git(&repo, &["add", "--all"]);
+        quick_build(git_identity(Command::new("git")))
+            .args(["commit", "--quiet", "-m", message])
+            .current_dir(&repo)
+            .output()
+            .unwrap()
+    };
+    let passed = commit("changelog and notes");
+    assert!(
+        passed.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&passed.stdout),
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    std::fs::write(&process, "# Process\n\nVerify required intake fields.\n").unwrap();
+    let failed = commit("a banned word in doctrine");
+    // git gives a hook's output to stderr.
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    assert!(
+        said.contains("renkei vocabulary lint") && said.contains("doctrine/process.md:3:17"),
+        "{said}"
+    );
 }

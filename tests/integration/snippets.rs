@@ -8,7 +8,7 @@ use std::process::Command;
 use crate::support::{copy_framework, repo_root};
 
 /// The body of the first fenced block after the line that starts with `lead`.
-fn readme_block(lead: &str) -> String {
+pub(crate) fn readme_block(lead: &str) -> String {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let after = &readme[readme
         .find(lead)

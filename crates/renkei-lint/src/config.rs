@@ -20,6 +20,13 @@ pub struct LintConfig {
     /// Rule ids to turn off.
     #[serde(default)]
     pub disable: Vec<Spanned<String>>,
+    /// Globs (relative to the root, read as `.gitignore` lines) of files `lint PATHS` lints
+    /// beyond the archetypes' operational files: see [`crate::Selection`].
+    #[serde(default)]
+    pub include: Vec<Spanned<String>>,
+    /// Globs of files `lint PATHS` never lints.
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
 }
 
 /// One rule as written in YAML. Every field but `id` may be left out when overriding.

@@ -77,6 +77,15 @@ pub enum Candidate {
     Refused(PathBuf, String),
 }
 
+impl Candidate {
+    /// The file.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::File(path) | Self::Refused(path, _) => path,
+        }
+    }
+}
+
 /// The Markdown files of every archetype's operational folders that `walk` finds, and each
 /// `archetype.yaml` (its description and `when_to_use` ship to agents too), in walk order
 /// (sorted by path). A symbolic link is followed as loading follows it (see

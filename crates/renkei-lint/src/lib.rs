@@ -15,6 +15,7 @@ pub mod error;
 mod reader;
 pub mod rules;
 pub mod scope;
+pub mod selection;
 mod suppress;
 
 pub use config::LintConfig;
@@ -26,6 +27,7 @@ pub use engine::{MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS, lint_text};
 pub use error::LintError;
 pub use rules::{Rule, RuleSet};
 pub use scope::Scope;
+pub use selection::Selection;
 pub use suppress::{UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_RULE};
 
 /// The rules the lint reports by itself, beside the configured vocabulary rules: their ids

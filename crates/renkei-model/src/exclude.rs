@@ -28,6 +28,15 @@ pub struct Excludes {
 impl Excludes {
     /// Compiles `patterns`; an invalid one is an error at its place in `config_path`.
     pub fn new(patterns: &[Spanned<String>], config_path: &Path) -> Result<Self, ModelError> {
+        Self::for_field("exclude", patterns, config_path)
+    }
+
+    /// [`Excludes::new`] for patterns of the configuration field `field`, which errors name.
+    pub fn for_field(
+        field: &str,
+        patterns: &[Spanned<String>],
+        config_path: &Path,
+    ) -> Result<Self, ModelError> {
         let mut set = GlobSetBuilder::new();
         let mut kinds = Vec::with_capacity(patterns.len());
         for pattern in patterns {
@@ -35,7 +44,7 @@ impl Excludes {
                 path: config_path.to_path_buf(),
                 line: pattern.referenced.line().max(1),
                 column: pattern.referenced.column().max(1),
-                message: format!("field `exclude`: the pattern `{}` {message}", pattern.value),
+                message: format!("field `{field}`: the pattern `{}` {message}", pattern.value),
             };
             let text = pattern.value.trim();
             let (text, include) = match text.strip_prefix('!') {
@@ -52,7 +61,7 @@ impl Excludes {
             };
             if text.is_empty() || text.split('/').any(|segment| segment == "..") {
                 return Err(invalid(
-                    "names nothing inside the archetype folder".to_string(),
+                    "names nothing inside the folder it is relative to".to_string(),
                 ));
             }
             let anchored = if rooted || text.contains('/') {
@@ -69,7 +78,7 @@ impl Excludes {
             path: config_path.to_path_buf(),
             line: 1,
             column: 1,
-            message: format!("field `exclude`: {error}"),
+            message: format!("field `{field}`: {error}"),
         })?;
         Ok(Self { set, kinds })
     }
@@ -88,6 +97,21 @@ impl Excludes {
             .filter(|&index| is_dir || !self.kinds[index].1)
             .max()
             .is_some_and(|index| !self.kinds[index].0)
+    }
+}
+
+impl Excludes {
+    /// Whether the file at `relative` is left out, or a folder it is in: for a path given
+    /// as it is, not found by a walk that would have stopped at the folder.
+    pub fn covers(&self, relative: &str) -> bool {
+        let folders = relative
+            .match_indices('/')
+            .map(|(at, _)| &relative[..at])
+            .filter(|folder| !folder.is_empty());
+        folders
+            .into_iter()
+            .any(|folder| self.excludes(folder, true))
+            || self.excludes(relative, false)
     }
 }
 

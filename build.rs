@@ -1,0 +1,48 @@
+//! Records the commit renkei is built from, for `renkei --version`: a bug report then names
+//! the exact source, whether renkei came from `cargo install --git`, a clone or a tarball.
+
+// A build script speaks to cargo through stdout.
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::Command;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=RENKEI_BUILD_COMMIT");
+    let commit = std::env::var("RENKEI_BUILD_COMMIT")
+        .ok()
+        .filter(|commit| !commit.is_empty())
+        .or_else(git_commit);
+    let described = match commit {
+        Some(commit) => format!("{} ({commit})", env!("CARGO_PKG_VERSION")),
+        // A source tarball has no history to name.
+        None => env!("CARGO_PKG_VERSION").to_string(),
+    };
+    println!("cargo:rustc-env=RENKEI_VERSION={described}");
+}
+
+/// The checkout's commit; `None` outside a git checkout or without git. (Edits not yet
+/// committed are not told apart: the script reruns when HEAD moves, not on every edit.)
+fn git_commit() -> Option<String> {
+    let git = |args: &[&str]| {
+        let output = Command::new("git").args(args).output().ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
+    // A new commit or a switch of branch moves HEAD or the ref it names.
+    if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+        let dir = Path::new(&dir);
+        println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
+        if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            println!("cargo:rerun-if-changed={}", dir.join(reference).display());
+        }
+        println!(
+            "cargo:rerun-if-changed={}",
+            dir.join("packed-refs").display()
+        );
+    }
+    Some(commit)
+}
