@@ -494,6 +494,45 @@ impl Session {
         })
     }
 
+    /// Checks the filled-in report at `report_path` against the template at
+    /// `template_path` alone (an installed skill's `references/template.md`), by the
+    /// contract the template states: no doctrine root is needed.
+    pub fn check_report_with_template(
+        &self,
+        report_path: &Path,
+        template_path: &Path,
+    ) -> Result<CheckedReport, CliError> {
+        let read = |path: &Path| {
+            let dir = path
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let text = Walk::new(Arc::clone(&self.source), dir).read_text(path)?;
+            parse(path, text)
+        };
+        let template = read(template_path)?;
+        let name = template_path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let contract = ReportContract::from_template(&template, &name, &self.contract)
+            .ok_or_else(|| {
+                CliError::Failed(vec![format!(
+                    "{}: the template has no outcome field offering its values (`Outcome: `complete` | `blocked``), so it defines no report",
+                    template_path.display()
+                )])
+            })?;
+        let report = read(report_path)?;
+        let findings = renkei_contract::check_report(&contract, &template, report_path, &report);
+        Ok(CheckedReport {
+            report_path: report_path.to_path_buf(),
+            report,
+            template_path: template_path.to_path_buf(),
+            template,
+            findings,
+        })
+    }
+
     /// Checks skill folders renkei did not write (`dirs`: skills, or folders of skills),
     /// read through the session's source, with `client`'s own keys allowed.
     pub fn check_skills(

@@ -29,14 +29,26 @@ pub enum ReportCommand {
 
 /// Options of `renkei report check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei report check reports/PAY-142/execution-report.md
+  renkei report check items/*/execution-report.md --format github
+  renkei report check report.md --skill ~/.claude/skills/execution-lead")]
 pub struct ReportCheckArgs {
-    /// The report file
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    /// Archetype whose template the report follows; default: the only archetype with a
-    /// report contract
-    #[arg(long, value_name = "NAME")]
+    /// The report files; one exit code answers for all of them
+    #[arg(value_name = "REPORT", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Archetype whose template the reports follow; default: the only archetype with a
+    /// report contract, or the one whose template has the report's title
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["template", "skill"])]
     pub archetype: Option<String>,
+    /// Template the reports follow, checked by the contract it states: its sections, its
+    /// outcome field's values, a blocker owner (no doctrine root needed)
+    #[arg(long, value_name = "FILE", conflicts_with = "skill")]
+    pub template: Option<PathBuf>,
+    /// Installed skill folder whose `references/template.md` the reports follow, as
+    /// `--template` (for a product repository with only installed skills)
+    #[arg(long, value_name = "DIR")]
+    pub skill: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -49,26 +61,49 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let ReportCommand::Check(args) = &args.command;
+    let template = match (&args.template, &args.skill) {
+        (Some(template), _) => Some(template.clone()),
+        (None, Some(skill)) => Some(skill.join("references/template.md")),
+        (None, None) => None,
+    };
     let options = Options {
         root: root.map(Path::to_path_buf),
+        root_optional: template.is_some(),
         ..Options::default()
     };
-    let gated = Session::open(&options).and_then(|session| {
-        let gated = session.check_report(&args.file, args.archetype.as_deref())?;
-        Ok((session, gated))
-    });
-    let (session, gated) = match gated {
-        Ok(gated) => gated,
+    let session = match Session::open(&options) {
+        Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
     };
+    let mut checked = Vec::new();
+    let mut unchecked = Vec::new();
+    for file in &args.files {
+        let gated = match &template {
+            Some(template) => session.check_report_with_template(file, template),
+            None => session.check_report(file, args.archetype.as_deref()),
+        };
+        match gated {
+            Ok(gated) => checked.push(gated),
+            // An archetype that does not load fails every report alike: it is the answer.
+            Err(error @ CliError::Located(_)) => return failure(out, args.format, error),
+            Err(CliError::Failed(messages)) => unchecked.extend(messages),
+            Err(error) => return Err(error),
+        }
+    }
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, REPORT_RULES, paths)?;
-    emitter.emit(&gated.findings, |path| gated.source(path))?;
+    for gated in &checked {
+        emitter.emit(&gated.findings, |path| gated.source(path))?;
+    }
     let outcome = if emitter.has_errors() {
         Outcome::Findings
     } else {
         Outcome::Clean
     };
-    emitter.finish(1, 0)?;
+    emitter.finish(checked.len(), 0)?;
+    // A report that could not be checked is not a report that passed.
+    if !unchecked.is_empty() {
+        return Err(CliError::Failed(unchecked));
+    }
     Ok(outcome)
 }

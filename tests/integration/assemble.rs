@@ -849,3 +849,61 @@ fn an_archetype_that_holds_a_skill_md_of_its_own_is_refused_until_it_is_left_out
         run.stdout
     );
 }
+
+#[test]
+fn a_target_must_be_a_name_or_read_as_a_path_and_never_lands_in_the_doctrine() {
+    let scratch = Scratch::with_demo();
+    let before = snapshot_tree(&scratch.root());
+
+    let typo = scratch.renkei(&["assemble", "--push", "--target", "claud"]);
+    assert_eq!(typo.code, 2, "{}", typo.stdout);
+    assert!(
+        typo.stderr.contains("target `claud`") && typo.stderr.contains("did you mean `claude`?"),
+        "{}",
+        typo.stderr
+    );
+
+    let archetypes = scratch.root().join("framework/archetypes");
+    let inside = renkei_in(
+        &archetypes,
+        &["assemble", "--push", "--target", "rel/skills"],
+    )
+    .env("HOME", scratch.home())
+    .run();
+    assert_eq!(inside.code, 2, "{}", inside.stdout);
+    assert!(
+        inside.stderr.contains("inside the archetypes folder"),
+        "{}",
+        inside.stderr
+    );
+
+    scratch.write("root/a-file", "not a folder\n");
+    let file = scratch.renkei(&["assemble", "--push", "--target", "./a-file"]);
+    assert_eq!(file.code, 2, "{}", file.stdout);
+    assert!(
+        file.stderr.contains("is a file, not a folder"),
+        "{}",
+        file.stderr
+    );
+
+    let mut expected = before;
+    expected.insert(
+        std::path::PathBuf::from("a-file"),
+        b"not a folder\n".to_vec(),
+    );
+    assert_eq!(
+        snapshot_tree(&scratch.root()),
+        expected,
+        "nothing else was written"
+    );
+
+    // A relative path is taken from the current folder, `~` is the home folder.
+    scratch
+        .renkei(&["assemble", "--push", "--target", "./out"])
+        .expect_code(0);
+    assert!(scratch.root().join("out/hello-world/SKILL.md").is_file());
+    scratch
+        .renkei(&["assemble", "--push", "--target", "~/mine"])
+        .expect_code(0);
+    assert!(scratch.home().join("mine/hello-world/SKILL.md").is_file());
+}

@@ -1,9 +1,9 @@
 //! `renkei check` (the CI doctrine check) and `renkei report check`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::support::{Run, Scratch, findings, renkei_at, repo_root};
+use crate::support::{Run, Scratch, findings, renkei_at, renkei_in, repo_root};
 
 #[test]
 fn the_pre_redemption_tree_fails_every_verification_criterion_on_the_right_line() {
@@ -871,5 +871,106 @@ fn every_copy_of_a_repeated_block_is_filled_in() {
             Some("implement-plan")
         ),
         (1, format!("report/empty-field:{line}"))
+    );
+}
+
+/// `report check` of `reports` against `--template` (or `--skill`), run from a folder with
+/// no doctrine tree: exit code, and findings as `file rule:line` lines.
+fn template_report_check(reports: &[&Path], how: &str, template: &Path) -> (i32, String, String) {
+    let outside = tempfile::tempdir().unwrap();
+    let mut args = vec!["report", "check"];
+    args.extend(reports.iter().map(|report| report.to_str().unwrap()));
+    args.extend([how, template.to_str().unwrap(), "--format", "github"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = renkei_in(outside.path(), &args).run();
+    let lines: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| {
+            let file = line.split("file=").nth(1)?.split(',').next()?;
+            let file = Path::new(file).file_name()?.to_string_lossy().into_owned();
+            let line_number = line.split("line=").nth(1)?.split(',').next()?;
+            let rule = line.split("title=").nth(1)?.split("::").next()?;
+            Some(format!("{file} {rule}:{line_number}"))
+        })
+        .collect();
+    (code, lines.join("\n"), stderr)
+}
+
+#[test]
+fn a_template_alone_holds_reports_as_the_archetype_contract_does() {
+    let archetypes = repo_root().join("framework/archetypes");
+    let fixtures = repo_root().join("tests/fixtures/reports");
+    let mut cases: Vec<(PathBuf, &str)> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .map(|path| (path, "execution-lead"))
+        .collect();
+    for archetype in [
+        "test-implementer",
+        "implement-plan",
+        "validate-plan",
+        "tech-lead",
+    ] {
+        for outcome in ["complete", "escalated"] {
+            cases.push((
+                fixtures.join(format!("stages/{archetype}-{outcome}.md")),
+                archetype,
+            ));
+        }
+    }
+    assert!(cases.len() > 10, "{cases:?}");
+    for (report, archetype) in &cases {
+        let name = *archetype;
+        let dir = std::fs::read_dir(&archetypes)
+            .unwrap()
+            .map(|stage| stage.unwrap().path().join(name))
+            .find(|dir| dir.is_dir())
+            .unwrap();
+        let (code, by_contract) = stage_report_check(&repo_root(), report, Some(name));
+        let (template_code, by_template, stderr) =
+            template_report_check(&[report], "--template", &dir.join("references/template.md"));
+        let by_template: Vec<&str> = by_template
+            .lines()
+            .map(|line| line.split_once(' ').map_or(line, |(_, finding)| finding))
+            .collect();
+        assert_eq!(
+            (template_code, by_template.join("\n")),
+            (code, by_contract),
+            "{} against {name}'s template\n{stderr}",
+            report.display()
+        );
+    }
+}
+
+#[test]
+fn several_reports_get_one_exit_code_and_a_template_without_an_outcome_is_an_error() {
+    let fixtures = repo_root().join("tests/fixtures/reports");
+    let skill = repo_root().join("framework/archetypes/execution/execution-lead");
+    let good = fixtures.join("complete.md");
+    let bad = fixtures.join("blocked-without-owner.md");
+    let (code, findings, _) = template_report_check(&[&bad, &good], "--skill", &skill);
+    assert_eq!(code, 1, "{findings}");
+    assert_eq!(findings, "blocked-without-owner.md report/blocker-owner:70");
+    let (code, findings, _) = template_report_check(&[&good, &good], "--skill", &skill);
+    assert_eq!((code, findings.as_str()), (0, ""));
+
+    // A report that cannot be read fails the run, and the others are still checked.
+    let missing = fixtures.join("no-such-report.md");
+    let (code, findings, stderr) = template_report_check(&[&missing, &bad], "--skill", &skill);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(findings, "blocked-without-owner.md report/blocker-owner:70");
+    assert!(stderr.contains("no-such-report.md"), "{stderr}");
+
+    let scratch = Scratch::new();
+    scratch.write("t.md", "# Report\n\n## Outcome\n\nWhat happened.\n");
+    let (code, _, stderr) = template_report_check(&[&good], "--template", &scratch.path("t.md"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("t.md") && stderr.contains("no outcome field"),
+        "{stderr}"
     );
 }

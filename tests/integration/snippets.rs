@@ -78,31 +78,116 @@ fn the_ci_gate_loop_fails_when_any_report_fails_and_passes_with_none() {
     );
 }
 
+/// Runs a Claude Code hook `command` as Claude Code does: through a shell in `dir`, the
+/// hook's JSON on stdin; `PATH` holds the built `renkei` when `with_renkei`. Exit code
+/// and stderr.
+fn run_hook(
+    dir: &Path,
+    command: &str,
+    input: &serde_json::Value,
+    env: &[(&str, &Path)],
+    with_renkei: bool,
+) -> (i32, String) {
+    use std::io::Write as _;
+    let bin = Path::new(env!("CARGO_BIN_EXE_renkei")).parent().unwrap();
+    let path = if with_renkei {
+        format!("{}:/usr/bin:/bin", bin.display())
+    } else {
+        "/usr/bin:/bin".to_string()
+    };
+    let mut child = Command::new("bash")
+        .args(["-c", command])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .envs(env.iter().map(|(key, value)| (*key, *value)))
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 #[test]
-fn the_stop_hook_lets_a_session_without_a_report_stop_and_holds_a_bad_one() {
+fn the_stop_hook_holds_an_agent_only_on_findings_and_only_once_in_a_row() {
     let settings: serde_json::Value =
-        serde_json::from_str(&readme_block("As a **Claude Code hook**")).unwrap();
+        serde_json::from_str(&readme_block("and register it in `.claude/settings.json`")).unwrap();
     let command = settings["hooks"]["Stop"][0]["hooks"][0]["command"]
         .as_str()
         .unwrap()
         .to_string();
-    let project = root_with_framework();
-    let elsewhere = tempfile::tempdir().unwrap();
-    let run = || {
-        run_shell(
-            elsewhere.path(),
-            &command,
-            &[("CLAUDE_PROJECT_DIR", project.path())],
-        )
-        .0
+    let script = readme_block("As a **Claude Code Stop hook**");
+    // A product repository: no doctrine tree, the skill installed in the user's folder.
+    let project = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let hook = project.path().join(".claude/hooks/renkei-report-gate.sh");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, script).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let template = home
+        .path()
+        .join(".claude/skills/execution-lead/references/template.md");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::copy(
+        repo_root().join("framework/archetypes/execution/execution-lead/references/template.md"),
+        &template,
+    )
+    .unwrap();
+    let stop = |active: bool| {
+        serde_json::json!({
+            "session_id": "abc123",
+            "transcript_path": "/tmp/transcript.jsonl",
+            "cwd": project.path(),
+            "permission_mode": "default",
+            "hook_event_name": "Stop",
+            "stop_hook_active": active,
+        })
     };
+    let env = [
+        ("CLAUDE_PROJECT_DIR", project.path()),
+        ("HOME", home.path()),
+    ];
+    let run = |active: bool| run_hook(project.path(), &command, &stop(active), &env, true);
 
-    assert_eq!(run(), 0);
+    assert_eq!(run(false).0, 0, "no report: the agent stops");
     let report = project.path().join("execution-report.md");
     std::fs::write(&report, sample_report("complete.md")).unwrap();
-    assert_eq!(run(), 0);
+    let (code, stderr) = run(false);
+    assert_eq!(code, 0, "a report that holds\n{stderr}");
+
     std::fs::write(&report, sample_report("blocked-without-owner.md")).unwrap();
-    assert_eq!(run(), 2);
+    let (code, stderr) = run(false);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("report/blocker-owner"), "{stderr}");
+    let (code, stderr) = run(true);
+    assert_eq!(
+        code, 1,
+        "held once already: a warning, not a second hold\n{stderr}"
+    );
+    assert!(
+        stderr.contains("letting the agent stop this time"),
+        "{stderr}"
+    );
+
+    // Tool errors are not the agent's to fix: it stops, with a warning.
+    let (code, stderr) = run_hook(project.path(), &command, &stop(false), &env, false);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("could not check"), "{stderr}");
+    std::fs::remove_file(&template).unwrap();
+    let (code, stderr) = run(false);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("could not check"), "{stderr}");
 }
 
 #[test]

@@ -91,6 +91,77 @@ const BUILTINS: &[(&str, Option<Client>, Place)] = &[
     ("agents-project", None, Place::Project(".agents/skills")),
 ];
 
+/// The folder a target that is not a built-in name gives. It must read as a path (`/` in
+/// it, or a leading `.` or `~`), so that a mistyped name (`claud`) is not a new folder;
+/// `~` is the home folder, and a relative path is taken from the current folder. A folder
+/// inside the archetypes folder, or a file, is refused: skills written there would become
+/// doctrine, or overwrite what is there.
+fn folder_target(spec: &str, env: &Env, root: &Path) -> Result<PathBuf, String> {
+    if !(spec.contains('/') || spec.starts_with('.') || spec.starts_with('~')) {
+        let names = BUILTINS.iter().map(|(name, ..)| *name);
+        let near = names
+            .clone()
+            .map(|name| (renkei_model::name::edit_distance(spec, name), name))
+            .filter(|(distance, name)| *distance <= (name.len() / 3).max(1))
+            .min_by_key(|(distance, _)| *distance);
+        let hint = match near {
+            Some((_, name)) => format!("did you mean `{name}`? "),
+            None => String::new(),
+        };
+        return Err(format!(
+            "not a target name; {hint}the names are {}, and a folder is written as a path \
+             (`./{spec}`, `~/{spec}`, `/abs/{spec}`)",
+            names.collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let written = match spec.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            let home = env
+                .home
+                .clone()
+                .ok_or_else(|| "HOME is not set, so `~` means nothing".to_string())?;
+            home.join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(spec),
+    };
+    let dir = std::path::absolute(&written).map_err(|error| error.to_string())?;
+    if dir.is_file() {
+        return Err(format!("{} is a file, not a folder", dir.display()));
+    }
+    let archetypes = root.join(renkei_model::load::ARCHETYPES_DIR);
+    let resolved = |path: &Path| {
+        // The nearest folder that exists, resolved, with the rest as written: a target not
+        // made yet is compared by where it will be.
+        let mut existing = path.to_path_buf();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (
+                existing.file_name().map(ToOwned::to_owned),
+                existing.parent(),
+            ) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut full = existing.canonicalize().unwrap_or(existing);
+        full.extend(rest.iter().rev());
+        full
+    };
+    let archetypes_at = resolved(&std::path::absolute(&archetypes).unwrap_or(archetypes));
+    if resolved(&dir).starts_with(&archetypes_at) {
+        return Err(format!(
+            "{} is inside the archetypes folder {}: skills written there would be read as \
+             doctrine; give a folder outside it",
+            dir.display(),
+            archetypes_at.display()
+        ));
+    }
+    Ok(dir)
+}
+
 impl Target {
     /// Resolves `spec`: one of the built-in names
     /// ([`TARGET_NAMES`](renkei_model::archetype::TARGET_NAMES)), or any other value as
@@ -115,12 +186,17 @@ impl Target {
                 reason: "empty target".to_string(),
             });
         }
+        let refuse = |reason: String| AssembleError::Target {
+            target: spec.to_string(),
+            reason,
+        };
         let Some(&(name, client, place)) = BUILTINS.iter().find(|(name, ..)| *name == spec) else {
+            let dir = folder_target(spec, env, root).map_err(refuse)?;
             return Ok(Self {
                 label: spec.to_string(),
                 builtin: None,
                 client: None,
-                dir: PathBuf::from(spec),
+                dir,
             });
         };
         let dir = match place {
@@ -180,7 +256,14 @@ mod tests {
         assert_eq!(dir("gemini-project"), Path::new("/repo/.gemini/skills"));
         assert_eq!(dir("agents-project"), Path::new("/repo/.agents/skills"));
         assert_eq!(dir("gemini"), Path::new("/home/u/.gemini/skills"));
-        assert_eq!(dir("./out"), Path::new("./out"));
+        // A folder is taken from the current folder, `~` from the home folder.
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(dir("./out"), cwd.join("out"));
+        assert_eq!(dir("~/skills"), Path::new("/home/u/skills"));
+        let typo = Target::resolve("gemni", &env, root)
+            .unwrap_err()
+            .to_string();
+        assert!(typo.contains("did you mean `gemini`?"), "{typo}");
         let gemini = Target::resolve("gemini", &env, root).unwrap();
         assert_eq!(gemini.client, Some(Client::Gemini));
         assert_eq!(Target::resolve("agents", &env, root).unwrap().client, None);

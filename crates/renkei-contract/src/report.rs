@@ -126,6 +126,35 @@ impl ReportContract {
     }
 }
 
+impl ReportContract {
+    /// The report contract a template states by itself, for a report checked against an
+    /// installed skill where no doctrine tree is at hand: its own sections, and the values
+    /// its outcome field offers (the first is the success value). The names the outcome
+    /// and blocker owner fields go by are the first of `defaults`' `outcome-field` checks
+    /// whose field the template has. `None` when the template has no such field, or its
+    /// field offers no value.
+    pub fn from_template(template: &Document, name: &str, defaults: &Contract) -> Option<Self> {
+        let fields = crate::text::fields(template);
+        defaults
+            .checks
+            .iter()
+            .map(|(check, _)| check)
+            .filter(|check| check.rule.value == "outcome-field")
+            .find_map(|check| {
+                let term = check.field.clone()?;
+                let field = fields.iter().find(|field| term.matches_key(&field.key))?;
+                let values = crate::text::listed_values(template, field);
+                (!values.is_empty()).then(|| Self {
+                    template: name.to_string(),
+                    sections: None,
+                    outcome_field: term,
+                    outcome_values: values,
+                    owner_field: check.owner_field.clone(),
+                })
+            })
+    }
+}
+
 /// Every problem of the report at `path` against `contract` and its `template`.
 pub fn check_report(
     contract: &ReportContract,

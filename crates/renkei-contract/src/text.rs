@@ -299,6 +299,22 @@ pub fn text_in(document: &Document, range: &Range<usize>) -> String {
     )
 }
 
+/// The values a template's field offers: inline (`Outcome: `complete` | `blocked``), or as
+/// the items of a list under it (`- `complete`: every gate passed`).
+pub fn listed_values(document: &Document, field: &Field) -> Vec<String> {
+    let inline = alternatives(&field.value);
+    if !inline.is_empty() {
+        return inline;
+    }
+    document
+        .lists
+        .iter()
+        .filter(|list| field.range.start < list.range.start && list.range.end <= field.range.end)
+        .flat_map(|list| &list.items)
+        .flat_map(|item| alternatives(item.text.split(':').next().unwrap_or_default()))
+        .collect()
+}
+
 /// The alternatives listed in a field value, however they are written:
 /// `complete | blocked | escalated`, `<complete | blocked | escalated>`,
 /// `one of: complete, blocked or escalated`.

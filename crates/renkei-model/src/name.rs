@@ -4,6 +4,25 @@
 //! path-safety rule: a valid name can never contain `/`, `\`, `..`, a drive prefix or any
 //! non-ASCII look-alike character.
 
+/// The Levenshtein distance between `a` and `b`, in characters: how far a name written is
+/// from one meant, for every "did you mean".
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Longest name the Agent Skills specification allows.
 pub const MAX_NAME_CHARS: usize = 64;
 

@@ -294,28 +294,14 @@ pub(crate) fn closest<'c>(
         .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= allowed(candidate.len()) + 2)
         .map(|candidate| {
             let key = crate::text::name_key(candidate);
-            (edit_distance(&wanted_key, &key), candidate)
+            (
+                renkei_model::name::edit_distance(&wanted_key, &key),
+                candidate,
+            )
         })
         .filter(|(distance, candidate)| *distance <= allowed(candidate.len()))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -3,12 +3,11 @@
 //!
 //! Why it exists is [`RULE`]'s `why`.
 
-use renkei_model::{Diagnostic, Document, RuleMeta};
+use renkei_model::{Diagnostic, RuleMeta};
 
 use crate::config::{Check, Param};
 use crate::rules::RuleEntry;
 use crate::subject::Subject;
-use crate::text::{Field, alternatives};
 
 pub(crate) const RULE: RuleEntry = RuleEntry {
     meta: RuleMeta::error(
@@ -57,7 +56,7 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
             None,
         );
     }
-    let listed = listed_values(document, first);
+    let listed = crate::text::listed_values(document, first);
     let optional = check.optional_values.as_deref().unwrap_or_default();
     let is_allowed = |value: &String| {
         allowed
@@ -110,20 +109,6 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
 
 /// The values a template's outcome field offers: in its value, or, when that is empty, as
 /// the items of the list nested under it.
-fn listed_values(document: &Document, field: &Field) -> Vec<String> {
-    let inline = alternatives(&field.value);
-    if !inline.is_empty() {
-        return inline;
-    }
-    document
-        .lists
-        .iter()
-        .filter(|list| field.range.start < list.range.start && list.range.end <= field.range.end)
-        .flat_map(|list| &list.items)
-        .flat_map(|item| alternatives(item.text.split(':').next().unwrap_or_default()))
-        .collect()
-}
-
 fn quoted(values: &[&String]) -> String {
     values
         .iter()
