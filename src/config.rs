@@ -16,6 +16,9 @@ pub struct ProjectConfig {
     /// [`SharedConfig`] for every command that loads archetypes).
     #[serde(default)]
     pub exclude: Vec<serde_saphyr::Spanned<String>>,
+    /// The archetypes folder, relative to the root (read by [`SharedConfig`]).
+    #[serde(default)]
+    pub archetypes: Option<serde_saphyr::Spanned<String>>,
     /// Vocabulary rules to add, override or disable.
     #[serde(default)]
     pub lint: LintConfig,
@@ -53,6 +56,9 @@ pub struct SharedConfig {
     /// Globs every archetype leaves out of its skill.
     #[serde(default)]
     pub exclude: Vec<serde_saphyr::Spanned<String>>,
+    /// The archetypes folder, relative to the root; `framework/archetypes` by default.
+    #[serde(default)]
+    pub archetypes: Option<serde_saphyr::Spanned<String>>,
 }
 
 /// The configuration and the file it came from (`None` when there is none).

@@ -46,8 +46,9 @@ pub struct Session {
     source: Arc<dyn FileSource>,
     config_path: Option<PathBuf>,
     config: OnceLock<Result<Config, LocatedError>>,
-    /// `exclude:` of `renkei.yaml`, read by every command that walks archetypes.
-    excludes: OnceLock<Result<Arc<Excludes>, LocatedError>>,
+    /// `exclude:` and `archetypes:` of `renkei.yaml`, read by every command that walks
+    /// archetypes.
+    layout: OnceLock<Result<(Arc<Excludes>, String), LocatedError>>,
     contract: Contract,
     /// Dropped when a render is cancelled, whose flag would fail every later render.
     templates: Mutex<Option<Arc<Templates>>>,
@@ -94,6 +95,13 @@ impl Session {
     pub fn open_over(source: Arc<dyn FileSource>, options: &Options) -> Result<Self, CliError> {
         let cwd = std::env::current_dir().ok();
         let root = match (&options.root, &cwd) {
+            // A root that is not a folder is a mistake in the command, not a finding.
+            (Some(root), _) if source.kind(root) != Some(renkei_model::source::Kind::Dir) => {
+                return Err(CliError::Failed(vec![format!(
+                    "--root {}: no such folder",
+                    root.display()
+                )]));
+            }
             (Some(root), _) => Some(root.clone()),
             (None, Some(cwd)) if options.root_optional => renkei_model::find_root(cwd).ok(),
             (None, Some(cwd)) => Some(renkei_model::find_root(cwd)?),
@@ -105,7 +113,7 @@ impl Session {
             source,
             config_path: options.config.clone(),
             config: OnceLock::new(),
-            excludes: OnceLock::new(),
+            layout: OnceLock::new(),
             contract: Contract::builtin()?,
             templates: Mutex::new(None),
             index: OnceLock::new(),
@@ -171,10 +179,11 @@ impl Session {
             .root
             .as_deref()
             .and_then(|root| std::path::absolute(root).ok());
-        let archetypes = root
-            .as_deref()
-            .map(|root| root.join(renkei_model::load::ARCHETYPES_DIR))
-            .filter(|dir| self.source.kind(dir) == Some(renkei_model::source::Kind::Dir));
+        let archetypes = match (&root, self.walk()) {
+            (Some(root), Ok(walk)) => Some(root.join(walk.archetypes_relative())),
+            _ => None,
+        }
+        .filter(|dir| self.source.kind(dir) == Some(renkei_model::source::Kind::Dir));
         Ok(renkei_lint::Selection::new(
             root, archetypes, include, exclude,
         ))
@@ -196,7 +205,7 @@ impl Session {
         let threads = renkei_model::parallel::available_threads();
         let source = self.source.as_ref();
         if paths.is_empty() {
-            let files = renkei_lint::default_files(&self.walk()?);
+            let files = renkei_lint::default_files(&self.archetypes()?);
             renkei_lint::lint_files(source, rules, files, threads, fix, sink)
         } else {
             let mut selection = config.selection.clone();
@@ -214,7 +223,7 @@ impl Session {
     /// What checks archetypes one at a time: the walk and the rule set, which `check` and
     /// an editor share.
     pub fn checker(&self) -> Result<Checker<'_>, CliError> {
-        let walk = self.walk()?;
+        let walk = self.archetypes()?;
         // The checker's own templates: cancelling a render past the deadline stops only
         // this check.
         let templates = Templates::load(&walk)
@@ -244,14 +253,34 @@ impl Session {
         })
     }
 
+    /// The walk of the archetypes, once it is known that their folder is there: a command
+    /// that reads archetypes says in one line where it looked, instead of reporting the
+    /// folder as an unreadable file or checking nothing.
+    pub fn archetypes(&self) -> Result<Walk, CliError> {
+        let walk = self.walk()?;
+        let dir = walk.archetypes_dir();
+        match self.source.kind(&dir) {
+            Some(renkei_model::source::Kind::Dir) => Ok(walk),
+            found => Err(CliError::Failed(vec![format!(
+                "{}: {}; renkei reads archetypes from its <stage>/<archetype>/ folders (set `archetypes:` in renkei.yaml for another folder; `renkei lint PATHS` lints files anywhere)",
+                dir.display(),
+                if found.is_some() {
+                    "not a folder"
+                } else {
+                    "no such folder"
+                }
+            )])),
+        }
+    }
+
     /// The walk of the doctrine tree under the root.
     pub fn walk(&self) -> Result<Walk, CliError> {
         let root = self
             .root
             .as_deref()
             .ok_or_else(|| CliError::Failed(vec![NO_ROOT.to_string()]))?;
-        let excludes = self
-            .excludes
+        let (excludes, archetypes) = self
+            .layout
             .get_or_init(|| {
                 let loaded = load_config::<SharedConfig>(
                     self.source.as_ref(),
@@ -259,27 +288,34 @@ impl Session {
                     Some(root),
                 )?;
                 let path = loaded.path.unwrap_or_else(|| root.join("renkei.yaml"));
-                Excludes::new(&loaded.config.exclude, &path)
+                let excludes = Excludes::new(&loaded.config.exclude, &path)
                     .map(Arc::new)
                     .map_err(|error| {
                         LocatedError::config(error.to_string(), &path, error.position())
-                    })
+                    })?;
+                let archetypes = match &loaded.config.archetypes {
+                    Some(written) => archetypes_folder(written, &path)?,
+                    None => renkei_model::load::ARCHETYPES_DIR.to_string(),
+                };
+                Ok((excludes, archetypes))
             })
             .clone()
             .map_err(|error| CliError::Located(vec![error]))?;
-        Ok(Walk::new(Arc::clone(&self.source), root).with_excludes(excludes))
+        Ok(Walk::new(Arc::clone(&self.source), root)
+            .with_excludes(excludes)
+            .with_archetypes(&archetypes))
     }
 
     /// The cheap facts of every archetype, from one pass over the tree.
     pub fn index(&self) -> Result<&Index, CliError> {
-        let walk = self.walk()?;
+        let walk = self.archetypes()?;
         Ok(self.index.get_or_init(|| Index::build(&walk)))
     }
 
     /// Loads every archetype, failing with every archetype problem at once, each at its
     /// place.
     pub fn load(&self) -> Result<Framework, CliError> {
-        let framework = renkei_model::load::load_framework_from(&self.walk()?)?;
+        let framework = renkei_model::load::load_framework_from(&self.archetypes()?)?;
         if framework.problems.is_empty() {
             Ok(framework)
         } else {
@@ -292,7 +328,7 @@ impl Session {
     /// The framework's invocation graph, from every archetype's interface.
     pub fn graph(&self) -> Result<renkei_contract::interface::graph::Graph, CliError> {
         // One archetype at a time, as check reads them: only its interface is kept.
-        let walk = self.walk()?;
+        let walk = self.archetypes()?;
         let mut interfaces = Vec::new();
         let mut problems = Vec::new();
         renkei_model::parallel::for_each_ordered(
@@ -346,7 +382,7 @@ impl Session {
     /// deadline. Past it, the render is cancelled: the thread stops at the template's next
     /// write or `range` call and ends, and nothing is written.
     pub fn render(&self, only_names: &[String]) -> Result<Vec<Skill>, CliError> {
-        let walk = self.walk()?;
+        let walk = self.archetypes()?;
         let templates = self.templates(&walk)?;
         let canceller = templates.canceller();
         let (sender, receiver) = std::sync::mpsc::channel();
@@ -408,7 +444,7 @@ impl Session {
         report_path: &Path,
         archetype: Option<&str>,
     ) -> Result<CheckedReport, CliError> {
-        let walk = self.walk()?;
+        let walk = self.archetypes()?;
         let framework = self.load()?;
         let mut candidates = Vec::new();
         for found in &framework.archetypes {
@@ -550,11 +586,11 @@ impl Session {
     /// A finding for every file of `targets` that `assemble --check` would call stale.
     pub fn stale_files(&self, targets: &[String]) -> Result<Vec<Diagnostic>, CliError> {
         let skills = self.render(&[])?;
-        let root = self.walk()?.root().to_path_buf();
+        let walk = self.walk()?;
         let env = Env::from_process();
         let mut diagnostics = Vec::new();
         for spec in targets {
-            let target = Target::resolve(spec, &env, &root)?;
+            let target = Target::resolve(spec, &env, walk.root(), &walk.archetypes_dir())?;
             let plan = renkei_assemble::plan(&target, &skills, None, PushOptions::default())?;
             for action in plan
                 .actions
@@ -1109,6 +1145,35 @@ impl Checked {
                 .and_then(|linted| linted.source.as_deref())
         })
     }
+}
+
+/// The archetypes folder `archetypes:` names, relative to the root with `/` separators; a
+/// path that leaves the root, or names the root itself, is an error at its place.
+fn archetypes_folder(
+    written: &serde_saphyr::Spanned<String>,
+    config: &Path,
+) -> Result<String, LocatedError> {
+    let text = written.value.trim().trim_end_matches('/');
+    let parts: Vec<&str> = text
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    if text.starts_with('/') || parts.is_empty() || parts.contains(&"..") {
+        let (line, column) = (
+            written.referenced.line().max(1) as usize,
+            written.referenced.column().max(1) as usize,
+        );
+        return Err(LocatedError::config(
+            format!(
+                "{}:{line}:{column}: field `archetypes`: `{}` must be a folder inside the root, relative to it (`framework/archetypes`)",
+                config.display(),
+                written.value
+            ),
+            config,
+            Some((line, column)),
+        ));
+    }
+    Ok(parts.join("/"))
 }
 
 /// The error of an archetype that did not load, as a command that needs all of them

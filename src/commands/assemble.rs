@@ -55,7 +55,7 @@ pub fn run(
         root: root.map(Path::to_path_buf),
         ..Options::default()
     })?;
-    let root = session.walk()?.root().to_path_buf();
+    let walk = session.walk()?;
     let skills = session.render(&args.only)?;
     let paths = Paths::relative_to(session.cwd());
     for skill in &skills {
@@ -70,7 +70,7 @@ pub fn run(
     let env = Env::from_process();
     let mut outcome = Outcome::Clean;
     for spec in &args.targets {
-        let target = Target::resolve(spec, &env, &root)?;
+        let target = Target::resolve(spec, &env, walk.root(), &walk.archetypes_dir())?;
         let plan = match mode {
             Mode::Push => match renkei_assemble::push(&target, &skills, scope, options) {
                 Ok(plan) => plan,

@@ -689,3 +689,102 @@ fn fix_leaves_every_link_target_label_and_html_byte_identical() {
         again.stdout
     );
 }
+
+#[test]
+fn a_configured_archetypes_folder_is_where_every_command_reads_archetypes() {
+    let scratch = Scratch::with_demo();
+    let root = scratch.root();
+    std::fs::create_dir_all(root.join("doctrine")).unwrap();
+    std::fs::rename(
+        root.join("framework/archetypes"),
+        root.join("doctrine/skills"),
+    )
+    .unwrap();
+    std::fs::remove_dir(root.join("framework")).unwrap();
+    scratch.write("root/renkei.yaml", "archetypes: doctrine/skills/\n");
+    scratch.write(
+        "root/doctrine/skills/demo/hello-world/doctrine/process.md",
+        "# Process\n\nVerify required intake fields.\n",
+    );
+    let lint = scratch
+        .renkei(&["lint", "--format", "github"])
+        .expect_code(1);
+    assert!(
+        lint.stdout
+            .contains("doctrine/skills/demo/hello-world/doctrine/process.md,line=3"),
+        "{}",
+        lint.stdout
+    );
+    // Paths given are scoped by the configured folder too.
+    scratch.write("root/CHANGELOG.md", "intake\n");
+    let given = scratch
+        .renkei(&[
+            "lint",
+            "--format",
+            "github",
+            "CHANGELOG.md",
+            "doctrine/skills/demo/hello-world/doctrine/process.md",
+        ])
+        .expect_code(1);
+    assert_eq!(given.stdout.lines().count(), 1, "{}", given.stdout);
+    scratch
+        .renkei(&["assemble", "--dry-run", "--target", "./out"])
+        .expect_code(0);
+
+    scratch.write("root/renkei.yaml", "archetypes: ../elsewhere\n");
+    let outside = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        outside.stderr.contains("renkei.yaml:1:")
+            && outside.stderr.contains("must be a folder inside the root"),
+        "{}",
+        outside.stderr
+    );
+}
+
+#[test]
+fn a_root_without_its_archetypes_folder_says_so_in_one_line_and_lints_what_it_is_given() {
+    let scratch = Scratch::new();
+    std::fs::remove_dir_all(scratch.root().join("framework")).unwrap();
+    scratch.write("root/renkei.yaml", "lint:\n  disable: []\n");
+    scratch.write("root/notes/a.md", "The intake desk.\n");
+    for command in [
+        &["lint"][..],
+        &["check"],
+        &["assemble", "--dry-run"],
+        &["graph"],
+    ] {
+        let run = scratch.renkei(command).expect_code(2);
+        assert!(run.stdout.is_empty(), "{command:?}: {}", run.stdout);
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "{command:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("framework/archetypes: no such folder"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+    let given = scratch
+        .renkei(&["lint", "--format", "github", "notes/a.md"])
+        .expect_code(1);
+    assert!(
+        given.stdout.contains("notes/a.md,line=1"),
+        "{}",
+        given.stdout
+    );
+
+    let missing = scratch
+        .renkei(&["lint", "--root", "/no/such/root"])
+        .expect_code(2);
+    assert!(missing.stdout.is_empty(), "{}", missing.stdout);
+    assert!(
+        missing
+            .stderr
+            .contains("--root /no/such/root: no such folder"),
+        "{}",
+        missing.stderr
+    );
+}

@@ -23,6 +23,8 @@ pub struct SkillLayout {
     stage: String,
     /// Its name, which is its installed folder's.
     name: String,
+    /// The archetypes folder, relative to the root, that links are resolved in.
+    archetypes: String,
     /// Part path -> the anchor of its first heading in its own file.
     first_anchors: BTreeMap<String, String>,
     /// Part path -> anchor in the part's own file -> anchor in SKILL.md, for the headings
@@ -52,6 +54,7 @@ impl SkillLayout {
         Self {
             stage: archetype.stage.clone(),
             name: archetype.name().to_string(),
+            archetypes: archetype.archetypes.clone(),
             first_anchors: archetype
                 .parts
                 .iter()
@@ -117,6 +120,7 @@ impl SkillLayout {
         Self {
             stage: archetype.stage.clone(),
             name: archetype.name().to_string(),
+            archetypes: archetype.archetypes.clone(),
             first_anchors,
             moved,
             shipped,
@@ -538,7 +542,7 @@ impl SkillLayout {
         // comes back into it, or goes into another, is seen for what it is.
         // From the doctrine root, so that one that climbs out of the archetypes folder and
         // comes back into it resolves as well.
-        let archetypes = renkei_model::load::ARCHETYPES_DIR;
+        let archetypes = self.archetypes.as_str();
         let from_root = format!("{archetypes}/{}/{}/{from}", self.stage, self.name);
         let resolved = renkei_model::links::resolve(&from_root, &path);
         let Some(resolved) = resolved

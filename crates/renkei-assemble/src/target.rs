@@ -96,7 +96,7 @@ const BUILTINS: &[(&str, Option<Client>, Place)] = &[
 /// `~` is the home folder, and a relative path is taken from the current folder. A folder
 /// inside the archetypes folder, or a file, is refused: skills written there would become
 /// doctrine, or overwrite what is there.
-fn folder_target(spec: &str, env: &Env, root: &Path) -> Result<PathBuf, String> {
+fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, String> {
     if !(spec.contains('/') || spec.starts_with('.') || spec.starts_with('~')) {
         let names = BUILTINS.iter().map(|(name, ..)| *name);
         let near = names
@@ -128,7 +128,6 @@ fn folder_target(spec: &str, env: &Env, root: &Path) -> Result<PathBuf, String> 
     if dir.is_file() {
         return Err(format!("{} is a file, not a folder", dir.display()));
     }
-    let archetypes = root.join(renkei_model::load::ARCHETYPES_DIR);
     let resolved = |path: &Path| {
         // The nearest folder that exists, resolved, with the rest as written: a target not
         // made yet is compared by where it will be.
@@ -150,7 +149,8 @@ fn folder_target(spec: &str, env: &Env, root: &Path) -> Result<PathBuf, String> 
         full.extend(rest.iter().rev());
         full
     };
-    let archetypes_at = resolved(&std::path::absolute(&archetypes).unwrap_or(archetypes));
+    let archetypes_at =
+        resolved(&std::path::absolute(archetypes).unwrap_or(archetypes.to_path_buf()));
     if resolved(&dir).starts_with(&archetypes_at) {
         return Err(format!(
             "{} is inside the archetypes folder {}: skills written there would be read as \
@@ -173,7 +173,12 @@ impl Target {
     /// - `opencode-project`: `.opencode/skills` under the doctrine root
     /// - `gemini`: `~/.gemini/skills`; `gemini-project`: `.gemini/skills` under the root
     /// - `agents`: `~/.agents/skills`; `agents-project`: `.agents/skills` under the root
-    pub fn resolve(spec: &str, env: &Env, root: &Path) -> Result<Self, AssembleError> {
+    pub fn resolve(
+        spec: &str,
+        env: &Env,
+        root: &Path,
+        archetypes: &Path,
+    ) -> Result<Self, AssembleError> {
         let home = || {
             env.home.clone().ok_or_else(|| AssembleError::Target {
                 target: spec.to_string(),
@@ -191,7 +196,7 @@ impl Target {
             reason,
         };
         let Some(&(name, client, place)) = BUILTINS.iter().find(|(name, ..)| *name == spec) else {
-            let dir = folder_target(spec, env, root).map_err(refuse)?;
+            let dir = folder_target(spec, env, archetypes).map_err(refuse)?;
             return Ok(Self {
                 label: spec.to_string(),
                 builtin: None,
@@ -251,7 +256,8 @@ mod tests {
             ..Env::default()
         };
         let root = Path::new("/repo");
-        let dir = |spec: &str| Target::resolve(spec, &env, root).unwrap().dir;
+        let archetypes = root.join("framework/archetypes");
+        let dir = |spec: &str| Target::resolve(spec, &env, root, &archetypes).unwrap().dir;
         assert_eq!(dir("opencode-project"), Path::new("/repo/.opencode/skills"));
         assert_eq!(dir("gemini-project"), Path::new("/repo/.gemini/skills"));
         assert_eq!(dir("agents-project"), Path::new("/repo/.agents/skills"));
@@ -260,13 +266,23 @@ mod tests {
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(dir("./out"), cwd.join("out"));
         assert_eq!(dir("~/skills"), Path::new("/home/u/skills"));
-        let typo = Target::resolve("gemni", &env, root)
+        let typo = Target::resolve("gemni", &env, root, &archetypes)
             .unwrap_err()
             .to_string();
         assert!(typo.contains("did you mean `gemini`?"), "{typo}");
-        let gemini = Target::resolve("gemini", &env, root).unwrap();
+        let gemini = Target::resolve("gemini", &env, root, &archetypes).unwrap();
         assert_eq!(gemini.client, Some(Client::Gemini));
-        assert_eq!(Target::resolve("agents", &env, root).unwrap().client, None);
-        assert_eq!(Target::resolve("./out", &env, root).unwrap().client, None);
+        assert_eq!(
+            Target::resolve("agents", &env, root, &archetypes)
+                .unwrap()
+                .client,
+            None
+        );
+        assert_eq!(
+            Target::resolve("./out", &env, root, &archetypes)
+                .unwrap()
+                .client,
+            None
+        );
     }
 }

@@ -434,6 +434,9 @@ pub struct Archetype {
     pub references: Vec<String>,
     /// Every file found in its operational folders, relative to `dir`, with `/` separators.
     pub operational: Vec<String>,
+    /// The archetypes folder it was found in, relative to the root with `/` separators
+    /// (`framework/archetypes`): links that climb out of it and back are resolved from it.
+    pub archetypes: String,
 }
 
 impl Archetype {

@@ -60,7 +60,7 @@ pub fn load_framework(root: &Path) -> Result<Framework, ModelError> {
 /// second one with a name already taken) is recorded in [`Framework::problems`] so one bad
 /// file does not hide the state of the others.
 pub fn load_framework_from(walk: &Walk) -> Result<Framework, ModelError> {
-    let archetypes_dir = walk.root().join(ARCHETYPES_DIR);
+    let archetypes_dir = walk.archetypes_dir();
     let mut dirs = Vec::new();
     let mut problems = Vec::new();
     for dir in walk.archetype_dirs() {
@@ -154,6 +154,7 @@ pub fn load_archetype(walk: &Walk, dir: &Path) -> Result<Archetype, ModelError> 
         shipped: shipped.into_iter().map(read).collect::<Result<_, _>>()?,
         references,
         operational,
+        archetypes: walk.archetypes_relative().to_string(),
     })
 }
 

@@ -28,6 +28,9 @@ pub struct Walk {
     root: PathBuf,
     /// What every archetype leaves out of its skill (`exclude:` in `renkei.yaml`).
     excludes: Arc<Excludes>,
+    /// The archetypes folder, relative to the root with `/` separators (`archetypes:` in
+    /// `renkei.yaml`; [`ARCHETYPES_DIR`] by default).
+    archetypes: Arc<str>,
     /// Resolved when the first symbolic link is met: most trees have none.
     canonical_root: Arc<OnceLock<PathBuf>>,
 }
@@ -39,8 +42,26 @@ impl Walk {
             source,
             root: root.to_path_buf(),
             excludes: Arc::new(Excludes::default()),
+            archetypes: Arc::from(ARCHETYPES_DIR),
             canonical_root: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// This walk, with its archetypes in `relative` (to the root, `/`-separated).
+    #[must_use]
+    pub fn with_archetypes(mut self, relative: &str) -> Self {
+        self.archetypes = Arc::from(relative);
+        self
+    }
+
+    /// The archetypes folder, relative to the root (`framework/archetypes`).
+    pub fn archetypes_relative(&self) -> &str {
+        &self.archetypes
+    }
+
+    /// The archetypes folder.
+    pub fn archetypes_dir(&self) -> PathBuf {
+        self.root.join(&*self.archetypes)
     }
 
     /// This walk, with `excludes` left out of every archetype's skill.
@@ -77,7 +98,7 @@ impl Walk {
     pub fn archetype_dirs(
         &self,
     ) -> impl Iterator<Item = Result<PathBuf, ModelError>> + Send + use<> {
-        let archetypes = self.root.join(ARCHETYPES_DIR);
+        let archetypes = self.archetypes_dir();
         let source = Arc::clone(&self.source);
         let stages: Vec<Result<PathBuf, ModelError>> = match source.entries(&archetypes) {
             Ok(entries) => entries
