@@ -425,3 +425,50 @@ fn one_check_rule_can_be_switched_off_and_a_wrong_id_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn the_layout_and_lint_scope_examples_do_what_they_say() {
+    let layout = readme_block("A repository that keeps its archetypes");
+    let scope = readme_block("folder, or no root at all, has nothing to scope by");
+    let root = root_with_framework();
+    let doctrine = root.path().join("doctrine");
+    std::fs::create_dir_all(&doctrine).unwrap();
+    std::fs::rename(
+        root.path().join("framework/archetypes"),
+        doctrine.join("skills"),
+    )
+    .unwrap();
+    // This repository's own configuration names the archetypes that live elsewhere.
+    let own = std::fs::read_to_string(repo_root().join("renkei.yaml")).unwrap();
+    std::fs::write(
+        root.path().join("renkei.yaml"),
+        format!("{own}\n{layout}{scope}"),
+    )
+    .unwrap();
+    let (code, stdout) = run_shell(root.path(), "renkei check --format github", &[]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, ""),
+        "the framework checks clean from there"
+    );
+
+    let notes = root.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(notes.join("research.md"), "The intake desk.\n").unwrap();
+    std::fs::write(root.path().join("CHANGELOG.md"), "Intake forms.\n").unwrap();
+    let drafts = doctrine.join("skills/execution/execution-lead/doctrine/drafts");
+    std::fs::create_dir_all(&drafts).unwrap();
+    std::fs::write(drafts.join("old.md"), "The intake phase.\n").unwrap();
+    let (code, stdout) = run_shell(
+        root.path(),
+        "renkei lint --format github notes/research.md CHANGELOG.md doctrine",
+        &[],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "only notes/ is widened in: {stdout}"
+    );
+    assert!(stdout.contains("notes/research.md"), "{stdout}");
+}
