@@ -31,18 +31,26 @@ fn git_commit() -> Option<String> {
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
     };
+    // Only renkei's own checkout names renkei's commit: a source tree unpacked inside
+    // another repository (a vendored copy, a home folder under git) is not built from it.
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    let canonical = |path: &str| Path::new(path).canonicalize().ok();
+    if canonical(&top).is_none() || canonical(&top) != canonical(&manifest) {
+        return None;
+    }
     let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
-    // A new commit or a switch of branch moves HEAD or the ref it names.
-    if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
-        let dir = Path::new(&dir);
-        println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
-        if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={}", dir.join(reference).display());
+    // A new commit or a switch of branch moves HEAD or the ref it names. Only files that
+    // exist are watched: cargo reruns the script every time for one that is missing.
+    let mut watched = vec![git(&["rev-parse", "--git-path", "HEAD"])];
+    if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(git(&["rev-parse", "--git-path", &reference]));
+    }
+    watched.push(git(&["rev-parse", "--git-path", "packed-refs"]));
+    for path in watched.into_iter().flatten() {
+        if Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
         }
-        println!(
-            "cargo:rerun-if-changed={}",
-            dir.join("packed-refs").display()
-        );
     }
     Some(commit)
 }

@@ -175,15 +175,15 @@ impl Session {
         };
         let include = globs("lint.include", &loaded.config.lint.include)?;
         let exclude = globs("lint.exclude", &loaded.config.lint.exclude)?;
-        let root = self
-            .root
-            .as_deref()
-            .and_then(|root| std::path::absolute(root).ok());
-        let archetypes = match (&root, self.walk()) {
-            (Some(root), Ok(walk)) => Some(root.join(walk.archetypes_relative())),
+        // Compared as the files given are, resolved: `../x.md` from a subfolder, or a root
+        // reached through a link, is the same file.
+        let resolved = |path: &Path| path.canonicalize().ok();
+        let root = self.root.as_deref().and_then(resolved);
+        let archetypes = match (&self.root, self.walk()) {
+            (Some(_), Ok(walk)) => resolved(&walk.archetypes_dir()),
             _ => None,
         }
-        .filter(|dir| self.source.kind(dir) == Some(renkei_model::source::Kind::Dir));
+        .filter(|dir| dir.is_dir());
         Ok(renkei_lint::Selection::new(
             root, archetypes, include, exclude,
         ))
@@ -192,32 +192,43 @@ impl Session {
     /// Lints `paths` (files, and the Markdown inside folders) that the configured
     /// selection keeps (all of them with `everything`), or, when none is given, the
     /// doctrine files of every archetype under the root; every file is read through the
-    /// session's source, and each linted file goes to `sink` in path order.
+    /// session's source, and each linted file goes to `sink` in path order. Returns how
+    /// many files given were left out by the selection.
     pub fn lint(
         &self,
         paths: &[PathBuf],
         everything: bool,
         fix: FixMode,
         sink: impl FnMut(LintedFile) -> Result<(), CliError>,
-    ) -> Result<(), CliError> {
+    ) -> Result<usize, CliError> {
         let config = self.config()?;
         let rules = &config.rules;
         let threads = renkei_model::parallel::available_threads();
         let source = self.source.as_ref();
         if paths.is_empty() {
             let files = renkei_lint::default_files(&self.archetypes()?);
-            renkei_lint::lint_files(source, rules, files, threads, fix, sink)
-        } else {
-            let mut selection = config.selection.clone();
-            if everything {
-                selection = selection.everything();
-            }
-            let files = renkei_lint::expand_paths(paths.to_vec()).filter(move |candidate| {
-                std::path::absolute(candidate.path())
-                    .is_ok_and(|absolute| selection.keeps(&absolute))
-            });
-            renkei_lint::lint_files(source, rules, files, threads, fix, sink)
+            renkei_lint::lint_files(source, rules, files, threads, fix, sink)?;
+            return Ok(0);
         }
+        let mut selection = config.selection.clone();
+        if everything {
+            selection = selection.everything();
+        }
+        let left_out = std::sync::atomic::AtomicUsize::new(0);
+        let files = renkei_lint::expand_paths(paths.to_vec()).filter(|candidate| {
+            // A path that is not there, or cannot be resolved, is linted, which reports why
+            // it cannot be read: a typo is not a file left out.
+            let there = std::fs::symlink_metadata(candidate.path()).is_ok();
+            let kept = !there
+                || resolved_folder(candidate.path())
+                    .is_none_or(|resolved| selection.keeps(&resolved));
+            if !kept {
+                left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            kept
+        });
+        renkei_lint::lint_files(source, rules, files, threads, fix, sink)?;
+        Ok(left_out.into_inner())
     }
 
     /// What checks archetypes one at a time: the walk and the rule set, which `check` and
@@ -530,23 +541,10 @@ impl Session {
         })
     }
 
-    /// Checks the filled-in report at `report_path` against the template at
-    /// `template_path` alone (an installed skill's `references/template.md`), by the
-    /// contract the template states: no doctrine root is needed.
-    pub fn check_report_with_template(
-        &self,
-        report_path: &Path,
-        template_path: &Path,
-    ) -> Result<CheckedReport, CliError> {
-        let read = |path: &Path| {
-            let dir = path
-                .parent()
-                .filter(|dir| !dir.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let text = Walk::new(Arc::clone(&self.source), dir).read_text(path)?;
-            parse(path, text)
-        };
-        let template = read(template_path)?;
+    /// The template at `template_path` (an installed skill's `references/template.md`)
+    /// and the report contract it states, read once for every report checked against it.
+    pub fn report_template(&self, template_path: &Path) -> Result<ReportTemplate, CliError> {
+        let template = read_plain(self.source.as_ref(), template_path)?;
         let name = template_path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -558,13 +556,32 @@ impl Session {
                     template_path.display()
                 )])
             })?;
-        let report = read(report_path)?;
-        let findings = renkei_contract::check_report(&contract, &template, report_path, &report);
+        Ok(ReportTemplate {
+            path: template_path.to_path_buf(),
+            template,
+            contract,
+        })
+    }
+
+    /// Checks the filled-in report at `report_path` against `template` alone, by the
+    /// contract the template states: no doctrine root is needed.
+    pub fn check_report_with_template(
+        &self,
+        report_path: &Path,
+        template: &ReportTemplate,
+    ) -> Result<CheckedReport, CliError> {
+        let report = read_plain(self.source.as_ref(), report_path)?;
+        let findings = renkei_contract::check_report(
+            &template.contract,
+            &template.template,
+            report_path,
+            &report,
+        );
         Ok(CheckedReport {
             report_path: report_path.to_path_buf(),
             report,
-            template_path: template_path.to_path_buf(),
-            template,
+            template_path: template.path.clone(),
+            template: template.template.clone(),
             findings,
         })
     }
@@ -620,6 +637,32 @@ impl Session {
         }
         Ok(diagnostics)
     }
+}
+
+/// `path` with its folder resolved (`..`, links) and its own name kept: a file is judged by
+/// where it is, and a link to a device stays a link the reader refuses for what it is.
+fn resolved_folder(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(folder), Some(name)) => Some(folder.canonicalize().ok()?.join(name)),
+        _ => absolute.canonicalize().ok(),
+    }
+}
+
+/// A template read for `report check --template`, and the report contract it states.
+pub struct ReportTemplate {
+    path: PathBuf,
+    template: Document,
+    contract: ReportContract,
+}
+
+/// A Markdown file outside the doctrine tree (a report, an installed skill's template),
+/// read as it is: the doctrine walk's rules for links do not apply to it.
+fn read_plain(source: &dyn FileSource, path: &Path) -> Result<Document, CliError> {
+    let text = source
+        .read(path)
+        .and_then(|bytes| renkei_model::read::utf8(path, bytes))?;
+    parse(path, text)
 }
 
 /// A filled-in report checked against its template's contract, with both texts, for the

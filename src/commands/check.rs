@@ -141,7 +141,16 @@ pub fn run(
     } else if args.assembled || settings.assembled {
         let targets = match (&args.targets, &settings.targets) {
             (given, _) if !given.is_empty() => given.clone(),
-            (_, configured) if !configured.is_empty() => configured.clone(),
+            // A folder renkei.yaml names is where it says from the root, wherever check runs.
+            (_, configured) if !configured.is_empty() => configured
+                .iter()
+                .map(|target| match session.root() {
+                    Some(root) if target.starts_with("./") || target.starts_with("../") => {
+                        root.join(target).display().to_string()
+                    }
+                    _ => target.clone(),
+                })
+                .collect(),
             _ => vec!["project".to_string()],
         };
         // The report is open: a failure here is reported after it is closed, so JSON and

@@ -64,7 +64,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
-    session.lint(&args.paths, args.all_markdown, fix, |linted: LintedFile| {
+    let left_out = session.lint(&args.paths, args.all_markdown, fix, |linted: LintedFile| {
         tally.record(&mut emitter, &linted, fix)?;
         emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
         Ok(())
@@ -76,5 +76,15 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     };
     let has_errors = emitter.has_errors();
     emitter.finish(tally.files, fixed)?;
+    if left_out > 0 && args.format == Format::Human {
+        let (files, are, were, them) = if left_out == 1 {
+            ("file", "is", "was", "it")
+        } else {
+            ("files", "are", "were", "them")
+        };
+        crate::output::print_note(&format!(
+            "{left_out} {files} given {are} not in an archetype's ethos/, doctrine/, references/ or truth/ and {were} not linted (--all-markdown, or `lint: include:` in renkei.yaml, lints {them})"
+        ));
+    }
     Ok(tally.outcome(has_errors))
 }

@@ -73,7 +73,25 @@ pub fn run(
     };
     let session = match Session::open(&options) {
         Ok(session) => session,
+        // Reports are mostly checked where agents work, with no doctrine tree in sight.
+        Err(CliError::Failed(mut messages)) if template.is_none() => {
+            if let Some(first) = messages.first_mut() {
+                first.push_str(
+                    "; outside a doctrine repository, check reports against an installed skill with --skill DIR or --template FILE",
+                );
+            }
+            return Err(CliError::Failed(messages));
+        }
         Err(error) => return failure(out, args.format, error),
+    };
+    // A template that cannot be used fails the run before any report is looked at.
+    let template = match template
+        .as_deref()
+        .map(|path| session.report_template(path))
+    {
+        Some(Err(error)) => return failure(out, args.format, error),
+        Some(Ok(template)) => Some(template),
+        None => None,
     };
     let mut checked = Vec::new();
     let mut unchecked = Vec::new();

@@ -179,6 +179,11 @@ impl<'o> Emitter<'o> {
     }
 }
 
+/// Prints a note to stderr, where it never mixes with findings a tool reads.
+pub(crate) fn print_note(note: &str) {
+    let _ = writeln!(io::stderr().lock(), "note: {note}");
+}
+
 /// Prints a command failure to stderr.
 pub(crate) fn print_error(error: &CliError) {
     let stderr = io::stderr();

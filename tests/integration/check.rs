@@ -965,7 +965,31 @@ fn several_reports_get_one_exit_code_and_a_template_without_an_outcome_is_an_err
     assert_eq!(findings, "blocked-without-owner.md report/blocker-owner:70");
     assert!(stderr.contains("no-such-report.md"), "{stderr}");
 
+    // `complete` is the success value wherever the template lists it.
     let scratch = Scratch::new();
+    scratch.write(
+        "own.md",
+        "# Report\n\n## Outcome\n\n- Outcome: `blocked` | `complete`\n- Blocker owner:\n",
+    );
+    scratch.write(
+        "blocked.md",
+        "# Report\n\n## Outcome\n\n- Outcome: `blocked`\n- Blocker owner:\n",
+    );
+    scratch.write(
+        "done.md",
+        "# Report\n\n## Outcome\n\n- Outcome: `complete`\n- Blocker owner: none\n",
+    );
+    let own = scratch.path("own.md");
+    let (code, findings, _) =
+        template_report_check(&[&scratch.path("blocked.md")], "--template", &own);
+    assert_eq!(
+        (code, findings.as_str()),
+        (1, "blocked.md report/blocker-owner:6")
+    );
+    let (code, findings, _) =
+        template_report_check(&[&scratch.path("done.md")], "--template", &own);
+    assert_eq!((code, findings.as_str()), (0, ""));
+
     scratch.write("t.md", "# Report\n\n## Outcome\n\nWhat happened.\n");
     let (code, _, stderr) = template_report_check(&[&good], "--template", &scratch.path("t.md"));
     assert_eq!(code, 2, "{stderr}");

@@ -269,6 +269,35 @@ fn paths_given_keep_only_the_operational_files_of_archetypes_unless_widened() {
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
     assert!(run.stdout.contains("ethos/tenets.md"), "{}", run.stdout);
     assert!(!run.stdout.contains("CHANGELOG") && !run.stdout.contains("notes/"));
+    // The same file given from a subfolder, through `..`.
+    let from_notes = renkei_in(
+        &scratch.root().join("notes"),
+        &[
+            "lint",
+            "--format",
+            "github",
+            "../framework/archetypes/demo/hello-world/ethos/tenets.md",
+        ],
+    )
+    .run();
+    assert_eq!(from_notes.code, 1, "{}", from_notes.stdout);
+    assert_eq!(
+        from_notes.stdout.lines().count(),
+        2,
+        "{}",
+        from_notes.stdout
+    );
+    // A human run says what it left out, on stderr; a path that is not there is reported.
+    let told = scratch
+        .renkei(&["lint", "CHANGELOG.md", "notes"])
+        .expect_code(0);
+    assert!(
+        told.stderr
+            .contains("note: 2 files given are not in an archetype's"),
+        "{}",
+        told.stderr
+    );
+    scratch.renkei(&["lint", "no-such.md"]).expect_code(2);
 
     scratch.write(
         "root/renkei.yaml",

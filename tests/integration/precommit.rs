@@ -112,8 +112,9 @@ fn the_hook_fails_on_a_bad_staged_file_and_passes_on_a_good_one() {
 }
 
 /// A commit holding this checkout's tracked files as they are now (uncommitted edits
-/// included), pushed to a new bare repository: what the README's snippet pins, as another
-/// project would reach it.
+/// included, files not yet `git add`ed left out, as `git stash create` makes it), pushed
+/// to a new bare repository: what the README's snippet pins, as another project would
+/// reach it.
 fn published_renkei(dir: &Path) -> (std::path::PathBuf, String) {
     let output = Command::new("git")
         .args(["stash", "create"])
@@ -191,4 +192,21 @@ fn the_readme_snippet_fails_a_commit_on_doctrine_and_passes_one_on_a_changelog()
         said.contains("renkei vocabulary lint") && said.contains("doctrine/process.md:3:17"),
         "{said}"
     );
+
+    // archetype.yaml ships its description to agents: the hook lints it too.
+    std::fs::write(&process, "# Process\n\nVerify required input fields.\n").unwrap();
+    std::fs::write(
+        process
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("archetype.yaml"),
+        "name: lead\ndescription: Runs the intake of a stage.\n",
+    )
+    .unwrap();
+    let failed = commit("a banned word in archetype.yaml");
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    assert!(said.contains("lead/archetype.yaml:2:"), "{said}");
 }

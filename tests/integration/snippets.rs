@@ -56,7 +56,15 @@ fn run_shell(dir: &Path, script: &str, env: &[(&str, &Path)]) -> (i32, String) {
 #[test]
 fn the_ci_gate_loop_fails_when_any_report_fails_and_passes_with_none() {
     let script = readme_block("As a **CI gate** on agent output");
-    let root = root_with_framework();
+    // A product repository: no doctrine tree, the skills it commits.
+    let root = tempfile::tempdir().unwrap();
+    let skill = root.path().join(".claude/skills/execution-lead/references");
+    std::fs::create_dir_all(&skill).unwrap();
+    std::fs::copy(
+        repo_root().join("framework/archetypes/execution/execution-lead/references/template.md"),
+        skill.join("template.md"),
+    )
+    .unwrap();
     let write = |item: &str, report: &str| {
         let dir = root.path().join("items").join(item);
         std::fs::create_dir_all(&dir).unwrap();

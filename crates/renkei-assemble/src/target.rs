@@ -122,36 +122,51 @@ fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, St
                 .ok_or_else(|| "HOME is not set, so `~` means nothing".to_string())?;
             home.join(rest.trim_start_matches('/'))
         }
-        _ => PathBuf::from(spec),
-    };
-    let dir = std::path::absolute(&written).map_err(|error| error.to_string())?;
-    if dir.is_file() {
-        return Err(format!("{} is a file, not a folder", dir.display()));
-    }
-    let resolved = |path: &Path| {
-        // The nearest folder that exists, resolved, with the rest as written: a target not
-        // made yet is compared by where it will be.
-        let mut existing = path.to_path_buf();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (
-                existing.file_name().map(ToOwned::to_owned),
-                existing.parent(),
-            ) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name);
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
+        // `~user` is the shell's to expand; renkei would make a folder named `~user`.
+        Some(_) => {
+            return Err(
+                "only `~` and `~/...` are expanded; write the folder as a path".to_string(),
+            );
         }
-        let mut full = existing.canonicalize().unwrap_or(existing);
+        None => PathBuf::from(spec),
+    };
+    let dir = lexical(&std::path::absolute(&written).map_err(|error| error.to_string())?);
+    // The nearest folder that exists, resolved, with the rest as written: a target not
+    // made yet is compared by where it will be.
+    let mut existing = dir.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(ToOwned::to_owned),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    if existing.is_file() {
+        let what = if rest.is_empty() {
+            format!("{} is a file, not a folder", dir.display())
+        } else {
+            format!(
+                "{} is a file, so {} cannot be made",
+                existing.display(),
+                dir.display()
+            )
+        };
+        return Err(what);
+    }
+    let resolved = |path: &Path, rest: &[std::ffi::OsString]| {
+        let mut full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         full.extend(rest.iter().rev());
         full
     };
-    let archetypes_at =
-        resolved(&std::path::absolute(archetypes).unwrap_or(archetypes.to_path_buf()));
-    if resolved(&dir).starts_with(&archetypes_at) {
+    let archetypes = lexical(&std::path::absolute(archetypes).unwrap_or(archetypes.to_path_buf()));
+    let archetypes_at = resolved(&archetypes, &[]);
+    if resolved(&existing, &rest).starts_with(&archetypes_at) {
         return Err(format!(
             "{} is inside the archetypes folder {}: skills written there would be read as \
              doctrine; give a folder outside it",
@@ -160,6 +175,22 @@ fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, St
         ));
     }
     Ok(dir)
+}
+
+/// `path` with `.` and `..` taken away as written, without asking the file system: a
+/// target not made yet has nothing on disk to resolve.
+fn lexical(path: &Path) -> PathBuf {
+    let mut kept = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                kept.pop();
+            }
+            other => kept.push(other),
+        }
+    }
+    kept
 }
 
 impl Target {

@@ -129,7 +129,7 @@ impl ReportContract {
 impl ReportContract {
     /// The report contract a template states by itself, for a report checked against an
     /// installed skill where no doctrine tree is at hand: its own sections, and the values
-    /// its outcome field offers (the first is the success value). The names the outcome
+    /// its outcome field offers (`complete` is the success value, wherever it is listed). The names the outcome
     /// and blocker owner fields go by are the first of `defaults`' `outcome-field` checks
     /// whose field the template has. `None` when the template has no such field, or its
     /// field offers no value.
@@ -143,7 +143,12 @@ impl ReportContract {
             .find_map(|check| {
                 let term = check.field.clone()?;
                 let field = fields.iter().find(|field| term.matches_key(&field.key))?;
-                let values = crate::text::listed_values(template, field);
+                let mut values = crate::text::listed_values(template, field);
+                // The success value leads, wherever the template lists it.
+                if let Some(at) = values.iter().position(|value| value == "complete") {
+                    let complete = values.remove(at);
+                    values.insert(0, complete);
+                }
                 (!values.is_empty()).then(|| Self {
                     template: name.to_string(),
                     sections: None,

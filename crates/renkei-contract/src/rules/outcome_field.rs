@@ -107,8 +107,6 @@ fn run(check: &Check, subject: &Subject) -> Vec<Diagnostic> {
     reporter.diagnostics
 }
 
-/// The values a template's outcome field offers: in its value, or, when that is empty, as
-/// the items of the list nested under it.
 fn quoted(values: &[&String]) -> String {
     values
         .iter()
