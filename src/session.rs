@@ -49,7 +49,8 @@ pub struct Session {
     /// `exclude:` and `archetypes:` of `renkei.yaml`, read by every command that walks
     /// archetypes.
     layout: OnceLock<Result<(Arc<Excludes>, String), LocatedError>>,
-    contract: Contract,
+    /// The built-in contract, parsed when a command first needs it (the lint never does).
+    contract: OnceLock<Result<Contract, LocatedError>>,
     /// Dropped when a render is cancelled, whose flag would fail every later render.
     templates: Mutex<Option<Arc<Templates>>>,
     index: OnceLock<Index>,
@@ -114,7 +115,7 @@ impl Session {
             config_path: options.config.clone(),
             config: OnceLock::new(),
             layout: OnceLock::new(),
-            contract: Contract::builtin()?,
+            contract: OnceLock::new(),
             templates: Mutex::new(None),
             index: OnceLock::new(),
             render_timeout: Duration::from_secs(
@@ -125,6 +126,18 @@ impl Session {
             ),
             cwd,
         })
+    }
+
+    /// The built-in contract every archetype's starts from.
+    fn default_contract(&self) -> Result<&Contract, LocatedError> {
+        self.contract
+            .get_or_init(|| {
+                Contract::builtin().map_err(|error| {
+                    LocatedError::config(error.to_string(), error.path(), error.position())
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The doctrine root, when there is one.
@@ -384,9 +397,9 @@ impl Session {
                 ));
             }
         };
-        Contract::for_archetype(&self.contract, &archetype.dir, text.as_deref()).map_err(|error| {
-            LocatedError::config(error.to_string(), error.path(), error.position())
-        })
+        Contract::for_archetype(self.default_contract()?, &archetype.dir, text.as_deref()).map_err(
+            |error| LocatedError::config(error.to_string(), error.path(), error.position()),
+        )
     }
 
     /// Loads and renders every archetype (or those named in `only`) within the render
@@ -549,7 +562,7 @@ impl Session {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let contract = ReportContract::from_template(&template, &name, &self.contract)
+        let contract = ReportContract::from_template(&template, &name, self.default_contract()?)
             .ok_or_else(|| {
                 CliError::Failed(vec![format!(
                     "{}: the template has no outcome field offering its values (`Outcome: `complete` | `blocked``), so it defines no report",

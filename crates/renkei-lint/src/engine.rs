@@ -23,7 +23,10 @@ pub fn lint_text(rules: &RuleSet, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut candidates = Vec::new();
     for (index, rule) in rules.rules.iter().enumerate() {
         for matcher in &rule.matchers {
-            for found in matcher.regex.find_iter(text) {
+            let Some(regex) = matcher.regex.get() else {
+                continue;
+            };
+            for found in regex.find_iter(text) {
                 let range = found.range();
                 if !range.is_empty()
                     && (matcher.boundaries == Boundaries::AsWritten

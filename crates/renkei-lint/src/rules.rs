@@ -33,10 +33,52 @@ pub(crate) enum Boundaries {
     AsWritten,
 }
 
+/// A regex checked when the rules load and compiled the first time a text asks for it: a
+/// pre-commit run lints one file, in which the prefilter usually finds nothing, and
+/// compiling every rule's automata would cost it more than the lint itself.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// `source`, whose syntax is checked now: what [`Regex::new`] would refuse for its
+    /// syntax is refused here, with the same message.
+    fn checked(source: String) -> Result<Self, regex::Error> {
+        regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(|error| regex::Error::Syntax(error.to_string()))?;
+        Ok(Self {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The source it compiles from.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The regex. Its syntax was checked, and its size limit is far above anything a rule
+    /// writes, so it always compiles; were it ever refused, it matches nothing rather than
+    /// stop a lint half done.
+    pub(crate) fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(1 << 30)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
 /// One compiled alternative of a rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    pub(crate) regex: Regex,
+    pub(crate) regex: LazyRegex,
     pub(crate) boundaries: Boundaries,
     /// The word a `words` matcher inflects, so replacements can keep the inflection.
     pub(crate) stem: Option<String>,
@@ -45,8 +87,8 @@ pub(crate) struct Matcher {
 /// A compiled exception.
 #[derive(Debug, Clone)]
 pub(crate) struct Exception {
-    before: Option<Regex>,
-    after: Option<Regex>,
+    before: Option<LazyRegex>,
+    after: Option<LazyRegex>,
 }
 
 impl Exception {
@@ -55,11 +97,15 @@ impl Exception {
     pub(crate) fn applies(&self, text: &str, range: &std::ops::Range<usize>) -> bool {
         let before_ok = self.before.as_ref().is_none_or(|regex| {
             let start = floor_char_boundary(text, range.start.saturating_sub(CONTEXT_WINDOW));
-            regex.is_match(&reader_words(&text[start..range.start]))
+            regex
+                .get()
+                .is_some_and(|regex| regex.is_match(&reader_words(&text[start..range.start])))
         });
         let after_ok = self.after.as_ref().is_none_or(|regex| {
             let end = ceil_char_boundary(text, (range.end + CONTEXT_WINDOW).min(text.len()));
-            regex.is_match(&reader_words(&text[range.end..end]))
+            regex
+                .get()
+                .is_some_and(|regex| regex.is_match(&reader_words(&text[range.end..end])))
         });
         before_ok && after_ok
     }
@@ -214,7 +260,7 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
     for pattern in config.patterns.iter().flatten() {
         let source = format!("{flags}{}", pattern.value);
         let regex = user_regex(&source, pattern, &id, path)?;
-        if regex.is_match("") {
+        if regex.get().is_some_and(|regex| regex.is_match("")) {
             // It would match between every two characters, and a fix would insert forever.
             return Err(pattern_error(
                 pattern,
@@ -239,7 +285,7 @@ fn compile_rule(config: &RuleConfig, path: &Path) -> Result<Rule, LintError> {
     for exception in config.exceptions.iter().flatten() {
         let context = |side: &Option<serde_saphyr::Spanned<String>>,
                        before: bool|
-         -> Result<Option<Regex>, LintError> {
+         -> Result<Option<LazyRegex>, LintError> {
             side.as_ref()
                 .map(|pattern| {
                     // Whole words of the reader's text, right next to the match.
@@ -292,8 +338,8 @@ fn compile(
     id: &str,
     path: &Path,
     at: &serde_saphyr::Spanned<String>,
-) -> Result<Regex, LintError> {
-    Regex::new(source).map_err(|error| LintError::Pattern {
+) -> Result<LazyRegex, LintError> {
+    LazyRegex::checked(source.to_string()).map_err(|error| LintError::Pattern {
         path: path.to_path_buf(),
         line: at.referenced.line(),
         column: at.referenced.column(),
@@ -310,9 +356,12 @@ fn user_regex(
     pattern: &serde_saphyr::Spanned<String>,
     id: &str,
     path: &Path,
-) -> Result<Regex, LintError> {
-    Regex::new(source).map_err(|error| {
-        let reason = Regex::new(&pattern.value).err().unwrap_or(error);
+) -> Result<LazyRegex, LintError> {
+    LazyRegex::checked(source.to_string()).map_err(|error| {
+        // The pattern as written, if it is at fault, so the message quotes the user's text.
+        let reason = LazyRegex::checked(pattern.value.clone())
+            .err()
+            .unwrap_or(error);
         pattern_error(pattern, id, path, reason.to_string())
     })
 }
@@ -379,4 +428,20 @@ fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
         index += 1;
     }
     index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LazyRegex;
+
+    #[test]
+    fn a_lazy_regex_refuses_bad_syntax_as_regex_does_and_compiles_when_asked() {
+        // Put together at run time, as a user's pattern is (a literal one is linted).
+        let unclosed = ["pre", "(flight"].concat();
+        let refused = LazyRegex::checked(unclosed.clone()).unwrap_err();
+        let by_regex = regex::Regex::new(&unclosed).unwrap_err();
+        assert_eq!(refused.to_string(), by_regex.to_string());
+        let lazy = LazyRegex::checked("(?i)pre-?flight".to_string()).unwrap();
+        assert!(lazy.get().is_some_and(|regex| regex.is_match("Preflight")));
+    }
 }
