@@ -817,3 +817,35 @@ fn a_root_without_its_archetypes_folder_says_so_in_one_line_and_lints_what_it_is
         missing.stderr
     );
 }
+
+#[test]
+fn a_folder_given_is_walked_as_ripgrep_walks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let git = std::process::Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(repo)
+        .status()
+        .unwrap();
+    assert!(git.success());
+    for (path, text) in [
+        ("doc.md", "The intake desk.\n"),
+        ("node_modules/pkg/README.md", "intake\n"),
+        (".hidden/notes.md", "intake\n"),
+        ("build/out.md", "intake\n"),
+        ("drafts/old.md", "intake\n"),
+        (".gitignore", "node_modules/\nbuild/\n"),
+        (".ignore", "drafts/\n"),
+    ] {
+        let path = repo.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run = renkei_in(repo, &["lint", "--format", "github", "."]).run();
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("doc.md,line=1"), "{}", run.stdout);
+    // A file named outright is linted, ignored or not.
+    let named = renkei_in(repo, &["lint", "--format", "github", "build/out.md"]).run();
+    assert_eq!(named.code, 1, "{}", named.stdout);
+}

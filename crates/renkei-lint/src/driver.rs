@@ -154,10 +154,13 @@ fn refusal(error: ModelError) -> Candidate {
     Candidate::Refused(path, reason)
 }
 
-/// `paths` as given, with folders expanded to the Markdown files inside them. Paths that do
-/// not exist are kept so that linting reports them. They come sorted like a walk of the
-/// tree, so findings come out in path order, and a path inside a folder also given is
-/// dropped, so no file is linted (or fixed) twice.
+/// `paths` as given, with folders expanded to the Markdown files (and `archetype.yaml`s)
+/// inside them, walked as ripgrep walks: hidden files and folders, and what `.gitignore`,
+/// `.ignore` and git's own excludes leave out, are not entered, so `renkei lint .` does not
+/// read `node_modules/` or `.git/`. Paths that do not exist are kept so that linting
+/// reports them. They come sorted like a walk of the tree, so findings come out in path
+/// order, and a path inside a folder also given is dropped, so no file is linted (or
+/// fixed) twice.
 pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
     paths.sort();
     let mut given: Vec<PathBuf> = Vec::with_capacity(paths.len());
@@ -171,23 +174,37 @@ pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> 
         .flat_map(|path| -> Box<dyn Iterator<Item = Candidate> + Send> {
             if path.is_dir() {
                 let folder = path.clone();
-                Box::new(
-                    walkdir::WalkDir::new(path)
-                        .sort_by_file_name()
-                        .into_iter()
-                        .filter_map(move |entry| match entry {
-                            Err(error) => {
-                                let path = error.path().unwrap_or(&folder).to_path_buf();
-                                Some(Candidate::Refused(path, format!("cannot read: {error}")))
-                            }
-                            Ok(entry) => (!entry.file_type().is_dir() && is_markdown(entry.path()))
-                                .then(|| Candidate::File(entry.into_path())),
-                        }),
-                )
+                let walk = ignore::WalkBuilder::new(path)
+                    .sort_by_file_name(std::ffi::OsStr::cmp)
+                    .build();
+                Box::new(walk.filter_map(move |entry| match entry {
+                    Err(error) => {
+                        let path = error_path(&error).unwrap_or(&folder).to_path_buf();
+                        Some(Candidate::Refused(path, format!("cannot read: {error}")))
+                    }
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|kind| !kind.is_dir());
+                        let path = entry.path();
+                        let wanted = is_markdown(path)
+                            || path.file_name().is_some_and(|name| name == ARCHETYPE_FILE);
+                        (is_file && wanted).then(|| Candidate::File(entry.into_path()))
+                    }
+                }))
             } else {
                 Box::new(std::iter::once(Candidate::File(path)))
             }
         })
+}
+
+/// The file or folder a walk's error is about, when it says.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
 }
 
 /// Lints every file `files` yields, read from `source`, on `threads` worker threads, passing each linted file
