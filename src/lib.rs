@@ -55,6 +55,10 @@ pub enum Command {
     Skills(commands::skills::SkillsArgs),
     /// Print the framework's invocation graph (who delegates to whom, by stage) as Mermaid or DOT.
     Graph(commands::graph::GraphArgs),
+    /// List every rule: id, severity, the commands that report it, whether --fix fixes it.
+    Rules(commands::rules::RulesArgs),
+    /// Explain one rule: what it catches and why, how to fix a finding, its examples.
+    Explain(commands::explain::ExplainArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -81,6 +85,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
         Command::Skills(args) => commands::skills::run(cli.root.as_deref(), args, &mut out),
         Command::Graph(args) => commands::graph::run(cli.root.as_deref(), args, &mut out),
+        Command::Rules(args) => commands::rules::run(cli.root.as_deref(), args, &mut out),
+        Command::Explain(args) => commands::explain::run(cli.root.as_deref(), args, &mut out),
     };
     // What is still buffered can fail to write too (a full disk); that is an error.
     let result = match (result, out.flush()) {

@@ -128,6 +128,61 @@ impl Session {
         })
     }
 
+    /// Every rule renkei can report, with the commands that report it: the vocabulary
+    /// rules as `renkei.yaml` leaves them, then the rules of contracts, interfaces,
+    /// assembly, reports and skill folders.
+    pub fn catalog(&self) -> Result<Vec<CatalogEntry<'_>>, CliError> {
+        let rules = &self.config()?.rules;
+        let mut entries: Vec<CatalogEntry<'_>> = rules
+            .rules
+            .iter()
+            .map(|rule| CatalogEntry {
+                meta: rule.meta(),
+                commands: vec!["lint", "check"],
+                lint: Some(rule),
+            })
+            .collect();
+        // A rule two commands report (assembly's length warnings, in `skills check` too)
+        // is one entry.
+        let mut group = |metas: &mut dyn Iterator<Item = &RuleMeta>, commands: &[&'static str]| {
+            for meta in metas {
+                match entries.iter_mut().find(|entry| entry.meta.id == meta.id) {
+                    Some(entry) => entry.commands.extend(commands),
+                    None => entries.push(CatalogEntry {
+                        meta: meta.clone(),
+                        commands: commands.to_vec(),
+                        lint: None,
+                    }),
+                }
+            }
+        };
+        group(&mut renkei_lint::BUILTIN_METAS.iter(), &["lint", "check"]);
+        group(&mut renkei_contract::rules::metas(), &["check"]);
+        group(
+            &mut renkei_contract::interface::INTERFACE_RULES.iter(),
+            &["check"],
+        );
+        group(&mut renkei_assemble::RULES.iter(), &["assemble", "check"]);
+        group(&mut [RENDER_FAILED_RULE, STALE_RULE].iter(), &["check"]);
+        group(
+            &mut [LOAD_FAILED_RULE].iter(),
+            &["check", "report", "graph"],
+        );
+        group(
+            &mut [crate::CONFIG_INVALID_RULE].iter(),
+            &["lint", "check", "report"],
+        );
+        group(
+            &mut renkei_contract::report::REPORT_RULES.iter(),
+            &["report"],
+        );
+        group(
+            &mut renkei_assemble::skills::SKILL_RULES.iter(),
+            &["skills"],
+        );
+        Ok(entries)
+    }
+
     /// The built-in contract every archetype's starts from.
     fn default_contract(&self) -> Result<&Contract, LocatedError> {
         self.contract
@@ -660,6 +715,17 @@ fn resolved_folder(path: &Path) -> Option<PathBuf> {
         (Some(folder), Some(name)) => Some(folder.canonicalize().ok()?.join(name)),
         _ => absolute.canonicalize().ok(),
     }
+}
+
+/// A rule renkei can report: what it says, the commands that report it, and, for a
+/// vocabulary rule, the rule itself (its scopes, fix and examples).
+pub struct CatalogEntry<'s> {
+    /// Its id, summary, why, help and severity.
+    pub meta: RuleMeta,
+    /// The commands whose findings it can be among.
+    pub commands: Vec<&'static str>,
+    /// The vocabulary rule, for a `vocabulary/*` (or project) rule.
+    pub lint: Option<&'s renkei_lint::Rule>,
 }
 
 /// A template read for `report check --template`, and the report contract it states.

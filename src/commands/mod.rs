@@ -2,7 +2,9 @@
 
 pub mod assemble;
 pub mod check;
+pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod report;
+pub mod rules;
 pub mod skills;

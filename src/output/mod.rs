@@ -15,6 +15,7 @@ pub(crate) mod graph;
 mod human;
 mod json;
 pub(crate) mod plan;
+pub mod rules;
 mod sarif;
 
 pub(crate) use human::print_brief;

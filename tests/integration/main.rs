@@ -14,6 +14,7 @@ mod overlay;
 mod precommit;
 mod push;
 mod redeemed;
+mod rules;
 mod skills;
 mod snippets;
 mod support;

@@ -45,6 +45,21 @@ impl Scope {
         Scope::HtmlComment,
         Scope::Html,
     ];
+
+    /// The name a configuration writes (`code-span`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Prose => "prose",
+            Scope::Heading => "heading",
+            Scope::CodeSpan => "code-span",
+            Scope::CodeBlock => "code-block",
+            Scope::LinkText => "link-text",
+            Scope::LinkTarget => "link-target",
+            Scope::FrontMatter => "front-matter",
+            Scope::HtmlComment => "html-comment",
+            Scope::Html => "html",
+        }
+    }
 }
 
 /// The places of one document, each kind as sorted ranges that do not overlap, so that
