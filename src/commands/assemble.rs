@@ -8,7 +8,9 @@ use std::path::Path;
 use clap::Args;
 use renkei_assemble::{AssembleError, Env, PushOptions, Target};
 
-use crate::output::plan::{Mode, print_plan, print_refused};
+use crate::output::plan::{
+    Mode, PlanFormat, PlanReport, PlanStyle, print_plan, print_plans_json, print_refused,
+};
 use crate::output::{Paths, print_brief};
 use crate::session::{Options, Session};
 use crate::{CliError, Outcome};
@@ -38,6 +40,13 @@ pub struct AssembleArgs {
     /// Remove files renkei wrote earlier and no longer produces (listed in a dry run)
     #[arg(long)]
     pub prune: bool,
+    /// Output format: human (a line per file, diffs in a dry run) or json (one document,
+    /// each file with its status and mode)
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Leave unchanged files out of the human listing (the summary still counts them)
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Runs `renkei assemble`.
@@ -69,13 +78,29 @@ pub fn run(
     };
     let env = Env::from_process();
     let mut outcome = Outcome::Clean;
+    let style = PlanStyle {
+        mode,
+        quiet: args.quiet,
+    };
+    // JSON is one document over every target, printed once all are planned (or pushed).
+    let mut reports = Vec::new();
     for spec in &args.targets {
         let target = Target::resolve(spec, &env, walk.root(), &walk.archetypes_dir())?;
         let plan = match mode {
             Mode::Push => match renkei_assemble::push(&target, &skills, scope, options) {
                 Ok(plan) => plan,
-                Err(AssembleError::Refused { target: dir, paths }) => {
-                    print_refused(out, &target.label, &dir, &paths)?;
+                Err(AssembleError::Refused {
+                    target: dir,
+                    conflicts,
+                }) => {
+                    if args.format == PlanFormat::Human {
+                        print_refused(out, &target.label, &dir, &conflicts)?;
+                    }
+                    reports.push(PlanReport::Refused {
+                        label: target.label.clone(),
+                        dir,
+                        conflicts,
+                    });
                     outcome = Outcome::Findings;
                     continue;
                 }
@@ -83,10 +108,16 @@ pub fn run(
             },
             Mode::DryRun | Mode::Check => renkei_assemble::plan(&target, &skills, scope, options)?,
         };
-        print_plan(out, &plan, mode)?;
         if mode == Mode::Check && plan.actions.iter().any(|action| action.status.is_stale()) {
             outcome = Outcome::Findings;
         }
+        match args.format {
+            PlanFormat::Human => print_plan(out, &plan, style)?,
+            PlanFormat::Json => reports.push(PlanReport::Planned(plan)),
+        }
+    }
+    if args.format == PlanFormat::Json {
+        print_plans_json(out, &reports, mode)?;
     }
     Ok(outcome)
 }

@@ -16,7 +16,100 @@ pub(crate) enum Mode {
 }
 
 /// Prints `plan` as `mode` made it.
-pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> io::Result<()> {
+/// How `assemble` prints its plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// A line per file, with diffs in a dry run.
+    Human,
+    /// One JSON document over every target.
+    Json,
+}
+
+/// How a human listing is printed: the mode it was made in, and whether unchanged files
+/// are left out.
+#[derive(Clone, Copy)]
+pub(crate) struct PlanStyle {
+    pub(crate) mode: Mode,
+    pub(crate) quiet: bool,
+}
+
+/// What happened in one target, for the JSON document.
+pub(crate) enum PlanReport {
+    /// Planned (dry run, check) or pushed.
+    Planned(Plan),
+    /// A push refused, nothing written.
+    Refused {
+        label: String,
+        dir: std::path::PathBuf,
+        conflicts: Vec<(String, renkei_assemble::install::Ownership)>,
+    },
+}
+
+/// Prints `reports` as one JSON document: per target, each file with its status (new,
+/// changed, unchanged, conflict, overwrite, prune, orphan) and the mode it has or gets.
+pub(crate) fn print_plans_json(
+    out: &mut dyn Write,
+    reports: &[PlanReport],
+    mode: Mode,
+) -> io::Result<()> {
+    let verdict = match mode {
+        Mode::DryRun => "dry-run",
+        Mode::Check => "check",
+        Mode::Push => "push",
+    };
+    let targets: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|report| match report {
+            PlanReport::Planned(plan) => serde_json::json!({
+                "target": plan.target.label,
+                "dir": plan.target.dir,
+                "refused": false,
+                "files": plan.actions.iter().map(|action| {
+                    let mode = action
+                        .desired
+                        .as_ref()
+                        .map(|(_, mode)| *mode)
+                        .or(action.current.as_ref().map(|(_, mode)| *mode));
+                    let ownership = match action.status {
+                        Status::Conflict(ownership) | Status::Forced(ownership) => {
+                            Some(ownership.describe())
+                        }
+                        _ => None,
+                    };
+                    serde_json::json!({
+                        "path": action.relative,
+                        "status": action.status.label(),
+                        "mode": mode.map(|mode| mode.to_string()),
+                        "mode_change": action.mode_change().map(|(from, to)| format!("{from} -> {to}")),
+                        "ownership": ownership,
+                    })
+                }).collect::<Vec<_>>(),
+            }),
+            PlanReport::Refused {
+                label,
+                dir,
+                conflicts,
+            } => serde_json::json!({
+                "target": label,
+                "dir": dir,
+                "refused": true,
+                "files": conflicts.iter().map(|(path, ownership)| serde_json::json!({
+                    "path": path,
+                    "status": "conflict",
+                    "ownership": ownership.describe(),
+                })).collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "mode": verdict, "targets": targets }),
+    )?;
+    writeln!(out)
+}
+
+pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, style: PlanStyle) -> io::Result<()> {
+    let mode = style.mode;
     writeln!(
         out,
         "target {} ({})",
@@ -51,6 +144,9 @@ pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, mode: Mode) -> io::Re
             }
             _ => None,
         };
+        if style.quiet && action.status == Status::Unchanged {
+            continue;
+        }
         writeln!(
             out,
             "  {:<10} {}{}",
@@ -118,20 +214,33 @@ pub(crate) fn print_refused(
     out: &mut dyn Write,
     label: &str,
     dir: &std::path::Path,
-    conflicts: &[String],
+    conflicts: &[(String, renkei_assemble::install::Ownership)],
 ) -> io::Result<()> {
+    use renkei_assemble::install::Ownership;
     writeln!(
         out,
         "target {label} ({}): push refused, nothing written",
         dir.display()
     )?;
-    for path in conflicts {
-        writeln!(out, "  conflict   {path}")?;
+    for (path, ownership) in conflicts {
+        writeln!(out, "  conflict   {path} ({})", ownership.describe())?;
     }
-    writeln!(
-        out,
-        "  help: move your edits into the doctrine sources, or rerun with --force to overwrite"
-    )
+    // What to do depends on whose the file is: an edit belongs in the sources, a file
+    // someone else put there belongs to them.
+    let has = |kind: Ownership| conflicts.iter().any(|(_, ownership)| *ownership == kind);
+    if has(Ownership::EditedSinceWritten) {
+        writeln!(
+            out,
+            "  help: an edited file: move the edit into the doctrine sources, or rerun with --force to overwrite it"
+        )?;
+    }
+    if has(Ownership::NotWrittenByRenkei) {
+        writeln!(
+            out,
+            "  help: a file renkei did not write: move it away or push to another --target; --force overwrites it"
+        )?;
+    }
+    Ok(())
 }
 
 /// A unified diff from `before` to `after`, under `headers`, with `context` lines around

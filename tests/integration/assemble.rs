@@ -907,3 +907,62 @@ fn a_target_must_be_a_name_or_read_as_a_path_and_never_lands_in_the_doctrine() {
         .expect_code(0);
     assert!(scratch.home().join("mine/hello-world/SKILL.md").is_file());
 }
+
+#[test]
+fn assemble_speaks_json_per_file_and_quiet_leaves_unchanged_files_out() {
+    let scratch = Scratch::with_demo();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut full = vec!["assemble", "--format", "json", "--target", "project"];
+        full.extend_from_slice(args);
+        let run = scratch.renkei(&full);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("{}", run.stdout))
+    };
+    let planned = json(&["--dry-run"]);
+    assert_eq!(planned["mode"], "dry-run");
+    let files = planned["targets"][0]["files"].as_array().unwrap();
+    assert!(!files.is_empty());
+    assert!(
+        files
+            .iter()
+            .all(|file| file["status"] == "new" && file["mode"] == "0644")
+    );
+    assert!(
+        files
+            .iter()
+            .any(|file| file["path"] == "hello-world/SKILL.md")
+    );
+
+    json(&["--push"]);
+    let again = json(&["--dry-run"]);
+    let files = again["targets"][0]["files"].as_array().unwrap();
+    assert!(
+        files.iter().all(|file| file["status"] == "unchanged"),
+        "{again}"
+    );
+
+    let quiet = scratch
+        .renkei(&["assemble", "--dry-run", "--quiet", "--target", "project"])
+        .expect_code(0);
+    assert!(!quiet.stdout.contains("  unchanged"), "{}", quiet.stdout);
+    assert!(
+        quiet.stdout.contains(" unchanged; dry run"),
+        "{}",
+        quiet.stdout
+    );
+
+    std::fs::write(
+        scratch.root().join(".claude/skills/hello-world/SKILL.md"),
+        "my tweak\n",
+    )
+    .unwrap();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+        "# Process\n\nChanged.\n",
+    );
+    let refused = json(&["--push"]);
+    assert_eq!(refused["targets"][0]["refused"], true, "{refused}");
+    assert_eq!(
+        refused["targets"][0]["files"][0]["ownership"],
+        "edited since renkei wrote it"
+    );
+}

@@ -849,3 +849,20 @@ fn a_folder_given_is_walked_as_ripgrep_walks_it() {
     let named = renkei_in(repo, &["lint", "--format", "github", "build/out.md"]).run();
     assert_eq!(named.code, 1, "{}", named.stdout);
 }
+
+#[test]
+fn an_unknown_configuration_key_gets_a_did_you_mean() {
+    let scratch = Scratch::with_demo();
+    scratch.write("root/renkei.yaml", "lint:\n  inclde: [notes/]\n");
+    let run = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("renkei.yaml:2:3: unknown field `inclde`")
+            && run.stderr.contains("did you mean `include`?"),
+        "{}",
+        run.stderr
+    );
+    scratch.write("root/renkei.yaml", "lint:\n  zzzzzz: []\n");
+    let far = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
+}

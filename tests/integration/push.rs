@@ -116,7 +116,10 @@ fn push_refuses_a_hand_edited_file_and_writes_nothing() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("push refused, nothing written"),
+        run.stdout.contains("push refused, nothing written")
+            && run
+                .stdout
+                .contains("help: an edited file: move the edit into the doctrine sources"),
         "{}",
         run.stdout
     );
@@ -137,6 +140,14 @@ fn push_refuses_a_file_renkei_did_not_write() {
         .expect_code(1);
     assert!(
         run.stdout.contains("(not written by renkei)"),
+        "{}",
+        run.stdout
+    );
+    // Nobody's edits to move: the file is someone else's.
+    assert!(
+        run.stdout
+            .contains("help: a file renkei did not write: move it away")
+            && !run.stdout.contains("doctrine sources"),
         "{}",
         run.stdout
     );

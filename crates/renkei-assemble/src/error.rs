@@ -121,12 +121,12 @@ pub enum AssembleError {
     #[error(transparent)]
     File(#[from] renkei_model::ModelError),
     /// A push would overwrite files renkei does not own; nothing was written.
-    #[error("push refused: {} file(s) in {target} were not written by renkei or were edited since; nothing was written (use --force to overwrite)", .paths.len())]
+    #[error("push refused: {} file(s) in {target} were not written by renkei or were edited since; nothing was written (use --force to overwrite)", .conflicts.len())]
     Refused {
         /// The target folder.
         target: PathBuf,
         /// The files, relative to the target, each with why renkei does not own it.
-        paths: Vec<String>,
+        conflicts: Vec<(String, crate::install::Ownership)>,
     },
 }
 

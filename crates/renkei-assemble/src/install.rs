@@ -338,13 +338,11 @@ fn apply(plan: &Plan) -> Result<(), AssembleError> {
     if !conflicts.is_empty() {
         return Err(AssembleError::Refused {
             target: plan.target.dir.clone(),
-            paths: conflicts
+            conflicts: conflicts
                 .iter()
-                .map(|action| match action.status {
-                    Status::Conflict(ownership) => {
-                        format!("{} ({})", action.relative, ownership.describe())
-                    }
-                    _ => action.relative.clone(),
+                .filter_map(|action| match action.status {
+                    Status::Conflict(ownership) => Some((action.relative.clone(), ownership)),
+                    _ => None,
                 })
                 .collect(),
         });

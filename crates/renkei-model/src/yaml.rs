@@ -71,8 +71,28 @@ pub(crate) fn in_author_words(message: &str) -> String {
         "expected string scalar" => "expected text, not a list or a mapping".to_string(),
         "expected sequence start" => "expected a list".to_string(),
         "expected mapping start" => "expected a mapping of keys to values".to_string(),
-        _ => message.to_string(),
+        _ => match nearest_known_key(message) {
+            Some(near) => format!("{message}; did you mean `{near}`?"),
+            None => message.to_string(),
+        },
     }
+}
+
+/// For "unknown field `inclde`, expected one of rules, disable, include", the known key a
+/// few letters from the one written (`include`), if there is one.
+fn nearest_known_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (written, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected ")?.1;
+    let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+    expected
+        .split([',', ' '])
+        .map(|key| key.trim_matches(|c: char| c == '`' || c.is_whitespace()))
+        .filter(|key| !key.is_empty() && *key != "or")
+        .map(|key| (crate::name::edit_distance(written, key), key))
+        .filter(|(distance, key)| *distance <= (key.len() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, key)| key)
 }
 
 pub(crate) fn strip_position_suffix(message: &str) -> &str {
