@@ -23,6 +23,9 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also fail (exit 1) when there are more than N warnings
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
     /// Also fail when installed skills are missing or stale (as `assemble --check`)
     #[arg(long)]
     pub assembled: bool,
@@ -164,7 +167,7 @@ pub fn run(
             Err(output) => return Err(output),
         }
     }
-    let has_errors = emitter.has_errors();
+    let fails = emitter.fails(args.max_warnings);
     emitter.finish(tally.files, 0)?;
     if !errors.is_empty() {
         return Err(CliError::Failed(errors));
@@ -172,6 +175,6 @@ pub fn run(
     Ok(if not_checked {
         Outcome::Failed
     } else {
-        tally.outcome(has_errors)
+        tally.outcome(fails)
     })
 }

@@ -24,6 +24,9 @@ pub struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also fail (exit 1) when there are more than N warnings
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
     /// Rewrite files to apply every fix that has exactly one replacement
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
@@ -74,7 +77,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     } else {
         0
     };
-    let has_errors = emitter.has_errors();
+    let fails = emitter.fails(args.max_warnings);
     emitter.finish(tally.files, fixed)?;
     if left_out > 0 && args.format == Format::Human {
         let (files, are, were, them) = if left_out == 1 {
@@ -86,5 +89,5 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
             "{left_out} {files} given {are} not in an archetype's ethos/, doctrine/, references/ or truth/ and {were} not linted (--all-markdown, or `lint: include:` in renkei.yaml, lints {them})"
         ));
     }
-    Ok(tally.outcome(has_errors))
+    Ok(tally.outcome(fails))
 }

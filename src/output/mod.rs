@@ -10,6 +10,7 @@ use renkei_model::{Diagnostic, RuleMeta, Severity};
 
 use crate::{CliError, Outcome};
 
+mod concise;
 mod github;
 pub(crate) mod graph;
 mod human;
@@ -31,6 +32,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...`).
     Github,
+    /// One line per finding, `path:line:column: severity[rule] message`, for editors.
+    Concise,
 }
 
 impl Format {
@@ -120,6 +123,7 @@ impl<'o> Emitter<'o> {
             Format::Json => Box::new(json::Json::default()),
             Format::Sarif => Box::new(sarif::Sarif::default()),
             Format::Github => Box::new(github::Github),
+            Format::Concise => Box::new(concise::Concise),
         };
         printer.start(out, rules)?;
         Ok(Self {
@@ -164,6 +168,12 @@ impl<'o> Emitter<'o> {
     /// Whether any finding printed so far is an error.
     pub(crate) fn has_errors(&self) -> bool {
         self.errors > 0
+    }
+
+    /// Whether the findings fail the run: any error, or more warnings than `max_warnings`
+    /// allows (`--max-warnings`, for a gate that holds warnings at a number).
+    pub(crate) fn fails(&self, max_warnings: Option<usize>) -> bool {
+        self.errors > 0 || max_warnings.is_some_and(|max| self.warnings > max)
     }
 
     /// Ends the output with the summary: `files` looked at, `fixed` findings fixed.

@@ -866,3 +866,28 @@ fn an_unknown_configuration_key_gets_a_did_you_mean() {
     let far = scratch.renkei(&["lint"]).expect_code(2);
     assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
 }
+
+#[test]
+fn max_warnings_fails_a_run_with_more_warnings_and_concise_prints_one_line_each() {
+    let scratch = Scratch::with_demo();
+    scratch.write(TENETS, "<!-- renkei-disable-next-line -->\nclean\n");
+    scratch.renkei(&["lint"]).expect_code(0);
+    scratch
+        .renkei(&["lint", "--max-warnings", "1"])
+        .expect_code(0);
+    scratch
+        .renkei(&["lint", "--max-warnings", "0"])
+        .expect_code(1);
+    scratch
+        .renkei(&["check", "--max-warnings", "0"])
+        .expect_code(1);
+
+    scratch.write(TENETS, "# Tenets\n\n- The intake desk.\n");
+    let concise = scratch
+        .renkei(&["lint", "--format", "concise"])
+        .expect_code(1);
+    assert_eq!(
+        concise.stdout,
+        "framework/archetypes/demo/hello-world/ethos/tenets.md:3:7: error[vocabulary/intake] `intake` names an acknowledgment phase the function model does not have\n"
+    );
+}

@@ -3,7 +3,8 @@
 //! each archetype (002 §5, criterion 1), not a repository's changelog or research notes,
 //! where "bank transfer" or "intake form" may be exactly right. So by default a given path
 //! is linted when `renkei lint` without paths would lint it: `archetype.yaml` or a file of
-//! an operational folder of an archetype under the root's archetypes folder. A root
+//! an operational folder of an archetype under the root's archetypes folder, or of any
+//! other folder that holds an `archetype.yaml` (another framework, fixtures). A root
 //! without an archetypes folder, or no root at all, has nothing to scope by, and every
 //! Markdown file given is linted. `lint: include:` globs widen the selection, `lint:
 //! exclude:` globs narrow it, and `--all-markdown` lints whatever is given.
@@ -75,7 +76,7 @@ impl Selection {
             return true;
         }
         let Ok(inside) = path.strip_prefix(archetypes) else {
-            return false;
+            return in_an_archetype_elsewhere(path);
         };
         let parts: Vec<_> = inside.components().collect();
         match parts.as_slice() {
@@ -87,6 +88,25 @@ impl Selection {
             _ => false,
         }
     }
+}
+
+/// Whether `path`, outside the root's archetypes folder, is an archetype's own: an
+/// `archetype.yaml`, or a file of an operational folder whose parent holds one (another
+/// framework kept in the repository, test fixtures of doctrine).
+fn in_an_archetype_elsewhere(path: &Path) -> bool {
+    if path.file_name().is_some_and(|name| name == ARCHETYPE_FILE) {
+        return true;
+    }
+    path.ancestors().skip(1).any(|folder| {
+        let operational = folder
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| OPERATIONAL_DIRS.contains(&name));
+        operational
+            && folder
+                .parent()
+                .is_some_and(|archetype| archetype.join(ARCHETYPE_FILE).is_file())
+    })
 }
 
 fn slashed(relative: &Path) -> String {
@@ -149,6 +169,24 @@ mod tests {
         let everything = selection(&[], &["CHANGELOG.md"]).everything();
         assert!(everything.keeps(Path::new("/repo/notes/research.md")));
         assert!(!everything.keeps(Path::new("/repo/CHANGELOG.md")));
+    }
+
+    #[test]
+    fn an_archetype_outside_the_archetypes_folder_is_known_by_its_archetype_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let lead = dir.path().join("fixtures/lead");
+        std::fs::create_dir_all(lead.join("doctrine")).unwrap();
+        std::fs::write(lead.join("archetype.yaml"), "name: lead\n").unwrap();
+        let selection = Selection::new(
+            Some(dir.path().to_path_buf()),
+            Some(dir.path().join("framework/archetypes")),
+            Excludes::default(),
+            Excludes::default(),
+        );
+        assert!(selection.keeps(&lead.join("doctrine/process.md")));
+        assert!(selection.keeps(&lead.join("archetype.yaml")));
+        assert!(!selection.keeps(&lead.join("notes/ideas.md")));
+        assert!(!selection.keeps(&dir.path().join("fixtures/doctrine/loose.md")));
     }
 
     #[test]
