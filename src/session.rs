@@ -91,6 +91,25 @@ impl Session {
         Ok(session)
     }
 
+    /// [`Session::open_configured`], with the text on stdin held as the file at `path`
+    /// (`renkei lint -`): an editor or a pipe lints a buffer under the name it will have.
+    pub fn open_configured_with_stdin(options: &Options, path: &Path) -> Result<Self, CliError> {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::io::stdin().lock(),
+                renkei_model::read::MAX_SOURCE_FILE_BYTES + 1,
+            ),
+            &mut text,
+        )?;
+        let mut overlay = renkei_model::Overlay::over(Arc::new(Disk));
+        // Held as the walk asks for it: the over-long text is refused by the reader.
+        overlay.insert(path, text);
+        let session = Self::open_over(Arc::new(overlay), options)?;
+        session.config()?;
+        Ok(session)
+    }
+
     /// Opens a session that reads every doctrine and configuration file through `source`,
     /// such as an [`renkei_model::Overlay`] of an editor's unsaved buffers.
     pub fn open_over(source: Arc<dyn FileSource>, options: &Options) -> Result<Self, CliError> {
@@ -286,10 +305,10 @@ impl Session {
         let files = renkei_lint::expand_paths(paths.to_vec()).filter(|candidate| {
             // A path that is not there, or cannot be resolved, is linted, which reports why
             // it cannot be read: a typo is not a file left out.
-            let there = std::fs::symlink_metadata(candidate.path()).is_ok();
-            let kept = !there
-                || resolved_folder(candidate.path())
-                    .is_none_or(|resolved| selection.keeps(&resolved));
+            let path = candidate.path();
+            let there = source.kind(path).is_some() || source.is_symlink(path);
+            let kept =
+                !there || resolved_folder(path).is_none_or(|resolved| selection.keeps(&resolved));
             if !kept {
                 left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }

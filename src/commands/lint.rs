@@ -37,6 +37,10 @@ pub struct LintArgs {
     /// the root has archetypes); `lint: exclude:` still applies
     #[arg(long)]
     pub all_markdown: bool,
+    /// With `-` as the path: the name the text on stdin is linted under (default
+    /// `stdin.md`); findings name it, and the lint's scope judges it
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Runs `renkei lint`.
@@ -46,9 +50,30 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         config: args.config.clone(),
         root_optional: !args.paths.is_empty(),
     };
-    let session = match Session::open_configured(&options) {
+    let stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    if stdin && (args.paths.len() > 1 || args.fix) {
+        return Err(CliError::Failed(vec![
+            "`-` lints the text on stdin alone, and --fix has no file to write it to; use --diff to see the fixes"
+                .to_string(),
+        ]));
+    }
+    let stdin_path = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("stdin.md"));
+    let opened = if stdin {
+        Session::open_configured_with_stdin(&options, &stdin_path)
+    } else {
+        Session::open_configured(&options)
+    };
+    let session = match opened {
         Ok(session) => session,
         Err(error) => return failure(out, args.format, error),
+    };
+    let paths = if stdin {
+        vec![stdin_path]
+    } else {
+        args.paths.clone()
     };
     let fix = match (args.fix, args.diff) {
         (true, _) => FixMode::Write,
@@ -67,7 +92,7 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
-    let left_out = session.lint(&args.paths, args.all_markdown, fix, |linted: LintedFile| {
+    let left_out = session.lint(&paths, args.all_markdown, fix, |linted: LintedFile| {
         tally.record(&mut emitter, &linted, fix)?;
         emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
         Ok(())

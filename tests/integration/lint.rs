@@ -891,3 +891,63 @@ fn max_warnings_fails_a_run_with_more_warnings_and_concise_prints_one_line_each(
         "framework/archetypes/demo/hello-world/ethos/tenets.md:3:7: error[vocabulary/intake] `intake` names an acknowledgment phase the function model does not have\n"
     );
 }
+
+#[test]
+fn the_text_on_stdin_is_linted_under_the_name_it_is_given() {
+    use std::io::Write as _;
+    let scratch = Scratch::with_demo();
+    let lint_stdin = |args: &[&str], text: &str| {
+        let mut command = scratch.renkei_command(args).into_command();
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // An unsaved buffer: the file on disk is clean, the text on stdin is not.
+    let (code, stdout, _) = lint_stdin(
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            TENETS.trim_start_matches("root/"),
+            "--format",
+            "concise",
+        ],
+        "# Tenets\n\nThe intake desk.\n",
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        stdout,
+        "framework/archetypes/demo/hello-world/ethos/tenets.md:3:5: error[vocabulary/intake] `intake` names an acknowledgment phase the function model does not have\n"
+    );
+    // Judged by its name, as a file given would be.
+    let (code, stdout, _) = lint_stdin(
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "CHANGELOG.md",
+            "--format",
+            "concise",
+        ],
+        "The intake desk.\n",
+    );
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, _, stderr) = lint_stdin(&["lint", "-", "--fix"], "intake\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--fix has no file to write"), "{stderr}");
+}
