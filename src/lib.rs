@@ -59,6 +59,10 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     /// Explain one rule: what it catches and why, how to fix a finding, its examples.
     Explain(commands::explain::ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the manual page (roff).
+    Man(commands::man::ManArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -87,6 +91,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Graph(args) => commands::graph::run(cli.root.as_deref(), args, &mut out),
         Command::Rules(args) => commands::rules::run(cli.root.as_deref(), args, &mut out),
         Command::Explain(args) => commands::explain::run(cli.root.as_deref(), args, &mut out),
+        Command::Completions(args) => commands::completions::run(args, &mut out),
+        Command::Man(args) => commands::man::run(args, &mut out),
     };
     // What is still buffered can fail to write too (a full disk); that is an error.
     let result = match (result, out.flush()) {

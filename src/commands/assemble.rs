@@ -17,6 +17,11 @@ use crate::{CliError, Outcome};
 
 /// Options of `renkei assemble`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei assemble --dry-run                     show what would change in ~/.claude/skills
+  renkei assemble --check --target project      CI: exit 1 if .claude/skills is stale
+  renkei assemble --push --target opencode --target agents
+  renkei assemble --push --target ./build/skills")]
 pub struct AssembleArgs {
     /// Show what would change, with a diff of each changed file, and write nothing (default)
     #[arg(long, group = "mode")]

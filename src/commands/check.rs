@@ -16,6 +16,10 @@ use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei check                                  lint, contracts, interfaces, rendering
+  renkei check --format github                  annotations in GitHub Actions
+  renkei check --assembled --target project     also fail when installed skills are stale")]
 pub struct CheckArgs {
     /// Configuration file; default: renkei.yaml at the root, if present
     #[arg(long, value_name = "FILE")]

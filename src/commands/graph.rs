@@ -20,6 +20,9 @@ pub enum GraphFormat {
 
 /// Options of `renkei graph`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei graph                                  Mermaid, for a README
+  renkei graph --format dot | dot -Tsvg > graph.svg")]
 pub struct GraphArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]

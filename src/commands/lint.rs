@@ -13,6 +13,12 @@ use crate::{CliError, Outcome};
 
 /// Options of `renkei lint`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei lint                                   every archetype's operational files
+  renkei lint framework/archetypes/execution    a folder (what pre-commit passes: files)
+  renkei lint --fix                             apply every fix with one replacement
+  renkei lint --format concise                  one line per finding, for editors
+  renkei lint - --stdin-filename doctrine/x.md  an editor's unsaved buffer")]
 pub struct LintArgs {
     /// Files or folders to lint (folders are searched for Markdown); default: the
     /// operational folders of every archetype under the root

@@ -2,9 +2,11 @@
 
 pub mod assemble;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod graph;
 pub mod lint;
+pub mod man;
 pub mod report;
 pub mod rules;
 pub mod skills;

@@ -51,6 +51,9 @@ impl From<ClientArg> for Client {
 
 /// Options of `renkei skills check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei skills check .claude/skills            every skill in the folder
+  renkei skills check --client claude ~/.claude/skills/my-skill")]
 pub struct SkillsCheckArgs {
     /// Skill folders (holding SKILL.md), or folders of them such as .claude/skills
     #[arg(value_name = "DIR", required = true)]

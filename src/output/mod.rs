@@ -15,6 +15,7 @@ mod github;
 pub(crate) mod graph;
 mod human;
 mod json;
+pub(crate) mod meta;
 pub(crate) mod plan;
 pub mod rules;
 mod sarif;

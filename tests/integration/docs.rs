@@ -109,8 +109,10 @@ fn commands_only_open_call_and_emit() {
                 offences.push(format!("{name}:{}: {}", number + 1, line.trim()));
             }
         }
+        // Only the commands about renkei itself read no doctrine.
+        let about_renkei = ["completions.rs", "man.rs"].contains(&name.as_str());
         assert!(
-            text.contains("Session::open"),
+            about_renkei || text.contains("Session::open"),
             "{name} does not open a Session"
         );
     }

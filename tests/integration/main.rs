@@ -4,6 +4,7 @@
 
 mod assemble;
 mod check;
+mod cli;
 mod docs;
 mod faults;
 mod hostile;
