@@ -35,6 +35,10 @@ pub struct Cli {
     /// when omitted.
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Write what the command prints to FILE instead of stdout, whole or not at all (a
+    /// SARIF report for an upload step, say); errors still go to stderr.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -75,9 +79,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     let stdout = io::stdout();
+    // An output file is written once, whole, when the command is done: a reader never
+    // sees half a document.
+    let mut held = Vec::new();
     // Line by line to a terminal, so findings show as they come; in blocks to a pipe or a
     // file, where a system call per line would cost more than finding what is printed.
-    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+    let mut out: Box<dyn Write> = if cli.output_file.is_some() {
+        Box::new(&mut held)
+    } else if stdout.is_terminal() {
         Box::new(stdout.lock())
     } else {
         Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
@@ -98,6 +107,17 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     let result = match (result, out.flush()) {
         (Ok(_), Err(error)) => Err(CliError::Output(error)),
         (result, _) => result,
+    };
+    drop(out);
+    let result = match (&cli.output_file, result) {
+        (Some(path), result) => match renkei_model::write::write_atomic(path, &held) {
+            Ok(()) => result,
+            Err(error) => Err(CliError::Failed(vec![format!(
+                "--output-file {}: {error}",
+                path.display()
+            )])),
+        },
+        (None, result) => result,
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -998,3 +998,38 @@ fn several_reports_get_one_exit_code_and_a_template_without_an_outcome_is_an_err
         "{stderr}"
     );
 }
+
+#[test]
+fn output_file_holds_the_whole_document_and_stdout_stays_empty() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\n\nThe intake desk.\n",
+    );
+    let report = scratch.path("out/check.sarif");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    let run = scratch
+        .renkei(&[
+            "check",
+            "--format",
+            "sarif",
+            "--output-file",
+            report.to_str().unwrap(),
+        ])
+        .expect_code(1);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"], "vocabulary/intake",
+        "{sarif}"
+    );
+    // Nothing is left behind where the file could not be written.
+    let missing = scratch.renkei(&["lint", "--output-file", "no/such/dir/x.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("--output-file no/such/dir/x.json"),
+        "{}",
+        missing.stderr
+    );
+}
