@@ -39,6 +39,10 @@ pub struct Cli {
     /// SARIF report for an upload step, say); errors still go to stderr.
     #[arg(long, global = true, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR or CLICOLOR=0; CLICOLOR_FORCE for a
+    /// pipe), always or never
+    #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
+    pub color: output::ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -78,6 +82,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    output::choose_color(cli.color, cli.output_file.is_some());
     let stdout = io::stdout();
     // An output file is written once, whole, when the command is done: a reader never
     // sees half a document.

@@ -1,11 +1,11 @@
 //! The human format: rustc-style findings with the source line and a caret underline, and
 //! a one-line summary.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use renkei_model::{Diagnostic, RuleMeta, Severity};
 
-use super::{Finding, Paths, Printer, Summary, plural};
+use super::{Finding, Paint, Paths, Printer, Summary, plural};
 
 /// The widest source excerpt shown around a finding, so a huge single-line file does not
 /// flood the terminal.
@@ -18,7 +18,7 @@ pub(super) struct Human {
 impl Human {
     pub(super) fn new() -> Self {
         Self {
-            paint: Paint(use_color()),
+            paint: Paint::chosen(),
         }
     }
 }
@@ -172,24 +172,6 @@ pub(crate) fn print_brief(
         }
     }
     Ok(())
-}
-
-fn use_color() -> bool {
-    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|value| value != "0");
-    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-        && (forced || io::stdout().is_terminal())
-}
-
-struct Paint(bool);
-
-impl Paint {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
 }
 
 /// The line of `text` that holds byte `offset`, found from the offset (never by counting

@@ -44,6 +44,61 @@ impl Format {
     }
 }
 
+/// When output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set or `CLICOLOR` is `0`; `CLICOLOR_FORCE`
+    /// colours a pipe too (but `NO_COLOR` still wins).
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Whether this run colours its output, decided once when it starts.
+static COLORED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Decides, once per run, whether output is coloured: as `choice` says, by the
+/// conventions of `NO_COLOR`, `CLICOLOR` and `CLICOLOR_FORCE` when it is `auto`, and never
+/// in an output file unless asked.
+pub(crate) fn choose_color(choice: ColorChoice, to_file: bool) {
+    let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    let colored = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        // NO_COLOR wins; CLICOLOR_FORCE colours even a pipe; CLICOLOR=0 turns colour off
+        // on a terminal.
+        ColorChoice::Auto => {
+            let forced = set("CLICOLOR_FORCE").is_some_and(|value| value != "0");
+            let declined = set("CLICOLOR").is_some_and(|value| value == "0");
+            let terminal = io::IsTerminal::is_terminal(&io::stdout());
+            !to_file && set("NO_COLOR").is_none() && (forced || (terminal && !declined))
+        }
+    };
+    let _ = COLORED.set(colored);
+}
+
+/// ANSI colour, when the run has it.
+pub(crate) struct Paint(bool);
+
+impl Paint {
+    /// Colour as [`choose_color`] decided (none when it was never asked).
+    pub(crate) fn chosen() -> Self {
+        Self(COLORED.get().copied().unwrap_or(false))
+    }
+
+    /// `text` in the SGR colour `code` (`1;31` is bold red).
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
 /// How paths are shown: relative to the current folder when inside it, with `/`
 /// separators.
 #[derive(Debug, Clone, Default)]

@@ -108,8 +108,22 @@ pub(crate) fn print_plans_json(
     writeln!(out)
 }
 
+/// The colour of a status word: green for what is added, yellow for what changes, red for
+/// what is refused, and dim for what stays.
+fn status_color(status: Status) -> &'static str {
+    match status {
+        Status::New => "32",
+        Status::Changed => "33",
+        Status::Unchanged => "2",
+        Status::Conflict(_) => "1;31",
+        Status::Forced(_) => "35",
+        Status::Prune | Status::Orphan | Status::OrphanEdited => "36",
+    }
+}
+
 pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, style: PlanStyle) -> io::Result<()> {
     let mode = style.mode;
+    let paint = super::Paint::chosen();
     writeln!(
         out,
         "target {} ({})",
@@ -147,10 +161,11 @@ pub(crate) fn print_plan(out: &mut dyn Write, plan: &Plan, style: PlanStyle) -> 
         if style.quiet && action.status == Status::Unchanged {
             continue;
         }
+        let label = format!("{:<10}", action.status.label());
         writeln!(
             out,
-            "  {:<10} {}{}",
-            action.status.label(),
+            "  {} {}{}",
+            paint.paint(status_color(action.status), &label),
             action.relative,
             detail.unwrap_or_default()
         )?;
@@ -253,13 +268,35 @@ pub(crate) fn write_diff(
     context: usize,
 ) -> io::Result<()> {
     let diff = similar::TextDiff::from_lines(before, after);
-    write!(
-        out,
-        "{}",
-        diff.unified_diff()
-            .context_radius(context)
-            .header(headers.0, headers.1)
-    )
+    let text = diff
+        .unified_diff()
+        .context_radius(context)
+        .header(headers.0, headers.1)
+        .to_string();
+    let paint = super::Paint::chosen();
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let code = if body.starts_with("+++") || body.starts_with("---") {
+            "1"
+        } else if body.starts_with('+') {
+            "32"
+        } else if body.starts_with('-') {
+            "31"
+        } else if body.starts_with("@@") {
+            "36"
+        } else {
+            ""
+        };
+        if code.is_empty() {
+            write!(out, "{line}")?;
+        } else {
+            write!(out, "{}{end}", paint.paint(code, body))?;
+        }
+    }
+    Ok(())
 }
 
 fn line_count(bytes: &[u8]) -> usize {

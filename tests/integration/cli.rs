@@ -94,3 +94,74 @@ fn the_manual_page_renders_with_a_section_per_command() {
     assert!(output.status.success());
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn color_follows_the_flag_and_the_conventions_of_no_color_and_clicolor() {
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\n\nThe intake desk.\n",
+    );
+    let escape = "\u{1b}[";
+    // The helpers set NO_COLOR=1, as a CI runner might: --color always overrides it.
+    let always = scratch.renkei(&["lint", "--color", "always"]);
+    assert!(
+        always
+            .stdout
+            .contains(&format!("{escape}1;31merror[vocabulary/intake]")),
+        "{}",
+        always.stdout
+    );
+    let plan = scratch.renkei(&[
+        "assemble",
+        "--dry-run",
+        "--color",
+        "always",
+        "--target",
+        "./out",
+    ]);
+    assert!(
+        plan.stdout.contains(&format!("{escape}32mnew")),
+        "{}",
+        plan.stdout
+    );
+    for args in [
+        &["lint"][..],
+        &["lint", "--color", "never"],
+        &["lint", "--color", "auto"],
+    ] {
+        let run = scratch.renkei(args);
+        assert!(!run.stdout.contains(escape), "{args:?}: {}", run.stdout);
+    }
+    let forced = scratch
+        .renkei_command(&["lint"])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(forced.stdout.contains(escape), "{}", forced.stdout);
+    // CLICOLOR=0 speaks for a terminal; CLICOLOR_FORCE still colours the pipe.
+    let declined_but_forced = scratch
+        .renkei_command(&["lint"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("CLICOLOR", "0")
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(
+        declined_but_forced.stdout.contains(escape),
+        "{}",
+        declined_but_forced.stdout
+    );
+    // NO_COLOR wins over CLICOLOR_FORCE, and an output file is plain unless asked.
+    let no_color = scratch
+        .renkei_command(&["lint"])
+        .env("CLICOLOR_FORCE", "1")
+        .run();
+    assert!(!no_color.stdout.contains(escape), "{}", no_color.stdout);
+    let file = scratch.path("lint.txt");
+    scratch
+        .renkei_command(&["lint", "--output-file", file.to_str().unwrap()])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(!std::fs::read_to_string(&file).unwrap().contains(escape));
+}

@@ -119,6 +119,12 @@ pub(crate) fn renkei_at(root: &Path, args: &[&str]) -> Renkei {
 pub(crate) struct Renkei(Command);
 
 impl Renkei {
+    /// Removes an environment variable, such as the `NO_COLOR` [`renkei_in`] sets.
+    pub(crate) fn env_remove(mut self, key: &str) -> Self {
+        self.0.env_remove(key);
+        self
+    }
+
     /// Sets an environment variable, overriding what [`renkei_in`] set or removed.
     pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
         self.0.env(key, value);
