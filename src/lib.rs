@@ -29,10 +29,20 @@ pub enum Outcome {
 
 /// Assemble, lint and check agent doctrine written as Markdown into Agent Skills.
 #[derive(Debug, Parser)]
-#[command(name = "renkei", version = env!("RENKEI_VERSION"), about, max_term_width = 100)]
+#[command(
+    name = "renkei",
+    version = env!("RENKEI_VERSION"),
+    about,
+    max_term_width = 100,
+    after_help = "Examples:
+  renkei assemble --dry-run        show what assembling framework/ would change
+  renkei lint                      the vocabulary lint of every archetype
+  renkei check                     the CI doctrine check
+  renkei explain vocabulary/intake why a rule exists"
+)]
 pub struct Cli {
-    /// Doctrine root (holds `framework/archetypes/`); found from the current folder upward
-    /// when omitted.
+    /// Doctrine root (holds the archetypes folder, `framework/archetypes/` unless its
+    /// renkei.yaml says otherwise); found from the current folder upward when omitted.
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Write what the command prints to FILE instead of stdout, whole or not at all (a

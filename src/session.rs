@@ -104,7 +104,11 @@ impl Session {
         )?;
         let mut overlay = renkei_model::Overlay::over(Arc::new(Disk));
         // Held as the walk asks for it: the over-long text is refused by the reader.
-        overlay.insert(path, text);
+        overlay.insert(path, text.clone());
+        // And under its full name, which the lint's scope asks about.
+        if let Ok(absolute) = std::path::absolute(path) {
+            overlay.insert(renkei_model::path::lexical(&absolute), text);
+        }
         let session = Self::open_over(Arc::new(overlay), options)?;
         session.config()?;
         Ok(session)
@@ -117,8 +121,12 @@ impl Session {
         let root = match (&options.root, &cwd) {
             // A root that is not a folder is a mistake in the command, not a finding.
             (Some(root), _) if source.kind(root) != Some(renkei_model::source::Kind::Dir) => {
+                let what = match source.kind(root) {
+                    Some(_) => "not a folder",
+                    None => "no such folder",
+                };
                 return Err(CliError::Failed(vec![format!(
-                    "--root {}: no such folder",
+                    "--root {}: {what}",
                     root.display()
                 )]));
             }
@@ -266,9 +274,17 @@ impl Session {
         // reached through a link, is the same file.
         let resolved = |path: &Path| path.canonicalize().ok();
         let root = self.root.as_deref().and_then(resolved);
-        let archetypes = match (&self.root, self.walk()) {
-            (Some(_), Ok(walk)) => resolved(&walk.archetypes_dir()),
-            _ => None,
+        // A root whose `archetypes:` cannot be used is an error here too: a scope that
+        // quietly widened would lint every file pre-commit gives.
+        let archetypes = match &self.root {
+            Some(_) => match self.walk() {
+                Ok(walk) => resolved(&walk.archetypes_dir()),
+                Err(CliError::Located(mut errors)) if !errors.is_empty() => {
+                    return Err(errors.remove(0));
+                }
+                Err(_) => None,
+            },
+            None => None,
         }
         .filter(|dir| dir.is_dir());
         Ok(renkei_lint::Selection::new(
@@ -306,7 +322,10 @@ impl Session {
             // A path that is not there, or cannot be resolved, is linted, which reports why
             // it cannot be read: a typo is not a file left out.
             let path = candidate.path();
-            let there = source.kind(path).is_some() || source.is_symlink(path);
+            let full = std::path::absolute(path)
+                .map(|absolute| renkei_model::path::lexical(&absolute))
+                .unwrap_or_else(|_| path.to_path_buf());
+            let there = source.kind(&full).is_some() || source.is_symlink(&full);
             let kept =
                 !there || resolved_folder(path).is_none_or(|resolved| selection.keeps(&resolved));
             if !kept {
@@ -726,13 +745,14 @@ impl Session {
     }
 }
 
-/// `path` with its folder resolved (`..`, links) and its own name kept: a file is judged by
-/// where it is, and a link to a device stays a link the reader refuses for what it is.
+/// `path` with its folder resolved (`..`, links, as much of it as exists) and its own name
+/// kept: a file is judged by where it is, and a link to a device stays a link the reader
+/// refuses for what it is.
 fn resolved_folder(path: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(path).ok()?;
+    let absolute = renkei_model::path::lexical(&std::path::absolute(path).ok()?);
     match (absolute.parent(), absolute.file_name()) {
-        (Some(folder), Some(name)) => Some(folder.canonicalize().ok()?.join(name)),
-        _ => absolute.canonicalize().ok(),
+        (Some(folder), Some(name)) => Some(renkei_model::path::resolved(folder)?.join(name)),
+        _ => renkei_model::path::resolved(&absolute),
     }
 }
 

@@ -172,7 +172,11 @@ pub fn run(
         }
     }
     let fails = emitter.fails(args.max_warnings);
+    let over_warnings = emitter.over_warnings(args.max_warnings);
     emitter.finish(tally.files, 0)?;
+    if let Some(note) = over_warnings.filter(|_| args.format == Format::Human) {
+        crate::output::print_note(&note);
+    }
     if !errors.is_empty() {
         return Err(CliError::Failed(errors));
     }

@@ -63,10 +63,21 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
+    if args.stdin_filename.is_some() && !stdin {
+        return Err(CliError::Failed(vec![
+            "--stdin-filename names the text on stdin, which `-` as the path asks for".to_string(),
+        ]));
+    }
     let stdin_path = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("stdin.md"));
+    if stdin && stdin_path.is_dir() {
+        return Err(CliError::Failed(vec![format!(
+            "--stdin-filename {}: a folder; name the file the text on stdin is",
+            stdin_path.display()
+        )]));
+    }
     let opened = if stdin {
         Session::open_configured_with_stdin(&options, &stdin_path)
     } else {
@@ -93,6 +104,13 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
+    // Where the archetypes are not, the run stops before a document is opened, so JSON and
+    // SARIF output is never half a document.
+    if paths.is_empty()
+        && let Err(error) = session.archetypes()
+    {
+        return failure(out, args.format, error);
+    }
     let rules = &session.config()?.rules;
     let mut metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
@@ -109,7 +127,11 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
         0
     };
     let fails = emitter.fails(args.max_warnings);
+    let over_warnings = emitter.over_warnings(args.max_warnings);
     emitter.finish(tally.files, fixed)?;
+    if let Some(note) = over_warnings.filter(|_| args.format == Format::Human) {
+        crate::output::print_note(&note);
+    }
     if left_out > 0 && args.format == Format::Human {
         let (files, are, were, them) = if left_out == 1 {
             ("file", "is", "was", "it")

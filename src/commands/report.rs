@@ -13,6 +13,9 @@ use crate::{CliError, Outcome};
 
 /// Options of `renkei report`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei report check reports/PAY-142/execution-report.md
+  renkei report check report.md --skill ~/.claude/skills/execution-lead")]
 pub struct ReportArgs {
     /// What to do with a report.
     #[command(subcommand)]
@@ -107,6 +110,10 @@ pub fn run(
             Err(CliError::Failed(messages)) => unchecked.extend(messages),
             Err(error) => return Err(error),
         }
+    }
+    // Nothing was checked: the errors are the whole answer, with no summary of nothing.
+    if checked.is_empty() && !unchecked.is_empty() {
+        return Err(CliError::Failed(unchecked));
     }
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, REPORT_RULES, paths)?;

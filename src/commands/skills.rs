@@ -14,6 +14,8 @@ use crate::{CliError, Outcome};
 
 /// Options of `renkei skills`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  renkei skills check .claude/skills")]
 pub struct SkillsArgs {
     /// What to do with skill folders.
     #[command(subcommand)]

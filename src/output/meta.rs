@@ -15,6 +15,21 @@ pub(crate) fn print_completions(
     Ok(())
 }
 
+/// A section per subcommand of `parent`, nested ones (`renkei report check`) included.
+fn render_commands(out: &mut dyn Write, parent: &clap::Command, prefix: &str) -> io::Result<()> {
+    for sub in parent.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        let name = format!("{prefix} {}", sub.get_name());
+        writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+        let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+        page.render_synopsis_section(out)?;
+        page.render_description_section(out)?;
+        page.render_options_section(out)?;
+        page.render_extra_section(out)?;
+        render_commands(out, sub, &name)?;
+    }
+    Ok(())
+}
+
 /// Prints the manual page, `renkei(1)`, with a section per subcommand.
 pub(crate) fn print_man_page(out: &mut dyn Write) -> io::Result<()> {
     let command = crate::Cli::command();
@@ -24,15 +39,7 @@ pub(crate) fn print_man_page(out: &mut dyn Write) -> io::Result<()> {
     man.render_synopsis_section(out)?;
     man.render_description_section(out)?;
     man.render_options_section(out)?;
-    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
-        writeln!(out, ".SH \"RENKEI {}\"", sub.get_name().to_uppercase())?;
-        let page =
-            clap_mangen::Man::new(sub.clone().bin_name(format!("renkei {}", sub.get_name())));
-        page.render_synopsis_section(out)?;
-        page.render_description_section(out)?;
-        page.render_options_section(out)?;
-        page.render_extra_section(out)?;
-    }
+    render_commands(out, &command, "renkei")?;
     man.render_version_section(out)?;
     Ok(())
 }

@@ -226,6 +226,18 @@ impl<'o> Emitter<'o> {
         self.errors > 0
     }
 
+    /// What failed a run that has no error but more warnings than `max_warnings` allows.
+    pub(crate) fn over_warnings(&self, max_warnings: Option<usize>) -> Option<String> {
+        let max = max_warnings?;
+        (self.errors == 0 && self.warnings > max).then(|| {
+            format!(
+                "{} warning{}, more than --max-warnings {max} allows",
+                self.warnings,
+                plural(self.warnings)
+            )
+        })
+    }
+
     /// Whether the findings fail the run: any error, or more warnings than `max_warnings`
     /// allows (`--max-warnings`, for a gate that holds warnings at a number).
     pub(crate) fn fails(&self, max_warnings: Option<usize>) -> bool {

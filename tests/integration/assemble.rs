@@ -886,6 +886,47 @@ fn a_target_must_be_a_name_or_read_as_a_path_and_never_lands_in_the_doctrine() {
         file.stderr
     );
 
+    let under_file = scratch.renkei(&["assemble", "--push", "--target", "./a-file/sub"]);
+    assert_eq!(under_file.code, 2, "{}", under_file.stdout);
+    assert!(
+        under_file.stderr.contains("target `./a-file/sub`")
+            && under_file.stderr.contains("is a file, so"),
+        "{}",
+        under_file.stderr
+    );
+    let climbing = scratch.renkei(&[
+        "assemble",
+        "--push",
+        "--target",
+        "./newdir/../framework/archetypes/demo/skills",
+    ]);
+    assert_eq!(climbing.code, 2, "{}", climbing.stdout);
+    assert!(
+        climbing.stderr.contains("inside the archetypes folder"),
+        "{}",
+        climbing.stderr
+    );
+    let user_home = scratch.renkei(&["assemble", "--push", "--target", "~root/skills"]);
+    assert_eq!(user_home.code, 2, "{}", user_home.stdout);
+    assert!(
+        user_home.stderr.contains("only `~` and `~/...`"),
+        "{}",
+        user_home.stderr
+    );
+    std::os::unix::fs::symlink(
+        scratch.root().join("nowhere"),
+        scratch.root().join("dangling"),
+    )
+    .unwrap();
+    let dangling = scratch.renkei(&["assemble", "--push", "--target", "./dangling"]);
+    assert_eq!(dangling.code, 2, "{}", dangling.stdout);
+    assert!(
+        dangling.stderr.contains("is a link to nothing"),
+        "{}",
+        dangling.stderr
+    );
+    std::fs::remove_file(scratch.root().join("dangling")).unwrap();
+
     let mut expected = before;
     expected.insert(
         std::path::PathBuf::from("a-file"),

@@ -6,10 +6,13 @@ use std::process::{Command, Stdio};
 use crate::support::{renkei_at, repo_root};
 
 const COMMANDS: &[&[&str]] = &[
+    &[],
     &["assemble"],
     &["lint"],
     &["check"],
+    &["report"],
     &["report", "check"],
+    &["skills"],
     &["skills", "check"],
     &["graph"],
     &["rules"],

@@ -761,6 +761,13 @@ fn a_configured_archetypes_folder_is_where_every_command_reads_archetypes() {
         .expect_code(0);
 
     scratch.write("root/renkei.yaml", "archetypes: ../elsewhere\n");
+    // Given paths too: a scope that quietly widened would lint the changelog.
+    let given = scratch.renkei(&["lint", "CHANGELOG.md"]).expect_code(2);
+    assert!(
+        given.stderr.contains("field `archetypes`"),
+        "{}",
+        given.stderr
+    );
     let outside = scratch.renkei(&["lint"]).expect_code(2);
     assert!(
         outside.stderr.contains("renkei.yaml:1:")
@@ -804,6 +811,20 @@ fn a_root_without_its_archetypes_folder_says_so_in_one_line_and_lints_what_it_is
         "{}",
         given.stdout
     );
+    // Never half a document, and no summary of nothing checked.
+    for command in [
+        &["lint", "--format", "json"][..],
+        &["report", "check", "r.md"],
+    ] {
+        let run = scratch.renkei(command).expect_code(2);
+        assert!(run.stdout.is_empty(), "{command:?}: {}", run.stdout);
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
 
     let missing = scratch
         .renkei(&["lint", "--root", "/no/such/root"])
@@ -820,14 +841,9 @@ fn a_root_without_its_archetypes_folder_says_so_in_one_line_and_lints_what_it_is
 
 #[test]
 fn a_folder_given_is_walked_as_ripgrep_walks_it() {
+    // Not a git repository: its .gitignore counts all the same.
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    let git = std::process::Command::new("git")
-        .args(["init", "--quiet"])
-        .current_dir(repo)
-        .status()
-        .unwrap();
-    assert!(git.success());
     for (path, text) in [
         ("doc.md", "The intake desk.\n"),
         ("node_modules/pkg/README.md", "intake\n"),
@@ -950,4 +966,25 @@ fn the_text_on_stdin_is_linted_under_the_name_it_is_given() {
     let (code, _, stderr) = lint_stdin(&["lint", "-", "--fix"], "intake\n");
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--fix has no file to write"), "{stderr}");
+}
+
+#[test]
+fn a_user_pattern_the_regex_engine_refuses_is_an_error_at_its_line_when_rules_load() {
+    let scratch = Scratch::with_demo();
+    scratch.write(
+        "root/renkei.yaml",
+        "lint:\n  rules:\n    - id: house/x\n      words: [phase]\n      exceptions:\n        - before: \"(?:\\\\w{1000}){1000}\"\n",
+    );
+    let run = scratch.renkei(&["lint", "--format", "json"]).expect_code(2);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = &document["diagnostics"][0];
+    assert_eq!(finding["rule"], "config/invalid", "{document}");
+    assert_eq!(finding["line"], 6, "{document}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("exceeds size limit"),
+        "{document}"
+    );
 }

@@ -130,43 +130,28 @@ fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, St
         }
         None => PathBuf::from(spec),
     };
-    let dir = lexical(&std::path::absolute(&written).map_err(|error| error.to_string())?);
-    // The nearest folder that exists, resolved, with the rest as written: a target not
-    // made yet is compared by where it will be.
-    let mut existing = dir.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(ToOwned::to_owned),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
+    let dir = renkei_model::path::lexical(
+        &std::path::absolute(&written).map_err(|error| error.to_string())?,
+    );
+    if std::fs::symlink_metadata(&dir).is_ok_and(|found| found.is_symlink()) && !dir.exists() {
+        return Err(format!("{} is a link to nothing", dir.display()));
     }
-    if existing.is_file() {
-        let what = if rest.is_empty() {
+    // A file on the way makes the folder impossible.
+    if let Some(file) = dir.ancestors().find(|part| part.is_file()) {
+        return Err(if file == dir {
             format!("{} is a file, not a folder", dir.display())
         } else {
             format!(
                 "{} is a file, so {} cannot be made",
-                existing.display(),
+                file.display(),
                 dir.display()
             )
-        };
-        return Err(what);
+        });
     }
-    let resolved = |path: &Path, rest: &[std::ffi::OsString]| {
-        let mut full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        full.extend(rest.iter().rev());
-        full
-    };
-    let archetypes = lexical(&std::path::absolute(archetypes).unwrap_or(archetypes.to_path_buf()));
-    let archetypes_at = resolved(&archetypes, &[]);
-    if resolved(&existing, &rest).starts_with(&archetypes_at) {
+    let unresolved = || "the current folder is not there".to_string();
+    let at = renkei_model::path::resolved(&dir).ok_or_else(unresolved)?;
+    let archetypes_at = renkei_model::path::resolved(archetypes).ok_or_else(unresolved)?;
+    if at.starts_with(&archetypes_at) {
         return Err(format!(
             "{} is inside the archetypes folder {}: skills written there would be read as \
              doctrine; give a folder outside it",
@@ -175,22 +160,6 @@ fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, St
         ));
     }
     Ok(dir)
-}
-
-/// `path` with `.` and `..` taken away as written, without asking the file system: a
-/// target not made yet has nothing on disk to resolve.
-fn lexical(path: &Path) -> PathBuf {
-    let mut kept = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                kept.pop();
-            }
-            other => kept.push(other),
-        }
-    }
-    kept
 }
 
 impl Target {

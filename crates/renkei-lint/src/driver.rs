@@ -174,7 +174,10 @@ pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> 
         .flat_map(|path| -> Box<dyn Iterator<Item = Candidate> + Send> {
             if path.is_dir() {
                 let folder = path.clone();
+                // A .gitignore counts outside a git repository too: it says what is not
+                // the author's, wherever it is.
                 let walk = ignore::WalkBuilder::new(path)
+                    .require_git(false)
                     .sort_by_file_name(std::ffi::OsStr::cmp)
                     .build();
                 Box::new(walk.filter_map(move |entry| match entry {

@@ -60,18 +60,23 @@ impl LazyRegex {
         &self.source
     }
 
-    /// The regex. Its syntax was checked, and its size limit is far above anything a rule
-    /// writes, so it always compiles; were it ever refused, it matches nothing rather than
-    /// stop a lint half done.
+    /// The regex. Only the escaped words and phrases of rules are compiled late, and
+    /// what they compile to is far below the size limit, so it always compiles; a user's
+    /// pattern is compiled when the rules load ([`LazyRegex::compiled`]), where a refusal
+    /// is an error at its line.
     pub(crate) fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.source)
-                    .size_limit(1 << 30)
-                    .build()
-                    .ok()
-            })
+            .get_or_init(|| Regex::new(&self.source).ok())
             .as_ref()
+    }
+
+    /// `source`, compiled now: a pattern a user wrote, refused (too large, say) at load.
+    fn compiled(source: String) -> Result<Self, regex::Error> {
+        let regex = Regex::new(&source)?;
+        Ok(Self {
+            source,
+            compiled: std::sync::OnceLock::from(Some(regex)),
+        })
     }
 }
 
@@ -351,13 +356,47 @@ fn compile(
 /// Compiles `source`, made of the user's `pattern` (which messages point at) wrapped in
 /// flags and boundaries. When it does not compile, the user's pattern alone is compiled to
 /// say what is wrong in the words they wrote.
+/// Every pattern (and exception context) the built-in rules write.
+fn builtin_patterns() -> &'static std::collections::HashSet<String> {
+    static PATTERNS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let Ok(builtin) = crate::LintConfig::builtin() else {
+            return std::collections::HashSet::new();
+        };
+        builtin
+            .rules
+            .iter()
+            .flat_map(|rule| {
+                let patterns = rule.patterns.iter().flatten().map(|p| p.value.clone());
+                let contexts = rule
+                    .exceptions
+                    .iter()
+                    .flatten()
+                    .flat_map(|exception| [&exception.before, &exception.after])
+                    .flatten()
+                    .map(|p| p.value.clone());
+                patterns.chain(contexts).collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
 fn user_regex(
     source: &str,
     pattern: &serde_saphyr::Spanned<String>,
     id: &str,
     path: &Path,
 ) -> Result<LazyRegex, LintError> {
-    LazyRegex::checked(source.to_string()).map_err(|error| {
+    // The built-in rules' patterns are tested (each against its examples): they compile,
+    // and late. Any other is the user's, compiled now, so a pattern the regex engine
+    // refuses (too large, say) is an error at its line, not a rule that never matches.
+    let made = if builtin_patterns().contains(pattern.value.as_str()) {
+        LazyRegex::checked(source.to_string())
+    } else {
+        LazyRegex::compiled(source.to_string())
+    };
+    made.map_err(|error| {
         // The pattern as written, if it is at fault, so the message quotes the user's text.
         let reason = LazyRegex::checked(pattern.value.clone())
             .err()

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod mode;
 pub mod name;
 pub mod parallel;
+pub mod path;
 pub mod read;
 pub mod source;
 pub mod walk;
