@@ -910,23 +910,12 @@ fn max_warnings_fails_a_run_with_more_warnings_and_concise_prints_one_line_each(
 
 #[test]
 fn the_text_on_stdin_is_linted_under_the_name_it_is_given() {
-    use std::io::Write as _;
     let scratch = Scratch::with_demo();
     let lint_stdin = |args: &[&str], text: &str| {
-        let mut command = scratch.renkei_command(args).into_command();
-        let mut child = command
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
+        let output = crate::support::output_with_stdin(
+            scratch.renkei_command(args).into_command(),
+            text.as_bytes(),
+        );
         (
             output.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&output.stdout).into_owned(),

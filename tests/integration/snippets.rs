@@ -91,36 +91,26 @@ fn the_ci_gate_loop_fails_when_any_report_fails_and_passes_with_none() {
 /// and stderr.
 fn run_hook(
     dir: &Path,
-    command: &str,
+    command_line: &str,
     input: &serde_json::Value,
     env: &[(&str, &Path)],
     with_renkei: bool,
 ) -> (i32, String) {
-    use std::io::Write as _;
     let bin = Path::new(env!("CARGO_BIN_EXE_renkei")).parent().unwrap();
     let path = if with_renkei {
         format!("{}:/usr/bin:/bin", bin.display())
     } else {
         "/usr/bin:/bin".to_string()
     };
-    let mut child = Command::new("bash")
-        .args(["-c", command])
+    let mut command = Command::new("bash");
+    command
+        .args(["-c", command_line])
         .current_dir(dir)
         .env("PATH", path)
         .env("NO_COLOR", "1")
         .env_remove("CLAUDE_CONFIG_DIR")
-        .envs(env.iter().map(|(key, value)| (*key, *value)))
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        .envs(env.iter().map(|(key, value)| (*key, *value)));
+    let output = crate::support::output_with_stdin(command, input.to_string().as_bytes());
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -323,3 +323,18 @@ pub(crate) fn assert_holds(path: &Path, expected: &[&str]) {
         );
     }
 }
+
+/// Runs `command` with `input` on its stdin, as a pipe or an editor gives it, and waits.
+pub(crate) fn output_with_stdin(mut command: Command, input: &[u8]) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    // A command that exits before reading it all closes the pipe; its output says why.
+    let _ = child.stdin.take().expect("a piped stdin").write_all(input);
+    child.wait_with_output().expect("wait for the command")
+}
