@@ -20,8 +20,9 @@ use crate::{CliError, Outcome};
   renkei lint --format concise                  one line per finding, for editors
   renkei lint - --stdin-filename doctrine/x.md  an editor's unsaved buffer")]
 pub struct LintArgs {
-    /// Files or folders to lint (folders are searched for Markdown); default: the
-    /// operational folders of every archetype under the root
+    /// Files or folders to lint (folders are searched for Markdown, as ripgrep walks them),
+    /// or `-` for the text on stdin; default: the operational folders of every archetype
+    /// under the root
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// Configuration file; default: renkei.yaml at the root, if present

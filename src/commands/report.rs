@@ -107,7 +107,14 @@ pub fn run(
             Ok(gated) => checked.push(gated),
             // An archetype that does not load fails every report alike: it is the answer.
             Err(error @ CliError::Located(_)) => return failure(out, args.format, error),
-            Err(CliError::Failed(messages)) => unchecked.extend(messages),
+            // One cause (no archetypes folder) fails every report with the same words.
+            Err(CliError::Failed(messages)) => {
+                for message in messages {
+                    if !unchecked.contains(&message) {
+                        unchecked.push(message);
+                    }
+                }
+            }
             Err(error) => return Err(error),
         }
     }
