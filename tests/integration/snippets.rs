@@ -470,3 +470,57 @@ fn the_layout_and_lint_scope_examples_do_what_they_say() {
     );
     assert!(stdout.contains("notes/research.md"), "{stdout}");
 }
+
+/// Runs every line of a README block as pasted, in `dir` with `env`, and returns each
+/// line's exit code and stdout.
+fn run_block_lines(block: &str, dir: &Path, env: &[(&str, &Path)]) -> Vec<(String, i32, String)> {
+    block
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let (code, stdout) = run_shell(dir, line, env);
+            (line.to_string(), code, stdout)
+        })
+        .collect()
+}
+
+#[test]
+fn the_completions_and_man_page_lines_install_as_pasted() {
+    let block = readme_block("completions and the manual page come from the binary");
+    let home = tempfile::tempdir().unwrap();
+    for folder in [
+        ".local/share/bash-completion/completions",
+        ".local/share/man/man1",
+    ] {
+        std::fs::create_dir_all(home.path().join(folder)).unwrap();
+    }
+    for (line, code, _) in run_block_lines(&block, home.path(), &[("HOME", home.path())]) {
+        assert_eq!(code, 0, "{line}");
+    }
+    let script = home
+        .path()
+        .join(".local/share/bash-completion/completions/renkei");
+    assert!(std::fs::read_to_string(script).unwrap().contains("_renkei"));
+    let page = home.path().join(".local/share/man/man1/renkei.1");
+    assert!(
+        std::fs::read_to_string(page)
+            .unwrap()
+            .contains(".TH renkei 1")
+    );
+}
+
+#[test]
+fn the_rules_and_explain_lines_work_as_pasted() {
+    let block = readme_block("### `renkei rules` and `renkei explain`");
+    let lines = run_block_lines(&block, &repo_root(), &[]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for (line, code, stdout) in &lines {
+        assert_eq!(*code, 0, "{line}");
+        assert!(!stdout.is_empty(), "{line}");
+    }
+    assert!(
+        lines[2].2.starts_with("vocabulary/transfer (error;"),
+        "{}",
+        lines[2].2
+    );
+}

@@ -123,7 +123,14 @@ pub struct ExamplesConfig {
 impl LintConfig {
     /// The built-in rules.
     pub fn builtin() -> Result<Self, LintError> {
-        Self::parse(Path::new("<built-in rules>"), DEFAULT_RULES_YAML)
+        // Parsed once per run: the merge with renkei.yaml and the rule compiler's list of
+        // built-in patterns both ask, and a one-file lint pays for every parse.
+        static PARSED: std::sync::OnceLock<LintConfig> = std::sync::OnceLock::new();
+        if let Some(parsed) = PARSED.get() {
+            return Ok(parsed.clone());
+        }
+        let parsed = Self::parse(Path::new("<built-in rules>"), DEFAULT_RULES_YAML)?;
+        Ok(PARSED.get_or_init(|| parsed).clone())
     }
 
     /// Parses a lint section written as its own YAML document.
