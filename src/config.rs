@@ -9,15 +9,19 @@ use serde::Deserialize;
 use crate::LocatedError;
 
 /// The contents of `renkei.yaml`. Each section belongs to one stage of the pipeline.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "renkei.yaml")]
 pub struct ProjectConfig {
-    /// Globs every archetype leaves out of its skill, as its own `exclude:` does (read by
-    /// [`SharedConfig`] for every command that loads archetypes).
+    /// Globs every archetype leaves out of its skill, as its own `exclude:` does.
+    // Read by `SharedConfig`, for every command that loads archetypes.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub exclude: Vec<serde_saphyr::Spanned<String>>,
-    /// The archetypes folder, relative to the root (read by [`SharedConfig`]).
+    /// The archetypes folder, relative to the root; `framework/archetypes` by default.
+    // Read by `SharedConfig`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub archetypes: Option<serde_saphyr::Spanned<String>>,
     /// Vocabulary rules to add, override or disable.
     #[serde(default)]
@@ -28,7 +32,7 @@ pub struct ProjectConfig {
 }
 
 /// The `check:` section of `renkei.yaml`.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSettings {
     /// Also check that installed skills are fresh, as `--assembled` does.

@@ -53,6 +53,10 @@ pub struct Cli {
     /// pipe), always or never
     #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
     pub color: output::ColorChoice,
+    /// Say on stderr what the run decided: the root and how it was found, the
+    /// configuration, the archetypes folder, each file left out or linted, the time taken
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -81,6 +85,8 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff).
     Man(commands::man::ManArgs),
+    /// Print the JSON Schema of renkei.yaml, archetype.yaml or contract.yaml.
+    Schema(commands::schema::SchemaArgs),
 }
 
 /// Parses `args` (program name first), runs the command, prints, and returns the exit code.
@@ -93,6 +99,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     output::choose_color(cli.color, cli.output_file.is_some());
+    output::set_verbose(cli.verbose);
+    let started = std::time::Instant::now();
     let stdout = io::stdout();
     // An output file is written once, whole, when the command is done: a reader never
     // sees half a document.
@@ -117,6 +125,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Explain(args) => commands::explain::run(cli.root.as_deref(), args, &mut out),
         Command::Completions(args) => commands::completions::run(args, &mut out),
         Command::Man(args) => commands::man::run(args, &mut out),
+        Command::Schema(args) => commands::schema::run(args, &mut out),
     };
     // What is still buffered can fail to write too (a full disk); that is an error.
     let result = match (result, out.flush()) {
@@ -125,15 +134,30 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     };
     drop(out);
     let result = match (&cli.output_file, result) {
-        (Some(path), result) => match renkei_model::write::write_atomic(path, &held) {
-            Ok(()) => result,
-            Err(error) => Err(CliError::Failed(vec![format!(
-                "--output-file {}: {error}",
-                path.display()
-            )])),
-        },
+        // The folder is made as for a report written under `target/` or `.renkei/`, which a
+        // fresh checkout does not have yet.
+        (Some(path), result) => {
+            let written = match path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+            {
+                Some(parent) => std::fs::create_dir_all(parent).map_err(|error| error.to_string()),
+                None => Ok(()),
+            }
+            .and_then(|()| {
+                renkei_model::write::write_atomic(path, &held).map_err(|error| error.to_string())
+            });
+            match written {
+                Ok(()) => result,
+                Err(error) => Err(CliError::Failed(vec![format!(
+                    "--output-file {}: {error}",
+                    path.display()
+                )])),
+            }
+        }
         (None, result) => result,
     };
+    output::print_verbose(|| format!("done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3));
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),

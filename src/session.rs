@@ -136,6 +136,13 @@ impl Session {
             (None, None) if options.root_optional => None,
             (None, None) => return Err(std::io::Error::other("no current folder").into()),
         };
+        crate::output::print_verbose(|| match (&root, &options.root) {
+            (Some(root), Some(_)) => format!("root {} (--root)", root.display()),
+            (Some(root), None) => {
+                format!("root {} (found from the current folder)", root.display())
+            }
+            (None, _) => "no root: no framework/archetypes or renkei.yaml here or above".into(),
+        });
         Ok(Self {
             root,
             source,
@@ -242,6 +249,10 @@ impl Session {
                     self.config_path.as_deref(),
                     self.root.as_deref(),
                 )?;
+                crate::output::print_verbose(|| match &loaded.path {
+                    Some(path) => format!("configuration {}", path.display()),
+                    None => "no renkei.yaml: built-in rules only".into(),
+                });
                 let settings = loaded.config.check.clone();
                 let selection = self.selection(&loaded)?;
                 Ok(Config {
@@ -328,7 +339,15 @@ impl Session {
             let there = source.kind(&full).is_some() || source.is_symlink(&full);
             let kept =
                 !there || resolved_folder(path).is_none_or(|resolved| selection.keeps(&resolved));
-            if !kept {
+            if kept {
+                crate::output::print_verbose(|| format!("linting {}", path.display()));
+            } else {
+                crate::output::print_verbose(|| {
+                    format!(
+                        "left out {}: not an archetype's operational file",
+                        path.display()
+                    )
+                });
                 left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             kept
@@ -414,6 +433,9 @@ impl Session {
                     Some(written) => archetypes_folder(written, &path)?,
                     None => renkei_model::load::ARCHETYPES_DIR.to_string(),
                 };
+                crate::output::print_verbose(|| {
+                    format!("archetypes {}", root.join(&archetypes).display())
+                });
                 Ok((excludes, archetypes))
             })
             .clone()

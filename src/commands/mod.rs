@@ -9,4 +9,5 @@ pub mod lint;
 pub mod man;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod skills;

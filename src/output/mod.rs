@@ -258,6 +258,22 @@ impl<'o> Emitter<'o> {
     }
 }
 
+/// Whether the run was asked to say what it does (`-v`).
+static VERBOSE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Records `-v` for [`print_verbose`].
+pub(crate) fn set_verbose(verbose: bool) {
+    let _ = VERBOSE.set(verbose);
+}
+
+/// With `-v`, prints to stderr what the run decided and why (the root, the configuration,
+/// a file left out), so that a surprise in what was checked can be traced.
+pub(crate) fn print_verbose(what: impl FnOnce() -> String) {
+    if VERBOSE.get().copied().unwrap_or(false) {
+        let _ = writeln!(io::stderr().lock(), "renkei: {}", what());
+    }
+}
+
 /// Prints a note to stderr, where it never mixes with findings a tool reads.
 pub(crate) fn print_note(note: &str) {
     let _ = writeln!(io::stderr().lock(), "note: {note}");

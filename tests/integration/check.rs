@@ -1006,8 +1006,8 @@ fn output_file_holds_the_whole_document_and_stdout_stays_empty() {
         "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
         "# Tenets\n\nThe intake desk.\n",
     );
+    // A folder that is not there yet is made, as for `target/` on a fresh checkout.
     let report = scratch.path("out/check.sarif");
-    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
     let run = scratch
         .renkei(&[
             "check",
@@ -1024,12 +1024,15 @@ fn output_file_holds_the_whole_document_and_stdout_stays_empty() {
         sarif["runs"][0]["results"][0]["ruleId"], "vocabulary/intake",
         "{sarif}"
     );
-    // Nothing is left behind where the file could not be written.
-    let missing = scratch.renkei(&["lint", "--output-file", "no/such/dir/x.json"]);
-    assert_eq!(missing.code, 2);
+    // Where the file cannot be written (under a file), the run fails and nothing changes.
+    scratch.write("root/notes", "kept\n");
+    let before = crate::support::snapshot_tree(&scratch.path(""));
+    let blocked = scratch.renkei(&["lint", "--output-file", "notes/x.json"]);
+    assert_eq!(blocked.code, 2);
     assert!(
-        missing.stderr.contains("--output-file no/such/dir/x.json"),
+        blocked.stderr.contains("--output-file notes/x.json"),
         "{}",
-        missing.stderr
+        blocked.stderr
     );
+    assert_eq!(crate::support::snapshot_tree(&scratch.path("")), before);
 }

@@ -19,6 +19,7 @@ const COMMANDS: &[&[&str]] = &[
     &["explain"],
     &["completions"],
     &["man"],
+    &["schema"],
 ];
 
 #[test]
@@ -163,4 +164,39 @@ fn color_follows_the_flag_and_the_conventions_of_no_color_and_clicolor() {
         .env_remove("NO_COLOR")
         .run();
     assert!(!std::fs::read_to_string(&file).unwrap().contains(escape));
+}
+
+#[test]
+fn verbose_says_on_stderr_what_the_run_decided_and_leaves_stdout_alone() {
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write("root/CHANGELOG.md", "Support bank transfer payments.\n");
+    let tenets = "framework/archetypes/demo/hello-world/ethos/tenets.md";
+    scratch.write(&format!("root/{tenets}"), "# Tenets\n\nThe intake desk.\n");
+    let plain = scratch.renkei(&["lint", tenets, "CHANGELOG.md"]);
+    let verbose = scratch.renkei(&["-v", "lint", tenets, "CHANGELOG.md"]);
+    assert_eq!((plain.code, &plain.stdout), (verbose.code, &verbose.stdout));
+    let said: Vec<&str> = verbose
+        .stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("renkei: "))
+        .collect();
+    assert!(said[0].starts_with("root ") && said[0].ends_with("(found from the current folder)"));
+    assert_eq!(said[1], "no renkei.yaml: built-in rules only");
+    assert!(said.contains(&"left out CHANGELOG.md: not an archetype's operational file"));
+    assert!(
+        said.contains(&format!("linting {tenets}").as_str()),
+        "{said:?}"
+    );
+    assert!(said.last().unwrap().starts_with("done in "), "{said:?}");
+    assert!(!plain.stderr.contains("renkei: "), "{}", plain.stderr);
+    let check = scratch.renkei(&["check", "--verbose"]);
+    assert!(
+        check
+            .stderr
+            .lines()
+            .any(|line| line.starts_with("renkei: archetypes ")
+                && line.ends_with("framework/archetypes")),
+        "{}",
+        check.stderr
+    );
 }

@@ -16,6 +16,7 @@ mod precommit;
 mod push;
 mod redeemed;
 mod rules;
+mod schemas;
 mod skills;
 mod snippets;
 mod support;

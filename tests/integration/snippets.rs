@@ -30,7 +30,7 @@ fn sample_report(name: &str) -> String {
 }
 
 /// `bash -c script` in `dir` with the built `renkei` first on `PATH`: exit code and stdout.
-fn run_shell(dir: &Path, script: &str, env: &[(&str, &Path)]) -> (i32, String) {
+pub(crate) fn run_shell(dir: &Path, script: &str, env: &[(&str, &Path)]) -> (i32, String) {
     let bin = Path::new(env!("CARGO_BIN_EXE_renkei")).parent().unwrap();
     let path = format!(
         "{}:{}",

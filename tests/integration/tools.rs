@@ -84,3 +84,34 @@ print("valid")
     );
     serde_json::from_str(sarif).unwrap()
 }
+
+/// What the JSON Schema `schema` (draft 7, checked by `jsonschema`) says of each YAML
+/// file in `documents`: `None` when it conforms, else the validator's first message.
+pub(crate) fn schema_verdicts(schema: &Path, documents: &[PathBuf]) -> Vec<Option<String>> {
+    let script = r#"
+import json, pathlib, sys
+import jsonschema, yaml
+schema = json.loads(pathlib.Path(sys.argv[1]).read_text())
+jsonschema.Draft7Validator.check_schema(schema)
+validator = jsonschema.Draft7Validator(schema)
+verdicts = []
+for path in sys.argv[2:]:
+    document = yaml.safe_load(pathlib.Path(path).read_text()) or {}
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    verdicts.append(None if error is None else f"{list(error.absolute_path)}: {error.message}")
+print(json.dumps(verdicts))
+"#;
+    let output = Command::new(venv_bin().join("python"))
+        .arg("-c")
+        .arg(script)
+        .arg(schema)
+        .args(documents)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the schema check did not run:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}

@@ -13,7 +13,7 @@ use crate::rules::{self, RULES};
 pub const DEFAULT_CONTRACT_YAML: &str = include_str!("default-contract.yaml");
 
 /// Whether an archetype's contract adds to the default or replaces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Extends {
     /// The default checks run, then the archetype's.
@@ -24,8 +24,9 @@ pub enum Extends {
 }
 
 /// A contract file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "contract.yaml")]
 pub struct ContractConfig {
     /// `default` (add to the built-in contract) or `none` (replace it).
     #[serde(default)]
@@ -37,18 +38,22 @@ pub struct ContractConfig {
 
 /// One check: a rule and its parameters. Which parameters a rule takes is listed in the rule
 /// registry; any other parameter is an error.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(transform = crate::rules::schema_by_rule)]
 pub struct Check {
     /// The rule to run (`sections`, `links-to`, ...).
+    #[schemars(with = "String")]
     pub rule: Spanned<String>,
     /// Stage folders this check applies to; every stage when absent.
     pub stages: Option<Vec<String>>,
     /// The file checked, relative to the archetype folder.
+    #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
     /// A heading that selects a section.
     pub section: Option<Term>,
     /// Heading level of the sections checked.
+    #[schemars(range(min = 1, max = 6))]
     pub level: Option<u8>,
     /// Section headings, in order.
     pub sections: Option<Vec<Term>>,
@@ -66,14 +71,17 @@ pub struct Check {
     pub headings: Option<Vec<Term>>,
     /// Required text (one or several passages, each with the other wordings that say it).
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "Option<OneOrMany>")]
     pub text: Option<Vec<Term>>,
     /// Headings that must come before the numbered steps.
     pub before: Option<Vec<Term>>,
     /// Headings that must come after the numbered steps.
     pub after: Option<Vec<Term>>,
     /// A second file whose content the check compares with.
+    #[schemars(with = "Option<String>")]
     pub source: Option<Spanned<String>>,
     /// A file the checked file must link to.
+    #[schemars(with = "Option<String>")]
     pub target: Option<Spanned<String>>,
 }
 
@@ -193,6 +201,30 @@ impl std::fmt::Display for Term {
     }
 }
 
+impl schemars::JsonSchema for Term {
+    fn schema_name() -> Cow<'static, str> {
+        "Term".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A name, or a name with the other names that mean the same.",
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "aliases": {"type": "array", "items": {"type": "string"}}
+                    },
+                    "required": ["name"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Term {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -215,15 +247,17 @@ impl<'de> Deserialize<'de> for Term {
     }
 }
 
+/// One passage, or several.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(Term),
+    Many(Vec<Term>),
+}
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<Term>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(Term),
-        Many(Vec<Term>),
-    }
     Ok(Some(match OneOrMany::deserialize(deserializer)? {
         OneOrMany::One(text) => vec![text],
         OneOrMany::Many(texts) => texts,

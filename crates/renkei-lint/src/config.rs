@@ -11,29 +11,34 @@ use crate::error::LintError;
 pub const DEFAULT_RULES_YAML: &str = include_str!("default-rules.yaml");
 
 /// The `lint:` section of `renkei.yaml`, and the form of the built-in rule file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintConfig {
     /// Rules to add, or to override field by field when the id already exists.
     #[serde(default)]
     pub rules: Vec<RuleConfig>,
     /// Rule ids to turn off.
+    #[schemars(with = "Vec<String>")]
     #[serde(default)]
     pub disable: Vec<Spanned<String>>,
     /// Globs (relative to the root, read as `.gitignore` lines) of files `lint PATHS` lints
-    /// beyond the archetypes' operational files: see [`crate::Selection`].
+    /// beyond the archetypes' operational files.
+    // The scope is `crate::Selection`'s.
+    #[schemars(with = "Vec<String>")]
     #[serde(default)]
     pub include: Vec<Spanned<String>>,
     /// Globs of files `lint PATHS` never lints.
+    #[schemars(with = "Vec<String>")]
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
 }
 
 /// One rule as written in YAML. Every field but `id` may be left out when overriding.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleConfig {
     /// Stable identifier, used in output and in suppression comments.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// What is wrong; `{match}` is replaced by the matched text.
     pub message: Option<String>,
@@ -50,6 +55,7 @@ pub struct RuleConfig {
     /// markers or emphasis.
     pub phrases: Option<Vec<String>>,
     /// Regular expressions (Rust `regex` syntax), matched as written.
+    #[schemars(with = "Option<Vec<String>>")]
     pub patterns: Option<Vec<Spanned<String>>>,
     /// `insensitive` (default) or `sensitive`.
     pub case: Option<CaseConfig>,
@@ -64,7 +70,7 @@ pub struct RuleConfig {
 }
 
 /// Rule severity as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityConfig {
     /// Fails the run.
@@ -76,7 +82,7 @@ pub enum SeverityConfig {
 }
 
 /// Case handling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CaseConfig {
     /// `Intake`, `INTAKE` and `intake` all match.
@@ -87,17 +93,19 @@ pub enum CaseConfig {
 
 /// A context in which a match is allowed: a regular expression that must match the words
 /// right before or right after it (line wraps and quote markers in between are skipped).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionConfig {
     /// Must match the text ending just before the match.
+    #[schemars(with = "Option<String>")]
     pub before: Option<Spanned<String>>,
     /// Must match the text starting just after the match.
+    #[schemars(with = "Option<String>")]
     pub after: Option<Spanned<String>>,
 }
 
 /// Scopes a rule includes or excludes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopesConfig {
     /// Only these scopes (all when empty).
@@ -109,7 +117,7 @@ pub struct ScopesConfig {
 }
 
 /// Examples checked by the test suite.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesConfig {
     /// Texts the rule must flag.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use renkei_model::markdown::{LinkKind, Outline};
 
 /// A kind of place in a document. Every byte belongs to exactly one, the innermost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// Ordinary text.

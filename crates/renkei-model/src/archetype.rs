@@ -18,23 +18,33 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1024;
 pub const MAX_COMPATIBILITY_CHARS: usize = 500;
 
 /// The contents of `archetype.yaml`. Unknown keys are rejected with their position.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "archetype.yaml")]
 pub struct ArchetypeConfig {
     /// Skill name; must equal the archetype's folder name.
     #[serde(deserialize_with = "read_name")]
+    #[schemars(
+        with = "String",
+        length(min = 1, max = 64),
+        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    )]
     pub name: Spanned<String>,
     /// What the skill does and when to use it, as agents see it in their skill listing.
     #[serde(deserialize_with = "read_description")]
+    #[schemars(with = "String", length(min = 1, max = 1024))]
     pub description: Spanned<String>,
     /// Extra guidance on when to load the skill; rendered into the body by the default template.
     #[serde(default, deserialize_with = "read_when_to_use")]
+    #[schemars(with = "Option<String>")]
     pub when_to_use: Option<Spanned<String>>,
     /// License name or reference, copied into front matter.
     #[serde(default, deserialize_with = "read_license")]
+    #[schemars(with = "Option<String>")]
     pub license: Option<Spanned<String>>,
     /// Environment requirements, copied into front matter (at most 500 characters).
     #[serde(default, deserialize_with = "read_compatibility")]
+    #[schemars(with = "Option<String>", length(max = 500))]
     pub compatibility: Option<Spanned<String>>,
     /// Pre-approved tools, as the specification's space-delimited string or as a YAML list;
     /// written into front matter as the string.
@@ -43,26 +53,31 @@ pub struct ArchetypeConfig {
         default,
         deserialize_with = "read_allowed_tools"
     )]
+    #[schemars(with = "Option<AllowedTools>")]
     pub allowed_tools: Option<Spanned<AllowedTools>>,
     /// Free-form string pairs, copied into front matter in key order.
     #[serde(default, deserialize_with = "read_metadata_pairs")]
     pub metadata: BTreeMap<String, String>,
-    /// Files inlined into SKILL.md, in order; by default `ethos/` then `doctrine/` (see
-    /// [`default_part_order`]).
+    /// Files inlined into SKILL.md, in order; by default `ethos/` then `doctrine/`.
+    // The default is `default_part_order`'s.
     #[serde(default, deserialize_with = "read_parts")]
+    #[schemars(with = "Option<Vec<String>>")]
     pub parts: Option<Vec<Spanned<String>>>,
     /// Files the References section of SKILL.md lists for the agent to read; by default the
     /// files under `references/` and `truth/`. Every file that is not inlined ships
     /// whether it is listed here or not.
     #[serde(default, deserialize_with = "read_references")]
+    #[schemars(with = "Option<Vec<String>>")]
     pub references: Option<Vec<Spanned<String>>>,
     /// Globs (relative to the archetype folder) of files and folders left out of the
     /// skill: neither inlined nor shipped. `*` stays inside one folder, `**` crosses
     /// folders, and a pattern that names a folder leaves out everything in it.
     #[serde(default, deserialize_with = "read_exclude")]
+    #[schemars(with = "Option<Vec<String>>")]
     pub exclude: Option<Vec<Spanned<String>>>,
     /// Install targets that receive this skill; by default every target asked for.
     #[serde(default, deserialize_with = "read_targets")]
+    #[schemars(schema_with = "target_names_schema")]
     pub targets: Option<Vec<Spanned<String>>>,
     /// Front matter keys Claude Code reads beyond the specification's (`model`,
     /// `disable-model-invocation`, ...), written only for targets Claude Code reads.
@@ -70,6 +85,7 @@ pub struct ArchetypeConfig {
     pub claude: Option<ClientKeys>,
     /// Template file in the tree's `templates/` folder; by default `skill.md.tera`.
     #[serde(default, deserialize_with = "read_template")]
+    #[schemars(with = "Option<String>")]
     pub template: Option<Spanned<String>>,
 }
 
@@ -83,6 +99,14 @@ fn named<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
         let message = error.to_string();
         let message = crate::yaml::in_author_words(crate::yaml::strip_position_suffix(&message));
         serde::de::Error::custom(format!("field `{field}`: {message}"))
+    })
+}
+
+/// `targets`: a list of [`TARGET_NAMES`], for an editor to offer and check.
+fn target_names_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": ["array", "null"],
+        "items": {"enum": TARGET_NAMES}
     })
 }
 
@@ -199,9 +223,44 @@ impl<'de> Deserialize<'de> for AllowedTools {
     }
 }
 
+impl schemars::JsonSchema for AllowedTools {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AllowedTools".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Pre-approved tools: the specification's space-delimited string, or a list of tools.",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string", "minLength": 1}}
+            ]
+        })
+    }
+}
+
 /// A client's own front matter keys, in the order written, each with where its key is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientKeys(pub Vec<(Spanned<String>, ClientValue)>);
+
+impl schemars::JsonSchema for ClientKeys {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClientKeys".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"type": "string"},
+                    {"type": "array", "items": {"type": "string"}}
+                ]
+            }
+        })
+    }
+}
 
 /// The value of a client's front matter key: the shapes clients document for theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,40 @@ pub(crate) fn relative_target(destination: &str) -> Option<std::borrow::Cow<'_, 
     renkei_model::links::relative_path(destination).map(|(path, _)| path)
 }
 
+/// Narrows the schema derived for a check to what each rule takes: the rule names are
+/// the registry's, and a check of one rule must give its required parameters and no
+/// parameter it does not accept. Editors then say what `renkei check` would say, from the
+/// same registry.
+pub(crate) fn schema_by_rule(schema: &mut schemars::Schema) {
+    let names: Vec<&str> = RULES.iter().map(RuleEntry::name).collect();
+    if let Some(rule) = schema
+        .get_mut("properties")
+        .and_then(|properties| properties.get_mut("rule"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        rule.insert("enum".into(), names.into());
+    }
+    let by_rule: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|rule| {
+            let mut required = vec!["rule"];
+            required.extend(rule.required.iter().map(|param| param.name()));
+            let mut allowed = vec!["rule", "stages"];
+            allowed.extend(
+                rule.required
+                    .iter()
+                    .chain(rule.optional)
+                    .map(|param| param.name()),
+            );
+            serde_json::json!({
+                "if": {"properties": {"rule": {"const": rule.name()}}, "required": ["rule"]},
+                "then": {"required": required, "propertyNames": {"enum": allowed}}
+            })
+        })
+        .collect();
+    schema.insert("allOf".into(), by_rule.into());
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use std::path::Path;
