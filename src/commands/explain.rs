@@ -38,11 +38,10 @@ pub fn run(
     let session = Session::open_configured(&options)?;
     let catalog = session.catalog()?;
     let Some(entry) = catalog.iter().find(|entry| entry.meta.id == args.rule) else {
-        let near = catalog
-            .iter()
-            .map(|entry| entry.meta.id.as_ref())
-            .min_by_key(|id| renkei_model::name::edit_distance(id, &args.rule))
-            .filter(|id| renkei_model::name::edit_distance(id, &args.rule) <= id.len() / 3);
+        let near = renkei_model::name::nearest(
+            &args.rule,
+            catalog.iter().map(|entry| entry.meta.id.as_ref()),
+        );
         let hint = near.map_or_else(
             || "; `renkei rules` lists them".to_string(),
             |id| format!("; did you mean `{id}`?"),

@@ -99,13 +99,9 @@ const BUILTINS: &[(&str, Option<Client>, Place)] = &[
 fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, String> {
     if !(spec.contains('/') || spec.starts_with('.') || spec.starts_with('~')) {
         let names = BUILTINS.iter().map(|(name, ..)| *name);
-        let near = names
-            .clone()
-            .map(|name| (renkei_model::name::edit_distance(spec, name), name))
-            .filter(|(distance, name)| *distance <= (name.len() / 3).max(1))
-            .min_by_key(|(distance, _)| *distance);
+        let near = renkei_model::name::nearest(spec, names.clone());
         let hint = match near {
-            Some((_, name)) => format!("did you mean `{name}`? "),
+            Some(name) => format!("did you mean `{name}`? "),
             None => String::new(),
         };
         return Err(format!(

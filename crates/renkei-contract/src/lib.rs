@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod interface;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod subject;

@@ -23,6 +23,18 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The candidate nearest to `written`, for a did-you-mean: the closest by
+/// [`edit_distance`] among those within a third of their length (one edit for short
+/// names), the first of equals.
+pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(written, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
 /// Longest name the Agent Skills specification allows.
 pub const MAX_NAME_CHARS: usize = 64;
 

@@ -85,14 +85,13 @@ fn nearest_known_key(message: &str) -> Option<&str> {
     let (written, rest) = rest.split_once('`')?;
     let expected = rest.split_once("expected ")?.1;
     let expected = expected.strip_prefix("one of ").unwrap_or(expected);
-    expected
-        .split([',', ' '])
-        .map(|key| key.trim_matches(|c: char| c == '`' || c.is_whitespace()))
-        .filter(|key| !key.is_empty() && *key != "or")
-        .map(|key| (crate::name::edit_distance(written, key), key))
-        .filter(|(distance, key)| *distance <= (key.len() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, key)| key)
+    crate::name::nearest(
+        written,
+        expected
+            .split([',', ' '])
+            .map(|key| key.trim_matches(|c: char| c == '`' || c.is_whitespace()))
+            .filter(|key| !key.is_empty() && *key != "or"),
+    )
 }
 
 pub(crate) fn strip_position_suffix(message: &str) -> &str {

@@ -1,0 +1,72 @@
+//! `plan/duplicate-phase`: phase ids are unique.
+
+use std::collections::HashMap;
+
+use renkei_model::{Diagnostic, Related, RuleMeta};
+
+use super::PlanRule;
+use crate::plan::{Column, PlanInput};
+
+pub(super) const RULE: PlanRule = PlanRule {
+    meta: RuleMeta::error(
+        "plan/duplicate-phase",
+        "phase ids are unique",
+        "`depends_on`, commits and reports name phases by id; two phases with one id make every \
+         reference to it ambiguous, and a dependency can be met by the wrong phase.",
+    ),
+    run,
+};
+
+fn run(input: &PlanInput) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut findings = Vec::new();
+    for (index, phase) in input.plan.phases.iter().enumerate() {
+        if phase.id().is_empty() {
+            continue;
+        }
+        match first.get(phase.id()) {
+            None => {
+                first.insert(phase.id(), index);
+            }
+            Some(&earlier) => {
+                let earlier = &input.plan.phases[earlier];
+                let place = earlier.place(Column::Phase);
+                findings.push(
+                    input
+                        .finding(
+                            &RULE.meta,
+                            phase.place(Column::Phase),
+                            format!("phase `{}` is already defined", phase.id()),
+                        )
+                        .with_related(Related {
+                            path: input.path.to_path_buf(),
+                            start: input.lines.position(input.text, place.start),
+                            end: input.lines.position(input.text, place.end),
+                            message: "the first phase with this id".into(),
+                        }),
+                );
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::rules::tests::{GOOD, findings_of, plan};
+
+    #[test]
+    fn a_second_phase_with_an_id_is_reported_with_the_first() {
+        let mut rows = GOOD.to_vec();
+        rows[1] = "| T1 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |";
+        let found = findings_of("plan/duplicate-phase", &plan(&rows, "true"));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!((found[0].start.line, found[0].start.column), (8, 3));
+        assert_eq!(found[0].related[0].start.line, 7);
+    }
+
+    #[test]
+    fn unique_ids_pass() {
+        assert!(findings_of("plan/duplicate-phase", &plan(GOOD, "true")).is_empty());
+    }
+}

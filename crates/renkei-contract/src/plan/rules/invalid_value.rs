@@ -1,0 +1,77 @@
+//! `plan/invalid-value`: `phase_type`, `owner_role` and `parallel_safe` hold values the
+//! contract defines.
+
+use renkei_model::{Diagnostic, RuleMeta};
+
+use super::PlanRule;
+use crate::plan::{Column, PHASE_OWNERS, PlanInput};
+
+pub(super) const RULE: PlanRule = PlanRule {
+    meta: RuleMeta::error(
+        "plan/invalid-value",
+        "phase_type, owner_role and parallel_safe hold the contract's values",
+        "A value outside the contract (`tests`, `implementer`, `yes`) is read by each agent its own \
+         way; the plan must say one thing to all of them.",
+    ),
+    run,
+};
+
+fn run(input: &PlanInput) -> Vec<Diagnostic> {
+    let types: Vec<&str> = PHASE_OWNERS.iter().map(|(kind, _)| *kind).collect();
+    let owners: Vec<&str> = PHASE_OWNERS.iter().map(|(_, owner)| *owner).collect();
+    let mut findings = Vec::new();
+    for phase in &input.plan.phases {
+        for (column, allowed) in [
+            (Column::PhaseType, types.as_slice()),
+            (Column::OwnerRole, owners.as_slice()),
+            (Column::ParallelSafe, &["true", "false"][..]),
+        ] {
+            let Some(cell) = phase.cell(column) else {
+                continue;
+            };
+            if allowed.iter().any(|value| value.eq_ignore_ascii_case(&cell.text)) {
+                continue;
+            }
+            let nearest = renkei_model::name::nearest(&cell.text.to_ascii_lowercase(), allowed.iter().copied());
+            let mut finding = input.finding(
+                &RULE.meta,
+                cell.range.clone(),
+                format!(
+                    "`{}` is not a {}; expected one of {}",
+                    cell.text,
+                    column.name(),
+                    allowed.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            if let Some(nearest) = nearest {
+                finding = finding.with_help(format!("did you mean `{nearest}`?"));
+                finding.replacements = vec![nearest.to_string()];
+            }
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::rules::tests::{GOOD, findings_of, plan};
+
+    #[test]
+    fn a_value_outside_the_contract_is_reported_at_its_cell_with_the_nearest() {
+        let mut rows = GOOD.to_vec();
+        rows[0] = "| T1 | tests | test-implementer | none | yes | preconditions | test: limits | red run | `tests/limit.rs` | |";
+        let found = findings_of("plan/invalid-value", &plan(&rows, "true"));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!((found[0].start.line, found[0].start.column), (7, 8));
+        assert_eq!(found[0].replacements, ["test"]);
+        assert!(found[1].message.starts_with("`yes` is not a parallel_safe"));
+    }
+
+    #[test]
+    fn the_contract_values_pass_in_any_case() {
+        let mut rows = GOOD.to_vec();
+        rows[0] = "| T1 | Test | test-implementer | none | TRUE | preconditions | test: limits | red run | `tests/limit.rs` | |";
+        assert!(findings_of("plan/invalid-value", &plan(&rows, "true")).is_empty());
+    }
+}

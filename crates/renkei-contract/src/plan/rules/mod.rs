@@ -1,0 +1,139 @@
+//! The plan rules: one module each, listed once in [`PLAN_RULES`]. Ids are `plan/<name>`
+//! and stable.
+
+use std::path::Path;
+
+use renkei_model::{Diagnostic, LineIndex, RuleMeta};
+
+use super::read::Unreadable;
+use super::{Gates, PlanInput, read_plan};
+
+/// A plan rule: what it is and how it checks.
+pub struct PlanRule {
+    /// Id, summary and why.
+    pub meta: RuleMeta,
+    /// Runs the rule.
+    pub run: fn(&PlanInput) -> Vec<Diagnostic>,
+}
+
+macro_rules! plan_rules {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every plan rule, in the order their findings are reported.
+        pub const PLAN_RULES: &[PlanRule] = &[$($module::RULE),*];
+    };
+}
+
+plan_rules![
+    missing_field,
+    duplicate_phase,
+    invalid_value,
+    owner_role,
+    unknown_gate,
+    unknown_dependency,
+    dependency_cycle,
+    gate_order,
+    test_first,
+    file_overlap,
+    ownership_flag,
+];
+
+/// A file that holds no plan renkei can read.
+pub static UNREADABLE: RuleMeta = RuleMeta::error(
+    "plan/unreadable",
+    "the file holds a plan: the Plan Contract table or a `yaml` block of phases",
+    "A plan renkei cannot read cannot be checked; execution would start on a plan nobody \
+     verified, which is what the check exists to prevent.",
+);
+
+/// Every rule `plan check` may report, for SARIF and the rule catalog.
+pub fn plan_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    std::iter::once(&UNREADABLE).chain(PLAN_RULES.iter().map(|rule| &rule.meta))
+}
+
+/// Every finding in the plan `document` at `path`, by the gates `gates` defines.
+pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(&document.source);
+    let plan = match read_plan(document) {
+        Ok(plan) => plan,
+        Err(Unreadable { range, message }) => {
+            return vec![Diagnostic::at(
+                UNREADABLE.id.clone(),
+                UNREADABLE.severity,
+                path,
+                &document.source,
+                &lines,
+                range,
+                message,
+            )];
+        }
+    };
+    let input = PlanInput::new(path, &document.source, &lines, &plan, gates);
+    let mut findings: Vec<Diagnostic> = PLAN_RULES.iter().flat_map(|rule| (rule.run)(&input)).collect();
+    findings.sort_by_key(|finding| (finding.range.start, finding.range.end));
+    findings
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use renkei_model::{Diagnostic, Markdown};
+
+    use crate::plan::{Gate, Gates};
+
+    /// The gates of the framework's execution-lead, as its process defines them.
+    pub(crate) fn framework_gates() -> Gates {
+        Gates {
+            path: "process.md".into(),
+            gates: ["preconditions", "test-gate", "implementation-gate", "validation-gate"]
+                .into_iter()
+                .map(|name| Gate {
+                    name: name.into(),
+                    range: 0..0,
+                })
+                .collect(),
+        }
+    }
+
+    /// A plan document: a Plan Contract table of `rows` (each `| ... |` without the
+    /// header) and the ownership flag.
+    pub(crate) fn plan(rows: &[&str], flag: &str) -> String {
+        let mut text = String::from(
+            "# Plan\n\n## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        );
+        for row in rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        text.push_str(&format!("\n- plan_contract_has_phase_ownership: {flag}\n"));
+        text
+    }
+
+    /// The findings of the rule `id` in `text`.
+    pub(crate) fn findings_of(id: &str, text: &str) -> Vec<Diagnostic> {
+        let markdown = Markdown::new(text.to_string()).unwrap();
+        super::check_plan(Path::new("plan.md"), markdown.document(), &framework_gates())
+            .into_iter()
+            .filter(|finding| finding.rule == id)
+            .collect()
+    }
+
+    /// A valid plan: two tests, two implementations, a validation run.
+    pub(crate) const GOOD: &[&str] = &[
+        "| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |",
+        "| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |",
+        "| I1 | implementation | implement-plan | T1 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |",
+        "| I2 | implementation | implement-plan | `T2`, `I1` | false | test-gate | feat: headers | green T2 | `src/limit.rs` | |",
+        "| V1 | validation-support | execution-lead | I1, I2 | false | implementation-gate | none | validation report | | |",
+    ];
+
+    #[test]
+    fn the_good_plan_has_no_finding_at_all() {
+        let markdown = Markdown::new(plan(GOOD, "true")).unwrap();
+        let findings =
+            super::check_plan(Path::new("plan.md"), markdown.document(), &framework_gates());
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+}
