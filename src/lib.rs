@@ -73,6 +73,8 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     /// Validate filled-in stage reports against their template contract.
     Report(commands::report::ReportArgs),
+    /// Check implementation plans by the Plan Contract, and order them into waves.
+    Plan(commands::plan::PlanArgs),
     /// Check skill folders renkei did not write, by the rules assembly enforces.
     Skills(commands::skills::SkillsArgs),
     /// Print the framework's invocation graph (who delegates to whom, by stage) as Mermaid or DOT.
@@ -119,6 +121,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Lint(args) => commands::lint::run(cli.root.as_deref(), args, &mut out),
         Command::Check(args) => commands::check::run(cli.root.as_deref(), args, &mut out),
         Command::Report(args) => commands::report::run(cli.root.as_deref(), args, &mut out),
+        Command::Plan(args) => commands::plan::run(cli.root.as_deref(), args, &mut out),
         Command::Skills(args) => commands::skills::run(cli.root.as_deref(), args, &mut out),
         Command::Graph(args) => commands::graph::run(cli.root.as_deref(), args, &mut out),
         Command::Rules(args) => commands::rules::run(cli.root.as_deref(), args, &mut out),

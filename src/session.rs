@@ -5,6 +5,7 @@
 //! deadline, and the framework index. A command opens a session, calls it, and prints
 //! what it returns through [`crate::output`].
 
+use renkei_contract::plan::Gates;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -192,6 +193,7 @@ impl Session {
         };
         group(&mut renkei_lint::BUILTIN_METAS.iter(), &["lint", "check"]);
         group(&mut renkei_contract::rules::metas(), &["check"]);
+        group(&mut renkei_contract::plan::plan_metas(), &["plan"]);
         group(
             &mut renkei_contract::interface::INTERFACE_RULES.iter(),
             &["check"],
@@ -714,6 +716,99 @@ impl Session {
         })
     }
 
+    /// The gates plans wait on, read from `from` (a process document, or an installed
+    /// skill folder whose SKILL.md inlines it), else from the one archetype under the root
+    /// whose `doctrine/process.md` has a `Gates` section.
+    pub fn plan_gates(&self, from: Option<&Path>) -> Result<Gates, CliError> {
+        const HOW: &str = "a `Gates` section with one bold or code term, or one heading, per gate";
+        if let Some(from) = from {
+            let path = match self.source.kind(from) {
+                Some(renkei_model::source::Kind::Dir) => from.join("SKILL.md"),
+                _ => from.to_path_buf(),
+            };
+            let gates =
+                renkei_contract::plan::read_gates(&path, &read_plain(self.source.as_ref(), &path)?);
+            if gates.gates.is_empty() {
+                return Err(CliError::Failed(vec![format!(
+                    "{}: defines no gates; plan check reads them from {HOW}",
+                    path.display()
+                )]));
+            }
+            return Ok(gates);
+        }
+        let mut defining = Vec::new();
+        for entry in &self.index()?.entries {
+            let path = entry.dir.join("doctrine/process.md");
+            if self.source.kind(&path).is_none() {
+                continue;
+            }
+            let gates =
+                renkei_contract::plan::read_gates(&path, &read_plain(self.source.as_ref(), &path)?);
+            if !gates.gates.is_empty() {
+                defining.push(gates);
+            }
+        }
+        match defining.len() {
+            1 => Ok(defining.remove(0)),
+            0 => Err(CliError::Failed(vec![format!(
+                "no archetype's doctrine/process.md defines gates ({HOW}); give the process with --gates FILE, or an installed skill with --skill DIR"
+            )])),
+            _ => Err(CliError::Failed(vec![format!(
+                "the gates are defined in more than one process ({}); name one with --gates FILE",
+                defining
+                    .iter()
+                    .map(|gates| gates.path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )])),
+        }
+    }
+
+    /// Checks the plan at `path` by the plan contract and `gates`; with `fix`, first
+    /// writes every fix that is the one replacement of its finding (a misspelt value or
+    /// gate) and checks the fixed text.
+    pub fn check_plan(
+        &self,
+        path: &Path,
+        gates: &Gates,
+        fix: bool,
+    ) -> Result<CheckedPlan, CliError> {
+        let mut document = read_plain(self.source.as_ref(), path)?;
+        let mut findings = renkei_contract::plan::check_plan(path, &document, gates);
+        let edits: Vec<renkei_model::Edit> = findings
+            .iter()
+            .filter(|finding| finding.replacements.len() == 1)
+            .map(|finding| renkei_model::Edit {
+                range: finding.range.clone(),
+                replacement: finding.replacements[0].clone(),
+            })
+            .collect();
+        let mut fixed = 0;
+        if fix && !edits.is_empty() {
+            let planned = edits.len();
+            let after = renkei_model::apply_edits(&document.source, edits);
+            renkei_model::write::write_atomic(path, after.as_bytes()).map_err(|error| {
+                CliError::Failed(vec![format!(
+                    "{}: cannot write fixes: {error}",
+                    path.display()
+                )])
+            })?;
+            document = parse(path, after)?;
+            findings = renkei_contract::plan::check_plan(path, &document, gates);
+            let left = findings
+                .iter()
+                .filter(|finding| finding.replacements.len() == 1)
+                .count();
+            fixed = planned.saturating_sub(left);
+        }
+        Ok(CheckedPlan {
+            path: path.to_path_buf(),
+            document,
+            findings,
+            fixed,
+        })
+    }
+
     /// Checks skill folders renkei did not write (`dirs`: skills, or folders of skills),
     /// read through the session's source, with `client`'s own keys allowed.
     pub fn check_skills(
@@ -803,6 +898,52 @@ fn read_plain(source: &dyn FileSource, path: &Path) -> Result<Document, CliError
         .read(path)
         .and_then(|bytes| renkei_model::read::utf8(path, bytes))?;
     parse(path, text)
+}
+
+/// A plan checked by the plan contract, with its text for the source lines of its findings.
+pub struct CheckedPlan {
+    path: PathBuf,
+    document: Document,
+    /// The findings.
+    pub findings: Vec<Diagnostic>,
+    /// How many fixes `--fix` wrote.
+    pub fixed: usize,
+}
+
+impl CheckedPlan {
+    /// The plan's text, by path.
+    pub fn source(&self, path: &Path) -> Option<&str> {
+        (path == self.path).then_some(self.document.source.as_str())
+    }
+
+    /// Whether a finding fails the plan.
+    pub fn fails(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|finding| finding.severity == renkei_model::Severity::Error)
+    }
+
+    /// The waves of a plan that passed, at most `max_concurrency` phases each: each wave's
+    /// gate and phase ids.
+    pub fn waves(&self, gates: &Gates, max_concurrency: usize) -> Vec<(String, Vec<String>)> {
+        use renkei_contract::plan::{PlanInput, read_plan, waves::waves};
+        let Ok(plan) = read_plan(&self.document) else {
+            return Vec::new();
+        };
+        let lines = renkei_model::LineIndex::new(&self.document.source);
+        let input = PlanInput::new(&self.path, &self.document.source, &lines, &plan, gates);
+        waves(&input, max_concurrency)
+            .into_iter()
+            .map(|wave| {
+                let ids = wave
+                    .phases
+                    .iter()
+                    .map(|&index| plan.phases[index].id().to_string())
+                    .collect();
+                (wave.gate, ids)
+            })
+            .collect()
+    }
 }
 
 /// A filled-in report checked against its template's contract, with both texts, for the

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod man;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod schema;

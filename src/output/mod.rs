@@ -19,6 +19,7 @@ pub(crate) mod meta;
 pub(crate) mod plan;
 pub mod rules;
 mod sarif;
+pub(crate) mod waves;
 
 pub(crate) use human::print_brief;
 

@@ -26,7 +26,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate nearest to `written`, for a did-you-mean: the closest by
 /// [`edit_distance`] among those within a third of their length (one edit for short
 /// names), the first of equals.
-pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn nearest<'a>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(written, candidate), candidate))

@@ -46,7 +46,11 @@ impl Gates {
 
 /// Whether `text` can be a gate's name: one word of letters, digits and hyphens.
 fn gate_name(text: &str) -> Option<String> {
-    let name = text.trim().trim_end_matches(':').trim().to_ascii_lowercase();
+    let name = text
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_ascii_lowercase();
     let valid = !name.is_empty()
         && name.len() <= 64
         && name

@@ -67,7 +67,10 @@ fn plan_columns(table: &Table) -> Option<Vec<Option<Column>>> {
 
 fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) -> Plan {
     let source = document.source.as_str();
-    let header = table.rows.first().map_or(table.range.clone(), |row| row.range.clone());
+    let header = table
+        .rows
+        .first()
+        .map_or(table.range.clone(), |row| row.range.clone());
     let missing_columns = Column::REQUIRED
         .into_iter()
         .filter(|column| !columns.contains(&Some(*column)))
@@ -83,7 +86,11 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
             let Some(column) = *column else { continue };
             let raw = trimmed(source, &cell.range);
             // An empty cell is pointed at whole, padding included, so it can be seen.
-            let place = if raw.is_empty() { cell.range.clone() } else { raw.clone() };
+            let place = if raw.is_empty() {
+                cell.range.clone()
+            } else {
+                raw.clone()
+            };
             phase.places.insert(column, place);
             if column.is_list() {
                 let values = list_values(source, raw);
@@ -157,8 +164,7 @@ fn list_values(source: &str, cell: Range<usize>) -> Vec<Located> {
                 let piece = trimmed(source, &(cell.start + start..cell.start + at));
                 let written = source.get(piece.clone()).unwrap_or_default();
                 let ticks = written.len() - written.trim_start_matches('`').len();
-                let inner = if written.len() >= 2 * ticks && written.ends_with(&"`".repeat(ticks))
-                {
+                let inner = if written.len() >= 2 * ticks && written.ends_with(&"`".repeat(ticks)) {
                     trimmed(source, &(piece.start + ticks..piece.end - ticks))
                 } else {
                     piece
@@ -236,7 +242,10 @@ impl<'de> Deserialize<'de> for Listed {
             }
 
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Listed, E> {
-                { let _ = text; Ok(Listed::Written) }
+                {
+                    let _ = text;
+                    Ok(Listed::Written)
+                }
             }
 
             fn visit_unit<E: serde::de::Error>(self) -> Result<Listed, E> {
@@ -304,7 +313,10 @@ fn read_yaml(
             .map_or(block.clone(), |id| at(id).range);
         let mut read = empty_phase(row);
         for (column, value) in scalars {
-            if let Some(value) = value.as_ref().filter(|value| !value.value.trim().is_empty()) {
+            if let Some(value) = value
+                .as_ref()
+                .filter(|value| !value.value.trim().is_empty())
+            {
                 read.cells.insert(column, at(value));
             }
         }

@@ -60,7 +60,11 @@ pub fn waves(input: &PlanInput, max_concurrency: usize) -> Vec<Wave> {
                     }
                     continue;
                 }
-                if candidate.files.iter().any(|file| files.contains(file.path_key())) {
+                if candidate
+                    .files
+                    .iter()
+                    .any(|file| files.contains(file.path_key()))
+                {
                     continue;
                 }
                 files.extend(candidate.files.iter().map(|file| file.path_key()));
@@ -104,13 +108,21 @@ mod tests {
         let input = PlanInput::new("plan.md".as_ref(), markdown.text(), &lines, &read, &gates);
         super::waves(&input, max)
             .into_iter()
-            .map(|wave| wave.phases.iter().map(|&i| read.phases[i].id().to_string()).collect())
+            .map(|wave| {
+                wave.phases
+                    .iter()
+                    .map(|&i| read.phases[i].id().to_string())
+                    .collect()
+            })
             .collect()
     }
 
     #[test]
     fn gates_are_barriers_and_phases_that_are_not_parallel_safe_run_alone() {
-        assert_eq!(ids_of(GOOD, 10), [vec!["T1", "T2"], vec!["I1"], vec!["I2"], vec!["V1"]]);
+        assert_eq!(
+            ids_of(GOOD, 10),
+            [vec!["T1", "T2"], vec!["I1"], vec!["I2"], vec!["V1"]]
+        );
     }
 
     #[test]

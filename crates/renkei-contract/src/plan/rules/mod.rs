@@ -53,7 +53,11 @@ pub fn plan_metas() -> impl Iterator<Item = &'static RuleMeta> {
 }
 
 /// Every finding in the plan `document` at `path`, by the gates `gates` defines.
-pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates) -> Vec<Diagnostic> {
+pub fn check_plan(
+    path: &Path,
+    document: &renkei_model::Document,
+    gates: &Gates,
+) -> Vec<Diagnostic> {
     let lines = LineIndex::new(&document.source);
     let plan = match read_plan(document) {
         Ok(plan) => plan,
@@ -70,7 +74,10 @@ pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates)
         }
     };
     let input = PlanInput::new(path, &document.source, &lines, &plan, gates);
-    let mut findings: Vec<Diagnostic> = PLAN_RULES.iter().flat_map(|rule| (rule.run)(&input)).collect();
+    let mut findings: Vec<Diagnostic> = PLAN_RULES
+        .iter()
+        .flat_map(|rule| (rule.run)(&input))
+        .collect();
     findings.sort_by_key(|finding| (finding.range.start, finding.range.end));
     findings
 }
@@ -87,13 +94,18 @@ pub(crate) mod tests {
     pub(crate) fn framework_gates() -> Gates {
         Gates {
             path: "process.md".into(),
-            gates: ["preconditions", "test-gate", "implementation-gate", "validation-gate"]
-                .into_iter()
-                .map(|name| Gate {
-                    name: name.into(),
-                    range: 0..0,
-                })
-                .collect(),
+            gates: [
+                "preconditions",
+                "test-gate",
+                "implementation-gate",
+                "validation-gate",
+            ]
+            .into_iter()
+            .map(|name| Gate {
+                name: name.into(),
+                range: 0..0,
+            })
+            .collect(),
         }
     }
 
@@ -114,10 +126,14 @@ pub(crate) mod tests {
     /// The findings of the rule `id` in `text`.
     pub(crate) fn findings_of(id: &str, text: &str) -> Vec<Diagnostic> {
         let markdown = Markdown::new(text.to_string()).unwrap();
-        super::check_plan(Path::new("plan.md"), markdown.document(), &framework_gates())
-            .into_iter()
-            .filter(|finding| finding.rule == id)
-            .collect()
+        super::check_plan(
+            Path::new("plan.md"),
+            markdown.document(),
+            &framework_gates(),
+        )
+        .into_iter()
+        .filter(|finding| finding.rule == id)
+        .collect()
     }
 
     /// A valid plan: two tests, two implementations, a validation run.
@@ -132,8 +148,11 @@ pub(crate) mod tests {
     #[test]
     fn the_good_plan_has_no_finding_at_all() {
         let markdown = Markdown::new(plan(GOOD, "true")).unwrap();
-        let findings =
-            super::check_plan(Path::new("plan.md"), markdown.document(), &framework_gates());
+        let findings = super::check_plan(
+            Path::new("plan.md"),
+            markdown.document(),
+            &framework_gates(),
+        );
         assert!(findings.is_empty(), "{findings:#?}");
     }
 }
