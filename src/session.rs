@@ -774,8 +774,9 @@ impl Session {
         fix: bool,
     ) -> Result<CheckedPlan, CliError> {
         let mut document = read_plain(self.source.as_ref(), path)?;
-        let mut findings = renkei_contract::plan::check_plan(path, &document, gates);
-        let edits: Vec<renkei_model::Edit> = findings
+        let mut checked = renkei_contract::plan::check_plan(path, &document, gates);
+        let edits: Vec<renkei_model::Edit> = checked
+            .findings
             .iter()
             .filter(|finding| finding.replacements.len() == 1)
             .map(|finding| renkei_model::Edit {
@@ -794,8 +795,9 @@ impl Session {
                 )])
             })?;
             document = parse(path, after)?;
-            findings = renkei_contract::plan::check_plan(path, &document, gates);
-            let left = findings
+            checked = renkei_contract::plan::check_plan(path, &document, gates);
+            let left = checked
+                .findings
                 .iter()
                 .filter(|finding| finding.replacements.len() == 1)
                 .count();
@@ -804,7 +806,8 @@ impl Session {
         Ok(CheckedPlan {
             path: path.to_path_buf(),
             document,
-            findings,
+            plan: checked.plan,
+            findings: checked.findings,
             fixed,
         })
     }
@@ -904,6 +907,7 @@ fn read_plain(source: &dyn FileSource, path: &Path) -> Result<Document, CliError
 pub struct CheckedPlan {
     path: PathBuf,
     document: Document,
+    plan: Option<renkei_contract::plan::Plan>,
     /// The findings.
     pub findings: Vec<Diagnostic>,
     /// How many fixes `--fix` wrote.
@@ -926,12 +930,12 @@ impl CheckedPlan {
     /// The waves of a plan that passed, at most `max_concurrency` phases each: each wave's
     /// gate and phase ids.
     pub fn waves(&self, gates: &Gates, max_concurrency: usize) -> Vec<(String, Vec<String>)> {
-        use renkei_contract::plan::{PlanInput, read_plan, waves::waves};
-        let Ok(plan) = read_plan(&self.document) else {
+        use renkei_contract::plan::{PlanInput, waves::waves};
+        let Some(plan) = &self.plan else {
             return Vec::new();
         };
         let lines = renkei_model::LineIndex::new(&self.document.source);
-        let input = PlanInput::new(&self.path, &self.document.source, &lines, &plan, gates);
+        let input = PlanInput::new(&self.path, &self.document.source, &lines, plan, gates);
         waves(&input, max_concurrency)
             .into_iter()
             .map(|wave| {

@@ -12,6 +12,7 @@ mod install;
 mod interfaces;
 mod lint;
 mod overlay;
+mod plan;
 mod precommit;
 mod push;
 mod redeemed;

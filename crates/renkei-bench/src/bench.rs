@@ -1,19 +1,21 @@
 //! `cargo xtask bench`: renkei's commands timed on generated corpora against reference
 //! commands, with wall time and peak memory.
 //!
-//! Three suites share the machinery here (corpus generation and reuse, one untimed warm-up
+//! The suites share the machinery here (corpus generation and reuse, one untimed warm-up
 //! run, alternating timed runs, median and minimum, peak RSS through `renkei-bench-measure`):
 //!
 //! - `assemble` ([`assemble`]): `renkei assemble --dry-run` against `cat` over the same files;
 //! - `lint` ([`lint`]): `renkei lint` against ripgrep with equivalent patterns, plus a
 //!   one-file run (the pre-commit case) and single files of several MB against `rg -P`
 //!   (`lint-large` runs only those);
-//! - `check` ([`check`]): `renkei check` against `renkei lint` on the same corpus.
+//! - `check` ([`check`]): `renkei check` against `renkei lint` on the same corpus;
+//! - `plan` ([`plan`]): `renkei plan check` and `plan waves` on a 10,000-phase plan.
 
 mod assemble;
 mod check;
 mod findings;
 mod lint;
+mod plan;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -40,6 +42,8 @@ pub(crate) enum Suite {
     LintLarge,
     /// `renkei check` against `renkei lint`.
     Check,
+    /// `renkei plan check` and `renkei plan waves` on a 10,000-phase plan.
+    Plan,
 }
 
 /// What to measure.
@@ -101,6 +105,7 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
             Suite::Lint => lint::run(&tools, &bench_dir, options)?,
             Suite::LintLarge => lint::run_large(&tools, &bench_dir, options)?,
             Suite::Check => check::run(&tools, &bench_dir, options)?,
+            Suite::Plan => plan::run(&tools, &bench_dir, options)?,
         };
         reports.push(report);
     }

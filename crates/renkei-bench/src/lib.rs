@@ -10,6 +10,7 @@
 mod bench;
 mod corpus;
 mod measure;
+pub mod plans;
 mod prng;
 mod words;
 

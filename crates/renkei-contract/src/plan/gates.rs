@@ -139,3 +139,32 @@ fn list_terms(source: &str, section: &Range<usize>) -> Vec<Gate> {
     }
     gates
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use renkei_model::Markdown;
+
+    fn names(text: &str) -> Vec<String> {
+        let markdown = Markdown::new(text.to_string()).unwrap();
+        super::read_gates(Path::new("process.md"), markdown.document())
+            .gates
+            .into_iter()
+            .map(|gate| gate.name)
+            .collect()
+    }
+
+    #[test]
+    fn gates_are_bold_or_code_terms_or_headings_of_the_gates_section_in_order() {
+        let bold = "# Process\n\n## Execution Gates\n\n- **preconditions**: first.\n- `Test-Gate`: then.\n- A plain item is not a gate.\n\n## Step 1\n\n- **not-a-gate**: outside.\n";
+        assert_eq!(names(bold), ["preconditions", "test-gate"]);
+        let headings = "## Gates\n\n### preconditions\n\nText.\n\n### test-gate\n\n### Two Words\n";
+        assert_eq!(names(headings), ["preconditions", "test-gate"]);
+    }
+
+    #[test]
+    fn a_process_without_a_gates_section_defines_none() {
+        assert!(names("# Process\n\n- **preconditions**: hold.\n").is_empty());
+    }
+}

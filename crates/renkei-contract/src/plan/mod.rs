@@ -20,7 +20,7 @@ pub mod waves;
 
 pub use gates::{Gate, Gates, read_gates};
 pub use read::read_plan;
-pub use rules::{PLAN_RULES, PlanRule, UNREADABLE, check_plan, plan_metas};
+pub use rules::{PLAN_RULES, PlanCheck, PlanRule, UNREADABLE, check_plan, plan_metas};
 
 /// A value as written, with where it is in the plan file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +107,11 @@ impl Column {
         }
     }
 
+    /// Where the column's cell is kept in a [`Phase`].
+    fn slot(self) -> usize {
+        self as usize
+    }
+
     /// Whether the column holds a list (`T1, T2`), where `none` or nothing means no value.
     pub fn is_list(self) -> bool {
         matches!(self, Column::DependsOn | Column::Files)
@@ -139,10 +144,11 @@ pub const PHASE_OWNERS: [(&str, &str); 3] = [
 pub struct Phase {
     /// The row, or the YAML mapping.
     pub row: Range<usize>,
-    /// The scalar cells, by column; `None` when the cell is empty or the column absent.
-    cells: HashMap<Column, Located>,
+    /// The scalar cells, by [`Column::slot`]; `None` when the cell is empty or the column
+    /// absent. An array, not a map: the rules read every cell of every phase.
+    cells: [Option<Located>; Column::ALL.len()],
     /// Where each cell is, even an empty one, so that a finding about it has a place.
-    places: HashMap<Column, Range<usize>>,
+    places: [Option<Range<usize>>; Column::ALL.len()],
     /// `depends_on`'s ids.
     pub depends_on: Vec<Located>,
     /// `files`' paths.
@@ -157,21 +163,20 @@ impl Phase {
 
     /// A scalar cell, when filled.
     pub fn cell(&self, column: Column) -> Option<&Located> {
-        self.cells.get(&column)
+        self.cells[column.slot()].as_ref()
     }
 
     /// Whether the phase writes `column` at all: a cell in the table (even an empty one),
     /// a key in YAML.
     pub fn writes(&self, column: Column) -> bool {
-        self.cells.contains_key(&column) || self.places.contains_key(&column)
+        self.cells[column.slot()].is_some() || self.places[column.slot()].is_some()
     }
 
     /// Where `column`'s cell is: the cell itself, else the row.
     pub fn place(&self, column: Column) -> Range<usize> {
-        self.cells
-            .get(&column)
+        self.cell(column)
             .map(|cell| cell.range.clone())
-            .or_else(|| self.places.get(&column).cloned())
+            .or_else(|| self.places[column.slot()].clone())
             .unwrap_or_else(|| self.row.clone())
     }
 
@@ -181,10 +186,10 @@ impl Phase {
             .is_some_and(|cell| cell.text.eq_ignore_ascii_case("true"))
     }
 
-    /// The phase type, lowercased, when given.
-    pub fn phase_type(&self) -> Option<String> {
+    /// Whether the phase's type is `kind`, in any case.
+    pub fn is_type(&self, kind: &str) -> bool {
         self.cell(Column::PhaseType)
-            .map(|cell| cell.text.to_ascii_lowercase())
+            .is_some_and(|cell| cell.text.eq_ignore_ascii_case(kind))
     }
 
     /// The reason the phase may skip test-first order, when one is given. `none`, `no`,
@@ -238,6 +243,10 @@ pub struct PlanInput<'a> {
     /// Each phase's dependencies that name another phase of the plan, by index (the
     /// first phase of a duplicated id).
     pub edges: Vec<Vec<usize>>,
+    /// Each id and the first phase that has it.
+    pub ids: HashMap<&'a str, usize>,
+    /// Each phase's gate, by its place in the gates' order; `None` when it names none.
+    ranks: Vec<Option<usize>>,
 }
 
 impl<'a> PlanInput<'a> {
@@ -249,7 +258,12 @@ impl<'a> PlanInput<'a> {
         plan: &'a Plan,
         gates: &'a Gates,
     ) -> Self {
-        let by_id = plan.ids();
+        let ids = plan.ids();
+        let ranks = plan
+            .phases
+            .iter()
+            .map(|phase| gates.rank(&phase.cell(Column::BlockingGate)?.text))
+            .collect();
         let edges = plan
             .phases
             .iter()
@@ -258,7 +272,7 @@ impl<'a> PlanInput<'a> {
                 phase
                     .depends_on
                     .iter()
-                    .filter_map(|dependency| by_id.get(dependency.text.as_str()).copied())
+                    .filter_map(|dependency| ids.get(dependency.text.as_str()).copied())
                     .filter(|&dependency| dependency != index)
                     .collect()
             })
@@ -270,6 +284,8 @@ impl<'a> PlanInput<'a> {
             plan,
             gates,
             edges,
+            ids,
+            ranks,
         }
     }
 
@@ -291,10 +307,10 @@ impl<'a> PlanInput<'a> {
         )
     }
 
-    /// The position of `phase`'s gate in the doctrine's order, when it names one.
-    pub fn gate_rank(&self, phase: &Phase) -> Option<usize> {
-        let gate = phase.cell(Column::BlockingGate)?;
-        self.gates.rank(&gate.text)
+    /// The position of the gate of the phase at `index` in the doctrine's order, when it
+    /// names one.
+    pub fn gate_rank(&self, index: usize) -> Option<usize> {
+        self.ranks.get(index).copied().flatten()
     }
 }
 

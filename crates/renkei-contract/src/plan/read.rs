@@ -1,7 +1,6 @@
 //! Reading a plan: the Plan Contract table, or a fenced `yaml` block with the same fields,
 //! into a [`Plan`] that keeps the place of every cell and of every value in a list cell.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use renkei_model::Document;
@@ -91,7 +90,7 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
             } else {
                 raw.clone()
             };
-            phase.places.insert(column, place);
+            phase.places[column.slot()] = Some(place);
             if column.is_list() {
                 let values = list_values(source, raw);
                 match column {
@@ -99,13 +98,10 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
                     _ => phase.files = values,
                 }
             } else if !cell.text.trim().is_empty() {
-                phase.cells.insert(
-                    column,
-                    Located {
-                        text: cell.text.trim().to_string(),
-                        range: raw,
-                    },
-                );
+                phase.cells[column.slot()] = Some(Located {
+                    text: cell.text.trim().to_string(),
+                    range: raw,
+                });
             }
         }
         phases.push(phase);
@@ -130,8 +126,8 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
 fn empty_phase(row: Range<usize>) -> Phase {
     Phase {
         row,
-        cells: HashMap::new(),
-        places: HashMap::new(),
+        cells: Default::default(),
+        places: Default::default(),
         depends_on: Vec::new(),
         files: Vec::new(),
     }
@@ -317,7 +313,7 @@ fn read_yaml(
                 .as_ref()
                 .filter(|value| !value.value.trim().is_empty())
             {
-                read.cells.insert(column, at(value));
+                read.cells[column.slot()] = Some(at(value));
             }
         }
         for (column, listed) in [
@@ -326,7 +322,7 @@ fn read_yaml(
         ] {
             let Some(listed) = listed else { continue };
             let place = span(&content, &block, &listed.referenced);
-            read.places.insert(column, place.clone());
+            read.places[column.slot()] = Some(place.clone());
             let values = match &listed.value {
                 Listed::Items(items) => items
                     .iter()

@@ -28,7 +28,7 @@ pub fn waves(input: &PlanInput, max_concurrency: usize) -> Vec<Wave> {
     let mut waves = Vec::new();
     for (rank, gate) in input.gates.gates.iter().enumerate() {
         let group: Vec<usize> = (0..phases.len())
-            .filter(|&index| input.gate_rank(&phases[index]) == Some(rank))
+            .filter(|&index| input.gate_rank(index) == Some(rank))
             .collect();
         if group.is_empty() {
             continue;
@@ -43,44 +43,52 @@ pub fn waves(input: &PlanInput, max_concurrency: usize) -> Vec<Wave> {
                 dependents[dependency].push(phase);
             }
         }
-        let mut ready: BTreeSet<usize> = group
-            .iter()
-            .copied()
-            .filter(|&phase| waiting_on[phase] == 0)
-            .collect();
-        while !ready.is_empty() {
+        // The ready phases, and apart the parallel ones among them, both in plan order: a
+        // wave is the first ready phase alone when it is not parallel_safe, else the
+        // parallel ones that fit, so a wave never scans past the phases that must wait.
+        let mut ready: BTreeSet<usize> = BTreeSet::new();
+        let mut ready_parallel: BTreeSet<usize> = BTreeSet::new();
+        let make_ready =
+            |phase: usize, ready: &mut BTreeSet<usize>, parallel: &mut BTreeSet<usize>| {
+                ready.insert(phase);
+                if phases[phase].parallel_safe() {
+                    parallel.insert(phase);
+                }
+            };
+        for &phase in group.iter().filter(|&&phase| waiting_on[phase] == 0) {
+            make_ready(phase, &mut ready, &mut ready_parallel);
+        }
+        while let Some(&first) = ready.first() {
             let mut wave = Vec::new();
-            let mut files: HashSet<&str> = HashSet::new();
-            for &phase in &ready {
-                let candidate = &phases[phase];
-                if !candidate.parallel_safe() {
-                    if wave.is_empty() {
-                        wave.push(phase);
+            if phases[first].parallel_safe() {
+                let mut files: HashSet<&str> = HashSet::new();
+                for &phase in &ready_parallel {
+                    let candidate = &phases[phase];
+                    if candidate
+                        .files
+                        .iter()
+                        .any(|file| files.contains(file.path_key()))
+                    {
+                        continue;
+                    }
+                    files.extend(candidate.files.iter().map(|file| file.path_key()));
+                    wave.push(phase);
+                    if wave.len() == max {
                         break;
                     }
-                    continue;
                 }
-                if candidate
-                    .files
-                    .iter()
-                    .any(|file| files.contains(file.path_key()))
-                {
-                    continue;
-                }
-                files.extend(candidate.files.iter().map(|file| file.path_key()));
-                wave.push(phase);
-                if wave.len() == max {
-                    break;
-                }
+            } else {
+                wave.push(first);
             }
-            for &phase in &wave {
-                ready.remove(&phase);
+            for phase in &wave {
+                ready.remove(phase);
+                ready_parallel.remove(phase);
             }
             for &phase in &wave {
                 for &dependent in &dependents[phase] {
                     waiting_on[dependent] -= 1;
                     if waiting_on[dependent] == 0 {
-                        ready.insert(dependent);
+                        make_ready(dependent, &mut ready, &mut ready_parallel);
                     }
                 }
             }

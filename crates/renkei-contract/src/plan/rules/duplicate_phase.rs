@@ -1,7 +1,5 @@
 //! `plan/duplicate-phase`: phase ids are unique.
 
-use std::collections::HashMap;
-
 use renkei_model::{Diagnostic, Related, RuleMeta};
 
 use super::PlanRule;
@@ -18,35 +16,28 @@ pub(super) const RULE: PlanRule = PlanRule {
 };
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let phases = &input.plan.phases;
     let mut findings = Vec::new();
-    for (index, phase) in input.plan.phases.iter().enumerate() {
-        if phase.id().is_empty() {
+    for (index, phase) in phases.iter().enumerate() {
+        // `ids` keeps the first phase of each id: any other is a duplicate.
+        let Some(&first) = input.ids.get(phase.id()).filter(|&&first| first != index) else {
             continue;
-        }
-        match first.get(phase.id()) {
-            None => {
-                first.insert(phase.id(), index);
-            }
-            Some(&earlier) => {
-                let earlier = &input.plan.phases[earlier];
-                let place = earlier.place(Column::Phase);
-                findings.push(
-                    input
-                        .finding(
-                            &RULE.meta,
-                            phase.place(Column::Phase),
-                            format!("phase `{}` is already defined", phase.id()),
-                        )
-                        .with_related(Related {
-                            path: input.path.to_path_buf(),
-                            start: input.lines.position(input.text, place.start),
-                            end: input.lines.position(input.text, place.end),
-                            message: "the first phase with this id".into(),
-                        }),
-                );
-            }
-        }
+        };
+        let place = phases[first].place(Column::Phase);
+        findings.push(
+            input
+                .finding(
+                    &RULE.meta,
+                    phase.place(Column::Phase),
+                    format!("phase `{}` is already defined", phase.id()),
+                )
+                .with_related(Related {
+                    path: input.path.to_path_buf(),
+                    start: input.lines.position(input.text, place.start),
+                    end: input.lines.position(input.text, place.end),
+                    message: "the first phase with this id".into(),
+                }),
+        );
     }
     findings
 }

@@ -24,25 +24,27 @@ const MAX_TABLE_BITS: usize = 1 << 31;
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let phases = &input.plan.phases;
-    // The parallel-safe phases behind a known gate, by file.
-    let mut by_file: HashMap<(&str, usize), Vec<(usize, &Located)>> = HashMap::new();
+    // The parallel-safe phases behind a known gate, grouped by gate and file: sorted, not
+    // hashed, as most plans give every phase files of its own.
+    let mut touches: Vec<(usize, &str, usize, &Located)> = Vec::new();
     for (index, phase) in phases.iter().enumerate() {
-        let Some(rank) = input.gate_rank(phase).filter(|_| phase.parallel_safe()) else {
+        let Some(rank) = input.gate_rank(index).filter(|_| phase.parallel_safe()) else {
             continue;
         };
-        for file in &phase.files {
-            let sharing = by_file.entry((file.path_key(), rank)).or_default();
-            if sharing.last().is_none_or(|(last, _)| *last != index) {
-                sharing.push((index, file));
-            }
-        }
+        touches.extend(phase.files.iter().map(|file| (rank, file.path_key(), index, file)));
     }
-    by_file.retain(|_, sharing| sharing.len() > 1);
+    touches.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    touches.dedup_by(|later, earlier| (later.0, later.1, later.2) == (earlier.0, earlier.1, earlier.2));
+    let by_file: Vec<Vec<(usize, &Located)>> = touches
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .filter(|sharing| sharing.len() > 1)
+        .map(|sharing| sharing.iter().map(|&(_, _, index, file)| (index, file)).collect())
+        .collect();
     if by_file.is_empty() {
         return Vec::new();
     }
     // Only phases that share a file need to know whom they depend on.
-    let mut members: Vec<usize> = by_file.values().flatten().map(|(index, _)| *index).collect();
+    let mut members: Vec<usize> = by_file.iter().flatten().map(|(index, _)| *index).collect();
     members.sort_unstable();
     members.dedup();
     if members.len().saturating_mul(phases.len()) > MAX_TABLE_BITS {
@@ -57,7 +59,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
     }
     let depends = Dependencies::new(&input.edges, &members);
     let mut pairs: Vec<(usize, usize, &Located, &Located)> = Vec::new();
-    for sharing in by_file.values() {
+    for sharing in &by_file {
         for (later_at, &(later, later_file)) in sharing.iter().enumerate() {
             if let Some(&(earlier, earlier_file)) = sharing[..later_at]
                 .iter()

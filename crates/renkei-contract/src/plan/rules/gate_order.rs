@@ -20,18 +20,17 @@ pub(super) const RULE: PlanRule = PlanRule {
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let phases = &input.plan.phases;
-    let ids = input.plan.ids();
     let mut findings = Vec::new();
-    for phase in phases {
-        let Some(rank) = input.gate_rank(phase) else {
+    for (index, phase) in phases.iter().enumerate() {
+        let Some(rank) = input.gate_rank(index) else {
             continue;
         };
         for dependency in &phase.depends_on {
-            let Some(&target) = ids.get(dependency.text.as_str()) else {
+            let Some(&target_index) = input.ids.get(dependency.text.as_str()) else {
                 continue;
             };
-            let target = &phases[target];
-            let Some(target_rank) = input.gate_rank(target) else {
+            let target = &phases[target_index];
+            let Some(target_rank) = input.gate_rank(target_index) else {
                 continue;
             };
             if target_rank > rank {

@@ -6,7 +6,7 @@ use std::path::Path;
 use renkei_model::{Diagnostic, LineIndex, RuleMeta};
 
 use super::read::Unreadable;
-use super::{Gates, PlanInput, read_plan};
+use super::{Gates, Plan, PlanInput, read_plan};
 
 /// A plan rule: what it is and how it checks.
 pub struct PlanRule {
@@ -52,17 +52,22 @@ pub fn plan_metas() -> impl Iterator<Item = &'static RuleMeta> {
     std::iter::once(&UNREADABLE).chain(PLAN_RULES.iter().map(|rule| &rule.meta))
 }
 
+/// A plan checked: the plan as read (none when the file holds none) and the findings.
+#[derive(Debug)]
+pub struct PlanCheck {
+    /// The plan, for its waves.
+    pub plan: Option<Plan>,
+    /// The findings, in file order.
+    pub findings: Vec<Diagnostic>,
+}
+
 /// Every finding in the plan `document` at `path`, by the gates `gates` defines.
-pub fn check_plan(
-    path: &Path,
-    document: &renkei_model::Document,
-    gates: &Gates,
-) -> Vec<Diagnostic> {
+pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates) -> PlanCheck {
     let lines = LineIndex::new(&document.source);
     let plan = match read_plan(document) {
         Ok(plan) => plan,
         Err(Unreadable { range, message }) => {
-            return vec![Diagnostic::at(
+            let finding = Diagnostic::at(
                 UNREADABLE.id.clone(),
                 UNREADABLE.severity,
                 path,
@@ -70,7 +75,11 @@ pub fn check_plan(
                 &lines,
                 range,
                 message,
-            )];
+            );
+            return PlanCheck {
+                plan: None,
+                findings: vec![finding],
+            };
         }
     };
     let input = PlanInput::new(path, &document.source, &lines, &plan, gates);
@@ -79,7 +88,11 @@ pub fn check_plan(
         .flat_map(|rule| (rule.run)(&input))
         .collect();
     findings.sort_by_key(|finding| (finding.range.start, finding.range.end));
-    findings
+    drop(input);
+    PlanCheck {
+        plan: Some(plan),
+        findings,
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +144,7 @@ pub(crate) mod tests {
             markdown.document(),
             &framework_gates(),
         )
+        .findings
         .into_iter()
         .filter(|finding| finding.rule == id)
         .collect()
@@ -152,7 +166,8 @@ pub(crate) mod tests {
             Path::new("plan.md"),
             markdown.document(),
             &framework_gates(),
-        );
+        )
+        .findings;
         assert!(findings.is_empty(), "{findings:#?}");
     }
 }

@@ -20,13 +20,13 @@ pub(super) const RULE: PlanRule = PlanRule {
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let phases = &input.plan.phases;
-    let is_test = |index: usize| phases[index].phase_type().as_deref() == Some("test");
+    let is_test = |index: usize| phases[index].is_type("test");
     let after_test = reaches(&input.edges, is_test);
     phases
         .iter()
         .enumerate()
         .filter(|(index, phase)| {
-            phase.phase_type().as_deref() == Some("implementation")
+            phase.is_type("implementation")
                 && !after_test[*index]
                 && phase.test_not_applicable().is_none()
         })

@@ -16,7 +16,7 @@ pub(super) const RULE: PlanRule = PlanRule {
 };
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
-    let ids = input.plan.ids();
+    let ids = &input.ids;
     let mut findings = Vec::new();
     for phase in &input.plan.phases {
         for dependency in &phase.depends_on {
