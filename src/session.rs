@@ -806,7 +806,7 @@ impl Session {
         Ok(CheckedPlan {
             path: path.to_path_buf(),
             document,
-            plan: checked.plan,
+            plan: checked.plan.zip(checked.order),
             findings: checked.findings,
             fixed,
         })
@@ -907,7 +907,7 @@ fn read_plain(source: &dyn FileSource, path: &Path) -> Result<Document, CliError
 pub struct CheckedPlan {
     path: PathBuf,
     document: Document,
-    plan: Option<renkei_contract::plan::Plan>,
+    plan: Option<(renkei_contract::plan::Plan, renkei_contract::plan::Order)>,
     /// The findings.
     pub findings: Vec<Diagnostic>,
     /// How many fixes `--fix` wrote.
@@ -930,13 +930,10 @@ impl CheckedPlan {
     /// The waves of a plan that passed, at most `max_concurrency` phases each: each wave's
     /// gate and phase ids.
     pub fn waves(&self, gates: &Gates, max_concurrency: usize) -> Vec<(String, Vec<String>)> {
-        use renkei_contract::plan::{PlanInput, waves::waves};
-        let Some(plan) = &self.plan else {
+        let Some((plan, order)) = &self.plan else {
             return Vec::new();
         };
-        let lines = renkei_model::LineIndex::new(&self.document.source);
-        let input = PlanInput::new(&self.path, &self.document.source, &lines, plan, gates);
-        waves(&input, max_concurrency)
+        renkei_contract::plan::waves::waves(plan, gates, order, max_concurrency)
             .into_iter()
             .map(|wave| {
                 let ids = wave

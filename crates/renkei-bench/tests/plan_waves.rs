@@ -38,7 +38,7 @@ fn waves_of_generated_plans_keep_every_promise() {
         let plan = read_plan(markdown.document()).unwrap();
         let lines = LineIndex::new(markdown.text());
         let input = PlanInput::new(path, markdown.text(), &lines, &plan, &gates);
-        let waves = waves(&input, max);
+        let waves = waves(&plan, &gates, &input.order, max);
 
         let mut wave_of = HashMap::new();
         for (number, wave) in waves.iter().enumerate() {
@@ -72,7 +72,7 @@ fn waves_of_generated_plans_keep_every_promise() {
             plan.phases.len(),
             "{shape:?}: every phase once"
         );
-        for (phase, dependencies) in input.edges.iter().enumerate() {
+        for (phase, dependencies) in input.edges().iter().enumerate() {
             for dependency in dependencies {
                 assert!(
                     wave_of[dependency] < wave_of[&phase],

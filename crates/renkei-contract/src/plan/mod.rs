@@ -20,6 +20,7 @@ pub mod waves;
 
 pub use gates::{Gate, Gates, read_gates};
 pub use read::read_plan;
+
 pub use rules::{PLAN_RULES, PlanCheck, PlanRule, UNREADABLE, check_plan, plan_metas};
 
 /// A value as written, with where it is in the plan file.
@@ -228,37 +229,19 @@ pub struct Plan {
     pub ownership_flag: Option<Located>,
 }
 
-/// What the rules read: the plan, the file it is in, and the gates the doctrine defines.
-pub struct PlanInput<'a> {
-    /// The plan file, as the user named it.
-    pub path: &'a Path,
-    /// Its text.
-    pub text: &'a str,
-    /// Its lines.
-    pub lines: &'a LineIndex,
-    /// The plan.
-    pub plan: &'a Plan,
-    /// The gates, in the order they close.
-    pub gates: &'a Gates,
+/// The order a plan states, resolved once: what the rules read and the waves follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
     /// Each phase's dependencies that name another phase of the plan, by index (the
     /// first phase of a duplicated id).
     pub edges: Vec<Vec<usize>>,
-    /// Each id and the first phase that has it.
-    pub ids: HashMap<&'a str, usize>,
     /// Each phase's gate, by its place in the gates' order; `None` when it names none.
-    ranks: Vec<Option<usize>>,
+    pub ranks: Vec<Option<usize>>,
 }
 
-impl<'a> PlanInput<'a> {
-    /// The input for `plan`, with its dependency edges resolved.
-    pub fn new(
-        path: &'a Path,
-        text: &'a str,
-        lines: &'a LineIndex,
-        plan: &'a Plan,
-        gates: &'a Gates,
-    ) -> Self {
-        let ids = plan.ids();
+impl Order {
+    /// The order of `plan`, whose ids are `ids`, by `gates`.
+    fn new(plan: &Plan, ids: &HashMap<&str, usize>, gates: &Gates) -> Self {
         let ranks = plan
             .phases
             .iter()
@@ -277,16 +260,53 @@ impl<'a> PlanInput<'a> {
                     .collect()
             })
             .collect();
+        Self { edges, ranks }
+    }
+}
+
+/// What the rules read: the plan, the file it is in, and the gates the doctrine defines.
+pub struct PlanInput<'a> {
+    /// The plan file, as the user named it.
+    pub path: &'a Path,
+    /// Its text.
+    pub text: &'a str,
+    /// Its lines.
+    pub lines: &'a LineIndex,
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The gates, in the order they close.
+    pub gates: &'a Gates,
+    /// Each id and the first phase that has it.
+    pub ids: HashMap<&'a str, usize>,
+    /// The dependencies and gates, resolved.
+    pub order: Order,
+}
+
+impl<'a> PlanInput<'a> {
+    /// The input for `plan`, with its dependency edges resolved.
+    pub fn new(
+        path: &'a Path,
+        text: &'a str,
+        lines: &'a LineIndex,
+        plan: &'a Plan,
+        gates: &'a Gates,
+    ) -> Self {
+        let ids = plan.ids();
+        let order = Order::new(plan, &ids, gates);
         Self {
             path,
             text,
             lines,
             plan,
             gates,
-            edges,
             ids,
-            ranks,
+            order,
         }
+    }
+
+    /// The dependency edges: see [`Order::edges`].
+    pub fn edges(&self) -> &[Vec<usize>] {
+        &self.order.edges
     }
 
     /// A finding of `rule` at `range` of the plan file.
@@ -310,7 +330,7 @@ impl<'a> PlanInput<'a> {
     /// The position of the gate of the phase at `index` in the doctrine's order, when it
     /// names one.
     pub fn gate_rank(&self, index: usize) -> Option<usize> {
-        self.ranks.get(index).copied().flatten()
+        self.order.ranks.get(index).copied().flatten()
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::PlanInput;
+use super::{Gates, Order, Plan};
 
 /// One wave: the phases that run at once, by index in the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,24 +21,25 @@ pub struct Wave {
     pub phases: Vec<usize>,
 }
 
-/// The waves of the plan, at most `max_concurrency` phases each (at least one).
-pub fn waves(input: &PlanInput, max_concurrency: usize) -> Vec<Wave> {
-    let phases = &input.plan.phases;
+/// The waves of `plan`, whose resolved `order` its check gave, at most
+/// `max_concurrency` phases each (at least one).
+pub fn waves(plan: &Plan, gates: &Gates, order: &Order, max_concurrency: usize) -> Vec<Wave> {
+    let phases = &plan.phases;
     let max = max_concurrency.max(1);
     let mut waves = Vec::new();
-    for (rank, gate) in input.gates.gates.iter().enumerate() {
+    for (rank, gate) in gates.gates.iter().enumerate() {
         let group: Vec<usize> = (0..phases.len())
-            .filter(|&index| input.gate_rank(index) == Some(rank))
+            .filter(|&index| order.ranks[index] == Some(rank))
             .collect();
         if group.is_empty() {
             continue;
         }
-        let in_group: HashSet<usize> = group.iter().copied().collect();
+        let in_group: Vec<bool> = order.ranks.iter().map(|&of| of == Some(rank)).collect();
         // Dependencies behind an earlier gate are already done.
         let mut waiting_on = vec![0usize; phases.len()];
         let mut dependents = vec![Vec::new(); phases.len()];
         for &phase in &group {
-            for &dependency in input.edges[phase].iter().filter(|d| in_group.contains(d)) {
+            for &dependency in order.edges[phase].iter().filter(|&&d| in_group[d]) {
                 waiting_on[phase] += 1;
                 dependents[dependency].push(phase);
             }
@@ -114,7 +115,7 @@ mod tests {
         let lines = LineIndex::new(markdown.text());
         let gates = framework_gates();
         let input = PlanInput::new("plan.md".as_ref(), markdown.text(), &lines, &read, &gates);
-        super::waves(&input, max)
+        super::waves(&read, &gates, &input.order, max)
             .into_iter()
             .map(|wave| {
                 wave.phases

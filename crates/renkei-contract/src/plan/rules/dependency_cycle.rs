@@ -23,11 +23,11 @@ const SHOWN: usize = 12;
 
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for component in strongly_connected(&input.edges) {
+    for component in strongly_connected(input.edges()) {
         if component.len() < 2 {
             continue;
         }
-        let cycle = cycle_through(&input.edges, &component);
+        let cycle = cycle_through(input.edges(), &component);
         let (Some(&first), Some(&second)) = (cycle.first(), cycle.get(1)) else {
             continue;
         };

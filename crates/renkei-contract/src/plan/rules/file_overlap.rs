@@ -57,7 +57,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
             ),
         )];
     }
-    let depends = Dependencies::new(&input.edges, &members);
+    let depends = Dependencies::new(input.edges(), &members);
     let mut pairs: Vec<(usize, usize, &Located, &Located)> = Vec::new();
     for sharing in &by_file {
         for (later_at, &(later, later_file)) in sharing.iter().enumerate() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use renkei_model::{Diagnostic, LineIndex, RuleMeta};
 
 use super::read::Unreadable;
-use super::{Gates, Plan, PlanInput, read_plan};
+use super::{Gates, Order, Plan, PlanInput, read_plan};
 
 /// A plan rule: what it is and how it checks.
 pub struct PlanRule {
@@ -57,6 +57,8 @@ pub fn plan_metas() -> impl Iterator<Item = &'static RuleMeta> {
 pub struct PlanCheck {
     /// The plan, for its waves.
     pub plan: Option<Plan>,
+    /// Its order, resolved while it was checked.
+    pub order: Option<Order>,
     /// The findings, in file order.
     pub findings: Vec<Diagnostic>,
 }
@@ -78,6 +80,7 @@ pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates)
             );
             return PlanCheck {
                 plan: None,
+                order: None,
                 findings: vec![finding],
             };
         }
@@ -88,9 +91,10 @@ pub fn check_plan(path: &Path, document: &renkei_model::Document, gates: &Gates)
         .flat_map(|rule| (rule.run)(&input))
         .collect();
     findings.sort_by_key(|finding| (finding.range.start, finding.range.end));
-    drop(input);
+    let order = input.order;
     PlanCheck {
         plan: Some(plan),
+        order: Some(order),
         findings,
     }
 }

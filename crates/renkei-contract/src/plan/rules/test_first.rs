@@ -21,7 +21,7 @@ pub(super) const RULE: PlanRule = PlanRule {
 fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let phases = &input.plan.phases;
     let is_test = |index: usize| phases[index].is_type("test");
-    let after_test = reaches(&input.edges, is_test);
+    let after_test = reaches(input.edges(), is_test);
     phases
         .iter()
         .enumerate()
