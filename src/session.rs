@@ -305,6 +305,21 @@ impl Session {
         ))
     }
 
+    /// Fails, one line per path, when a path given is not there: a mistake in the command,
+    /// not a finding about a file.
+    pub fn paths_exist(&self, paths: &[PathBuf]) -> Result<(), CliError> {
+        let missing: Vec<String> = paths
+            .iter()
+            .filter(|path| self.source.kind(path).is_none() && !self.source.is_symlink(path))
+            .map(|path| format!("{}: no such file or folder", path.display()))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(CliError::Failed(missing))
+        }
+    }
+
     /// Lints `paths` (files, and the Markdown inside folders) that the configured
     /// selection keeps (all of them with `everything`), or, when none is given, the
     /// doctrine files of every archetype under the root; every file is read through the
@@ -326,14 +341,15 @@ impl Session {
             renkei_lint::lint_files(source, rules, files, threads, fix, sink)?;
             return Ok(0);
         }
+        self.paths_exist(paths)?;
         let mut selection = config.selection.clone();
         if everything {
             selection = selection.everything();
         }
         let left_out = std::sync::atomic::AtomicUsize::new(0);
         let files = renkei_lint::expand_paths(paths.to_vec()).filter(|candidate| {
-            // A path that is not there, or cannot be resolved, is linted, which reports why
-            // it cannot be read: a typo is not a file left out.
+            // A path that cannot be resolved (a link to nothing) is linted, which reports why
+            // it cannot be read: a broken link is not a file left out.
             let path = candidate.path();
             let full = std::path::absolute(path)
                 .map(|absolute| renkei_model::path::lexical(&absolute))
@@ -398,6 +414,14 @@ impl Session {
         let walk = self.walk()?;
         let dir = walk.archetypes_dir();
         match self.source.kind(&dir) {
+            // An empty folder passing the gate would hide a wrong `archetypes:` or a
+            // checkout that lost its doctrine.
+            Some(renkei_model::source::Kind::Dir) if walk.archetype_dirs().next().is_none() => {
+                Err(CliError::Failed(vec![format!(
+                    "{}: holds no archetypes; renkei reads its <stage>/<archetype>/ folders, each with an archetype.yaml",
+                    dir.display()
+                )]))
+            }
             Some(renkei_model::source::Kind::Dir) => Ok(walk),
             found => Err(CliError::Failed(vec![format!(
                 "{}: {}; renkei reads archetypes from its <stage>/<archetype>/ folders (set `archetypes:` in renkei.yaml for another folder; `renkei lint PATHS` lints files anywhere)",

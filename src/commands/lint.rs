@@ -105,23 +105,32 @@ pub fn run(root: Option<&Path>, args: &LintArgs, out: &mut dyn Write) -> Result<
                 .to_string(),
         ]));
     }
-    // Where the archetypes are not, the run stops before a document is opened, so JSON and
-    // SARIF output is never half a document.
+    // Where the archetypes or the paths given are not, the run stops before a document is
+    // opened, so JSON and SARIF output is never half a document.
     if paths.is_empty()
         && let Err(error) = session.archetypes()
     {
         return failure(out, args.format, error);
     }
+    session.paths_exist(&paths)?;
     let rules = &session.config()?.rules;
     let mut metas: Vec<RuleMeta> = rules.rules.iter().map(renkei_lint::Rule::meta).collect();
     metas.extend(renkei_lint::BUILTIN_METAS.iter().cloned());
     let mut emitter = Emitter::start(out, args.format, &metas, Paths::relative_to(session.cwd()))?;
     let mut tally = Tally::default();
-    let left_out = session.lint(&paths, args.all_markdown, fix, |linted: LintedFile| {
-        tally.record(&mut emitter, &linted, fix)?;
-        emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
-        Ok(())
-    })?;
+    // Text on stdin with no name has no folder to be judged by: it is linted. With a name
+    // it is judged as that file would be, so an editor shows what the hook and CI report.
+    let unnamed_stdin = stdin && args.stdin_filename.is_none();
+    let left_out = session.lint(
+        &paths,
+        args.all_markdown || unnamed_stdin,
+        fix,
+        |linted: LintedFile| {
+            tally.record(&mut emitter, &linted, fix)?;
+            emitter.emit(&linted.diagnostics, |_| linted.source.as_deref())?;
+            Ok(())
+        },
+    )?;
     let fixed = if fix == FixMode::Write {
         tally.fixed
     } else {

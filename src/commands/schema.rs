@@ -86,6 +86,38 @@ fn take_scalars_as_text(value: &mut serde_json::Value) {
                 Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "string"),
                 _ => false,
             };
+            let wants = |wanted: &str, map: &serde_json::Map<String, Value>| match map.get("type") {
+                Some(Value::String(kind)) => kind == wanted,
+                Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == wanted),
+                _ => false,
+            };
+            // A flag or a number written as text (`"true"`, `yes`, `"1"`) is read by renkei
+            // as the flag or number; the schema takes the same spellings.
+            for (kind, spelled) in [
+                (
+                    "boolean",
+                    serde_json::json!({"type": "string", "pattern": BOOLEAN_WORDS}),
+                ),
+                (
+                    "integer",
+                    serde_json::json!({"type": "string", "pattern": "^[0-9]+$"}),
+                ),
+            ] {
+                if wants(kind, map) && !map.contains_key("anyOf") {
+                    let mut exact: serde_json::Map<String, Value> = std::mem::take(map);
+                    // What an editor shows stays on the property itself.
+                    for key in ["description", "default"] {
+                        if let Some(value) = exact.remove(key) {
+                            map.insert(key.into(), value);
+                        }
+                    }
+                    map.insert(
+                        "anyOf".into(),
+                        Value::Array(vec![Value::Object(exact), spelled]),
+                    );
+                    return;
+                }
+            }
             if wants_text && !map.contains_key("enum") && !map.contains_key("const") {
                 let mut kinds = match map.remove("type") {
                     Some(Value::Array(kinds)) => kinds,
@@ -104,6 +136,10 @@ fn take_scalars_as_text(value: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+/// The words the YAML reader takes for a flag, in the cases it takes them.
+const BOOLEAN_WORDS: &str =
+    "^(true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$";
 
 /// Options of `renkei schema`.
 #[derive(Debug, Args)]

@@ -877,6 +877,29 @@ fn a_target_must_be_a_name_or_read_as_a_path_and_never_lands_in_the_doctrine() {
         inside.stderr
     );
 
+    // A built-in target whose folder lands there is refused alike.
+    let archetypes_before = crate::support::snapshot_tree(&archetypes);
+    for (variable, target) in [
+        ("CLAUDE_CONFIG_DIR", "claude"),
+        ("XDG_CONFIG_HOME", "opencode"),
+    ] {
+        let built_in = renkei_in(&archetypes, &["assemble", "--push", "--target", target])
+            .env("HOME", scratch.home())
+            .env(variable, "rel")
+            .run();
+        assert_eq!(built_in.code, 2, "{target}: {}", built_in.stdout);
+        assert!(
+            built_in.stderr.contains(&format!("target `{target}`"))
+                && built_in.stderr.contains("inside the archetypes folder"),
+            "{}",
+            built_in.stderr
+        );
+    }
+    assert_eq!(
+        crate::support::snapshot_tree(&archetypes),
+        archetypes_before
+    );
+
     scratch.write("root/a-file", "not a folder\n");
     let file = scratch.renkei(&["assemble", "--push", "--target", "./a-file"]);
     assert_eq!(file.code, 2, "{}", file.stdout);

@@ -287,7 +287,8 @@ fn paths_given_keep_only_the_operational_files_of_archetypes_unless_widened() {
         "{}",
         from_notes.stdout
     );
-    // A human run says what it left out, on stderr; a path that is not there is reported.
+    // A human run says what it left out, on stderr; a path that is not there is a usage
+    // error in one line, never a finding.
     let told = scratch
         .renkei(&["lint", "CHANGELOG.md", "notes"])
         .expect_code(0);
@@ -297,7 +298,14 @@ fn paths_given_keep_only_the_operational_files_of_archetypes_unless_widened() {
         "{}",
         told.stderr
     );
-    scratch.renkei(&["lint", "no-such.md"]).expect_code(2);
+    let missing = scratch
+        .renkei(&["lint", "no-such.md", "--format", "json"])
+        .expect_code(2);
+    assert!(missing.stdout.is_empty(), "{}", missing.stdout);
+    assert_eq!(
+        missing.stderr,
+        "error: no-such.md: no such file or folder\n"
+    );
 
     scratch.write(
         "root/renkei.yaml",
@@ -803,6 +811,17 @@ fn a_root_without_its_archetypes_folder_says_so_in_one_line_and_lints_what_it_is
             run.stderr
         );
     }
+    // An archetypes folder with nothing in it is no more a doctrine than a missing one.
+    std::fs::create_dir_all(scratch.path("root/framework/archetypes/empty-stage")).unwrap();
+    for command in [&["check"][..], &["assemble", "--dry-run"]] {
+        let run = scratch.renkei(command).expect_code(2);
+        assert!(
+            run.stderr.trim().ends_with("holds no archetypes; renkei reads its <stage>/<archetype>/ folders, each with an archetype.yaml"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+    std::fs::remove_dir_all(scratch.path("root/framework")).unwrap();
     let given = scratch
         .renkei(&["lint", "--format", "github", "notes/a.md"])
         .expect_code(1);
@@ -952,6 +971,13 @@ fn the_text_on_stdin_is_linted_under_the_name_it_is_given() {
         "The intake desk.\n",
     );
     assert_eq!((code, stdout.as_str()), (0, ""));
+    // With no name, there is no folder to judge it by: it is linted.
+    let (code, stdout, _) = lint_stdin(&["lint", "-", "--format", "concise"], "The intake desk.\n");
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with("stdin.md:1:5: error[vocabulary/intake]"),
+        "{stdout}"
+    );
     let (code, _, stderr) = lint_stdin(&["lint", "-", "--fix"], "intake\n");
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--fix has no file to write"), "{stderr}");

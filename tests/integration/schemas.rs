@@ -179,6 +179,28 @@ fn scalars_renkei_reads_as_text_are_not_flagged() {
     assert!(renkei_reads("archetype.yaml", &path));
     let verdicts = schema_verdicts(&repo_root().join("schemas/archetype.schema.json"), &[path]);
     assert_eq!(verdicts, [None]);
+    // Flags and numbers written as text are read as flags and numbers.
+    let config = scratch.path().join("renkei.yaml");
+    std::fs::write(&config, "check:\n  assembled: \"yes\"\n").unwrap();
+    assert!(renkei_reads("renkei.yaml", &config));
+    let contract = scratch.path().join("contract.yaml");
+    std::fs::write(
+        &contract,
+        "checks:\n  - rule: sections\n    file: doctrine/process.md\n    level: \"2\"\n    sections: [Process]\n",
+    )
+    .unwrap();
+    assert!(renkei_reads("contract.yaml", &contract));
+    assert_eq!(
+        schema_verdicts(&repo_root().join("schemas/renkei.schema.json"), &[config]),
+        [None]
+    );
+    assert_eq!(
+        schema_verdicts(
+            &repo_root().join("schemas/contract.schema.json"),
+            &[contract]
+        ),
+        [None]
+    );
 }
 
 #[test]

@@ -126,9 +126,16 @@ fn folder_target(spec: &str, env: &Env, archetypes: &Path) -> Result<PathBuf, St
         }
         None => PathBuf::from(spec),
     };
-    let dir = renkei_model::path::lexical(
-        &std::path::absolute(&written).map_err(|error| error.to_string())?,
-    );
+    usable_folder(&written, archetypes)
+}
+
+/// `dir` (relative to the current folder) as an absolute folder skills may be written to:
+/// not a dangling link, no file on the way, not inside the archetypes folder. Built-in
+/// targets are held to it too: `CLAUDE_CONFIG_DIR=rel`, run from inside the archetypes
+/// folder, would otherwise write skills into the doctrine.
+fn usable_folder(dir: &Path, archetypes: &Path) -> Result<PathBuf, String> {
+    let dir =
+        renkei_model::path::lexical(&std::path::absolute(dir).map_err(|error| error.to_string())?);
     if std::fs::symlink_metadata(&dir).is_ok_and(|found| found.is_symlink()) && !dir.exists() {
         return Err(format!("{} is a link to nothing", dir.display()));
     }
@@ -212,6 +219,7 @@ impl Target {
             },
             Place::Project(folder) => root.join(folder),
         };
+        let dir = usable_folder(&dir, archetypes).map_err(refuse)?;
         Ok(Self {
             label: spec.to_string(),
             builtin: Some(name),
