@@ -404,3 +404,47 @@ fn a_row_of_ten_thousand_cells_and_empty_or_duplicate_ids_are_located() {
         run.stdout
     );
 }
+
+#[test]
+fn plans_written_from_the_specification_alone_get_the_verdicts_and_waves_their_author_expected() {
+    let fixtures = repo_root().join("tests/fixtures/plans");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("good-") || name.starts_with("bad-"))
+        .collect();
+    names.sort();
+    let root = repo_root();
+    let root = root.to_str().unwrap();
+    let mut seen = String::new();
+    for name in names.iter().filter(|name| name.starts_with("bad-")) {
+        let run = renkei_in(
+            &fixtures,
+            &["--root", root, "plan", "check", name, "--format", "concise"],
+        )
+        .run()
+        .expect_code(1);
+        for line in run.stdout.lines() {
+            let mut words = line.splitn(3, ' ');
+            seen.push_str(&format!(
+                "{} {}\n",
+                words.next().unwrap(),
+                words.next().unwrap()
+            ));
+        }
+    }
+    for name in names.iter().filter(|name| name.starts_with("good-")) {
+        renkei_in(&fixtures, &["--root", root, "plan", "check", name])
+            .run()
+            .expect_code(0);
+        let waves = renkei_in(&fixtures, &["--root", root, "plan", "waves", name])
+            .run()
+            .expect_code(0);
+        seen.push_str(&format!("== {name}\n{}", waves.stdout));
+    }
+    assert_eq!(
+        seen,
+        std::fs::read_to_string(fixtures.join("expected.txt")).unwrap()
+    );
+    assert_eq!(names.len(), 16);
+}

@@ -63,7 +63,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
 
 /// The strongly connected components of the graph, by Tarjan's algorithm without
 /// recursion, so that a cycle of a hundred thousand phases cannot overflow the stack.
-fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
     let count = edges.len();
     let mut index = vec![UNSEEN; count];

@@ -22,12 +22,21 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
     let phases = &input.plan.phases;
     let is_test = |index: usize| phases[index].is_type("test");
     let after_test = reaches(input.edges(), is_test);
+    // A phase in a cycle has no order to judge until the cycle is broken; the cycle is
+    // `plan/dependency-cycle`'s one finding, not a second one here.
+    let mut in_cycle = vec![false; phases.len()];
+    for component in super::dependency_cycle::strongly_connected(input.edges()) {
+        if component.len() > 1 {
+            component.into_iter().for_each(|member| in_cycle[member] = true);
+        }
+    }
     phases
         .iter()
         .enumerate()
         .filter(|(index, phase)| {
             phase.is_type("implementation")
                 && !after_test[*index]
+                && !in_cycle[*index]
                 && phase.test_not_applicable().is_none()
         })
         .map(|(_, phase)| {
