@@ -66,17 +66,8 @@ pub enum Column {
 }
 
 impl Column {
-    /// The columns every phase must fill, the id first.
-    pub const REQUIRED: [Column; 8] = [
-        Column::Phase,
-        Column::PhaseType,
-        Column::OwnerRole,
-        Column::DependsOn,
-        Column::ParallelSafe,
-        Column::BlockingGate,
-        Column::CommitIntent,
-        Column::ProofArtifact,
-    ];
+    /// The columns every phase must fill, the id first: all but the two optional ones.
+    pub const REQUIRED: &'static [Column] = Column::ALL.split_at(8).0;
 
     /// Every column renkei reads.
     pub const ALL: [Column; 10] = [

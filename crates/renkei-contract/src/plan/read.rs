@@ -71,7 +71,8 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
         .first()
         .map_or(table.range.clone(), |row| row.range.clone());
     let missing_columns = Column::REQUIRED
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|column| !columns.contains(&Some(*column)))
         .collect();
     let mut phases = Vec::new();

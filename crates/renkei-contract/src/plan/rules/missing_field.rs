@@ -34,7 +34,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
         findings.push(input.finding(&RULE.meta, plan.header.clone(), "the plan has no phases"));
     }
     for phase in &plan.phases {
-        for column in Column::REQUIRED {
+        for &column in Column::REQUIRED {
             if plan.missing_columns.contains(&column) {
                 continue;
             }
