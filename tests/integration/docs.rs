@@ -118,3 +118,29 @@ fn commands_only_open_call_and_emit() {
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+#[test]
+fn the_readme_shows_what_its_first_command_prints_on_a_fresh_machine() {
+    let home = tempfile::tempdir().unwrap();
+    let run = crate::support::renkei_in(&repo_root(), &["assemble", "--dry-run"])
+        .env("HOME", home.path())
+        .run()
+        .expect_code(0);
+    let shown = crate::snippets::readme_block(
+        "It writes nothing. On a machine that has never installed them",
+    );
+    let mut lines = shown.lines();
+    let first = lines.next().unwrap();
+    assert_eq!(first, "target claude (/home/you/.claude/skills)");
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        format!("target claude ({}/.claude/skills)", home.path().display())
+    );
+    for line in lines.filter(|line| line.trim() != "...") {
+        assert!(
+            run.stdout.lines().any(|printed| printed == line),
+            "README shows {line:?}, renkei prints:\n{}",
+            run.stdout
+        );
+    }
+}
