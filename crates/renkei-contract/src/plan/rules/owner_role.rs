@@ -40,8 +40,13 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
                 &RULE.meta,
                 owner.range.clone(),
                 format!(
-                    "phase `{}` is a `{}` phase owned by `{}`; its owner is `{expected}`",
+                    "phase `{}` is {} `{}` phase owned by `{}`; its owner is `{expected}`",
                     phase.id(),
+                    if kind.text.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     kind.text,
                     owner.text
                 ),
