@@ -195,20 +195,9 @@ impl Phase {
     }
 }
 
-/// How the plan is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
-    /// The Plan Contract table.
-    Table,
-    /// A fenced `yaml` block with a `phases:` list.
-    Yaml,
-}
-
 /// A plan as read: its phases in plan order and what it says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// How it is written.
-    pub form: Form,
     /// The header row of the table, or the YAML block: where a finding about the whole
     /// plan points.
     pub header: Range<usize>,

@@ -8,7 +8,7 @@ use renkei_model::markdown::Table;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{Column, Form, Located, Phase, Plan};
+use super::{Column, Located, Phase, Plan};
 
 /// Why a file holds no plan renkei can read, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +116,6 @@ fn read_table(document: &Document, table: &Table, columns: &[Option<Column>]) ->
             range: field.range,
         });
     Plan {
-        form: Form::Table,
         header,
         missing_columns,
         phases,
@@ -238,11 +237,9 @@ impl<'de> Deserialize<'de> for Listed {
                 formatter.write_str("a list, or comma-separated values")
             }
 
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Listed, E> {
-                {
-                    let _ = text;
-                    Ok(Listed::Written)
-                }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Listed, E> {
+                // The values are read from the source, where each one's place is.
+                Ok(Listed::Written)
             }
 
             fn visit_unit<E: serde::de::Error>(self) -> Result<Listed, E> {
@@ -340,7 +337,6 @@ fn read_yaml(
         phases.push(read);
     }
     Ok(Some(Plan {
-        form: Form::Yaml,
         header: block.clone(),
         missing_columns: Vec::new(),
         phases,

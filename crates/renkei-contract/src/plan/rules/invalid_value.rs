@@ -33,7 +33,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
                 continue;
             }
             let nearest = renkei_model::name::nearest(&cell.text.to_ascii_lowercase(), allowed.iter().copied());
-            let mut finding = input.finding(
+            let finding = input.finding(
                 &RULE.meta,
                 cell.range.clone(),
                 format!(
@@ -43,11 +43,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
                     allowed.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ")
                 ),
             );
-            if let Some(nearest) = nearest {
-                finding = finding.with_help(format!("did you mean `{nearest}`?"));
-                finding.replacements = vec![nearest.to_string()];
-            }
-            findings.push(finding);
+            findings.push(super::suggest(finding, nearest, true));
         }
     }
     findings

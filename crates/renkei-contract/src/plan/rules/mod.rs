@@ -47,6 +47,19 @@ pub static UNREADABLE: RuleMeta = RuleMeta::error(
      verified, which is what the check exists to prevent.",
 );
 
+/// `finding` with a did-you-mean for `nearest`, the known value closest to what was
+/// written; with `fix`, that value is also the finding's one replacement, which `--fix`
+/// writes.
+fn suggest(mut finding: Diagnostic, nearest: Option<&str>, fix: bool) -> Diagnostic {
+    if let Some(nearest) = nearest {
+        finding = finding.with_help(format!("did you mean `{nearest}`?"));
+        if fix {
+            finding.replacements = vec![nearest.to_string()];
+        }
+    }
+    finding
+}
+
 /// Every rule `plan check` may report, for SARIF and the rule catalog.
 pub fn plan_metas() -> impl Iterator<Item = &'static RuleMeta> {
     std::iter::once(&UNREADABLE).chain(PLAN_RULES.iter().map(|rule| &rule.meta))

@@ -27,13 +27,11 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
             } else {
                 format!("phase `{}` depends on `{}`, which is not a phase of the plan", phase.id(), dependency.text)
             };
-            let mut finding = input.finding(&RULE.meta, dependency.range.clone(), message);
-            if let Some(nearest) = renkei_model::name::nearest(&dependency.text, ids.keys().copied())
-                .filter(|nearest| *nearest != phase.id())
-            {
-                finding = finding.with_help(format!("did you mean `{nearest}`?"));
-            }
-            findings.push(finding);
+            let finding = input.finding(&RULE.meta, dependency.range.clone(), message);
+            // No fix: the phase meant may be missing from the plan, not misspelt.
+            let nearest = renkei_model::name::nearest(&dependency.text, ids.keys().copied())
+                .filter(|nearest| *nearest != phase.id());
+            findings.push(super::suggest(finding, nearest, false));
         }
     }
     findings

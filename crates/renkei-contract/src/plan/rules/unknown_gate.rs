@@ -30,7 +30,7 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
                 .map(|name| format!("`{name}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut finding = input.finding(
+            let finding = input.finding(
                 &RULE.meta,
                 gate.range.clone(),
                 format!(
@@ -39,13 +39,9 @@ fn run(input: &PlanInput) -> Vec<Diagnostic> {
                     input.gates.path.display()
                 ),
             );
-            if let Some(nearest) =
-                renkei_model::name::nearest(&gate.text.to_ascii_lowercase(), names.iter().copied())
-            {
-                finding = finding.with_help(format!("did you mean `{nearest}`?"));
-                finding.replacements = vec![nearest.to_string()];
-            }
-            finding
+            let nearest =
+                renkei_model::name::nearest(&gate.text.to_ascii_lowercase(), names.iter().copied());
+            super::suggest(finding, nearest, true)
         })
         .collect()
 }
