@@ -210,3 +210,42 @@ fn the_readme_snippet_fails_a_commit_on_doctrine_and_passes_one_on_a_changelog()
     assert!(!failed.status.success(), "{said}");
     assert!(said.contains("lead/archetype.yaml:2:"), "{said}");
 }
+
+/// The README's `files:` override for a repository that keeps its archetypes elsewhere,
+/// read as pre-commit reads it (YAML, then Python's `re.search` on each staged path).
+#[test]
+fn the_readme_files_override_selects_the_configured_archetypes_folder() {
+    let snippet = crate::snippets::readme_block("tells\n`renkei-check` where its doctrine is");
+    let script = r#"
+import re, sys, yaml
+hook = yaml.safe_load(sys.argv[1])[0]
+shipped = [h for h in yaml.safe_load(open(sys.argv[2])) if h["id"] == "renkei-check"][0]
+for path in sys.argv[3:]:
+    print(hook["id"], path, bool(re.search(hook["files"], path)), bool(re.search(shipped["files"], path)))
+"#;
+    let output = Command::new(crate::tools::venv_bin().join("python"))
+        .args(["-c", script, &snippet])
+        .arg(repo_root().join(".pre-commit-hooks.yaml"))
+        .args([
+            "doctrine/skills/execution/lead/doctrine/process.md",
+            "templates/skill.md.tera",
+            "renkei.yaml",
+            "CHANGELOG.md",
+            "notes/doctrine/skills.md",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "renkei-check doctrine/skills/execution/lead/doctrine/process.md True False\n\
+         renkei-check templates/skill.md.tera True True\n\
+         renkei-check renkei.yaml True True\n\
+         renkei-check CHANGELOG.md False False\n\
+         renkei-check notes/doctrine/skills.md False False\n"
+    );
+}

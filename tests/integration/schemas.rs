@@ -244,3 +244,30 @@ fn the_readme_editor_setup_writes_schemas_every_matched_file_conforms_to() {
     }
     assert!(checked > 1);
 }
+
+#[test]
+fn the_readme_modeline_path_leads_from_an_archetype_to_the_written_schema() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let modeline = readme
+        .split("`# yaml-language-server: $schema=")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap();
+    let settings: serde_json::Value = serde_json::from_str(&crate::snippets::readme_block(
+        "then point [yaml-language-server]",
+    ))
+    .unwrap();
+    let written = settings["yaml.schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|path| path.contains("archetype"))
+        .unwrap()
+        .clone();
+    // An archetype.yaml is at framework/archetypes/<stage>/<archetype>/.
+    let from = Path::new("/repo/framework/archetypes/execution/execution-lead");
+    assert_eq!(
+        renkei_model::path::lexical(&from.join(modeline)),
+        Path::new("/repo").join(written)
+    );
+}
