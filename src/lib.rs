@@ -55,8 +55,12 @@ pub struct Cli {
     pub color: output::ColorChoice,
     /// Say on stderr what the run decided: the root and how it was found, the
     /// configuration, the archetypes folder, each file left out or linted, the time taken
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Print only what needs attention: findings, errors, and the files assemble changes;
+    /// no summary line, no notes, no unchanged files
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -101,7 +105,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     output::choose_color(cli.color, cli.output_file.is_some());
-    output::set_verbose(cli.verbose);
+    output::set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => output::Verbosity::Quiet,
+        (_, true) => output::Verbosity::Verbose,
+        _ => output::Verbosity::Normal,
+    });
     let started = std::time::Instant::now();
     let stdout = io::stdout();
     // An output file is written once, whole, when the command is done: a reader never

@@ -347,29 +347,31 @@ impl Session {
             selection = selection.everything();
         }
         let left_out = std::sync::atomic::AtomicUsize::new(0);
-        let files = renkei_lint::expand_paths(paths.to_vec()).filter(|candidate| {
-            // A path that cannot be resolved (a link to nothing) is linted, which reports why
-            // it cannot be read: a broken link is not a file left out.
-            let path = candidate.path();
-            let full = std::path::absolute(path)
-                .map(|absolute| renkei_model::path::lexical(&absolute))
-                .unwrap_or_else(|_| path.to_path_buf());
-            let there = source.kind(&full).is_some() || source.is_symlink(&full);
-            let kept =
-                !there || resolved_folder(path).is_none_or(|resolved| selection.keeps(&resolved));
-            if kept {
-                crate::output::print_verbose(|| format!("linting {}", path.display()));
-            } else {
-                crate::output::print_verbose(|| {
-                    format!(
-                        "left out {}: not an archetype's operational file",
-                        path.display()
-                    )
-                });
-                left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            kept
-        });
+        let archetypes = self.archetypes().ok();
+        let files =
+            renkei_lint::expand_paths(paths.to_vec(), archetypes.as_ref()).filter(|candidate| {
+                // A path that cannot be resolved (a link to nothing) is linted, which reports why
+                // it cannot be read: a broken link is not a file left out.
+                let path = candidate.path();
+                let full = std::path::absolute(path)
+                    .map(|absolute| renkei_model::path::lexical(&absolute))
+                    .unwrap_or_else(|_| path.to_path_buf());
+                let there = source.kind(&full).is_some() || source.is_symlink(&full);
+                let kept = !there
+                    || resolved_folder(path).is_none_or(|resolved| selection.keeps(&resolved));
+                if kept {
+                    crate::output::print_verbose(|| format!("linting {}", path.display()));
+                } else {
+                    crate::output::print_verbose(|| {
+                        format!(
+                            "left out {}: not an archetype's operational file",
+                            path.display()
+                        )
+                    });
+                    left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                kept
+            });
         renkei_lint::lint_files(source, rules, files, threads, fix, sink)?;
         Ok(left_out.into_inner())
     }

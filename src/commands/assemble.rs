@@ -49,9 +49,6 @@ pub struct AssembleArgs {
     /// each file with its status and mode)
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
-    /// Leave unchanged files out of the human listing (the summary still counts them)
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Runs `renkei assemble`.
@@ -85,7 +82,7 @@ pub fn run(
     let mut outcome = Outcome::Clean;
     let style = PlanStyle {
         mode,
-        quiet: args.quiet,
+        quiet: crate::output::quiet(),
     };
     // JSON is one document over every target, printed once all are planned (or pushed).
     let mut reports = Vec::new();

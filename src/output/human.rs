@@ -125,6 +125,9 @@ impl Printer for Human {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if crate::output::quiet() {
+            return Ok(());
+        }
         let Summary {
             files,
             fixed,

@@ -259,25 +259,48 @@ impl<'o> Emitter<'o> {
     }
 }
 
-/// Whether the run was asked to say what it does (`-v`).
-static VERBOSE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+/// How much a run says beyond its findings and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verbosity {
+    /// `-q`: findings, errors and the files a push changes; no summary, no notes.
+    Quiet,
+    /// The default: findings with a summary, and notes.
+    Normal,
+    /// `-v`: also what the run decided and why.
+    Verbose,
+}
 
-/// Records `-v` for [`print_verbose`].
-pub(crate) fn set_verbose(verbose: bool) {
-    let _ = VERBOSE.set(verbose);
+/// What the run was asked to say (`-q`, `-v`).
+static VERBOSITY: std::sync::OnceLock<Verbosity> = std::sync::OnceLock::new();
+
+/// Records `-q` or `-v` for the printing that follows.
+pub(crate) fn set_verbosity(verbosity: Verbosity) {
+    let _ = VERBOSITY.set(verbosity);
+}
+
+fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
+/// Whether the run was asked to print only what needs attention (`-q`).
+pub(crate) fn quiet() -> bool {
+    verbosity() == Verbosity::Quiet
 }
 
 /// With `-v`, prints to stderr what the run decided and why (the root, the configuration,
 /// a file left out), so that a surprise in what was checked can be traced.
 pub(crate) fn print_verbose(what: impl FnOnce() -> String) {
-    if VERBOSE.get().copied().unwrap_or(false) {
+    if verbosity() == Verbosity::Verbose {
         let _ = writeln!(io::stderr().lock(), "renkei: {}", what());
     }
 }
 
-/// Prints a note to stderr, where it never mixes with findings a tool reads.
+/// Prints a note to stderr, where it never mixes with findings a tool reads; `-q` leaves
+/// notes out.
 pub(crate) fn print_note(note: &str) {
-    let _ = writeln!(io::stderr().lock(), "note: {note}");
+    if !quiet() {
+        let _ = writeln!(io::stderr().lock(), "note: {note}");
+    }
 }
 
 /// Prints a command failure to stderr.

@@ -203,3 +203,43 @@ fn verbose_says_on_stderr_what_the_run_decided_and_leaves_stdout_alone() {
         check.stderr
     );
 }
+
+#[test]
+fn quiet_prints_only_what_needs_attention() {
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write("root/CHANGELOG.md", "Support bank transfer payments.\n");
+    let tenets = "framework/archetypes/demo/hello-world/ethos/tenets.md";
+    let clean = scratch.renkei(&["check", "-q"]).expect_code(0);
+    assert_eq!((clean.stdout.as_str(), clean.stderr.as_str()), ("", ""));
+    let noisy = scratch.renkei(&["check"]).expect_code(0);
+    assert!(noisy.stdout.contains("checked"), "{}", noisy.stdout);
+
+    scratch.write(&format!("root/{tenets}"), "# Tenets\n\nThe intake desk.\n");
+    // The finding stays; the summary line and the note about CHANGELOG.md go.
+    let plain = scratch
+        .renkei(&["lint", tenets, "CHANGELOG.md"])
+        .expect_code(1);
+    let quiet = scratch
+        .renkei(&["lint", "--quiet", tenets, "CHANGELOG.md"])
+        .expect_code(1);
+    assert!(plain.stderr.contains("note: "), "{}", plain.stderr);
+    assert_eq!(quiet.stderr, "");
+    let summary = plain.stdout.lines().last().unwrap();
+    assert!(summary.contains("1 file checked"), "{summary}");
+    assert_eq!(
+        quiet.stdout.trim_end(),
+        plain.stdout.trim_end().trim_end_matches(summary).trim_end()
+    );
+    assert!(
+        quiet.stdout.contains("vocabulary/intake"),
+        "{}",
+        quiet.stdout
+    );
+
+    let both = scratch.renkei(&["-q", "-v", "lint"]).expect_code(2);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+}

@@ -886,6 +886,74 @@ fn a_folder_given_is_walked_as_ripgrep_walks_it() {
 }
 
 #[test]
+fn an_archetype_inside_a_folder_given_is_walked_as_loading_walks_it() {
+    // Hidden and ignored files of an archetype ship in its skill, so naming any folder
+    // that holds them, or one inside the archetype, lints them as the default run does.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let archetype = "framework/archetypes/s/a";
+    for (path, text) in [
+        (
+            format!("{archetype}/archetype.yaml"),
+            "name: a\ndescription: A test archetype. Use when testing.\n",
+        ),
+        (
+            format!("{archetype}/doctrine/.dot.md"),
+            "The intake desk.\n",
+        ),
+        (
+            format!("{archetype}/doctrine/.hidden/x.md"),
+            "The intake desk.\n",
+        ),
+        (
+            format!("{archetype}/references/ignored.md"),
+            "The intake desk.\n",
+        ),
+        (".gitignore".to_string(), "ignored.md\n.hidden/\n"),
+        ("notes/n.md".to_string(), "The intake desk.\n"),
+    ] {
+        let path = repo.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let lines = |args: &[&str]| {
+        let run = renkei_in(repo, args).run();
+        assert_eq!(run.code, 1, "{args:?}: {}{}", run.stdout, run.stderr);
+        run.stdout
+            .lines()
+            .map(|line| line.split(':').next().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let shipped = [
+        format!("{archetype}/doctrine/.dot.md"),
+        format!("{archetype}/doctrine/.hidden/x.md"),
+        format!("{archetype}/references/ignored.md"),
+    ];
+    assert_eq!(lines(&["lint", "--format", "concise"]), shipped);
+    assert_eq!(
+        lines(&["lint", "--format", "concise", "framework"]),
+        shipped
+    );
+    assert_eq!(
+        lines(&[
+            "lint",
+            "--format",
+            "concise",
+            &format!("{archetype}/doctrine")
+        ]),
+        shipped[..2]
+    );
+    // Outside the archetypes the walk is ripgrep's, and the scope is the operational files.
+    let everything = lines(&["lint", "--format", "concise", "--all-markdown", "."]);
+    let expected: Vec<String> = shipped
+        .iter()
+        .chain(&["notes/n.md".to_string()])
+        .map(|path| format!("./{path}"))
+        .collect();
+    assert_eq!(everything, expected);
+}
+
+#[test]
 fn an_unknown_configuration_key_gets_a_did_you_mean() {
     let scratch = Scratch::with_demo();
     scratch.write("root/renkei.yaml", "lint:\n  inclde: [notes/]\n");

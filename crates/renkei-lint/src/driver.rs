@@ -104,7 +104,13 @@ pub fn default_files(walk: &Walk) -> impl Iterator<Item = Candidate> + Send + 's
 
 /// The files [`default_files`] yields for one `<stage>/<archetype>` folder.
 pub fn archetype_files(walk: &Walk, dir: &Path) -> Vec<Candidate> {
-    walk.archetype_files(dir)
+    archetype_candidates(dir, walk.archetype_files(dir))
+}
+
+/// The Markdown files and `archetype.yaml` of `files`, listed by a walk of the archetype
+/// folder `dir`, as the lint reads them.
+fn archetype_candidates(dir: &Path, files: Vec<Result<String, ModelError>>) -> Vec<Candidate> {
+    files
         .into_iter()
         .filter_map(|file| match file {
             Ok(relative) => (relative == ARCHETYPE_FILE || is_markdown(Path::new(&relative)))
@@ -155,13 +161,18 @@ fn refusal(error: ModelError) -> Candidate {
 }
 
 /// `paths` as given, with folders expanded to the Markdown files (and `archetype.yaml`s)
-/// inside them, walked as ripgrep walks: hidden files and folders, and what `.gitignore`,
-/// `.ignore` and git's own excludes leave out, are not entered, so `renkei lint .` does not
-/// read `node_modules/` or `.git/`. Paths that do not exist are kept so that linting
-/// reports them. They come sorted like a walk of the tree, so findings come out in path
-/// order, and a path inside a folder also given is dropped, so no file is linted (or
-/// fixed) twice.
-pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> + Send + 'static {
+/// inside them. A folder is walked as ripgrep walks: hidden files and folders, and what
+/// `.gitignore`, `.ignore` and git's own excludes leave out, are not entered, so `renkei
+/// lint .` does not read `node_modules/` or `.git/`. An archetype of `archetypes` is
+/// walked as loading walks it instead, hidden and ignored files included: whatever ships
+/// in a skill is linted, whichever folder was named. Paths that do not exist are kept so
+/// that linting reports them. They come sorted like a walk of the tree, so findings come
+/// out in path order, and a path inside a folder also given is dropped, so no file is
+/// linted (or fixed) twice.
+pub fn expand_paths(
+    mut paths: Vec<PathBuf>,
+    archetypes: Option<&Walk>,
+) -> impl Iterator<Item = Candidate> + Send + 'static {
     paths.sort();
     let mut given: Vec<PathBuf> = Vec::with_capacity(paths.len());
     for path in paths {
@@ -169,34 +180,98 @@ pub fn expand_paths(mut paths: Vec<PathBuf>) -> impl Iterator<Item = Candidate> 
             given.push(path);
         }
     }
+    let walk = archetypes.cloned();
+    let dirs: Vec<PathBuf> = archetypes.map_or_else(Vec::new, |walk| {
+        walk.archetype_dirs()
+            .filter_map(|dir| match dir {
+                Ok(dir) | Err(ModelError::DuplicateName { second: dir, .. }) => Some(dir),
+                Err(_) => None,
+            })
+            .collect()
+    });
     given
         .into_iter()
-        .flat_map(|path| -> Box<dyn Iterator<Item = Candidate> + Send> {
-            if path.is_dir() {
-                let folder = path.clone();
-                // A .gitignore counts outside a git repository too: it says what is not
-                // the author's, wherever it is.
-                let walk = ignore::WalkBuilder::new(path)
-                    .require_git(false)
-                    .sort_by_file_name(std::ffi::OsStr::cmp)
-                    .build();
-                Box::new(walk.filter_map(move |entry| match entry {
-                    Err(error) => {
-                        let path = error_path(&error).unwrap_or(&folder).to_path_buf();
-                        Some(Candidate::Refused(path, format!("cannot read: {error}")))
-                    }
-                    Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|kind| !kind.is_dir());
-                        let path = entry.path();
-                        let wanted = is_markdown(path)
-                            || path.file_name().is_some_and(|name| name == ARCHETYPE_FILE);
-                        (is_file && wanted).then(|| Candidate::File(entry.into_path()))
-                    }
-                }))
-            } else {
-                Box::new(std::iter::once(Candidate::File(path)))
+        .flat_map(move |path| -> Box<dyn Iterator<Item = Candidate> + Send> {
+            if !path.is_dir() {
+                return Box::new(std::iter::once(Candidate::File(path)));
+            }
+            let resolved = std::path::absolute(&path)
+                .ok()
+                .and_then(|absolute| renkei_model::path::resolved(&absolute));
+            match (&walk, resolved) {
+                (Some(walk), Some(resolved)) => {
+                    Box::new(expand_folder(walk, &dirs, &path, &resolved).into_iter())
+                }
+                _ => Box::new(ignore_walk(path, |_| false)),
             }
         })
+}
+
+/// The files of the folder `path` (which is `resolved`, absolute and through its links),
+/// with the archetypes of `dirs` it holds, or the one it is inside, walked by `walk`; each
+/// file named under `path` as given.
+fn expand_folder(walk: &Walk, dirs: &[PathBuf], path: &Path, resolved: &Path) -> Vec<Candidate> {
+    let as_given = |file: PathBuf| match file.strip_prefix(resolved) {
+        Ok(inner) => path.join(inner),
+        Err(_) => file,
+    };
+    let shipped = |dir: &Path| {
+        archetype_candidates(dir, walk.all_files(dir, &|_, _| true))
+            .into_iter()
+            .filter(|candidate| candidate.path().starts_with(resolved))
+            .map(|candidate| match candidate {
+                Candidate::File(file) => Candidate::File(as_given(file)),
+                Candidate::Refused(file, reason) => Candidate::Refused(as_given(file), reason),
+            })
+            .collect::<Vec<_>>()
+    };
+    if let Some(dir) = dirs.iter().find(|dir| resolved.starts_with(dir)) {
+        return shipped(dir);
+    }
+    let inner: Vec<PathBuf> = dirs
+        .iter()
+        .filter(|dir| dir.starts_with(resolved))
+        .cloned()
+        .collect();
+    let (folder, resolved_folder, skipped) =
+        (path.to_path_buf(), resolved.to_path_buf(), inner.clone());
+    let mut files: Vec<Candidate> = ignore_walk(path.to_path_buf(), move |entry| {
+        entry
+            .strip_prefix(&folder)
+            .is_ok_and(|relative| skipped.contains(&resolved_folder.join(relative)))
+    })
+    .chain(inner.iter().flat_map(|dir| shipped(dir)))
+    .collect();
+    files.sort_by(|a, b| a.path().cmp(b.path()));
+    files
+}
+
+/// The Markdown files and `archetype.yaml`s under `folder`, walked as ripgrep walks, not
+/// entering a folder `skip` names.
+fn ignore_walk(
+    folder: PathBuf,
+    skip: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> impl Iterator<Item = Candidate> + Send {
+    // A .gitignore counts outside a git repository too: it says what is not the author's,
+    // wherever it is.
+    let walk = ignore::WalkBuilder::new(&folder)
+        .require_git(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .filter_entry(move |entry| !skip(entry.path()))
+        .build();
+    walk.filter_map(move |entry| match entry {
+        Err(error) => {
+            let path = error_path(&error).unwrap_or(&folder).to_path_buf();
+            Some(Candidate::Refused(path, format!("cannot read: {error}")))
+        }
+        Ok(entry) => {
+            let is_file = entry.file_type().is_some_and(|kind| !kind.is_dir());
+            let path = entry.path();
+            let wanted =
+                is_markdown(path) || path.file_name().is_some_and(|name| name == ARCHETYPE_FILE);
+            (is_file && wanted).then(|| Candidate::File(entry.into_path()))
+        }
+    })
 }
 
 /// The file or folder a walk's error is about, when it says.
