@@ -21,8 +21,8 @@ fn main() {
     println!("cargo:rustc-env=RENKEI_VERSION={described}");
 }
 
-/// The checkout's commit; `None` outside a git checkout or without git. (Edits not yet
-/// committed are not told apart: the script reruns when HEAD moves, not on every edit.)
+/// The checkout's commit, with `-dirty` when tracked files differ from it; `None` outside
+/// a git checkout or without git.
 fn git_commit() -> Option<String> {
     let git = |args: &[&str]| {
         let output = Command::new("git").args(args).output().ok()?;
@@ -47,10 +47,24 @@ fn git_commit() -> Option<String> {
         watched.push(git(&["rev-parse", "--git-path", &reference]));
     }
     watched.push(git(&["rev-parse", "--git-path", "packed-refs"]));
+    // Staging moves the index; an edit to a source renkei is built from is seen through
+    // the folders themselves (cargo compares their newest time), so a build from a tree
+    // with uncommitted edits says so.
+    watched.push(git(&["rev-parse", "--git-path", "index"]));
+    watched.extend(
+        ["src", "crates", "templates", "Cargo.toml", "Cargo.lock"]
+            .into_iter()
+            .map(|path| Some(format!("{manifest}/{path}"))),
+    );
     for path in watched.into_iter().flatten() {
         if Path::new(&path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }
     }
-    Some(commit)
+    let clean = git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty();
+    Some(if clean {
+        commit
+    } else {
+        format!("{commit}-dirty")
+    })
 }

@@ -73,7 +73,7 @@ pub struct Config {
 /// How long rendering may take before renkei gives up, in seconds, unless
 /// `RENKEI_RENDER_TIMEOUT_SECS` says otherwise. Templates can loop (two nested `range` loops
 /// run for hours), so rendering runs on its own thread under this deadline.
-const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
+pub(crate) const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
 
 /// How long a cancelled render has to notice and end its thread.
 const CANCEL_GRACE: Duration = Duration::from_secs(5);

@@ -69,11 +69,12 @@ pub(crate) fn choose_color(choice: ColorChoice, to_file: bool) {
     let colored = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        // NO_COLOR wins; CLICOLOR_FORCE colours even a pipe; CLICOLOR=0 turns colour off
-        // on a terminal.
+        // NO_COLOR wins; CLICOLOR_FORCE colours even a pipe; CLICOLOR=0, or a terminal
+        // that says it is dumb (Emacs's shell, some CI logs), turns colour off on a terminal.
         ColorChoice::Auto => {
             let forced = set("CLICOLOR_FORCE").is_some_and(|value| value != "0");
-            let declined = set("CLICOLOR").is_some_and(|value| value == "0");
+            let declined = set("CLICOLOR").is_some_and(|value| value == "0")
+                || set("TERM").is_some_and(|term| term == "dumb");
             let terminal = io::IsTerminal::is_terminal(&io::stdout());
             !to_file && set("NO_COLOR").is_none() && (forced || (terminal && !declined))
         }

@@ -84,8 +84,22 @@ fn the_manual_page_renders_with_a_section_per_command() {
         "RENKEI CHECK",
         "RENKEI REPORT",
         "RENKEI EXPLAIN",
+        ".SH \"EXIT STATUS\"",
+        ".SH \"ENVIRONMENT\"",
     ] {
         assert!(page.stdout.contains(section), "no {section}");
+    }
+    for variable in [
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "CLAUDE_CONFIG_DIR",
+        "RENKEI_RENDER_TIMEOUT_SECS",
+    ] {
+        assert!(
+            page.stdout.contains(&format!(".TP\n\\fB{variable}\\fR\n")),
+            "no {variable}"
+        );
     }
     // groff reads it without a warning (where groff is installed).
     if Command::new("groff").arg("--version").output().is_err() {
@@ -167,6 +181,36 @@ fn color_follows_the_flag_and_the_conventions_of_no_color_and_clicolor() {
         .env_remove("NO_COLOR")
         .run();
     assert!(!std::fs::read_to_string(&file).unwrap().contains(escape));
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_it_says_it_is_dumb() {
+    let scratch = crate::support::Scratch::with_demo();
+    scratch.write(
+        "root/framework/archetypes/demo/hello-world/ethos/tenets.md",
+        "# Tenets\n\nThe intake desk.\n",
+    );
+    // util-linux's `script` gives renkei a real terminal as its stdout.
+    let in_terminal = |term: &str| {
+        let lint = format!("{} lint", env!("CARGO_BIN_EXE_renkei"));
+        crate::support::renkei_program_in(&scratch.root(), "script", &["-qec", &lint, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .env("TERM", term)
+            .run()
+    };
+    let colour = in_terminal("xterm-256color");
+    assert!(
+        colour.stdout.contains("\u{1b}[1;31merror"),
+        "{}",
+        colour.stdout
+    );
+    let dumb = in_terminal("dumb");
+    assert!(
+        dumb.stdout.contains("error[vocabulary/intake]"),
+        "{}",
+        dumb.stdout
+    );
+    assert!(!dumb.stdout.contains('\u{1b}'), "{}", dumb.stdout);
 }
 
 #[test]

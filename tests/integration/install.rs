@@ -5,9 +5,9 @@ use std::process::Command;
 
 use crate::support::repo_root;
 
-fn head_commit() -> Option<String> {
+fn git(args: &[&str]) -> Option<String> {
     let output = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
+        .args(args)
         .current_dir(repo_root())
         .output()
         .ok()?;
@@ -15,6 +15,18 @@ fn head_commit() -> Option<String> {
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// The commit as `--version` should name it: with `-dirty` while tracked files differ
+/// from it (a developer's tree; CI's clean checkout has none).
+fn head_commit() -> Option<String> {
+    let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
+    let clean = git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty();
+    Some(if clean {
+        commit
+    } else {
+        format!("{commit}-dirty")
+    })
 }
 
 fn version_of(program: &std::path::Path) -> String {
