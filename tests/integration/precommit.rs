@@ -158,7 +158,7 @@ fn the_readme_snippet_fails_a_commit_on_doctrine_and_passes_one_on_a_changelog()
     let repo = dir.path().join("doctrine");
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "--quiet"]);
-    std::fs::write(repo.join(".pre-commit-config.yaml"), snippet).unwrap();
+    std::fs::write(repo.join(".pre-commit-config.yaml"), &snippet).unwrap();
     let process = repo.join("framework/archetypes/execution/lead/doctrine/process.md");
     std::fs::create_dir_all(process.parent().unwrap()).unwrap();
     std::fs::write(&process, "# Process\n\nVerify required input fields.\n").unwrap();
@@ -209,6 +209,87 @@ fn the_readme_snippet_fails_a_commit_on_doctrine_and_passes_one_on_a_changelog()
     let said = String::from_utf8_lossy(&failed.stderr);
     assert!(!failed.status.success(), "{said}");
     assert!(said.contains("lead/archetype.yaml:2:"), "{said}");
+
+    // The other two hooks, from the same pinned commit (so nothing is built again): the
+    // system hook runs the renkei on PATH, and renkei-check the whole doctrine check.
+    let config = format!("{snippet}      - id: renkei-lint-system\n      - id: renkei-check\n");
+    std::fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
+    let built = Path::new(env!("CARGO_BIN_EXE_renkei")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(built.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let commit_on_path = |message: &str| {
+        git(&repo, &["add", "--all"]);
+        quick_build(git_identity(Command::new("git")))
+            .env("PATH", &path)
+            .args(["commit", "--quiet", "-m", message])
+            .current_dir(&repo)
+            .output()
+            .unwrap()
+    };
+    let lead = process.parent().unwrap().parent().unwrap().to_path_buf();
+    std::fs::write(
+        lead.join("archetype.yaml"),
+        "name: lead\ndescription: Runs a stage. Use when a stage starts.\n",
+    )
+    .unwrap();
+    // An execution-stage archetype is held to the return contract, which this one lacks.
+    let failed = commit_on_path("an execution archetype without its contract files");
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    assert_eq!(
+        verdict(&said, "renkei vocabulary lint (installed renkei)").as_deref(),
+        Some("Passed"),
+        "{said}"
+    );
+    assert_eq!(
+        verdict(&said, "renkei doctrine check").as_deref(),
+        Some("Failed"),
+        "{said}"
+    );
+    assert!(said.contains("error[contract/sections]"), "{said}");
+
+    let guides = repo.join("framework/archetypes/guides");
+    std::fs::rename(lead.parent().unwrap(), &guides).unwrap();
+    let passed = commit_on_path("a guide archetype");
+    let said = String::from_utf8_lossy(&passed.stderr);
+    assert!(passed.status.success(), "{said}");
+    std::fs::write(
+        guides.join("lead/doctrine/process.md"),
+        "The intake desk.\n",
+    )
+    .unwrap();
+    let failed = commit_on_path("a banned word, seen by all three hooks");
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    for hook in [
+        "renkei vocabulary lint (installed renkei)",
+        "renkei doctrine check",
+    ] {
+        assert_eq!(
+            verdict(&said, hook).as_deref(),
+            Some("Failed"),
+            "{hook}: {said}"
+        );
+    }
+    assert_eq!(
+        said.matches("error[vocabulary/intake]").count(),
+        3,
+        "{said}"
+    );
+    // Outside the framework the check does not run at all.
+    std::fs::write(guides.join("lead/doctrine/process.md"), "The input desk.\n").unwrap();
+    assert!(commit_on_path("mended").status.success());
+    std::fs::write(repo.join("CHANGELOG.md"), "- A second entry.\n").unwrap();
+    let skipped = commit_on_path("changelog only");
+    let said = String::from_utf8_lossy(&skipped.stderr);
+    assert!(skipped.status.success(), "{said}");
+    assert_eq!(
+        verdict(&said, "renkei doctrine check").as_deref(),
+        Some("(no files to check)Skipped"),
+        "{said}"
+    );
 }
 
 /// The README's `files:` override for a repository that keeps its archetypes elsewhere,
@@ -248,4 +329,19 @@ for path in sys.argv[3:]:
          renkei-check CHANGELOG.md False False\n\
          renkei-check notes/doctrine/skills.md False False\n"
     );
+}
+
+/// What pre-commit said of `hook` (by its name) in `output`: `Passed`, `Failed`, or
+/// `(no files to check)Skipped`.
+fn verdict(output: &str, hook: &str) -> Option<String> {
+    output
+        .lines()
+        .find(|line| line.starts_with(hook) && line.contains("..."))
+        .map(|line| {
+            line.rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
 }
