@@ -1035,6 +1035,67 @@ impl Checker<'_> {
         self.templates.as_ref().err().map(|problem| &**problem)
     }
 
+    /// The whole doctrine check, as `renkei check` reports it and an editor shows it: the
+    /// templates' problem (once), then each archetype (checked one per core at a time, in
+    /// walk order, and dropped once `sink` is done with it), then the seams between them.
+    /// Rules `check: disable:` switches off are left out, and a template error shared by
+    /// every archetype is handed on once. The first error `sink` returns stops the run.
+    pub fn check_all<E: From<CliError>>(
+        &self,
+        mut sink: impl FnMut(CheckedPart<'_>) -> Result<(), E>,
+    ) -> Result<WholeCheck, E> {
+        let settings = &self.session.config()?.settings;
+        // A rule a project switches off is one rule, not the whole gate.
+        let disabled = |rule: &str| settings.disable.iter().any(|id| id == rule);
+        let walk = &self.walk;
+        let text_of = |path: &Path| walk.read_text(path).ok();
+        if let Some(problem) = self.template_problem() {
+            sink(CheckedPart::Elsewhere(vec![problem.clone()], &|_| None))?;
+        }
+        let mut whole = WholeCheck::default();
+        let mut reported = BTreeSet::new();
+        let mut interfaces = Vec::new();
+        renkei_model::parallel::for_each_ordered(
+            self.dirs(),
+            renkei_model::parallel::available_threads(),
+            |dir| match dir {
+                Ok(dir) => self.check(&dir),
+                Err(error) => self.refused(&error),
+            },
+            |mut checked: Checked| {
+                let mut findings = std::mem::take(&mut checked.findings);
+                // A template error is the same for every archetype rendered through it.
+                findings.retain(|finding| {
+                    !disabled(&finding.rule)
+                        && (finding.rule != RENDER_FAILED_RULE.id
+                            || reported.insert((
+                                finding.path.clone(),
+                                finding.start,
+                                finding.message.clone(),
+                            )))
+                });
+                interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
+                whole.not_checked |= !checked.contract_checked;
+                whole.not_loaded |= !checked.loaded;
+                sink(CheckedPart::Archetype(&checked, findings))
+            },
+        )?;
+        // The seams between archetypes, once every side is read.
+        let index = self.session.index()?;
+        let elsewhere: Vec<&str> = index
+            .names()
+            .into_iter()
+            .chain(settings.external.iter().map(String::as_str))
+            .collect();
+        let mut seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
+        seams.retain(|finding| !disabled(&finding.rule));
+        drop(interfaces);
+        if !seams.is_empty() {
+            sink(CheckedPart::Elsewhere(seams, &text_of))?;
+        }
+        Ok(whole)
+    }
+
     /// Lints and checks the contract of the archetype in `dir`, from one load of its files,
     /// and renders it through its template, writing nothing.
     pub fn check(&self, dir: &Path) -> Checked {
@@ -1412,6 +1473,25 @@ impl Index {
             .map(|entry| entry.name.as_str())
             .collect()
     }
+}
+
+/// A part of a whole check, as [`Checker::check_all`] hands it on.
+pub enum CheckedPart<'a> {
+    /// One archetype: its files as linted, and its findings (lint, contract, render) in
+    /// path and position order.
+    Archetype(&'a Checked, Vec<Diagnostic>),
+    /// Findings that belong to no one archetype's check (the templates' problem, the seams
+    /// between archetypes), and how to read the text of a file they point into.
+    Elsewhere(Vec<Diagnostic>, &'a dyn Fn(&Path) -> Option<String>),
+}
+
+/// What a whole check learned besides its findings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WholeCheck {
+    /// An archetype whose contract could not be checked (the run cannot pass).
+    pub not_checked: bool,
+    /// An archetype that did not load.
+    pub not_loaded: bool,
 }
 
 /// One archetype's findings, made ready in the worker that checked it: each linted file,

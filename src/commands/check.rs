@@ -10,7 +10,8 @@ use renkei_model::RuleMeta;
 
 use crate::output::{Emitter, Format, Paths, Tally, failure};
 use crate::session::{
-    Checked, LOAD_FAILED_RULE, Options, RENDER_FAILED_RULE, STALE_RULE, Session, sort_by_position,
+    CheckedPart, LOAD_FAILED_RULE, Options, RENDER_FAILED_RULE, STALE_RULE, Session,
+    sort_by_position,
 };
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
@@ -79,65 +80,26 @@ pub fn run(
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
-    if let Some(problem) = checker.template_problem() {
-        emitter.emit(std::slice::from_ref(problem), |_| None)?;
-    }
-    // An archetype that did not load, or whose contract cannot be used, was not checked.
-    let mut not_checked = false;
-    let mut not_loaded = false;
-    let mut reported = std::collections::BTreeSet::new();
-    // A rule a project switches off is one rule, not the whole gate.
-    let disabled = |rule: &str| config.settings.disable.iter().any(|id| id == rule);
-    let mut interfaces = Vec::new();
-    // One archetype per core at a time: load it, lint its files, check its contract, print
-    // its findings (in path order) and drop it, so memory does not grow with the tree.
-    renkei_model::parallel::for_each_ordered(
-        checker.dirs(),
-        renkei_model::parallel::available_threads(),
-        |dir| match dir {
-            Ok(dir) => checker.check(&dir),
-            Err(error) => checker.refused(&error),
-        },
-        |mut checked: Checked| {
+    let whole = checker.check_all(|part| match part {
+        CheckedPart::Archetype(checked, findings) => {
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;
             }
-            let mut findings = std::mem::take(&mut checked.findings);
-            // A template error is the same for every archetype rendered through it.
-            findings.retain(|finding| {
-                finding.rule != RENDER_FAILED_RULE.id
-                    || reported.insert((
-                        finding.path.clone(),
-                        finding.start,
-                        finding.message.clone(),
-                    ))
-            });
-            interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
-            findings.retain(|finding| !disabled(&finding.rule));
-            not_checked |= !checked.contract_checked;
-            not_loaded |= !checked.loaded;
             for file in findings.chunk_by(|a, b| a.path == b.path) {
                 emitter.emit(file, |path| checked.source(path))?;
             }
-            Ok::<(), std::io::Error>(())
-        },
-    )?;
-    // The seams between archetypes, once every side is read.
+            Ok::<(), CliError>(())
+        }
+        CheckedPart::Elsewhere(findings, source) => {
+            for file in findings.chunk_by(|a, b| a.path == b.path) {
+                let text = source(&file[0].path);
+                emitter.emit(file, |_| text.as_deref())?;
+            }
+            Ok(())
+        }
+    })?;
+    let (not_checked, not_loaded) = (whole.not_checked, whole.not_loaded);
     let settings = &config.settings;
-    let index = session.index()?;
-    let elsewhere: Vec<&str> = index
-        .names()
-        .into_iter()
-        .chain(settings.external.iter().map(String::as_str))
-        .collect();
-    let mut seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
-    seams.retain(|finding| !disabled(&finding.rule));
-    drop(interfaces);
-    let walk = session.walk()?;
-    for file in seams.chunk_by(|a, b| a.path == b.path) {
-        let text = walk.read_text(&file[0].path).ok();
-        emitter.emit(file, |_| text.as_deref())?;
-    }
     let mut errors = Vec::new();
     if (args.assembled || settings.assembled) && not_loaded {
         // Each archetype that did not load is a finding above; rendering would meet it again.
