@@ -73,8 +73,10 @@ pub fn run(
         .iter()
         .find(|id| !metas.iter().any(|meta| meta.id == id.as_str()))
     {
+        let hint =
+            renkei_model::name::did_you_mean(unknown, metas.iter().map(|meta| meta.id.as_ref()));
         return Err(CliError::Failed(vec![format!(
-            "renkei.yaml: `check: disable:` names `{unknown}`, which is no rule of check"
+            "renkei.yaml: `check: disable:` names `{unknown}`, which is no rule of check{hint}"
         )]));
     }
     let paths = Paths::relative_to(session.cwd());

@@ -66,7 +66,16 @@ pub fn run(
     let ReportCommand::Check(args) = &args.command;
     let template = match (&args.template, &args.skill) {
         (Some(template), _) => Some(template.clone()),
-        (None, Some(skill)) => Some(skill.join("references/template.md")),
+        (None, Some(skill)) => {
+            let template = skill.join("references/template.md");
+            if !template.is_file() {
+                return Err(CliError::Failed(vec![format!(
+                    "{}: not an installed skill folder: it has no references/template.md",
+                    skill.display()
+                )]));
+            }
+            Some(template)
+        }
         (None, None) => None,
     };
     let options = Options {

@@ -506,6 +506,7 @@ fn an_error_in_archetype_yaml_names_its_field() {
         ("d", "metadata:\n  empty: ~"),
         ("e", "targets: claude"),
         ("f", "allowed-tools: 5"),
+        ("g", "targets: [claud]"),
     ] {
         let root = format!("root/framework/archetypes/s{name}/{name}");
         scratch.write(
@@ -527,6 +528,7 @@ fn an_error_in_archetype_yaml_names_its_field() {
     error: [scratch]/root/framework/archetypes/sd/d/archetype.yaml:4:3: field `metadata`: `empty`: a value is required here
     error: [scratch]/root/framework/archetypes/se/e/archetype.yaml:3:10: field `targets`: expected a list
     error: [scratch]/root/framework/archetypes/sf/f/archetype.yaml:3:16: field `allowed-tools`: invalid type: integer `5`, expected a space-delimited string or a list of tools
+    error: [scratch]/root/framework/archetypes/sg/g/archetype.yaml:3:11: unknown target `claud`; did you mean `claude`?; expected one of claude, project, opencode, opencode-project, gemini, gemini-project, agents, agents-project
     "#);
 }
 

@@ -200,6 +200,27 @@ fn a_malformed_contract_names_file_line_and_column_and_exits_2() {
             "contract.yaml:2:11: rule `links-resolve` does not take `file`",
         ),
         ("checks: [unclosed\n", "contract.yaml:1:9: unclosed bracket"),
+        // Parser words an author can act on: the near name, what a value may be.
+        (
+            "checks:\n  - rule: sectons\n",
+            "contract.yaml:2:11: unknown rule `sectons`; did you mean `sections`?",
+        ),
+        (
+            "extends: nne\n",
+            "contract.yaml:1:10: unknown variant `nne`, expected one of default, none; did you mean `none`?",
+        ),
+        (
+            "checks:\n  - rule: sections\n    file: a.md\n    sections: [{x: 1}]\n",
+            "contract.yaml:4:16: expected text, or a mapping with `name` and optional `aliases`",
+        ),
+        (
+            "checks:\n  - rule: section-text\n    file: a.md\n    text: {a: 1}\n",
+            "contract.yaml:4:11: expected text, or a list of texts",
+        ),
+        (
+            "checks:\n  - rule: sections\n    file: a.md\n    level: -1\n    sections: [A]\n",
+            "contract.yaml:4:12: expected a whole number from 0 to 255",
+        ),
     ] {
         scratch.write(path, yaml);
         // A contract that cannot be used is a `config/invalid` finding at its place.
@@ -964,6 +985,14 @@ fn several_reports_get_one_exit_code_and_a_template_without_an_outcome_is_an_err
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(findings, "blocked-without-owner.md report/blocker-owner:70");
     assert!(stderr.contains("no-such-report.md"), "{stderr}");
+
+    // A folder that is no installed skill is said to be one, not as a missing template path.
+    let (code, _, stderr) = template_report_check(&[&good], "--skill", &fixtures);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("not an installed skill folder: it has no references/template.md"),
+        "{stderr}"
+    );
 
     // `complete` is the success value wherever the template lists it.
     let scratch = Scratch::new();

@@ -965,6 +965,15 @@ fn an_unknown_configuration_key_gets_a_did_you_mean() {
         "{}",
         run.stderr
     );
+    scratch.write("root/renkei.yaml", "lint:\n  disable: [vocabulary/intak]\n");
+    let disabled = scratch.renkei(&["lint"]).expect_code(2);
+    assert!(
+        disabled
+            .stderr
+            .contains("cannot disable `vocabulary/intak`: no rule has that id; did you mean `vocabulary/intake`?"),
+        "{}",
+        disabled.stderr
+    );
     scratch.write("root/renkei.yaml", "lint:\n  zzzzzz: []\n");
     let far = scratch.renkei(&["lint"]).expect_code(2);
     assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);

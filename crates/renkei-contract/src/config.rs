@@ -235,7 +235,10 @@ impl<'de> Deserialize<'de> for Term {
             aliases: Vec<String>,
         }
         #[derive(Deserialize)]
-        #[serde(untagged)]
+        #[serde(
+            untagged,
+            expecting = "expected text, or a mapping with `name` and optional `aliases`"
+        )]
         enum Form {
             Name(String),
             WithAliases(Written),
@@ -249,7 +252,7 @@ impl<'de> Deserialize<'de> for Term {
 
 /// One passage, or several.
 #[derive(Deserialize, schemars::JsonSchema)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected text, or a list of texts")]
 enum OneOrMany {
     One(Term),
     Many(Vec<Term>),
@@ -376,11 +379,12 @@ pub fn parse_contract(path: &Path, text: &str) -> Result<ContractConfig, Contrac
             message,
         };
         let Some(rule) = rules::find(&check.rule.value) else {
-            let known: Vec<&str> = RULES.iter().map(rules::RuleEntry::name).collect();
+            let known = RULES.iter().map(rules::RuleEntry::name);
+            let hint = renkei_model::name::did_you_mean(&check.rule.value, known.clone());
             return Err(invalid(format!(
-                "unknown rule `{}`; known rules: {}",
+                "unknown rule `{}`{hint}; known rules: {}",
                 check.rule.value,
-                known.join(", ")
+                known.collect::<Vec<_>>().join(", ")
             )));
         };
         let given = check.given_params();

@@ -187,7 +187,14 @@ impl RuleSet {
                     path: path.to_path_buf(),
                     line: disabled.referenced.line(),
                     column: disabled.referenced.column(),
-                    message: format!("cannot disable `{}`: no rule has that id", disabled.value),
+                    message: format!(
+                        "cannot disable `{}`: no rule has that id{}",
+                        disabled.value,
+                        renkei_model::name::did_you_mean(
+                            &disabled.value,
+                            config.rules.iter().map(|rule| rule.id.value.as_str())
+                        )
+                    ),
                 });
             }
         }

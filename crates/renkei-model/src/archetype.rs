@@ -598,8 +598,9 @@ pub fn validate_config(
             return Err(invalid(
                 &target.referenced,
                 format!(
-                    "unknown target `{}`; expected one of {}",
+                    "unknown target `{}`{}; expected one of {}",
                     target.value,
+                    crate::name::did_you_mean(&target.value, TARGET_NAMES.iter().copied()),
                     TARGET_NAMES.join(", ")
                 ),
             ));

@@ -25,17 +25,41 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate nearest to `written`, for a did-you-mean: the closest by
 /// [`edit_distance`] among those within a third of their length (one edit for short
-/// names), the first of equals.
+/// names), the first of equals. A namespace both share (`vocabulary/`) is left out of the
+/// length, so that `vocabulary/nope` is not taken for `vocabulary/intake`.
 pub fn nearest<'a>(
     written: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|candidate| (edit_distance(written, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+        .map(|candidate| {
+            let (written, meant) = past_shared_namespace(written, candidate);
+            let distance = edit_distance(written, meant);
+            (distance, distance <= (meant.len() / 3).max(1), candidate)
+        })
+        .filter(|(_, near, _)| *near)
+        .min_by_key(|(distance, ..)| *distance)
+        .map(|(.., candidate)| candidate)
+}
+
+/// `a` and `b` without the `namespace/` prefix they share.
+fn past_shared_namespace<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    let shared = a
+        .char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x == y)
+        .filter(|((_, x), _)| *x == '/')
+        .last()
+        .map_or(0, |((index, _), _)| index + 1);
+    (&a[shared..], &b[shared..])
+}
+
+/// `; did you mean `near`?` for the [`nearest`] candidate, or nothing: the tail every
+/// "unknown name" message shares.
+pub fn did_you_mean<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(written, candidates)
+        .map_or_else(String::new, |near| format!("; did you mean `{near}`?"))
 }
 
 /// Longest name the Agent Skills specification allows.
@@ -72,7 +96,21 @@ pub fn validate_skill_name(name: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_skill_name;
+    use super::{nearest, validate_skill_name};
+
+    #[test]
+    fn a_did_you_mean_weighs_the_name_past_a_shared_namespace() {
+        let ids = [
+            "vocabulary/intake",
+            "vocabulary/transfer",
+            "contract/sections",
+        ];
+        assert_eq!(nearest("vocabulary/intak", ids), Some("vocabulary/intake"));
+        assert_eq!(nearest("contract/sectons", ids), Some("contract/sections"));
+        assert_eq!(nearest("vocabulary/nope", ids), None);
+        assert_eq!(nearest("claud", ["claude", "opencode"]), Some("claude"));
+        assert_eq!(nearest("zzzzzz", ["claude", "opencode"]), None);
+    }
 
     #[test]
     fn accepts_spec_names() {

@@ -71,17 +71,32 @@ pub(crate) fn in_author_words(message: &str) -> String {
         "expected string scalar" => "expected text, not a list or a mapping".to_string(),
         "expected sequence start" => "expected a list".to_string(),
         "expected mapping start" => "expected a mapping of keys to values".to_string(),
-        _ => match nearest_known_key(message) {
+        _ => match nearest_known_word(message) {
             Some(near) => format!("{message}; did you mean `{near}`?"),
-            None => message.to_string(),
+            None => out_of_range(message).unwrap_or_else(|| message.to_string()),
         },
     }
 }
 
-/// For "unknown field `inclde`, expected one of rules, disable, include", the known key a
-/// few letters from the one written (`include`), if there is one.
-fn nearest_known_key(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+/// "invalid u8" (a negative or too large number), said with the numbers allowed.
+fn out_of_range(message: &str) -> Option<String> {
+    let range = match message.strip_prefix("invalid ")? {
+        "u8" => "from 0 to 255",
+        "u16" => "from 0 to 65535",
+        "u32" => "from 0 to 4294967295",
+        "u64" | "usize" => "that is not negative",
+        _ => return None,
+    };
+    Some(format!("expected a whole number {range}"))
+}
+
+/// For "unknown field `inclde`, expected one of rules, disable, include" (or "unknown
+/// variant `nne`, expected one of default, none"), the known word a few letters from the
+/// one written (`include`), if there is one.
+fn nearest_known_word(message: &str) -> Option<&str> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (written, rest) = rest.split_once('`')?;
     let expected = rest.split_once("expected ")?.1;
     let expected = expected.strip_prefix("one of ").unwrap_or(expected);
