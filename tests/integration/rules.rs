@@ -88,7 +88,7 @@ fn a_project_rule_is_listed_and_explained_with_its_examples() {
     for said in [
         "house/no-phase (error; reported by lint, check)",
         "Why: Stages are functions, not phases.",
-        "Fix: `renkei lint --fix` replaces it with `step`",
+        "Fix:\n  `renkei lint --fix` replaces it with `step`",
         "Flagged:\n  the next phase",
         "Not flagged:\n  a phrase",
     ] {
