@@ -107,13 +107,21 @@ pub(crate) fn print_explanation(out: &mut dyn Write, entry: &CatalogEntry<'_>) -
     if let Some(why) = &entry.meta.why {
         writeln!(out, "\nWhy: {why}")?;
     }
-    let autofix = entry.lint.and_then(|rule| match rule.replacements.as_slice() {
-        [only] => Some(format!("`renkei lint --fix` replaces it with `{only}`")),
-        _ => None,
-    });
+    let autofix = entry
+        .lint
+        .and_then(|rule| match rule.replacements.as_slice() {
+            [only] => Some(format!("`renkei lint --fix` replaces it with `{only}`")),
+            _ => None,
+        });
     if entry.meta.help.is_some() || autofix.is_some() {
         writeln!(out, "\nFix:")?;
-        for text in entry.meta.help.iter().map(AsRef::as_ref).chain(autofix.as_deref()) {
+        for text in entry
+            .meta
+            .help
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(autofix.as_deref())
+        {
             write_indented(out, text)?;
         }
     }
