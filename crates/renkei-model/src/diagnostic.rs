@@ -136,7 +136,7 @@ impl RuleMeta {
     pub const fn fix(mut self, text: &'static str) -> Self {
         // A built-in rule starts with no help, so nothing is leaked; `forget` only keeps
         // the function `const`.
-        std::mem::forget(std::mem::replace(&mut self.help, Some(Cow::Borrowed(text))));
+        std::mem::forget(self.help.replace(Cow::Borrowed(text)));
         self
     }
 
@@ -147,7 +147,7 @@ impl RuleMeta {
             fails: Cow::Borrowed(bad),
             passes: Cow::Borrowed(good),
         };
-        std::mem::forget(std::mem::replace(&mut self.example, Some(example)));
+        std::mem::forget(self.example.replace(example));
         self
     }
 }
