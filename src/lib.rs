@@ -206,7 +206,9 @@ pub const CONFIG_INVALID_RULE: renkei_model::RuleMeta = renkei_model::RuleMeta::
     "the configuration file can be read and used",
     "a configuration renkei cannot use would otherwise be ignored or half applied, and the \
      run would check something other than what the project asked for",
-);
+)
+.fix("Correct the configuration file at the place the message names, so renkei can use all of it.")
+.example("# renkei.yaml\nlint:\n  rules:\n    - id: house/no-phase\n      severity: fatal", "# renkei.yaml\nlint:\n  rules:\n    - id: house/no-phase\n      severity: error\n      words: [phase]");
 
 /// An error at a place in a file: the message for the terminal, and the same problem as a
 /// finding at its file and line.

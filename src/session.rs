@@ -1252,7 +1252,9 @@ pub const STALE_RULE: RuleMeta = RuleMeta::error(
     "installed skill files are what the doctrine assembles to",
     "an installed skill that lags its sources gives agents doctrine nobody reviewed: the \
      fix merged, the agent still reads the old text",
-);
+)
+.fix("Run `renkei assemble` and commit the installed skill files it rewrites.")
+.example("# doctrine/tech-lead/process.md was edited;\n# .claude/skills/tech-lead/SKILL.md still holds the old text", "# `renkei assemble` was run after the edit;\n# .claude/skills/tech-lead/SKILL.md matches the doctrine");
 
 /// Rule id of the finding for an archetype that does not render through its template.
 pub const RENDER_FAILED: &str = "assemble/render";
@@ -1263,6 +1265,11 @@ pub const RENDER_FAILED_RULE: RuleMeta = RuleMeta::error(
     "the archetype renders into SKILL.md through its template",
     "a template error, a missing template or a front matter value that does not survive \
      YAML breaks `assemble`; found by `check`, it fails the CI gate before a push does",
+)
+.fix("Fix the template or the front matter value the message names, so the archetype renders.")
+.example(
+    "{# templates/SKILL.md.j2 #}\n# {{ archetype.name }\n{{ archetype.process }}",
+    "{# templates/SKILL.md.j2 #}\n# {{ archetype.name }}\n{{ archetype.process }}",
 );
 
 /// The `assemble/render` finding for `error`, at the place it names, else at `fallback`
@@ -1296,6 +1303,11 @@ pub const LOAD_FAILED_RULE: RuleMeta = RuleMeta::error(
     "the archetype loads, so its contract can be checked",
     "an archetype that does not load cannot be checked or assembled; reporting it in place \
      keeps it from passing a gate in silence",
+)
+.fix("Fix the archetype file the message names, so the archetype loads.")
+.example(
+    "# doctrine/tech-lead/archetype.yaml\nname: tech-lead\nmembers: [architect\n",
+    "# doctrine/tech-lead/archetype.yaml\nname: tech-lead\nmembers: [architect]\n",
 );
 
 /// `--only` names no archetype has, each as an error naming the ones that exist.

@@ -56,6 +56,13 @@ pub(crate) fn print_rules(
                         "fixable": fixable(entry),
                         "scopes": scopes(entry),
                         "summary": entry.meta.summary,
+                        "fix": entry.meta.help,
+                        "example": entry.meta.example.as_ref().map(|example| {
+                            serde_json::json!({
+                                "fails": example.fails,
+                                "passes": example.passes,
+                            })
+                        }),
                     })
                 })
                 .collect();
@@ -100,13 +107,33 @@ pub(crate) fn print_explanation(out: &mut dyn Write, entry: &CatalogEntry<'_>) -
     if let Some(why) = &entry.meta.why {
         writeln!(out, "\nWhy: {why}")?;
     }
-    if let Some(help) = &entry.meta.help {
-        writeln!(out, "\nWhat to do: {help}")?;
+    let autofix = entry
+        .lint
+        .and_then(|rule| match rule.replacements.as_slice() {
+            [only] => Some(format!("`renkei lint --fix` replaces it with `{only}`")),
+            _ => None,
+        });
+    if entry.meta.help.is_some() || autofix.is_some() {
+        writeln!(out, "\nFix:")?;
+        for text in entry
+            .meta
+            .help
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(autofix.as_deref())
+        {
+            write_indented(out, text)?;
+        }
+    }
+    if let Some(example) = &entry.meta.example {
+        writeln!(out, "\nExample (fails):")?;
+        write_indented(out, &example.fails)?;
+        writeln!(out, "\nExample (passes):")?;
+        write_indented(out, &example.passes)?;
     }
     if let Some(rule) = entry.lint {
         match rule.replacements.as_slice() {
-            [] => {}
-            [only] => writeln!(out, "\nFix: `renkei lint --fix` replaces it with `{only}`")?,
+            [] | [_] => {}
             several => writeln!(
                 out,
                 "\nReplacements offered: {}",
@@ -131,6 +158,18 @@ pub(crate) fn print_explanation(out: &mut dyn Write, entry: &CatalogEntry<'_>) -
                     writeln!(out, "  {example}")?;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` with every line indented by two spaces.
+fn write_indented(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    for line in text.trim_end_matches('\n').lines() {
+        if line.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "  {line}")?;
         }
     }
     Ok(())

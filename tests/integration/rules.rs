@@ -88,7 +88,7 @@ fn a_project_rule_is_listed_and_explained_with_its_examples() {
     for said in [
         "house/no-phase (error; reported by lint, check)",
         "Why: Stages are functions, not phases.",
-        "Fix: `renkei lint --fix` replaces it with `step`",
+        "Fix:\n  `renkei lint --fix` replaces it with `step`",
         "Flagged:\n  the next phase",
         "Not flagged:\n  a phrase",
     ] {
@@ -126,4 +126,32 @@ fn explaining_an_unknown_rule_suggests_the_nearest_one() {
         "{}",
         far.stderr
     );
+}
+
+#[test]
+fn every_built_in_rule_says_what_to_do_and_shows_a_failing_and_a_passing_example() {
+    // Vocabulary rules come from configuration, with their own examples; every other rule
+    // is written in code and carries a fix and an example.
+    let coded: Vec<serde_json::Value> = catalog(&[])
+        .into_iter()
+        .filter(|rule| rule["scopes"].as_array().unwrap().is_empty())
+        .collect();
+    assert!(coded.len() >= 51, "{}", coded.len());
+    let lacking: Vec<&str> = coded
+        .iter()
+        .filter(|rule| {
+            rule["fix"].as_str().is_none_or(str::is_empty)
+                || rule["example"]["fails"].as_str().is_none_or(str::is_empty)
+                || rule["example"]["passes"].as_str().is_none_or(str::is_empty)
+        })
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert!(lacking.is_empty(), "{lacking:?}");
+}
+
+#[test]
+fn explaining_a_built_in_rule_shows_its_fix_and_examples() {
+    let run = renkei_at(&repo_root(), &["explain", "plan/test-first"]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
 }

@@ -255,6 +255,11 @@ pub const STRAY_LINK: RuleMeta = RuleMeta::error(
     "every relative link still leads somewhere once the skill is installed",
     "A skill is installed as one folder per skill: a link that leaves it, or names a file that \
      does not ship, works while the doctrine is written and breaks when an agent follows it.",
+)
+.fix("Link to a file the skill ships, or copy what it needs into the skill's folder.")
+.example(
+    "Follow [the output contract](../../shared/output-contract.md).",
+    "Follow [the output contract](output-contract.md).",
 );
 
 /// What placing the links of one skill found besides the edits.

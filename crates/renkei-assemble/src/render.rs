@@ -36,7 +36,9 @@ pub const SKILL_TOO_LONG: RuleMeta = RuleMeta::warning(
     "SKILL.md stays within the length the Agent Skills specification recommends",
     "An agent reads the whole SKILL.md when the skill is used; a long one spends its context \
      on material that `references/` would load only when it is needed.",
-);
+)
+.fix("Move detail the agent needs only sometimes into `references/` and link to it from SKILL.md.")
+.example("---\nname: tech-lead\ndescription: Leads the work.\n---\n(640 lines of process, tables and examples)", "---\nname: tech-lead\ndescription: Leads the work.\n---\n(180 lines of process)\nSee [the examples](references/examples.md).");
 
 /// `description` plus `when_to_use` longer than [`CLAUDE_LISTING_CAP_CHARS`].
 pub const LISTING_TOO_LONG: RuleMeta = RuleMeta::warning(
@@ -44,7 +46,9 @@ pub const LISTING_TOO_LONG: RuleMeta = RuleMeta::warning(
     "description and when_to_use fit in the skill listing Claude Code shows",
     "Claude Code cuts the listing an agent chooses skills from; what is past the cut is never \
      read, so the skill may not be chosen when it should be.",
-);
+)
+.fix("Shorten description and when_to_use so together they fit within 1,536 characters.")
+.example("---\nname: tech-lead\ndescription: (1,400 characters)\nwhen_to_use: (400 characters)\n---", "---\nname: tech-lead\ndescription: Leads a change from plan to merge.\nwhen_to_use: When a task needs a plan and several agents.\n---");
 
 /// Every rule assembly reports, sorted by id.
 pub const RULES: &[RuleMeta] = &[LISTING_TOO_LONG, SKILL_TOO_LONG, STRAY_LINK];

@@ -23,6 +23,11 @@ const SECTIONS: RuleMeta = RuleMeta::error(
     "A caller reads every report in the template's shape; a report that drops a section \
      (`Issues`, `Evidence Bundle`) or lays out its own returns a different type, and what it left \
      out goes unread.",
+)
+.fix("Give the report the template's sections, in the template's order.")
+.example(
+    "## Summary\n## Evidence Bundle",
+    "## Summary\n## Issues\n## Evidence Bundle",
 );
 
 const EMPTY_SECTION: RuleMeta = RuleMeta::error(
@@ -30,6 +35,11 @@ const EMPTY_SECTION: RuleMeta = RuleMeta::error(
     "no section is left empty; an empty one says `none`",
     "An empty section cannot be told from one the agent forgot to write: `none` says there was \
      nothing to report, silence says nothing.",
+)
+.fix("Write what the section reports, or `none` when there is nothing.")
+.example(
+    "## Issues\n\n## Evidence Bundle",
+    "## Issues\n\nnone\n\n## Evidence Bundle",
 );
 
 const OUTCOME: RuleMeta = RuleMeta::error(
@@ -38,6 +48,11 @@ const OUTCOME: RuleMeta = RuleMeta::error(
     "The outcome is the return value the caller acts on; no outcome, two of them, a value the \
      contract does not allow (`done`) or the template's alternatives left in place leave the \
      caller to guess how the work ended.",
+)
+.fix("Leave exactly one outcome field holding exactly one allowed value.")
+.example(
+    "- Outcome: <completed | blocked | escalated>",
+    "- Outcome: completed",
 );
 
 const BLOCKER_OWNER: RuleMeta = RuleMeta::error(
@@ -45,6 +60,11 @@ const BLOCKER_OWNER: RuleMeta = RuleMeta::error(
     "a blocked or escalated outcome names who owns the blocker",
     "A `blocked` or `escalated` return without an owner hands the problem to nobody: the caller \
      cannot tell who must act, and the work stalls unseen.",
+)
+.fix("Name who must act on the blocker in the blocker owner field.")
+.example(
+    "- Outcome: blocked\n- Blocker owner: none",
+    "- Outcome: blocked\n- Blocker owner: tech-lead",
 );
 
 const MISSING_FIELD: RuleMeta = RuleMeta::error(
@@ -53,6 +73,11 @@ const MISSING_FIELD: RuleMeta = RuleMeta::error(
     "Each field of the template is something the caller relies on, such as where the input came \
      from or what was verified; a report without it leaves the caller to trust a claim without \
      its evidence.",
+)
+.fix("Add the template field the message names to the report.")
+.example(
+    "## Summary\n- Outcome: completed",
+    "## Summary\n- Outcome: completed\n- Input source: plan.md",
 );
 
 const EMPTY_FIELD: RuleMeta = RuleMeta::error(
@@ -60,6 +85,11 @@ const EMPTY_FIELD: RuleMeta = RuleMeta::error(
     "no field is left empty; an empty list says `none`",
     "A blank field looks filled in at a glance but answers nothing: the caller cannot tell an \
      agent that had nothing to list from one that skipped the question.",
+)
+.fix("Fill in the field, or write `none` for an empty list.")
+.example(
+    "- Outcome: completed\n- Commits:",
+    "- Outcome: completed\n- Commits: none",
 );
 
 /// Every rule a report is checked against, in the order its checks run.

@@ -26,6 +26,11 @@ pub const UNREADABLE_FILE_RULE: RuleMeta = RuleMeta::error(
     "every file given can be read and linted as UTF-8 text",
     "A file the lint cannot read is a file nobody checked; reporting it keeps a silent skip \
      from passing for a clean result.",
+)
+.fix("Save the file as UTF-8 text, or leave it out of the files given to the lint.")
+.example(
+    "notes.md, saved as Latin-1: caf\\xe9 (byte 0xE9 is not UTF-8)",
+    "notes.md, saved as UTF-8: café",
 );
 
 /// What to do with findings that have exactly one replacement.

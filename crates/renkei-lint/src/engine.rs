@@ -173,7 +173,9 @@ pub const TOO_MANY_FINDINGS_RULE: RuleMeta = RuleMeta::warning(
     "a file has no more findings than are reported per file",
     "A file with thousands of findings is not doctrine anyone wrote by hand; the cap keeps \
      time, memory and output bounded, and this warning says the list was cut short.",
-);
+)
+.fix("Fix the findings reported so far, or exclude the generated file from the lint, and run it again.")
+.example("<!-- generated.md: 1,001 lines, each a finding -->\nintake\nintake\n...", "<!-- generated.md excluded from the lint, or its findings fixed -->");
 
 /// Findings reported per file, whatever the input; [`TOO_MANY_FINDINGS_RULE`] says why.
 pub const MAX_FINDINGS_PER_FILE: usize = 1_000;

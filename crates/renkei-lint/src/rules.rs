@@ -156,6 +156,7 @@ impl Rule {
             why: self.why.clone().map(Into::into),
             help: self.help.clone().map(Into::into),
             severity: self.severity,
+            example: None,
         }
     }
 

@@ -19,6 +19,11 @@ pub const UNUSED_SUPPRESSION_RULE: RuleMeta = RuleMeta::warning(
     "a suppression comment that suppresses nothing",
     "A suppression comment left behind after its finding was fixed would hide the next real \
      finding on its lines; stale comments are reported so they do not pile up.",
+)
+.fix("Delete the suppression comment, or name the rule whose finding it should silence.")
+.example(
+    "<!-- renkei-disable-next-line vocabulary/intake -->\nRead the request before step 1.",
+    "Read the request before step 1.",
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

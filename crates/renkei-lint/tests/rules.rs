@@ -549,3 +549,18 @@ fn exactly_the_cap_of_findings_is_no_warning_and_one_more_is() {
         (1, renkei_lint::engine::MAX_FINDINGS_PER_FILE + 1)
     );
 }
+
+#[test]
+fn the_unused_suppression_rule_flags_its_failing_example_and_passes_its_passing_one() {
+    let meta = renkei_lint::UNUSED_SUPPRESSION_RULE;
+    let example = meta.example.as_ref().unwrap();
+    let rules = builtin();
+    let of_rule = |text: &str| {
+        lint(&rules, text)
+            .into_iter()
+            .filter(|finding| finding.rule == meta.id)
+            .count()
+    };
+    assert_eq!(of_rule(&example.fails), 1);
+    assert_eq!(of_rule(&example.passes), 0);
+}

@@ -91,6 +91,17 @@ pub struct RuleMeta {
     pub help: Option<Cow<'static, str>>,
     /// Severity of its findings unless configured otherwise.
     pub severity: Severity,
+    /// A short text the rule flags and the same text put right, for `renkei explain`.
+    pub example: Option<RuleExample>,
+}
+
+/// A rule's example: a short text it flags and one it lets through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleExample {
+    /// Text that yields a finding of the rule.
+    pub fails: Cow<'static, str>,
+    /// The same text put right: no finding of the rule.
+    pub passes: Cow<'static, str>,
 }
 
 impl RuleMeta {
@@ -116,7 +127,28 @@ impl RuleMeta {
             why: Some(Cow::Borrowed(why)),
             help: None,
             severity,
+            example: None,
         }
+    }
+
+    /// The rule with `text` as what to do about any of its findings (its `help`).
+    #[must_use]
+    pub const fn fix(mut self, text: &'static str) -> Self {
+        // A built-in rule starts with no help, so nothing is leaked; `forget` only keeps
+        // the function `const`.
+        std::mem::forget(self.help.replace(Cow::Borrowed(text)));
+        self
+    }
+
+    /// The rule with an example: `bad` yields one of its findings, `good` none.
+    #[must_use]
+    pub const fn example(mut self, bad: &'static str, good: &'static str) -> Self {
+        let example = RuleExample {
+            fails: Cow::Borrowed(bad),
+            passes: Cow::Borrowed(good),
+        };
+        std::mem::forget(self.example.replace(example));
+        self
     }
 }
 

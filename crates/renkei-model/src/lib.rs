@@ -27,7 +27,7 @@ pub mod write;
 pub mod yaml;
 
 pub use archetype::{Archetype, ArchetypeConfig, SourceFile};
-pub use diagnostic::{Diagnostic, Related, RuleMeta, Severity};
+pub use diagnostic::{Diagnostic, Related, RuleExample, RuleMeta, Severity};
 pub use edit::{Edit, apply_edits};
 pub use error::ModelError;
 pub use lines::{LineIndex, Position};

@@ -20,7 +20,9 @@ pub const FRONT_MATTER: RuleMeta = RuleMeta::error(
     "SKILL.md opens with YAML front matter that parses as a map",
     "A client finds a skill by its SKILL.md front matter; without it, or with YAML it cannot \
      read, the skill is never listed, or the client refuses the whole folder.",
-);
+)
+.fix("Open SKILL.md with a YAML map between `---` lines, holding at least `name` and `description`.")
+.example("# Release notes\n\nWrite the release notes from the changelog.", "---\nname: release-notes\ndescription: Writes release notes from the changelog.\n---\n# Release notes");
 
 /// `skill/name`: `name` is missing, not a valid skill name, or not the folder's name.
 pub const NAME: RuleMeta = RuleMeta::error(
@@ -28,6 +30,11 @@ pub const NAME: RuleMeta = RuleMeta::error(
     "name is a valid skill name and equals the skill's folder name",
     "The specification requires the name to match its folder: a client that checks it refuses \
      the skill, and one that does not lists it under a name nobody installed.",
+)
+.fix("Set `name` to the skill's folder name, in lowercase letters, digits and hyphens.")
+.example(
+    "# release-notes/SKILL.md\n---\nname: Release_Notes\ndescription: Writes release notes.\n---",
+    "# release-notes/SKILL.md\n---\nname: release-notes\ndescription: Writes release notes.\n---",
 );
 
 /// `skill/description`: `description` is missing, empty, too long, or holds `<` or `>`.
@@ -36,6 +43,11 @@ pub const DESCRIPTION: RuleMeta = RuleMeta::error(
     "description is 1 to 1024 characters without angle brackets",
     "The description is all an agent reads when it chooses a skill; the specification bounds \
      it, and a reader that enforces the bound drops the skill.",
+)
+.fix("Write a description of 1 to 1024 characters without `<` or `>`.")
+.example(
+    "---\nname: release-notes\ndescription: Writes <release> notes.\n---",
+    "---\nname: release-notes\ndescription: Writes release notes from the changelog.\n---",
 );
 
 /// `skill/field`: a specification key whose value has the wrong shape or length.
@@ -45,7 +57,9 @@ pub const FIELD: RuleMeta = RuleMeta::error(
     "A value of another shape (a number where a string belongs, a list where the \
      specification writes a space-delimited string) is read differently by each client, or \
      refused.",
-);
+)
+.fix("Give the field the shape the specification gives it, such as a string for `license` and a map of strings for `metadata`.")
+.example("---\nname: release-notes\ndescription: Writes release notes.\nlicense: 2\nmetadata:\n  version: 1.0\n---", "---\nname: release-notes\ndescription: Writes release notes.\nlicense: MIT\nmetadata:\n  version: \"1.0\"\n---");
 
 /// `skill/unknown-key`: a key that is neither the specification's nor the named client's.
 pub const UNKNOWN_KEY: RuleMeta = RuleMeta::error(
@@ -54,6 +68,11 @@ pub const UNKNOWN_KEY: RuleMeta = RuleMeta::error(
     "The reference validator refuses keys outside the specification, and a misspelt key is \
      silently ignored by the clients that accept extras: either way the skill does not do \
      what its author wrote.",
+)
+.fix("Correct the key's spelling, or remove a key the specification and the client do not define.")
+.example(
+    "---\nname: release-notes\ndescription: Writes release notes.\nlicence: MIT\n---",
+    "---\nname: release-notes\ndescription: Writes release notes.\nlicense: MIT\n---",
 );
 
 /// The specification's keys.

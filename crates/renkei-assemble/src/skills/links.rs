@@ -17,7 +17,9 @@ pub const BROKEN_LINK: RuleMeta = RuleMeta::error(
     "every relative link of a skill leads to a file, folder or heading that is there",
     "An agent follows a skill's links when it needs what they name; one that leads nowhere, or \
      out of the installed skill, is an instruction it cannot carry out.",
-);
+)
+.fix("Point the link at a file, folder or heading that ships inside the skill.")
+.example("See [the format](references/format.md) before writing.\n<!-- references/format.md does not exist -->", "See [the format](references/format.md) before writing.\n<!-- references/format.md ships with the skill -->");
 
 /// Checks the links of every Markdown file of the skill folder `skill`; the texts read go
 /// into `texts`.

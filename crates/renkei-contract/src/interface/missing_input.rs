@@ -13,7 +13,9 @@ pub(crate) const RULE: RuleMeta = RuleMeta::error(
     "A delegate validates its input first: a required field its caller never passes, or passes \
      under another name (`design_refs` for `design_references[]`), makes every invocation end \
      `blocked` at input validation, and the pipeline never runs.",
-);
+)
+.fix("Pass every required field of the delegate's handoff contract, under the name that contract gives it.")
+.example("4. Delegate to `architect` with `plan_path` and `design_refs`.\n<!-- architect requires `design_references[]` -->", "4. Delegate to `architect` with `plan_path` and `design_references[]`.");
 
 pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
     let mut findings = Vec::new();

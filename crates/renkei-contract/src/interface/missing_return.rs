@@ -13,7 +13,9 @@ pub(crate) const RULE: RuleMeta = RuleMeta::error(
     "A gate that reads `test_commit_hashes[]` from a delegate that returns `commits[]` checks a \
      field that never arrives: the leader either blocks on a correct return or, worse, passes \
      the gate on a guess.",
-);
+)
+.fix("Read a field the delegate's output contract returns, or add the field to that contract.")
+.example("# gate reads, from test-implementer:\n- `test_commit_hashes[]`\n# test-implementer returns: `commits[]`", "# gate reads, from test-implementer:\n- `commits[]`\n# test-implementer returns: `commits[]`");
 
 pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
     let mut findings = Vec::new();

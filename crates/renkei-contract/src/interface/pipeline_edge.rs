@@ -13,7 +13,9 @@ pub(crate) const RULE: RuleMeta = RuleMeta::error(
     "Each leader reads only its own pipeline. When execution-lead's says `tech-lead -> \
      execution-lead` and tech-lead's still says `tech-lead -> architect-opencode`, each agent \
      follows a different graph, and the hand-over between them is where work is lost.",
-);
+)
+.fix("Make both leaders' pipelines state the same edge.")
+.example("# execution-lead: tech-lead -> execution-lead\n# tech-lead:      tech-lead -> architect-opencode", "# execution-lead: tech-lead -> execution-lead\n# tech-lead:      tech-lead -> execution-lead");
 
 pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {
     let mut findings = Vec::new();

@@ -16,6 +16,11 @@ pub(crate) const RULE: RuleMeta = RuleMeta::error(
     "A leader that delegates to an archetype nobody ships (a leftover `architect-opencode`, a \
      misspelt member) fails at run time, when the agent asks for a skill that is not installed; \
      the doctrine check is the place to learn it.",
+)
+.fix("Name an archetype the framework ships, or add the missing archetype.")
+.example(
+    "# tech-lead/process.md\n3. Delegate the design to `architect-opencode`.",
+    "# tech-lead/process.md\n3. Delegate the design to `architect`.",
 );
 
 pub(super) fn check(framework: &Framework) -> Vec<Diagnostic> {

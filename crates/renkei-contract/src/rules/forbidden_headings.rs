@@ -15,7 +15,9 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Some sections encode a retired model: an `Intake` section in a report is acknowledgment \
          semantics (the caller knows what it passed), and an `Intake Return Rule` is a \
          prohibition the positive Return Contract replaced.",
-    ),
+    )
+.fix("Remove the heading, or rename it to a section the contract allows.")
+.example("## Intake\n\nRead the request.", "## Input Validation\n\nRead the request."),
     required: &[Param::File, Param::Headings],
     optional: &[],
     run,

@@ -15,7 +15,9 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "every relative link in the archetype's files points at an existing file",
         "Doctrine sends agents to other files (\"see the output contract\"); a dead link is an \
          instruction the agent cannot follow, found only when it matters.",
-    ),
+    )
+.fix("Point the link at a file that exists, or remove it.")
+.example("See [the output contract](output-contrat.md).", "See [the output contract](output-contract.md)."),
     required: &[],
     optional: &[],
     run,

@@ -14,7 +14,9 @@ pub(super) const RULE: PlanRule = PlanRule {
         "depends_on has no cycle",
         "Phases that depend on each other in a cycle can never start: execution either stalls or \
          an agent breaks the cycle by picking an order the plan never stated.",
-    ),
+    )
+.fix("Remove one dependency of the cycle, so the phases can be put in an order.")
+.example("## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| I1 | implementation | implement-plan | T1, I2 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |\n| I2 | implementation | implement-plan | I1 | false | test-gate | feat: more | green T1 | `src/more.rs` | |\n\n- plan_contract_has_phase_ownership: true\n", "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| I1 | implementation | implement-plan | T1 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |\n| I2 | implementation | implement-plan | I1 | false | test-gate | feat: more | green T1 | `src/more.rs` | |\n\n- plan_contract_has_phase_ownership: true\n"),
     run,
 };
 

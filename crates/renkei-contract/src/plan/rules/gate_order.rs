@@ -14,7 +14,9 @@ pub(super) const RULE: PlanRule = PlanRule {
         "Gates are barriers: every phase behind `test-gate` runs after every phase behind \
          `preconditions`. A test phase that depends on an implementation phase asks for code before \
          its tests, which is test-first order turned around, and no schedule can honour both.",
-    ),
+    )
+.fix("Make the phase depend only on phases behind its own or an earlier gate.")
+.example("## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| I1 | implementation | implement-plan | T1 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |\n| T2 | test | test-implementer | I1 | true | preconditions | test: headers | red run | `tests/headers.rs` | |\n\n- plan_contract_has_phase_ownership: true\n", "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| I1 | implementation | implement-plan | T1 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |\n| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |\n\n- plan_contract_has_phase_ownership: true\n"),
     run,
 };
 

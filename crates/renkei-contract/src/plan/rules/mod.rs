@@ -45,7 +45,9 @@ pub static UNREADABLE: RuleMeta = RuleMeta::error(
     "the file holds a plan: the Plan Contract table or a `yaml` block of phases",
     "A plan renkei cannot read cannot be checked; execution would start on a plan nobody \
      verified, which is what the check exists to prevent.",
-);
+)
+.fix("Write the plan's phases as a Plan Contract table, or as a `yaml` block of phases.")
+.example("# Plan\n\nFirst write the tests, then the code, then validate.", "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| I1 | implementation | implement-plan | T1 | false | test-gate | feat: limits | green T1 | `src/limit.rs` | |\n\n- plan_contract_has_phase_ownership: true\n");
 
 /// `finding` with a did-you-mean for `nearest`, the known value closest to what was
 /// written; with `fix`, that value is also the finding's one replacement, which `--fix`
@@ -168,6 +170,25 @@ pub(crate) mod tests {
     }
 
     /// A valid plan: two tests, two implementations, a validation run.
+    #[test]
+    fn every_plan_rule_flags_its_failing_example_and_passes_its_passing_one() {
+        for meta in super::plan_metas() {
+            let example = meta.example.as_ref().expect("a plan rule has an example");
+            let failing = findings_of(&meta.id, &example.fails);
+            assert!(
+                !failing.is_empty(),
+                "{} lets its failing example through",
+                meta.id
+            );
+            let passing = findings_of(&meta.id, &example.passes);
+            assert!(
+                passing.is_empty(),
+                "{} flags its passing example: {passing:#?}",
+                meta.id
+            );
+        }
+    }
+
     pub(crate) const GOOD: &[&str] = &[
         "| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |",
         "| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |",
