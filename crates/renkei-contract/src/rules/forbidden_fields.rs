@@ -15,8 +15,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "A `Transfer outcome` field asks the callee to report an ownership hand-over that the \
          function model does not have; its presence invites a non-terminal return.",
     )
-.fix("Remove the forbidden field from the template.")
-.example("## Summary\n- Outcome: <completed | blocked>\n- Transfer outcome: <accepted | declined>", "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>"),
+    .fix("Remove the forbidden field from the template.")
+    .example(
+        "## Summary\n- Outcome: <completed | blocked>\n- Transfer outcome: <accepted | declined>",
+        "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>",
+    ),
     required: &[Param::File, Param::Fields],
     optional: &[],
     run,

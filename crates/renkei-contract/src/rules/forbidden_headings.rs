@@ -16,8 +16,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          semantics (the caller knows what it passed), and an `Intake Return Rule` is a \
          prohibition the positive Return Contract replaced.",
     )
-.fix("Remove the heading, or rename it to a section the contract allows.")
-.example("## Intake\n\nRead the request.", "## Input Validation\n\nRead the request."),
+    .fix("Remove the heading, or rename it to a section the contract allows.")
+    .example("## Intake\n\nRead the request.", "## Input Validation\n\nRead the request."),
     required: &[Param::File, Param::Headings],
     optional: &[],
     run,

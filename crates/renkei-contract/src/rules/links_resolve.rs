@@ -16,8 +16,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Doctrine sends agents to other files (\"see the output contract\"); a dead link is an \
          instruction the agent cannot follow, found only when it matters.",
     )
-.fix("Point the link at a file that exists, or remove it.")
-.example("See [the output contract](output-contrat.md).", "See [the output contract](output-contract.md)."),
+    .fix("Point the link at a file that exists, or remove it.")
+    .example(
+        "See [the output contract](output-contrat.md).",
+        "See [the output contract](output-contract.md).",
+    ),
     required: &[],
     optional: &[],
     run,

@@ -20,8 +20,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "The handoff contract (inputs) and the output contract (return value) are two halves of \
          one function signature; each must lead the reader to the other.",
     )
-.fix("Link the file to its counterpart, or name the counterpart's file name in the text.")
-.example("# Handoff Contract\n\nInputs: `plan_path`, `design_references[]`.", "# Handoff Contract\n\nInputs: `plan_path`, `design_references[]`.\nThe return value is in [the output contract](output-contract.md)."),
+    .fix("Link the file to its counterpart, or name the counterpart's file name in the text.")
+    .example(
+        "# Handoff Contract\n\nInputs: `plan_path`, `design_references[]`.",
+        "# Handoff Contract\n\nInputs: `plan_path`, `design_references[]`.\nThe return value is in [the output contract](output-contract.md).",
+    ),
     required: &[Param::File, Param::Target],
     optional: &[],
     run,

@@ -15,8 +15,13 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "A template that says `If running:` has a different shape per internal state, so the \
          return type lies about what the caller gets. One shape, whatever the outcome.",
     )
-.fix("Describe one report shape for every outcome, and let the outcome field carry the difference.")
-.example("## Report\n\nIf blocked: write only the blocker.\nIf completed: write the full report.", "## Report\n\nWrite every section; an empty one says `none`.\nThe outcome field says how the work ended."),
+    .fix(
+        "Describe one report shape for every outcome, and let the outcome field carry the difference.",
+    )
+    .example(
+        "## Report\n\nIf blocked: write only the blocker.\nIf completed: write the full report.",
+        "## Report\n\nWrite every section; an empty one says `none`.\nThe outcome field says how the work ended.",
+    ),
     required: &[Param::File],
     optional: &[],
     run,

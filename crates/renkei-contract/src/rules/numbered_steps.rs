@@ -21,8 +21,13 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          unnumbered preambles, input validation and preconditions are the first lines of the \
          function body; escalation is an alternative return path, not a step after the last one.",
     )
-.fix("Number the steps from 1 without gaps, and leave preambles such as input validation unnumbered.")
-.example("## Process\n\n1. Validate the input.\n2. Read the plan.\n4. Delegate the phases.", "## Process\n\n### Input Validation\n\nStop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases."),
+    .fix(
+        "Number the steps from 1 without gaps, and leave preambles such as input validation unnumbered.",
+    )
+    .example(
+        "## Process\n\n1. Validate the input.\n2. Read the plan.\n4. Delegate the phases.",
+        "## Process\n\n### Input Validation\n\nStop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases.",
+    ),
     required: &[Param::File],
     optional: &[Param::Before, Param::After],
     run,

@@ -17,8 +17,13 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          value such as `running-with-evidence`, makes the return type polymorphic, and a missing \
          owner field leaves `blocked` returns without anyone to act on them.",
     )
-.fix("Keep one outcome field that lists exactly the allowed values, and a blocker owner field next to it.")
-.example("## Summary\n- Outcome: <done | blocked>\n- Status: <completed | blocked>", "## Summary\n- Outcome: <completed | blocked | escalated>\n- Blocker owner: <who acts, or none>"),
+    .fix(
+        "Keep one outcome field that lists exactly the allowed values, and a blocker owner field next to it.",
+    )
+    .example(
+        "## Summary\n- Outcome: <done | blocked>\n- Status: <completed | blocked>",
+        "## Summary\n- Outcome: <completed | blocked | escalated>\n- Blocker owner: <who acts, or none>",
+    ),
     required: &[Param::File, Param::Field, Param::Values],
     optional: &[Param::OwnerField, Param::OptionalValues],
     run,

@@ -16,8 +16,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Provenance lines (`Input source`, `Handoff issuer`) are how a caller traces a report \
          back to the invocation; a template without them produces reports without them.",
     )
-.fix("Add the missing field to the section the message names.")
-.example("## Summary\n- Outcome: <completed | blocked>", "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>"),
+    .fix("Add the missing field to the section the message names.")
+    .example(
+        "## Summary\n- Outcome: <completed | blocked>",
+        "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>",
+    ),
     required: &[Param::File, Param::Section, Param::Fields],
     optional: &[],
     run,

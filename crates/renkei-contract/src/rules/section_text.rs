@@ -17,8 +17,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          Checking its wording keeps it positive instead of drifting back into a list of \
          prohibitions that leave other returns implicitly allowed.",
     )
-.fix("Restore the passage the message quotes in the section it names.")
-.example("## Return Contract\n\nDo not return `in_progress` or `handoff`.", "## Return Contract\n\nReturn only with terminal outcomes: `completed`, `blocked` or `escalated`."),
+    .fix("Restore the passage the message quotes in the section it names.")
+    .example(
+        "## Return Contract\n\nDo not return `in_progress` or `handoff`.",
+        "## Return Contract\n\nReturn only with terminal outcomes: `completed`, `blocked` or `escalated`.",
+    ),
     required: &[Param::File, Param::Section, Param::Text],
     optional: &[],
     run,

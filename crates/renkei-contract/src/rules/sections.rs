@@ -18,8 +18,10 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "The report template is what enforces the return contract: if its sections drift (an \
          extra `Intake` section, a missing `Evidence Bundle`), agents return the drifted shape.",
     )
-.fix("Give the file exactly the sections the contract lists, at that heading level and in that order.")
-.example("## Summary\n## Intake\n## Issues", "## Summary\n## Issues\n## Evidence Bundle"),
+    .fix(
+        "Give the file exactly the sections the contract lists, at that heading level and in that order.",
+    )
+    .example("## Summary\n## Intake\n## Issues", "## Summary\n## Issues\n## Evidence Bundle"),
     required: &[Param::File, Param::Sections],
     optional: &[Param::Level],
     run,

@@ -19,8 +19,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          in the template (`open_issues[]`, `blocker_class`) is never written, and the caller \
          reads a report without it.",
     )
-.fix("Add a slot to the template for the returned field the message names.")
-.example("<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>", "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>\n- Commits: <commits[]>"),
+    .fix("Add a slot to the template for the returned field the message names.")
+    .example(
+        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>",
+        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>\n- Commits: <commits[]>",
+    ),
     required: &[Param::File, Param::Source],
     optional: &[Param::Sections],
     run,

@@ -17,8 +17,11 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
          produced before delegating anew; the instruction only works if it is read before the \
          first delegation step, not after it.",
     )
-.fix("Put the required passage, such as input validation, before step 1.")
-.example("## Process\n\n1. Read the plan.\n2. Delegate the phases.", "## Process\n\nValidate the input first: stop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases."),
+    .fix("Put the required passage, such as input validation, before step 1.")
+    .example(
+        "## Process\n\n1. Read the plan.\n2. Delegate the phases.",
+        "## Process\n\nValidate the input first: stop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases.",
+    ),
     required: &[Param::File, Param::Text],
     optional: &[],
     run,

@@ -27,8 +27,13 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Members receive the tenets through this quote. If it drifts from `ethos/tenets.md`, \
          every delegate is taught the old wording; a retired tenet keeps propagating.",
     )
-.fix("Copy the tenets into the block quote word for word and in their order, as the other file states them.")
-.example("## Tenets\n\n> Second tenet.\n> First tenet, reworded.", "## Tenets\n\n> First tenet.\n> Second tenet."),
+    .fix(
+        "Copy the tenets into the block quote word for word and in their order, as the other file states them.",
+    )
+    .example(
+        "## Tenets\n\n> Second tenet.\n> First tenet, reworded.",
+        "## Tenets\n\n> First tenet.\n> Second tenet.",
+    ),
     required: &[Param::File, Param::Section, Param::Source],
     optional: &[],
     run,

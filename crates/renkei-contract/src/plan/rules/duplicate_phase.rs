@@ -12,8 +12,11 @@ pub(super) const RULE: PlanRule = PlanRule {
         "`depends_on`, commits and reports name phases by id; two phases with one id make every \
          reference to it ambiguous, and a dependency can be met by the wrong phase.",
     )
-.fix("Give each phase its own id, and update the `depends_on` lists that name it.")
-.example("## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/other.rs` | |\n\n- plan_contract_has_phase_ownership: true\n", "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |\n\n- plan_contract_has_phase_ownership: true\n"),
+    .fix("Give each phase its own id, and update the `depends_on` lists that name it.")
+    .example(
+        "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/other.rs` | |\n\n- plan_contract_has_phase_ownership: true\n",
+        "## Plan Contract\n\n| Phase | phase_type | owner_role | depends_on | parallel_safe | blocking_gate | commit_intent | proof_artifact | files | test_not_applicable |\n|---|---|---|---|---|---|---|---|---|---|\n| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |\n| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |\n\n- plan_contract_has_phase_ownership: true\n",
+    ),
     run,
 };
 
