@@ -513,7 +513,7 @@ fn the_completions_and_man_page_lines_install_as_pasted() {
 fn the_rules_and_explain_lines_work_as_pasted() {
     let block = readme_block("### `renkei rules` and `renkei explain`");
     let lines = run_block_lines(&block, &repo_root(), &[]);
-    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines.len(), 4, "{lines:?}");
     for (line, code, stdout) in &lines {
         assert_eq!(*code, 0, "{line}");
         assert!(!stdout.is_empty(), "{line}");
@@ -522,5 +522,13 @@ fn the_rules_and_explain_lines_work_as_pasted() {
         lines[2].2.starts_with("vocabulary/transfer (error;"),
         "{}",
         lines[2].2
+    );
+    let explained = &lines[3].2;
+    assert!(
+        explained.starts_with("plan/test-first (error;")
+            && explained.contains("\nFix:\n")
+            && explained.contains("\nExample (fails):\n")
+            && explained.contains("\nExample (passes):\n"),
+        "{explained}"
     );
 }
