@@ -169,7 +169,6 @@ pub(crate) mod tests {
         .collect()
     }
 
-    /// A valid plan: two tests, two implementations, a validation run.
     #[test]
     fn every_plan_rule_flags_its_failing_example_and_passes_its_passing_one() {
         for meta in super::plan_metas() {
@@ -189,6 +188,7 @@ pub(crate) mod tests {
         }
     }
 
+    /// A valid plan: two tests, two implementations, a validation run.
     pub(crate) const GOOD: &[&str] = &[
         "| T1 | test | test-implementer | none | true | preconditions | test: limits | red run | `tests/limit.rs` | |",
         "| T2 | test | test-implementer | none | true | preconditions | test: headers | red run | `tests/headers.rs` | |",
