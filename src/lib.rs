@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 
 pub mod commands;
 pub mod config;
+pub mod lsp;
 pub mod output;
 pub mod session;
 
@@ -87,6 +88,8 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     /// Explain one rule: what it catches and why, how to fix a finding, its examples.
     Explain(commands::explain::ExplainArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for an editor.
+    Lsp(commands::lsp::LspArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff).
@@ -134,6 +137,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Graph(args) => commands::graph::run(cli.root.as_deref(), args, &mut out),
         Command::Rules(args) => commands::rules::run(cli.root.as_deref(), args, &mut out),
         Command::Explain(args) => commands::explain::run(cli.root.as_deref(), args, &mut out),
+        Command::Lsp(args) => commands::lsp::run(args, &mut out),
         Command::Completions(args) => commands::completions::run(args, &mut out),
         Command::Man(args) => commands::man::run(args, &mut out),
         Command::Schema(args) => commands::schema::run(args, &mut out),

@@ -1040,8 +1040,13 @@ impl Checker<'_> {
     /// walk order, and dropped once `sink` is done with it), then the seams between them.
     /// Rules `check: disable:` switches off are left out, and a template error shared by
     /// every archetype is handed on once. The first error `sink` returns stops the run.
+    ///
+    /// With `only`, an archetype folder, just that archetype is checked and the seams are
+    /// not: an editor checks again, as its author types, the one archetype whose file
+    /// changed.
     pub fn check_all<E: From<CliError>>(
         &self,
+        only: Option<&Path>,
         mut sink: impl FnMut(CheckedPart<'_>) -> Result<(), E>,
     ) -> Result<WholeCheck, E> {
         let settings = &self.session.config()?.settings;
@@ -1055,8 +1060,14 @@ impl Checker<'_> {
         let mut whole = WholeCheck::default();
         let mut reported = BTreeSet::new();
         let mut interfaces = Vec::new();
+        let only_owned = only.map(Path::to_path_buf);
+        let dirs = self.dirs().filter(move |dir| match (&only_owned, dir) {
+            (None, _) => true,
+            (Some(only), Ok(dir)) => dir == only,
+            (Some(_), Err(_)) => false,
+        });
         renkei_model::parallel::for_each_ordered(
-            self.dirs(),
+            dirs,
             renkei_model::parallel::available_threads(),
             |dir| match dir {
                 Ok(dir) => self.check(&dir),
@@ -1080,6 +1091,9 @@ impl Checker<'_> {
                 sink(CheckedPart::Archetype(&checked, findings))
             },
         )?;
+        if only.is_some() {
+            return Ok(whole);
+        }
         // The seams between archetypes, once every side is read.
         let index = self.session.index()?;
         let elsewhere: Vec<&str> = index
@@ -1121,7 +1135,7 @@ impl Checker<'_> {
             Err(error) => Err(Box::new(load_failed(error))),
         };
         let interface = archetype.as_ref().ok().map(Interface::of);
-        Checked::new(archetype.ok(), lint, contract, interface)
+        Checked::new(Some(dir), archetype.ok(), lint, contract, interface)
     }
 
     /// What stops `archetype` from rendering through its template (an `assemble/render`
@@ -1215,11 +1229,13 @@ impl Checker<'_> {
     /// the second of two archetypes with one name (as `lint` lints it), and why it was not
     /// loaded.
     pub fn refused(&self, error: &ModelError) -> Checked {
-        let lint = match error {
-            ModelError::DuplicateName { second, .. } => self.lint_unloaded(second),
-            _ => Vec::new(),
+        let (dir, lint) = match error {
+            ModelError::DuplicateName { second, .. } => {
+                (Some(second.as_path()), self.lint_unloaded(second))
+            }
+            _ => (None, Vec::new()),
         };
-        Checked::new(None, lint, Err(Box::new(load_failed(error))), None)
+        Checked::new(dir, None, lint, Err(Box::new(load_failed(error))), None)
     }
 
     /// The lint of an archetype folder that did not load, walked and read as `lint` does.
@@ -1511,6 +1527,8 @@ pub struct WholeCheck {
 /// file), and the texts of the files they point into. The archetype itself is dropped in
 /// the worker: freeing its parsed documents is work too, and the printing thread is one.
 pub struct Checked {
+    /// The archetype folder checked, when the walk named one.
+    pub dir: Option<PathBuf>,
     /// Whether the archetype loaded.
     pub loaded: bool,
     /// Each of its files, linted (their findings are in `findings`).
@@ -1529,6 +1547,7 @@ pub struct Checked {
 
 impl Checked {
     fn new(
+        dir: Option<&Path>,
         archetype: Option<Archetype>,
         mut lint: Vec<LintedFile>,
         contract: Result<Vec<Diagnostic>, Box<Diagnostic>>,
@@ -1565,6 +1584,7 @@ impl Checked {
             }
         }
         Self {
+            dir: dir.map(Path::to_path_buf),
             loaded,
             lint,
             findings,

@@ -82,7 +82,7 @@ pub fn run(
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
-    let whole = checker.check_all(|part| match part {
+    let whole = checker.check_all(None, |part| match part {
         CheckedPart::Archetype(checked, findings) => {
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;

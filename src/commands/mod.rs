@@ -6,6 +6,7 @@ pub mod completions;
 pub mod explain;
 pub mod graph;
 pub mod lint;
+pub mod lsp;
 pub mod man;
 pub mod plan;
 pub mod report;

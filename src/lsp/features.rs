@@ -1,0 +1,379 @@
+//! What the server answers besides diagnostics: its capabilities, code actions, hover and
+//! links. Each works from the open buffer and the findings last published for it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DocumentLink,
+    DocumentLinkParams, GotoDefinitionParams, Hover, HoverContents, HoverParams, Location,
+    MarkupContent, MarkupKind, Position, Range, TextEdit, WorkspaceEdit,
+};
+use renkei_model::markdown::Outline;
+use serde_json::Value;
+
+use super::diagnose::{Doc, Found};
+use super::text::{Encoding, Lines};
+use super::uri::{path_of, uri_of};
+use crate::session::{Options, Session};
+
+/// The code action kind of "fix all": under `source.fixAll`, where editors look for an
+/// action to run on save.
+const FIX_ALL: &str = "source.fixAll.renkei";
+
+/// What the server offers, in the encoding it settled on.
+pub(crate) fn capabilities(encoding: Encoding) -> lsp_types::ServerCapabilities {
+    use lsp_types::{
+        CodeActionOptions, CodeActionProviderCapability, DocumentLinkOptions,
+        HoverProviderCapability, OneOf, SaveOptions, TextDocumentSyncCapability,
+        TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    };
+    lsp_types::ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::new(FIX_ALL)]),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        }),
+        ..lsp_types::ServerCapabilities::default()
+    }
+}
+
+/// The findings last published for `path`.
+fn found_in<'f>(
+    found: &'f BTreeMap<Option<PathBuf>, Vec<Found>>,
+    path: &'f Path,
+) -> impl Iterator<Item = &'f Found> {
+    found
+        .values()
+        .flatten()
+        .filter(move |found| found.path == path)
+}
+
+fn overlaps(a: Range, b: Range) -> bool {
+    let key = |position: Position| (position.line, position.character);
+    key(a.start) <= key(b.end) && key(b.start) <= key(a.end)
+}
+
+fn contains(range: Range, position: Position) -> bool {
+    overlaps(range, Range::new(position, position))
+}
+
+fn edit(uri: &lsp_types::Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// The quick fixes and suppressions of the findings in the requested range, and "fix all"
+/// for the file, as far as the request's `only` kinds allow.
+pub(crate) fn code_actions(
+    params: &CodeActionParams,
+    docs: &BTreeMap<PathBuf, Doc>,
+    found: &BTreeMap<Option<PathBuf>, Vec<Found>>,
+    encoding: Encoding,
+) -> Value {
+    let uri = &params.text_document.uri;
+    let Some(path) = path_of(uri) else {
+        return Value::Array(Vec::new());
+    };
+    let wanted = |kind: &CodeActionKind| {
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|asked| {
+                kind.as_str() == asked.as_str()
+                    || kind.as_str().starts_with(&format!("{}.", asked.as_str()))
+            })
+        })
+    };
+    let text = docs.get(&path).map(|doc| doc.text.as_str());
+    let mut actions = Vec::new();
+    for found in
+        found_in(found, &path).filter(|found| overlaps(found.diagnostic.range, params.range))
+    {
+        let rule = match &found.diagnostic.code {
+            Some(lsp_types::NumberOrString::String(rule)) => rule.as_str(),
+            _ => continue,
+        };
+        if let Some(fix) = &found.fix
+            && wanted(&CodeActionKind::QUICKFIX)
+        {
+            let title = if fix.is_empty() {
+                format!("Remove the text ({rule})")
+            } else {
+                format!("Replace with `{fix}` ({rule})")
+            };
+            actions.push(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![found.diagnostic.clone()]),
+                edit: Some(edit(
+                    uri,
+                    vec![TextEdit::new(found.diagnostic.range, fix.clone())],
+                )),
+                is_preferred: Some(true),
+                ..CodeAction::default()
+            });
+        }
+        if found.suppressible
+            && wanted(&CodeActionKind::QUICKFIX)
+            && let Some(insert) = text.and_then(|text| {
+                suppression(text, found.diagnostic.range.start.line, rule, encoding)
+            })
+        {
+            actions.push(CodeAction {
+                title: format!("Suppress {rule} on this line"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![found.diagnostic.clone()]),
+                edit: Some(edit(uri, vec![insert])),
+                ..CodeAction::default()
+            });
+        }
+    }
+    if wanted(&CodeActionKind::new(FIX_ALL)) {
+        let mut fixes: Vec<&Found> = found_in(found, &path)
+            .filter(|found| found.fix.is_some())
+            .collect();
+        fixes.sort_by_key(|found| {
+            let start = found.diagnostic.range.start;
+            (start.line, start.character)
+        });
+        let mut edits: Vec<TextEdit> = Vec::new();
+        for found in fixes {
+            let range = found.diagnostic.range;
+            // Two fixes of one place cannot both apply; the first wins, and the run after
+            // the edit reports what is left.
+            if edits.last().is_some_and(|last| overlaps(last.range, range)) {
+                continue;
+            }
+            edits.push(TextEdit::new(range, found.fix.clone().unwrap_or_default()));
+        }
+        if !edits.is_empty() {
+            actions.push(CodeAction {
+                title: "Fix all renkei findings in this file".to_string(),
+                kind: Some(CodeActionKind::new(FIX_ALL)),
+                edit: Some(edit(uri, edits)),
+                ..CodeAction::default()
+            });
+        }
+    }
+    serde_json::to_value(
+        actions
+            .into_iter()
+            .map(CodeActionOrCommand::CodeAction)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or(Value::Null)
+}
+
+/// The edit that puts `<!-- renkei-disable-next-line RULE -->` before 0-based `line`
+/// without changing what the Markdown renders: at the end of the line before when that
+/// line runs on into this one (inside a paragraph or list, a comment on a line of its own
+/// would split it), on a line of its own before a line that starts a block. `None` where
+/// a comment has no safe place: in front matter, which is YAML, and on a table row.
+fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<TextEdit> {
+    let outline = Outline::parse(text).ok()?;
+    let lines = Lines::new(text);
+    let start = lines.offset(Position::new(line, 0), encoding);
+    if outline
+        .front_matter
+        .as_ref()
+        .is_some_and(|front| front.range.contains(&start))
+    {
+        return None;
+    }
+    let end = lines.offset(Position::new(line, u32::MAX), encoding);
+    let content = &text[start..end];
+    if content.trim_start().starts_with('|') {
+        return None;
+    }
+    let comment = format!("<!-- renkei-disable-next-line {rule} -->");
+    let on_own_line = || {
+        let indent = &content[..content.len() - content.trim_start().len()];
+        TextEdit::new(
+            Range::new(Position::new(line, 0), Position::new(line, 0)),
+            format!("{indent}{comment}\n"),
+        )
+    };
+    let Some(previous) = line.checked_sub(1) else {
+        return Some(on_own_line());
+    };
+    let previous_start = lines.offset(Position::new(previous, 0), encoding);
+    let previous_end = lines.offset(Position::new(previous, u32::MAX), encoding);
+    let before = text[previous_start..previous_end].trim();
+    let opens_block = before.is_empty()
+        || before.starts_with('#')
+        || before.starts_with("```")
+        || before.starts_with("~~~")
+        || before.starts_with('|')
+        || before.starts_with('<')
+        || outline
+            .front_matter
+            .as_ref()
+            .is_some_and(|front| front.range.contains(&previous_start))
+        || outline
+            .code_blocks
+            .iter()
+            .any(|block| block.range.contains(&previous_start) || block.range.end == previous_end);
+    if opens_block {
+        return Some(on_own_line());
+    }
+    let at = lines.position(previous_end, encoding);
+    Some(TextEdit::new(Range::new(at, at), format!(" {comment}")))
+}
+
+/// The explanation of the rule of the finding under the cursor, as `renkei explain`
+/// prints it.
+pub(crate) fn hover(params: &HoverParams, found: &BTreeMap<Option<PathBuf>, Vec<Found>>) -> Value {
+    let place = &params.text_document_position_params;
+    let Some(path) = path_of(&place.text_document.uri) else {
+        return Value::Null;
+    };
+    let Some(under) =
+        found_in(found, &path).find(|found| contains(found.diagnostic.range, place.position))
+    else {
+        return Value::Null;
+    };
+    let Some(lsp_types::NumberOrString::String(rule)) = &under.diagnostic.code else {
+        return Value::Null;
+    };
+    let options = Options {
+        root: super::root_of(&path),
+        config: None,
+        root_optional: true,
+    };
+    let Ok(session) = Session::open(&options) else {
+        return Value::Null;
+    };
+    let Ok(catalog) = session.catalog() else {
+        return Value::Null;
+    };
+    let Some(entry) = catalog.iter().find(|entry| entry.meta.id == rule.as_str()) else {
+        return Value::Null;
+    };
+    let mut explained = Vec::new();
+    if crate::output::rules::print_explanation(&mut explained, entry).is_err() {
+        return Value::Null;
+    }
+    serde_json::to_value(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::PlainText,
+            value: String::from_utf8_lossy(&explained).into_owned(),
+        }),
+        range: Some(under.diagnostic.range),
+    })
+    .unwrap_or(Value::Null)
+}
+
+/// The files the relative links of the buffer at `uri` name, each with where its
+/// destination is written; only links to a file that is there.
+fn links_to_files(
+    uri: &lsp_types::Uri,
+    docs: &BTreeMap<PathBuf, Doc>,
+    encoding: Encoding,
+) -> Vec<(Range, PathBuf, Option<String>)> {
+    let Some(path) = path_of(uri) else {
+        return Vec::new();
+    };
+    let Some(doc) = docs.get(&path) else {
+        return Vec::new();
+    };
+    let Ok(outline) = Outline::parse(&doc.text) else {
+        return Vec::new();
+    };
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let lines = Lines::new(&doc.text);
+    outline
+        .links
+        .iter()
+        .filter_map(|link| {
+            let written = link.destination_range.clone()?;
+            let (target, fragment) = renkei_model::links::relative_path(&link.destination)?;
+            let target = renkei_model::path::lexical(&dir.join(target.as_ref()));
+            let there = docs.contains_key(&target) || target.exists();
+            there.then(|| {
+                (
+                    lines.range(&written, encoding),
+                    target,
+                    fragment.map(str::to_string),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Where the relative link under the cursor leads: the file, at the heading its fragment
+/// names when there is one.
+pub(crate) fn definition(
+    params: &GotoDefinitionParams,
+    docs: &BTreeMap<PathBuf, Doc>,
+    encoding: Encoding,
+) -> Value {
+    let place = &params.text_document_position_params;
+    let Some((_, target, fragment)) = links_to_files(&place.text_document.uri, docs, encoding)
+        .into_iter()
+        .find(|(range, _, _)| contains(*range, place.position))
+    else {
+        return Value::Null;
+    };
+    let Some(uri) = uri_of(&target) else {
+        return Value::Null;
+    };
+    let text = match docs.get(&target) {
+        Some(doc) => Some(doc.text.clone()),
+        None => renkei_model::read::read_file(&target)
+            .ok()
+            .and_then(|bytes| renkei_model::read::utf8(&target, bytes).ok()),
+    };
+    let at = fragment
+        .zip(text)
+        .and_then(|(fragment, text)| heading_position(&text, &fragment, encoding))
+        .unwrap_or_default();
+    serde_json::to_value(Location::new(uri, Range::new(at, at))).unwrap_or(Value::Null)
+}
+
+/// Where the heading whose anchor is `fragment` starts in the Markdown `text`.
+fn heading_position(text: &str, fragment: &str, encoding: Encoding) -> Option<Position> {
+    let document = renkei_model::Document::parse(text.to_string()).ok()?;
+    let anchors = renkei_assemble::layout::anchors(&document);
+    let index = anchors.iter().position(|anchor| anchor == fragment)?;
+    let heading = document.outline.headings.get(index)?;
+    Some(Lines::new(text).position(heading.range.start, encoding))
+}
+
+/// Every relative link of the buffer to a file that is there.
+pub(crate) fn document_links(
+    params: &DocumentLinkParams,
+    docs: &BTreeMap<PathBuf, Doc>,
+    encoding: Encoding,
+) -> Value {
+    let links: Vec<DocumentLink> = links_to_files(&params.text_document.uri, docs, encoding)
+        .into_iter()
+        .filter_map(|(range, target, _)| {
+            Some(DocumentLink {
+                range,
+                target: Some(uri_of(&target)?),
+                tooltip: None,
+                data: None,
+            })
+        })
+        .collect();
+    serde_json::to_value(links).unwrap_or(Value::Null)
+}

@@ -1,0 +1,511 @@
+//! `renkei lsp`: a Language Server over stdio. It shows what `renkei check` reports (or
+//! `renkei lint`, for a file outside any doctrine root) on the text of the open buffers,
+//! offers the findings' fixes and suppressions as code actions, explains a rule on hover,
+//! and follows relative links.
+//!
+//! One thread reads frames and hands them on; the main thread owns the output and the
+//! state, and answers in order. An edit is checked once typing pauses ([`DEBOUNCE`]), and
+//! then only its archetype; opening or saving a file, or a watched file changing, checks
+//! the whole root, so that a finding whose cause is in another archetype is refreshed.
+//! Before a request is answered, pending checks run, so a code action never works from
+//! findings older than the buffer.
+
+mod diagnose;
+mod features;
+mod text;
+mod transport;
+mod uri;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, BufRead, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as notifications, Notification as _};
+use lsp_types::request::{self as requests, Request as _};
+use renkei_model::walk::ARCHETYPE_FILE;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use diagnose::{Doc, Found, Scope};
+use text::Encoding;
+use transport::Incoming;
+
+/// How long typing must pause before an edit is checked.
+pub const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// The configuration files whose change a running server picks up: the project's, each
+/// archetype's and each contract, besides the doctrine and the templates.
+const WATCHED: &[&str] = &[
+    "**/renkei.yaml",
+    "**/archetype.yaml",
+    "**/contract.yaml",
+    "**/*.md",
+    "**/templates/**",
+];
+
+/// Serves the protocol on `input` and `output` until the client sends `exit`. Returns
+/// whether the client asked for shutdown first, which makes the exit code 0; an error when
+/// the input's framing is lost, after which no message can be read.
+pub fn serve(input: impl BufRead + Send + 'static, output: impl Write) -> io::Result<bool> {
+    let (sender, incoming) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut input = input;
+        loop {
+            let read = transport::read(&mut input);
+            let last = !matches!(read, Ok(Some(_)));
+            if sender.send(read).is_err() || last {
+                break;
+            }
+        }
+    });
+    let mut server = Server::new(output);
+    loop {
+        let next = match server.due() {
+            Some(due) => match incoming.recv_timeout(due.saturating_duration_since(Instant::now()))
+            {
+                Ok(next) => next,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    server.diagnose_due(false)?;
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(false),
+            },
+            None => match incoming.recv() {
+                Ok(next) => next,
+                Err(mpsc::RecvError) => return Ok(false),
+            },
+        };
+        match next {
+            Ok(Some(Incoming::Message(message))) => {
+                if let Some(shut_down) = server.handle(message)? {
+                    return Ok(shut_down);
+                }
+            }
+            Ok(Some(Incoming::Malformed(code, message))) => {
+                transport::write_unreadable(&mut server.output, code, &message)?;
+            }
+            // The client went away without `exit`.
+            Ok(None) => return Ok(false),
+            // The framing is lost: nothing after it can be read as a message.
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lifecycle {
+    Uninitialized,
+    Running,
+    ShutDown,
+}
+
+struct Server<W> {
+    output: W,
+    lifecycle: Lifecycle,
+    encoding: Encoding,
+    /// Whether the client can be asked to watch files.
+    can_watch: bool,
+    docs: BTreeMap<PathBuf, Doc>,
+    /// The roots seen so far (`None` for open files under no root), each with its
+    /// findings.
+    found: BTreeMap<Option<PathBuf>, Vec<Found>>,
+    /// What was last published per file.
+    published: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>,
+    /// Runs waiting: per root, what to check, and from when.
+    pending: BTreeMap<Option<PathBuf>, (Scope, Instant)>,
+    next_request: i32,
+}
+
+/// A request's failure, as the response carries it.
+struct Failure(ErrorCode, String);
+
+impl<W: Write> Server<W> {
+    fn new(output: W) -> Self {
+        Self {
+            output,
+            lifecycle: Lifecycle::Uninitialized,
+            encoding: Encoding::Utf16,
+            can_watch: false,
+            docs: BTreeMap::new(),
+            found: BTreeMap::new(),
+            published: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            next_request: 0,
+        }
+    }
+
+    fn send(&mut self, message: impl Into<Message>) -> io::Result<()> {
+        transport::write(&mut self.output, &message.into())
+    }
+
+    fn notify<N: notifications::Notification>(&mut self, params: N::Params) -> io::Result<()> {
+        self.send(Notification::new(N::METHOD.to_string(), params))
+    }
+
+    /// Handles one message; `Some` when the client sent `exit`, with whether it had asked
+    /// for shutdown first.
+    fn handle(&mut self, message: Message) -> io::Result<Option<bool>> {
+        match message {
+            Message::Request(request) => {
+                let id = request.id.clone();
+                let answer = catch_unwind(AssertUnwindSafe(|| self.answer(request)))
+                    .unwrap_or_else(|_| {
+                        Ok(Err(Failure(
+                            ErrorCode::InternalError,
+                            "renkei failed on this request; the server goes on".to_string(),
+                        )))
+                    });
+                let response = match answer {
+                    Ok(Ok(result)) => Response::new_ok(id, result),
+                    Ok(Err(Failure(code, message))) => Response::new_err(id, code as i32, message),
+                    Err(error) => return Err(error),
+                };
+                self.send(response)?;
+                Ok(None)
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                Ok(Some(self.lifecycle == Lifecycle::ShutDown))
+            }
+            Message::Notification(notification) => {
+                let method = notification.method.clone();
+                match catch_unwind(AssertUnwindSafe(|| self.on_notification(notification))) {
+                    Ok(result) => result?,
+                    Err(_) => {
+                        self.log(&format!("renkei failed on `{method}`; the server goes on"))?
+                    }
+                }
+                Ok(None)
+            }
+            // Answers to what this server asked (registering watched files).
+            Message::Response(_) => Ok(None),
+        }
+    }
+
+    fn log(&mut self, message: &str) -> io::Result<()> {
+        self.notify::<notifications::LogMessage>(lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::WARNING,
+            message: message.to_string(),
+        })
+    }
+
+    /// The result of `request`, or why there is none; an error writing is the outer one.
+    fn answer(&mut self, request: Request) -> io::Result<Result<Value, Failure>> {
+        let method = request.method.as_str();
+        match (self.lifecycle, method) {
+            (Lifecycle::Uninitialized, requests::Initialize::METHOD) => {
+                return Ok(params::<lsp_types::InitializeParams>(request.params)
+                    .map(|params| self.initialize(&params)));
+            }
+            (Lifecycle::Uninitialized, _) => {
+                return Ok(Err(Failure(
+                    ErrorCode::ServerNotInitialized,
+                    "the server is not initialized yet".to_string(),
+                )));
+            }
+            (Lifecycle::ShutDown, _) => {
+                return Ok(Err(Failure(
+                    ErrorCode::InvalidRequest,
+                    "the server is shut down; only `exit` is answered".to_string(),
+                )));
+            }
+            (Lifecycle::Running, requests::Initialize::METHOD) => {
+                return Ok(Err(Failure(
+                    ErrorCode::InvalidRequest,
+                    "the server is initialized already".to_string(),
+                )));
+            }
+            (Lifecycle::Running, requests::Shutdown::METHOD) => {
+                self.lifecycle = Lifecycle::ShutDown;
+                return Ok(Ok(Value::Null));
+            }
+            (Lifecycle::Running, _) => {}
+        }
+        // Answers come from findings as fresh as the buffers.
+        self.diagnose_due(true)?;
+        let answer = match method {
+            requests::CodeActionRequest::METHOD => params(request.params).map(|params| {
+                features::code_actions(&params, &self.docs, &self.found, self.encoding)
+            }),
+            requests::HoverRequest::METHOD => {
+                params(request.params).map(|params| features::hover(&params, &self.found))
+            }
+            requests::GotoDefinition::METHOD => params(request.params)
+                .map(|params| features::definition(&params, &self.docs, self.encoding)),
+            requests::DocumentLinkRequest::METHOD => params(request.params)
+                .map(|params| features::document_links(&params, &self.docs, self.encoding)),
+            _ => Err(Failure(
+                ErrorCode::MethodNotFound,
+                format!("renkei does not answer `{method}`"),
+            )),
+        };
+        Ok(answer)
+    }
+
+    fn initialize(&mut self, params: &lsp_types::InitializeParams) -> Value {
+        let general = params.capabilities.general.as_ref();
+        self.encoding =
+            Encoding::negotiate(general.and_then(|general| general.position_encodings.as_deref()));
+        self.can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+            .and_then(|watched| watched.dynamic_registration)
+            .unwrap_or(false);
+        self.lifecycle = Lifecycle::Running;
+        serde_json::json!({
+            "capabilities": features::capabilities(self.encoding),
+            "serverInfo": { "name": "renkei", "version": env!("RENKEI_VERSION") },
+        })
+    }
+
+    fn on_notification(&mut self, notification: Notification) -> io::Result<()> {
+        if self.lifecycle != Lifecycle::Running {
+            return Ok(());
+        }
+        let method = notification.method.as_str();
+        let read = |failure: Failure| failure.1;
+        match method {
+            notifications::Initialized::METHOD => return self.watch_files(),
+            notifications::DidOpenTextDocument::METHOD => {
+                match params::<lsp_types::DidOpenTextDocumentParams>(notification.params) {
+                    Ok(opened) => self.open(opened.text_document),
+                    Err(failure) => return self.log(&read(failure)),
+                }
+            }
+            notifications::DidChangeTextDocument::METHOD => {
+                match params::<lsp_types::DidChangeTextDocumentParams>(notification.params) {
+                    Ok(changed) => self.change(changed),
+                    Err(failure) => return self.log(&read(failure)),
+                }
+            }
+            notifications::DidSaveTextDocument::METHOD => {
+                match params::<lsp_types::DidSaveTextDocumentParams>(notification.params) {
+                    Ok(saved) => {
+                        if let Some(path) = uri::path_of(&saved.text_document.uri) {
+                            self.schedule(&path, Scope::Whole, Duration::ZERO);
+                        }
+                    }
+                    Err(failure) => return self.log(&read(failure)),
+                }
+            }
+            notifications::DidCloseTextDocument::METHOD => {
+                match params::<lsp_types::DidCloseTextDocumentParams>(notification.params) {
+                    Ok(closed) => {
+                        if let Some(path) = uri::path_of(&closed.text_document.uri) {
+                            self.docs.remove(&path);
+                            self.schedule(&path, Scope::Whole, Duration::ZERO);
+                        }
+                    }
+                    Err(failure) => return self.log(&read(failure)),
+                }
+            }
+            notifications::DidChangeWatchedFiles::METHOD => {
+                match params::<lsp_types::DidChangeWatchedFilesParams>(notification.params) {
+                    Ok(watched) => {
+                        for change in watched.changes {
+                            if let Some(path) = uri::path_of(&change.uri) {
+                                self.schedule(&path, Scope::Whole, DEBOUNCE);
+                            }
+                        }
+                    }
+                    Err(failure) => return self.log(&read(failure)),
+                }
+            }
+            // `$/cancelRequest`, `$/setTrace`, settings: nothing to do, nothing to answer.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Asks the client to tell the server when configuration, doctrine or templates change
+    /// on disk, which an editor's buffers alone would not show.
+    fn watch_files(&mut self) -> io::Result<()> {
+        if !self.can_watch {
+            return Ok(());
+        }
+        let watchers: Vec<lsp_types::FileSystemWatcher> = WATCHED
+            .iter()
+            .map(|glob| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String((*glob).to_string()),
+                kind: None,
+            })
+            .collect();
+        let registration = lsp_types::Registration {
+            id: "renkei-watched-files".to_string(),
+            method: notifications::DidChangeWatchedFiles::METHOD.to_string(),
+            register_options: Some(serde_json::json!({ "watchers": watchers })),
+        };
+        self.next_request += 1;
+        let request = Request::new(
+            RequestId::from(format!("renkei-{}", self.next_request)),
+            requests::RegisterCapability::METHOD.to_string(),
+            lsp_types::RegistrationParams {
+                registrations: vec![registration],
+            },
+        );
+        self.send(request)
+    }
+
+    fn open(&mut self, item: lsp_types::TextDocumentItem) {
+        let Some(path) = uri::path_of(&item.uri) else {
+            return;
+        };
+        self.docs.insert(
+            path.clone(),
+            Doc {
+                uri: item.uri,
+                version: item.version,
+                text: item.text,
+            },
+        );
+        self.schedule(&path, Scope::Whole, Duration::ZERO);
+    }
+
+    fn change(&mut self, changed: lsp_types::DidChangeTextDocumentParams) {
+        let Some(path) = uri::path_of(&changed.text_document.uri) else {
+            return;
+        };
+        let encoding = self.encoding;
+        let Some(doc) = self.docs.get_mut(&path) else {
+            return;
+        };
+        doc.version = changed.text_document.version;
+        for change in changed.content_changes {
+            text::apply_change(&mut doc.text, change, encoding);
+        }
+        // Markdown is checked within its archetype; a changed configuration or template
+        // concerns every archetype.
+        let scope = match archetype_of(&path) {
+            Some(archetype) if path.extension().is_some_and(|extension| extension == "md") => {
+                Scope::Archetype(archetype)
+            }
+            _ => Scope::Whole,
+        };
+        self.schedule(&path, scope, DEBOUNCE);
+    }
+
+    /// Plans a run over the root of `path`, `delay` from now; two plans for one root
+    /// become one run over what both cover, at the later time.
+    fn schedule(&mut self, path: &Path, scope: Scope, delay: Duration) {
+        let root = root_of(path);
+        let is_known =
+            self.found.contains_key(&root) || self.docs.keys().any(|open| root_of(open) == root);
+        if !is_known {
+            return;
+        }
+        let due = Instant::now() + delay;
+        let planned = match self.pending.remove(&root) {
+            Some((earlier, _)) if earlier == scope => scope,
+            Some(_) => Scope::Whole,
+            None => scope,
+        };
+        self.pending.insert(root, (planned, due));
+    }
+
+    /// When the next planned run is due.
+    fn due(&self) -> Option<Instant> {
+        self.pending.values().map(|(_, due)| *due).min()
+    }
+
+    /// Runs the planned checks that are due (all of them with `all`), and publishes what
+    /// changed.
+    fn diagnose_due(&mut self, all: bool) -> io::Result<()> {
+        let now = Instant::now();
+        let due: Vec<Option<PathBuf>> = self
+            .pending
+            .iter()
+            .filter(|(_, (_, due))| all || *due <= now)
+            .map(|(root, _)| root.clone())
+            .collect();
+        let mut messages = Vec::new();
+        for root in due {
+            let Some((scope, _)) = self.pending.remove(&root) else {
+                continue;
+            };
+            let open: Vec<PathBuf> = self
+                .docs
+                .keys()
+                .filter(|path| root_of(path) == root)
+                .cloned()
+                .collect();
+            let report = diagnose::run(root.as_deref(), &open, &scope, &self.docs, self.encoding);
+            let found = self.found.entry(root).or_default();
+            match &scope {
+                Scope::Whole => found.clear(),
+                Scope::Archetype(dir) => {
+                    found.retain(|found| found.archetype.as_deref() != Some(dir.as_path()));
+                }
+            }
+            found.extend(report.found);
+            messages.extend(report.messages);
+        }
+        for message in messages {
+            self.notify::<notifications::ShowMessage>(lsp_types::ShowMessageParams {
+                typ: lsp_types::MessageType::ERROR,
+                message,
+            })?;
+        }
+        self.publish()
+    }
+
+    /// Sends the findings of each file whose findings changed since they were last sent.
+    fn publish(&mut self) -> io::Result<()> {
+        let mut now: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
+        for found in self.found.values().flatten() {
+            now.entry(found.path.clone())
+                .or_default()
+                .push(found.diagnostic.clone());
+        }
+        let paths: BTreeSet<PathBuf> = now.keys().chain(self.published.keys()).cloned().collect();
+        for path in paths {
+            let diagnostics = now.remove(&path).unwrap_or_default();
+            if self.published.get(&path) == Some(&diagnostics) {
+                continue;
+            }
+            let (uri, version) = match self.docs.get(&path) {
+                Some(doc) => (Some(doc.uri.clone()), Some(doc.version)),
+                None => (uri::uri_of(&path), None),
+            };
+            if let Some(uri) = uri {
+                self.notify::<notifications::PublishDiagnostics>(
+                    lsp_types::PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: diagnostics.clone(),
+                        version,
+                    },
+                )?;
+            }
+            if diagnostics.is_empty() {
+                self.published.remove(&path);
+            } else {
+                self.published.insert(path, diagnostics);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The params of a message, or the `InvalidParams` failure that says what is wrong.
+fn params<P: DeserializeOwned>(value: Value) -> Result<P, Failure> {
+    serde_json::from_value(value)
+        .map_err(|error| Failure(ErrorCode::InvalidParams, format!("invalid params: {error}")))
+}
+
+/// The doctrine root a file belongs to, as `renkei` run in its folder would find it.
+fn root_of(path: &Path) -> Option<PathBuf> {
+    renkei_model::find_root(path.parent()?).ok()
+}
+
+/// The archetype folder a file is in: the nearest folder above it with an
+/// `archetype.yaml`.
+fn archetype_of(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|dir| dir.join(ARCHETYPE_FILE).is_file())
+        .map(Path::to_path_buf)
+}
