@@ -11,6 +11,7 @@ mod hostile;
 mod install;
 mod interfaces;
 mod lint;
+mod lsp;
 mod overlay;
 mod plan;
 mod precommit;
