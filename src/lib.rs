@@ -16,6 +16,7 @@ pub mod config;
 pub mod lsp;
 pub mod output;
 pub mod session;
+pub mod watch;
 
 /// How a command ended, before it becomes an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1041,12 +1041,11 @@ impl Checker<'_> {
     /// Rules `check: disable:` switches off are left out, and a template error shared by
     /// every archetype is handed on once. The first error `sink` returns stops the run.
     ///
-    /// With `only`, an archetype folder, just that archetype is checked and the seams are
-    /// not: an editor checks again, as its author types, the one archetype whose file
-    /// changed.
+    /// With `only`, archetype folders, just those archetypes are checked and the seams are
+    /// not: an editor, or `check --watch`, checks again the archetypes whose files changed.
     pub fn check_all<E: From<CliError>>(
         &self,
-        only: Option<&Path>,
+        only: Option<&BTreeSet<PathBuf>>,
         mut sink: impl FnMut(CheckedPart<'_>) -> Result<(), E>,
     ) -> Result<WholeCheck, E> {
         let settings = &self.session.config()?.settings;
@@ -1060,10 +1059,10 @@ impl Checker<'_> {
         let mut whole = WholeCheck::default();
         let mut reported = BTreeSet::new();
         let mut interfaces = Vec::new();
-        let only_owned = only.map(Path::to_path_buf);
+        let only_owned = only.cloned();
         let dirs = self.dirs().filter(move |dir| match (&only_owned, dir) {
             (None, _) => true,
-            (Some(only), Ok(dir)) => dir == only,
+            (Some(only), Ok(dir)) => only.contains(dir),
             (Some(_), Err(_)) => false,
         });
         renkei_model::parallel::for_each_ordered(

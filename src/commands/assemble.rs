@@ -13,6 +13,7 @@ use crate::output::plan::{
 };
 use crate::output::{Paths, print_brief};
 use crate::session::{Options, Session};
+use crate::watch::Changed;
 use crate::{CliError, Outcome};
 
 /// Options of `renkei assemble`.
@@ -49,12 +50,57 @@ pub struct AssembleArgs {
     /// each file with its status and mode)
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
+    /// Run again whenever the doctrine, templates or renkei.yaml change, rendering only
+    /// the archetypes whose files changed, until Ctrl-C
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Runs `renkei assemble`.
 pub fn run(
     root: Option<&Path>,
     args: &AssembleArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    if !args.watch {
+        return assemble(root, args, &args.only, out);
+    }
+    let walk = Session::open(&Options {
+        root: root.map(Path::to_path_buf),
+        ..Options::default()
+    })?
+    .walk()?;
+    crate::watch::watch(walk.root(), &walk.archetypes_dir(), out, |changed, out| {
+        let names = match changed {
+            Changed::Everything => args.only.clone(),
+            Changed::Archetypes(dirs) => {
+                let session = Session::open(&Options {
+                    root: Some(walk.root().to_path_buf()),
+                    ..Options::default()
+                })?;
+                let names: Vec<String> = session
+                    .index()?
+                    .entries
+                    .iter()
+                    .filter(|entry| dirs.contains(&entry.dir))
+                    .filter(|entry| args.only.is_empty() || args.only.contains(&entry.name))
+                    .map(|entry| entry.name.clone())
+                    .collect();
+                if names.is_empty() {
+                    return Ok(Outcome::Clean);
+                }
+                names
+            }
+        };
+        assemble(root, args, &names, out)
+    })
+}
+
+/// One assembly of the archetypes named `only` (all of them when it is empty).
+fn assemble(
+    root: Option<&Path>,
+    args: &AssembleArgs,
+    only: &[String],
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let mode = match (args.check, args.push) {
@@ -67,12 +113,12 @@ pub fn run(
         ..Options::default()
     })?;
     let walk = session.walk()?;
-    let skills = session.render(&args.only)?;
+    let skills = session.render(only)?;
     let paths = Paths::relative_to(session.cwd());
     for skill in &skills {
         print_brief(out, &paths, &skill.warnings)?;
     }
-    let only: BTreeSet<String> = args.only.iter().cloned().collect();
+    let only: BTreeSet<String> = only.iter().cloned().collect();
     let scope = (!only.is_empty()).then_some(&only);
     let options = PushOptions {
         force: args.force,

@@ -1,8 +1,9 @@
 //! `renkei check`: the CI doctrine check. The vocabulary lint, every contract over every
 //! archetype, and (with `--assembled`) the freshness of installed skills, in one report.
 
+use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use renkei_lint::{FixMode, Rule};
@@ -13,6 +14,7 @@ use crate::session::{
     CheckedPart, LOAD_FAILED_RULE, Options, RENDER_FAILED_RULE, STALE_RULE, Session,
     sort_by_position,
 };
+use crate::watch::Changed;
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -37,12 +39,41 @@ pub struct CheckArgs {
     /// Targets `--assembled` compares with; default: the config's, else `project`
     #[arg(long = "target", value_name = "TARGET")]
     pub targets: Vec<String>,
+    /// Check again whenever the doctrine, templates or renkei.yaml change (only the
+    /// archetypes whose files changed, and not the seams between them), until Ctrl-C
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Runs `renkei check`.
 pub fn run(
     root: Option<&Path>,
     args: &CheckArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    if !args.watch {
+        return check(root, args, None, out);
+    }
+    let walk = Session::open(&Options {
+        root: root.map(Path::to_path_buf),
+        config: args.config.clone(),
+        root_optional: false,
+    })?
+    .walk()?;
+    crate::watch::watch(walk.root(), &walk.archetypes_dir(), out, |changed, out| {
+        let only = match changed {
+            Changed::Everything => None,
+            Changed::Archetypes(dirs) => Some(dirs),
+        };
+        check(Some(walk.root()), args, only, out)
+    })
+}
+
+/// One check of every archetype, or of those in `only` without the seams between them.
+fn check(
+    root: Option<&Path>,
+    args: &CheckArgs,
+    only: Option<&BTreeSet<PathBuf>>,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let options = Options {
@@ -82,7 +113,7 @@ pub fn run(
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
-    let whole = checker.check_all(None, |part| match part {
+    let whole = checker.check_all(only, |part| match part {
         CheckedPart::Archetype(checked, findings) => {
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;

@@ -3,7 +3,7 @@
 //! open buffers on the disk, and its findings turned into the protocol's.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -114,9 +114,9 @@ pub(crate) fn run(
         Ok(checker) => {
             let only = match scope {
                 Scope::Whole => None,
-                Scope::Archetype(dir) => Some(dir.as_path()),
+                Scope::Archetype(dir) => Some(BTreeSet::from([dir.clone()])),
             };
-            let checked = checker.check_all(only, |part| {
+            let checked = checker.check_all(only.as_ref(), |part| {
                 match part {
                     CheckedPart::Archetype(checked, findings) => {
                         collector.add_all(findings, checked.dir.as_deref(), &|path| {

@@ -24,3 +24,4 @@ mod snippets;
 mod support;
 mod tools;
 mod validator;
+mod watch;

@@ -1,0 +1,181 @@
+//! `--watch`: one run per change, one for a burst, only the archetypes that changed, and
+//! Ctrl-C that leaves nothing behind.
+
+use std::io::Read;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{DEMO_ARCHETYPE_YAML, Scratch};
+
+/// A `renkei ... --watch` running, with what it has printed so far.
+struct Watching {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Watching {
+    fn start(scratch: &Scratch, args: &[&str]) -> Self {
+        let mut child = scratch
+            .renkei_command(args)
+            .into_command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let collect = |pipe: Box<dyn Read + Send>| {
+            let text = Arc::new(Mutex::new(String::new()));
+            let shared = Arc::clone(&text);
+            std::thread::spawn(move || {
+                let mut pipe = pipe;
+                let mut buffer = [0; 4096];
+                while let Ok(read) = pipe.read(&mut buffer) {
+                    if read == 0 {
+                        break;
+                    }
+                    shared
+                        .lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buffer[..read]));
+                }
+            });
+            text
+        };
+        let stdout = collect(Box::new(child.stdout.take().unwrap()));
+        let stderr = collect(Box::new(child.stderr.take().unwrap()));
+        let watching = Self {
+            child,
+            stdout,
+            stderr,
+        };
+        watching.wait_for("Ctrl-C stops");
+        watching
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 20 s) until stderr holds `text`.
+    fn wait_for(&self, text: &str) {
+        let started = Instant::now();
+        while !self.stderr().contains(text) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "never printed {text:?}; stderr:\n{}\nstdout:\n{}",
+                self.stderr(),
+                self.stdout()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// How many runs it has started after the first.
+    fn reruns(&self) -> usize {
+        self.stderr().matches("running").count()
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits for the exit.
+    fn interrupt(mut self) -> (Option<i32>, String, String) {
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "Ctrl-C did not stop it"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        (status.code(), self.stdout(), self.stderr())
+    }
+}
+
+/// Longer than the debounce, so that the next change is a new burst.
+fn settle() {
+    std::thread::sleep(Duration::from_millis(600));
+}
+
+#[test]
+fn check_watch_runs_once_per_change_and_once_per_burst() {
+    let scratch = Scratch::with_demo();
+    let process = "root/framework/archetypes/demo/hello-world/doctrine/process.md";
+    let watching = Watching::start(&scratch, &["check", "--watch"]);
+    assert_eq!(watching.reruns(), 0);
+    scratch.write(process, "# Process\n\nThe intake.\n");
+    watching.wait_for("run 2:");
+    settle();
+    assert_eq!(watching.reruns(), 1, "{}", watching.stderr());
+    assert!(watching.stdout().contains("vocabulary/intake"));
+    // Ten saves in quick succession are one run.
+    for round in 0..10 {
+        scratch.write(process, &format!("# Process\n\nRound {round}.\n"));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    watching.wait_for("run 3:");
+    settle();
+    assert_eq!(watching.reruns(), 2, "{}", watching.stderr());
+    // Reading files (renkei's own runs do) and writing outside the doctrine run nothing.
+    scratch.write("root/notes/todo.txt", "later");
+    settle();
+    assert_eq!(watching.reruns(), 2, "{}", watching.stderr());
+    let (code, stdout, _) = watching.interrupt();
+    // The last run was clean.
+    assert_eq!(code, Some(0), "{stdout}");
+}
+
+#[test]
+fn assemble_watch_renders_only_the_changed_archetype_and_ctrl_c_leaves_nothing_behind() {
+    let scratch = Scratch::with_demo();
+    scratch.add_archetype("demo", "second-skill", DEMO_ARCHETYPE_YAML);
+    let target = scratch.path("installed");
+    let target_arg = target.to_str().unwrap();
+    let watching = Watching::start(
+        &scratch,
+        &["assemble", "--watch", "--push", "--target", target_arg],
+    );
+    assert!(target.join("hello-world/SKILL.md").is_file());
+    assert!(target.join("second-skill/SKILL.md").is_file());
+    let before = watching.stdout().len();
+    scratch.write(
+        "root/framework/archetypes/demo/second-skill/doctrine/process.md",
+        "# Process\n\nRead the [output contract](output-contract.md) first.\n\n## Step 1: Work\n\nDo it twice.\n",
+    );
+    watching.wait_for("run 2: files of 1 archetype(s) changed");
+    settle();
+    let rerun = watching.stdout()[before..].to_string();
+    assert!(rerun.contains("second-skill"), "{rerun}");
+    assert!(!rerun.contains("hello-world"), "{rerun}");
+    let installed = std::fs::read_to_string(target.join("second-skill/SKILL.md")).unwrap();
+    assert!(installed.contains("Do it twice."));
+    // A configuration change renders everything.
+    scratch.write("root/renkei.yaml", "# settings to come\n");
+    watching.wait_for("run 3: files changed, running everything again");
+    settle();
+    let (code, _, stderr) = watching.interrupt();
+    assert_eq!(code, Some(0), "{stderr}");
+    // No temporary file, and the target's lock is free.
+    let left: Vec<String> = walkdir::WalkDir::new(&target)
+        .into_iter()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name.starts_with('.') && name != ".renkei.lock" && name != ".renkei-manifest"
+        })
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is still held");
+}
