@@ -109,8 +109,10 @@ fn commands_only_open_call_and_emit() {
                 offences.push(format!("{name}:{}: {}", number + 1, line.trim()));
             }
         }
-        // Only the commands about renkei itself read no doctrine.
-        let about_renkei = ["completions.rs", "man.rs", "schema.rs"].contains(&name.as_str());
+        // Only the commands about renkei itself read no doctrine, and the language server
+        // opens its sessions in `src/lsp/`, one over the editor's buffers per check.
+        let about_renkei =
+            ["completions.rs", "man.rs", "schema.rs", "lsp.rs"].contains(&name.as_str());
         assert!(
             about_renkei || text.contains("Session::open"),
             "{name} does not open a Session"

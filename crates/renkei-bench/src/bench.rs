@@ -9,12 +9,15 @@
 //!   one-file run (the pre-commit case) and single files of several MB against `rg -P`
 //!   (`lint-large` runs only those);
 //! - `check` ([`check`]): `renkei check` against `renkei lint` on the same corpus;
-//! - `plan` ([`plan`]): `renkei plan check` and `plan waves` on a 10,000-phase plan.
+//! - `plan` ([`plan`]): `renkei plan check` and `plan waves` on a 10,000-phase plan;
+//! - `lsp` ([`lsp`]): `renkei lsp` driven over its pipes: start-up, an edit's findings,
+//!   memory over 10,000 edits.
 
 mod assemble;
 mod check;
 mod findings;
 mod lint;
+mod lsp;
 mod plan;
 
 use std::fmt::Write as _;
@@ -44,6 +47,8 @@ pub(crate) enum Suite {
     Check,
     /// `renkei plan check` and `renkei plan waves` on a 10,000-phase plan.
     Plan,
+    /// `renkei lsp`: start-up, a one-character edit of a 5,000-line file, memory.
+    Lsp,
 }
 
 /// What to measure.
@@ -106,6 +111,7 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
             Suite::LintLarge => lint::run_large(&tools, &bench_dir, options)?,
             Suite::Check => check::run(&tools, &bench_dir, options)?,
             Suite::Plan => plan::run(&tools, &bench_dir, options)?,
+            Suite::Lsp => lsp::run(&tools, &bench_dir, options)?,
         };
         reports.push(report);
     }

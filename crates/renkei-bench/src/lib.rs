@@ -48,7 +48,8 @@ pub struct BenchCli {
     /// What to measure, comma-separated or repeated: assemble (against cat),
     /// assemble-assets (the same with a script and binary assets in every archetype), lint
     /// (against ripgrep, plus a one-file lint and large single files), lint-large (only the
-    /// large single files), check (against lint)
+    /// large single files), check (against lint), plan (a 10,000-phase plan), lsp (the
+    /// language server: start-up, an edit's findings, memory over 10,000 edits)
     #[arg(
         long,
         value_name = "SUITE[,SUITE...]",
