@@ -64,6 +64,12 @@ pub fn serve(input: impl BufRead + Send + 'static, output: impl Write) -> io::Re
     });
     let mut server = Server::new(output);
     loop {
+        // A run that is due goes before the next message: a burst of messages would
+        // otherwise hold back the findings of a file just opened.
+        if server.due().is_some_and(|due| due <= Instant::now()) {
+            server.diagnose_due(false)?;
+            continue;
+        }
         let next = match server.due() {
             Some(due) => match incoming.recv_timeout(due.saturating_duration_since(Instant::now()))
             {

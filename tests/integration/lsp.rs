@@ -26,7 +26,7 @@ fn the_editor_suite_passes_with_a_real_lsp_client() {
     );
 }
 
-fn frame(message: &Value) -> Vec<u8> {
+pub(crate) fn frame(message: &Value) -> Vec<u8> {
     let body = message.to_string();
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
@@ -34,9 +34,12 @@ fn frame(message: &Value) -> Vec<u8> {
 /// What the server wrote for `input` (sent whole, then stdin closed), its exit code and
 /// its stderr; fails the test when it does not end within ten seconds.
 fn serve(scratch: &Scratch, input: &[u8]) -> (Vec<Value>, Option<i32>, String) {
-    let mut child = scratch
-        .renkei_command(&["lsp"])
-        .into_command()
+    serve_with(scratch.renkei_command(&["lsp"]).into_command(), input)
+}
+
+/// [`serve`] with the server started by `command`.
+pub(crate) fn serve_with(mut command: Command, input: &[u8]) -> (Vec<Value>, Option<i32>, String) {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -90,11 +93,11 @@ fn serve(scratch: &Scratch, input: &[u8]) -> (Vec<Value>, Option<i32>, String) {
     (messages, status.code(), stderr)
 }
 
-fn request(id: i64, method: &str, params: Value) -> Value {
+pub(crate) fn request(id: i64, method: &str, params: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
 }
 
-fn notification(method: &str, params: Value) -> Value {
+pub(crate) fn notification(method: &str, params: Value) -> Value {
     json!({"jsonrpc": "2.0", "method": method, "params": params})
 }
 

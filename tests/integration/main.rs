@@ -6,6 +6,7 @@ mod assemble;
 mod check;
 mod cli;
 mod docs;
+mod editors;
 mod faults;
 mod hostile;
 mod install;
