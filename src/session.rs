@@ -76,7 +76,15 @@ pub struct Config {
 pub(crate) const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 120;
 
 /// How long a cancelled render has to notice and end its thread.
-const CANCEL_GRACE: Duration = Duration::from_secs(5);
+pub(crate) const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
+/// `RENKEI_RENDER_TIMEOUT_SECS` when it is set to a number of seconds, else `default`.
+pub(crate) fn render_timeout(default: Duration) -> Duration {
+    std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .map_or(default, Duration::from_secs)
+}
 
 impl Session {
     /// Opens a session over the file system.
@@ -153,14 +161,16 @@ impl Session {
             contract: OnceLock::new(),
             templates: Mutex::new(None),
             index: OnceLock::new(),
-            render_timeout: Duration::from_secs(
-                std::env::var("RENKEI_RENDER_TIMEOUT_SECS")
-                    .ok()
-                    .and_then(|value| value.parse().ok())
-                    .unwrap_or(DEFAULT_RENDER_TIMEOUT_SECS),
-            ),
+            render_timeout: render_timeout(Duration::from_secs(DEFAULT_RENDER_TIMEOUT_SECS)),
             cwd,
         })
+    }
+
+    /// The session with renders given `deadline` instead of the command line's, unless
+    /// `RENKEI_RENDER_TIMEOUT_SECS` says otherwise: an editor cannot wait two minutes.
+    pub fn with_render_deadline(mut self, deadline: Duration) -> Self {
+        self.render_timeout = render_timeout(deadline);
+        self
     }
 
     /// Every rule renkei can report, with the commands that report it: the vocabulary

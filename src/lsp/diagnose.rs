@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
@@ -20,7 +21,12 @@ use super::uri::uri_of;
 use crate::CliError;
 use crate::session::{CheckedPart, Options, Session};
 
+/// How long a check waits for an archetype's render before it cancels it, unless
+/// `RENKEI_RENDER_TIMEOUT_SECS` says otherwise.
+pub(crate) const RENDER_DEADLINE: Duration = Duration::from_secs(10);
+
 /// An open buffer.
+#[derive(Clone)]
 pub(crate) struct Doc {
     pub(crate) uri: lsp_types::Uri,
     pub(crate) version: i32,
@@ -85,7 +91,7 @@ pub(crate) fn run(
         report: Report::default(),
     };
     let session = match Session::open_over(Arc::new(overlay), &options) {
-        Ok(session) => session,
+        Ok(session) => session.with_render_deadline(RENDER_DEADLINE),
         Err(error) => {
             collector.error(error, None);
             return collector.finish();

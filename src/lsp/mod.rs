@@ -123,6 +123,8 @@ struct Server<W> {
     published: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     /// Runs waiting: per root, what to check, and from when.
     pending: BTreeMap<Option<PathBuf>, (Scope, Instant)>,
+    /// Roots whose check never finished (a template loop); they are not checked again.
+    stalled: BTreeSet<Option<PathBuf>>,
     next_request: i32,
 }
 
@@ -140,6 +142,7 @@ impl<W: Write> Server<W> {
             found: BTreeMap::new(),
             published: BTreeMap::new(),
             pending: BTreeMap::new(),
+            stalled: BTreeSet::new(),
             next_request: 0,
         }
     }
@@ -439,7 +442,9 @@ impl<W: Write> Server<W> {
                 .filter(|path| root_of(path) == root)
                 .cloned()
                 .collect();
-            let report = diagnose::run(root.as_deref(), &open, &scope, &self.docs, self.encoding);
+            let Some(report) = self.run_bounded(root.as_deref(), open, scope.clone())? else {
+                continue;
+            };
             let found = self.found.entry(root).or_default();
             match &scope {
                 Scope::Whole => found.clear(),
@@ -457,6 +462,62 @@ impl<W: Write> Server<W> {
             })?;
         }
         self.publish()
+    }
+
+    /// One check on a thread of its own, given until its render deadline (and the time a
+    /// cancelled render has to stop) to finish. A template loop that no cancellation
+    /// reaches would otherwise stall the server: the root is then left alone, said so
+    /// once, and the server goes on answering.
+    fn run_bounded(
+        &mut self,
+        root: Option<&Path>,
+        open: Vec<PathBuf>,
+        scope: Scope,
+    ) -> io::Result<Option<diagnose::Report>> {
+        let key = root.map(Path::to_path_buf);
+        if self.stalled.contains(&key) {
+            return Ok(None);
+        }
+        let (sender, done) = mpsc::channel();
+        let docs = self.docs.clone();
+        let encoding = self.encoding;
+        let owned_root = key.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(diagnose::run(
+                owned_root.as_deref(),
+                &open,
+                &scope,
+                &docs,
+                encoding,
+            ));
+        });
+        let deadline = crate::session::render_timeout(diagnose::RENDER_DEADLINE)
+            + crate::session::CANCEL_GRACE;
+        let place = key.as_deref().map_or_else(
+            || "the files outside any doctrine root".to_string(),
+            |root| root.display().to_string(),
+        );
+        match done.recv_timeout(deadline) {
+            Ok(report) => Ok(Some(report)),
+            // The check panicked: a bug, said in the log; the next change tries again.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                self.log(&format!(
+                    "renkei failed while checking {place}; the server goes on"
+                ))?;
+                Ok(None)
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                self.stalled.insert(key);
+                self.notify::<notifications::ShowMessage>(lsp_types::ShowMessageParams {
+                    typ: lsp_types::MessageType::ERROR,
+                    message: format!(
+                        "renkei: checking {place} did not finish within {} s; a template may loop without end. Its findings are no longer updated: fix the template and restart the server",
+                        deadline.as_secs()
+                    ),
+                })?;
+                Ok(None)
+            }
+        }
     }
 
     /// Sends the findings of each file whose findings changed since they were last sent.

@@ -259,3 +259,54 @@ fn lost_framing_ends_the_server_with_an_error_at_once() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn a_template_loop_no_cancellation_reaches_does_not_stall_the_server() {
+    let scratch = Scratch::with_demo();
+    // Loops over a list saved before: no `range` call and no write for the deadline's
+    // cancellation to stop at.
+    scratch.write(
+        "root/templates/skill.md.tera",
+        "{% set xs = range(end=100000) %}{% for i in xs %}{% for j in xs %}{% endfor %}{% endfor %}\n",
+    );
+    let path = scratch
+        .root()
+        .join("framework/archetypes/demo/hello-world/doctrine/process.md");
+    let uri = format!("file://{}", path.display());
+    let input = [
+        initialize(),
+        frame(&notification(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "# Process\n"}}),
+        )),
+        frame(&request(
+            2,
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        )),
+        frame(&request(
+            3,
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": uri}}),
+        )),
+        shutdown_and_exit(),
+    ]
+    .concat();
+    let mut command = scratch.renkei_command(&["lsp"]).into_command();
+    command.env("RENKEI_RENDER_TIMEOUT_SECS", "1");
+    let (messages, code, _) = serve_with(command, &input);
+    let said = messages
+        .iter()
+        .find(|message| message["method"] == "window/showMessage")
+        .unwrap_or_else(|| panic!("{messages:#?}"));
+    assert!(
+        said["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 6 s"),
+        "{said}"
+    );
+    assert_eq!(error_of(&messages, json!(2)), 0);
+    assert_eq!(error_of(&messages, json!(3)), 0);
+    assert_eq!(code, Some(0));
+}
