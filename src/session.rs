@@ -1094,29 +1094,40 @@ impl Checker<'_> {
                                 finding.message.clone(),
                             )))
                 });
-                interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
                 whole.not_checked |= !checked.contract_checked;
                 whole.not_loaded |= !checked.loaded;
-                sink(CheckedPart::Archetype(&checked, findings))
+                let sunk = sink(CheckedPart::Archetype(&checked, findings));
+                interfaces.extend(checked.interface.take().filter(|found| !found.is_empty()));
+                sunk
             },
         )?;
         if only.is_some() {
             return Ok(whole);
         }
         // The seams between archetypes, once every side is read.
+        let seams = self.seams(&interfaces)?;
+        drop(interfaces);
+        if !seams.is_empty() {
+            sink(CheckedPart::Elsewhere(seams, &text_of))?;
+        }
+        Ok(whole)
+    }
+
+    /// The findings at the seams between the archetypes whose sides are `interfaces`
+    /// (every archetype's, for a whole check), but those `check: disable:` switches off.
+    /// An editor that checked one archetype again compares its new side with the others'
+    /// as last read.
+    pub fn seams(&self, interfaces: &[Interface]) -> Result<Vec<Diagnostic>, CliError> {
+        let settings = &self.session.config()?.settings;
         let index = self.session.index()?;
         let elsewhere: Vec<&str> = index
             .names()
             .into_iter()
             .chain(settings.external.iter().map(String::as_str))
             .collect();
-        let mut seams = renkei_contract::interface::check_interfaces(&interfaces, &elsewhere);
-        seams.retain(|finding| !disabled(&finding.rule));
-        drop(interfaces);
-        if !seams.is_empty() {
-            sink(CheckedPart::Elsewhere(seams, &text_of))?;
-        }
-        Ok(whole)
+        let mut seams = renkei_contract::interface::check_interfaces(interfaces, &elsewhere);
+        seams.retain(|finding| !settings.disable.iter().any(|id| *id == finding.rule));
+        Ok(seams)
     }
 
     /// Lints and checks the contract of the archetype in `dir`, from one load of its files,

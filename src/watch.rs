@@ -37,14 +37,44 @@ enum Event {
     Failed(String),
 }
 
-/// Runs `run` once over everything, then again with what changed each time files under
-/// `root` change, until Ctrl-C. Returns the outcome of the last run. A run that fails is
-/// reported and the watch goes on: the next save may fix it.
+/// What a watch looks at: the doctrine root, its archetypes folder, and a configuration
+/// file given with `--config`, all absolute (the watcher reports absolute paths).
+pub struct Watched {
+    /// The doctrine root, whose `renkei.yaml` and `templates/` are watched.
+    pub root: PathBuf,
+    /// The archetypes folder, watched whole.
+    pub archetypes: PathBuf,
+    /// A configuration file outside the usual place.
+    pub config: Option<PathBuf>,
+}
+
+impl Watched {
+    /// The places of a walk (and `--config`), made absolute.
+    pub fn of(walk: &renkei_model::Walk, config: Option<&Path>) -> Result<Self, CliError> {
+        let absolute = |path: &Path| {
+            std::path::absolute(path)
+                .map(|full| renkei_model::path::lexical(&full))
+                .map_err(|error| {
+                    CliError::Failed(vec![format!("--watch {}: {error}", path.display())])
+                })
+        };
+        Ok(Self {
+            root: absolute(walk.root())?,
+            archetypes: absolute(&walk.archetypes_dir())?,
+            config: config.map(absolute).transpose()?,
+        })
+    }
+}
+
+/// Runs `run` once over everything, then again with what changed each time the
+/// doctrine, the templates or the configuration change, until Ctrl-C. `run` returns
+/// `None` when a change concerns nothing it does (an archetype `--only` leaves out).
+/// Returns the outcome of the last run. A run that fails is reported and the watch goes
+/// on: the next save may fix it.
 pub fn watch(
-    root: &Path,
-    archetypes: &Path,
+    watched: &Watched,
     out: &mut dyn Write,
-    mut run: impl FnMut(&Changed, &mut dyn Write) -> Result<Outcome, CliError>,
+    mut run: impl FnMut(&Changed, &mut dyn Write) -> Result<Option<Outcome>, CliError>,
 ) -> Result<Outcome, CliError> {
     let (sender, events) = mpsc::channel();
     let stop = sender.clone();
@@ -62,20 +92,35 @@ pub fn watch(
         let _ = sender.send(event);
     })
     .map_err(|error| CliError::Failed(vec![format!("--watch: {error}")]))?;
-    watcher
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|error| CliError::Failed(vec![format!("--watch {}: {error}", root.display())]))?;
-    let mut outcome = run_reported(&Changed::Everything, out, &mut run)?;
+    // Only what a run reads: a build folder, `.git` or installed skills under the root
+    // would cost watches and events for nothing.
+    let templates = watched.root.join("templates");
+    let mut places = vec![
+        (watched.archetypes.as_path(), RecursiveMode::Recursive),
+        (watched.root.as_path(), RecursiveMode::NonRecursive),
+    ];
+    if templates.is_dir() {
+        places.push((templates.as_path(), RecursiveMode::Recursive));
+    }
+    if let Some(folder) = watched.config.as_deref().and_then(Path::parent) {
+        places.push((folder, RecursiveMode::NonRecursive));
+    }
+    for (place, mode) in places {
+        watcher.watch(place, mode).map_err(|error| {
+            CliError::Failed(vec![format!("--watch {}: {error}", place.display())])
+        })?;
+    }
+    let mut outcome = run_reported(&Changed::Everything, out, &mut run)?.unwrap_or(Outcome::Clean);
     let mut runs = 1;
     crate::output::print_note(&format!(
         "watching {} for changes; Ctrl-C stops",
-        root.display()
+        watched.root.display()
     ));
     loop {
         let mut paths = match events.recv() {
             Ok(Event::Paths(paths)) => paths,
             Ok(Event::Failed(error)) => {
-                crate::output::print_error(&CliError::Failed(vec![format!("--watch: {error}")]));
+                print_failure(&error);
                 continue;
             }
             Ok(Event::Stop) | Err(mpsc::RecvError) => return Ok(outcome),
@@ -84,23 +129,31 @@ pub fn watch(
         loop {
             match events.recv_timeout(DEBOUNCE) {
                 Ok(Event::Paths(more)) => paths.extend(more),
-                Ok(Event::Failed(_)) | Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Ok(Event::Failed(error)) => print_failure(&error),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Ok(Event::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(outcome),
             }
         }
-        let Some(changed) = classify(root, archetypes, &paths) else {
+        let Some(changed) = classify(watched, &paths) else {
             continue;
         };
+        let Some(ran) = run_reported(&changed, out, &mut run)? else {
+            continue;
+        };
+        outcome = ran;
         runs += 1;
         crate::output::print_note(&match &changed {
-            Changed::Everything => format!("run {runs}: files changed, running everything again"),
+            Changed::Everything => format!("run {runs}: files changed, ran everything again"),
             Changed::Archetypes(dirs) => format!(
-                "run {runs}: files of {} archetype(s) changed, running them again",
+                "run {runs}: files of {} archetype(s) changed, ran them again",
                 dirs.len()
             ),
         });
-        outcome = run_reported(&changed, out, &mut run)?;
     }
+}
+
+fn print_failure(error: &str) {
+    crate::output::print_error(&CliError::Failed(vec![format!("--watch: {error}")]));
 }
 
 /// Whether an event of `kind` may be a file made, written, renamed or removed.
@@ -123,14 +176,14 @@ fn changes_content(kind: &notify::EventKind) -> bool {
 fn run_reported(
     changed: &Changed,
     out: &mut dyn Write,
-    run: &mut impl FnMut(&Changed, &mut dyn Write) -> Result<Outcome, CliError>,
-) -> Result<Outcome, CliError> {
+    run: &mut impl FnMut(&Changed, &mut dyn Write) -> Result<Option<Outcome>, CliError>,
+) -> Result<Option<Outcome>, CliError> {
     let outcome = match run(changed, out) {
         Ok(outcome) => outcome,
         Err(CliError::Output(error)) => return Err(CliError::Output(error)),
         Err(error) => {
             crate::output::print_error(&error);
-            Outcome::Failed
+            Some(Outcome::Failed)
         }
     };
     out.flush()?;
@@ -139,14 +192,16 @@ fn run_reported(
 
 /// What the changed `paths` call for: `None` when none is a source, a template or the
 /// configuration (an installed skill under the root, a build folder, `.git`).
-pub fn classify(root: &Path, archetypes: &Path, paths: &[PathBuf]) -> Option<Changed> {
+pub fn classify(watched: &Watched, paths: &[PathBuf]) -> Option<Changed> {
+    let (root, archetypes) = (watched.root.as_path(), watched.archetypes.as_path());
     let templates = root.join("templates");
     let mut dirs = BTreeSet::new();
     for path in paths {
-        let is_config = path.parent() == Some(root)
-            && path
-                .file_name()
-                .is_some_and(|name| name == "renkei.yaml" || name == "renkei.yml");
+        let is_config = watched.config.as_deref() == Some(path.as_path())
+            || path.parent() == Some(root)
+                && path
+                    .file_name()
+                    .is_some_and(|name| name == "renkei.yaml" || name == "renkei.yml");
         if is_config || path.starts_with(&templates) {
             return Some(Changed::Everything);
         }
@@ -175,17 +230,25 @@ mod tests {
 
     #[test]
     fn changes_are_sorted_into_what_they_affect() {
-        let root = Path::new("/r");
-        let archetypes = Path::new("/r/framework/archetypes");
+        let watched = Watched {
+            root: PathBuf::from("/r"),
+            archetypes: PathBuf::from("/r/framework/archetypes"),
+            config: Some(PathBuf::from("/elsewhere/renkei.yaml")),
+        };
         let classify = |paths: &[&str]| {
             let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-            classify(root, archetypes, &paths)
+            classify(&watched, &paths)
         };
         assert_eq!(
             classify(&["/r/.claude/skills/a/SKILL.md", "/r/target/x"]),
             None
         );
         assert_eq!(classify(&["/r/renkei.yaml"]), Some(Changed::Everything));
+        assert_eq!(
+            classify(&["/elsewhere/renkei.yaml"]),
+            Some(Changed::Everything)
+        );
+        assert_eq!(classify(&["/elsewhere/other.yaml"]), None);
         assert_eq!(
             classify(&["/r/templates/skill.md.tera"]),
             Some(Changed::Everything)

@@ -13,7 +13,7 @@ use crate::output::plan::{
 };
 use crate::output::{Paths, print_brief};
 use crate::session::{Options, Session};
-use crate::watch::Changed;
+use crate::watch::{Changed, Watched};
 use crate::{CliError, Outcome};
 
 /// Options of `renkei assemble`.
@@ -70,12 +70,15 @@ pub fn run(
         ..Options::default()
     })?
     .walk()?;
-    crate::watch::watch(walk.root(), &walk.archetypes_dir(), out, |changed, out| {
+    // Absolute, as the watcher's paths are, so that the archetypes it names are the
+    // walk's.
+    let watched = Watched::of(&walk, None)?;
+    crate::watch::watch(&watched, out, |changed, out| {
         let names = match changed {
             Changed::Everything => args.only.clone(),
             Changed::Archetypes(dirs) => {
                 let session = Session::open(&Options {
-                    root: Some(walk.root().to_path_buf()),
+                    root: Some(watched.root.clone()),
                     ..Options::default()
                 })?;
                 let names: Vec<String> = session
@@ -86,13 +89,14 @@ pub fn run(
                     .filter(|entry| args.only.is_empty() || args.only.contains(&entry.name))
                     .map(|entry| entry.name.clone())
                     .collect();
+                // Only archetypes `--only` leaves out changed: nothing to render.
                 if names.is_empty() {
-                    return Ok(Outcome::Clean);
+                    return Ok(None);
                 }
                 names
             }
         };
-        assemble(root, args, &names, out)
+        assemble(root, args, &names, out).map(Some)
     })
 }
 

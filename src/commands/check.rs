@@ -14,7 +14,7 @@ use crate::session::{
     CheckedPart, LOAD_FAILED_RULE, Options, RENDER_FAILED_RULE, STALE_RULE, Session,
     sort_by_position,
 };
-use crate::watch::Changed;
+use crate::watch::{Changed, Watched};
 use crate::{CONFIG_INVALID_RULE, CliError, Outcome};
 
 /// Options of `renkei check`.
@@ -60,12 +60,15 @@ pub fn run(
         root_optional: false,
     })?
     .walk()?;
-    crate::watch::watch(walk.root(), &walk.archetypes_dir(), out, |changed, out| {
+    // Absolute, as the watcher's paths are, so that the archetypes it names are the
+    // walk's.
+    let watched = Watched::of(&walk, args.config.as_deref())?;
+    crate::watch::watch(&watched, out, |changed, out| {
         let only = match changed {
             Changed::Everything => None,
             Changed::Archetypes(dirs) => Some(dirs),
         };
-        check(Some(walk.root()), args, only, out)
+        check(Some(&watched.root), args, only, out).map(Some)
     })
 }
 

@@ -11,10 +11,11 @@ use std::time::Duration;
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
 };
+use renkei_contract::interface::Interface;
 use renkei_lint::FixMode;
 use renkei_model::diagnostic::Related;
 use renkei_model::read::MAX_SOURCE_FILE_BYTES;
-use renkei_model::{Diagnostic, Disk, Overlay, Severity};
+use renkei_model::{Diagnostic, Disk, LineIndex, Overlay, Severity};
 
 use super::text::{Encoding, Lines};
 use super::uri::uri_of;
@@ -29,6 +30,8 @@ pub(crate) const RENDER_DEADLINE: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub(crate) struct Doc {
     pub(crate) uri: lsp_types::Uri,
+    /// The doctrine root it is under, found when it was opened.
+    pub(crate) root: Option<PathBuf>,
     pub(crate) version: i32,
     pub(crate) text: String,
 }
@@ -38,8 +41,22 @@ pub(crate) struct Doc {
 pub(crate) enum Scope {
     /// Everything: each archetype, the seams between them, the open files outside them.
     Whole,
-    /// The one archetype in this folder, whose file is being edited.
+    /// The one archetype in this folder, whose file is being edited, and its seams with
+    /// the others as last read.
     Archetype(PathBuf),
+}
+
+/// Which part of a run reported a finding: what a later run replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The check of the archetype in this folder.
+    Archetype(PathBuf),
+    /// The seams between archetypes.
+    Seams,
+    /// What every run reports again: the configuration, the templates.
+    Run,
+    /// The lint of open files outside the archetypes, which only a whole run does.
+    Outside,
 }
 
 /// A finding as the editor is shown it, with what the code actions need.
@@ -47,9 +64,7 @@ pub(crate) enum Scope {
 pub(crate) struct Found {
     /// The file it is in.
     pub(crate) path: PathBuf,
-    /// The archetype whose check reported it; `None` for what the whole run reports (the
-    /// seams, the templates, the configuration, files outside archetypes).
-    pub(crate) archetype: Option<PathBuf>,
+    pub(crate) origin: Origin,
     pub(crate) diagnostic: lsp_types::Diagnostic,
     /// The one replacement of the finding's text, when it has exactly one.
     pub(crate) fix: Option<String>,
@@ -57,31 +72,39 @@ pub(crate) struct Found {
     pub(crate) suppressible: bool,
 }
 
+impl Found {
+    /// Whether it is a template's failure to render, which every archetype rendered
+    /// through the template meets.
+    pub(crate) fn is_render_failure(&self) -> bool {
+        matches!(&self.diagnostic.code, Some(NumberOrString::String(rule)) if rule == crate::session::RENDER_FAILED)
+    }
+}
+
 /// What a run found, and what it could not say at a place in a file.
 #[derive(Default)]
 pub(crate) struct Report {
     pub(crate) found: Vec<Found>,
     pub(crate) messages: Vec<String>,
+    /// Each archetype folder checked, with its side of the seams when it loaded.
+    pub(crate) checked: Vec<(PathBuf, Option<Interface>)>,
 }
 
-/// Checks `scope` under `root` (or lints the open buffers that have no root) over `docs`;
-/// `open` are the buffers of `root`.
+/// Checks `scope` under `root` over `docs` (or lints the open buffers that have no root);
+/// `open` are the buffers of `root`, and `sides` the archetypes' sides of the seams as
+/// last read, which a run of one archetype compares its own new side with.
 pub(crate) fn run(
     root: Option<&Path>,
     open: &[PathBuf],
     scope: &Scope,
     docs: &BTreeMap<PathBuf, Doc>,
+    sides: &BTreeMap<PathBuf, Interface>,
     encoding: Encoding,
 ) -> Report {
     let mut overlay = Overlay::over(Arc::new(Disk));
     for (path, doc) in docs {
         overlay.insert(path.clone(), doc.text.as_bytes());
     }
-    let options = Options {
-        root: root.map(Path::to_path_buf),
-        config: None,
-        root_optional: true,
-    };
+    let source: Arc<dyn renkei_model::FileSource> = Arc::new(overlay);
     let mut collector = Collector {
         root,
         open,
@@ -90,31 +113,27 @@ pub(crate) fn run(
         lint_rules: Vec::new(),
         report: Report::default(),
     };
-    let session = match Session::open_over(Arc::new(overlay), &options) {
-        Ok(session) => session.with_render_deadline(RENDER_DEADLINE),
-        Err(error) => {
-            collector.error(error, None);
-            return collector.finish();
+    let Some(root) = root else {
+        // A file under no root is linted on its own, from its folder, as `renkei lint
+        // FILE` run there would: not by whatever root the editor started the server in.
+        for path in open {
+            if let Some(session) = path
+                .parent()
+                .and_then(|dir| collector.open_session(&source, dir))
+            {
+                lint(
+                    &session,
+                    std::slice::from_ref(path),
+                    Origin::Outside,
+                    &mut collector,
+                );
+            }
         }
-    };
-    match session.config() {
-        Ok(config) => {
-            collector.lint_rules = config
-                .rules
-                .rules
-                .iter()
-                .map(|rule| rule.meta().id.into_owned())
-                .collect();
-        }
-        Err(error) => {
-            collector.error(error, None);
-            return collector.finish();
-        }
-    }
-    if root.is_none() {
-        lint(&session, open, &mut collector);
         return collector.finish();
-    }
+    };
+    let Some(session) = collector.open_session(&source, root) else {
+        return collector.finish();
+    };
     let archetypes = session.walk().map(|walk| walk.archetypes_dir());
     match session.checker() {
         Ok(checker) => {
@@ -125,51 +144,87 @@ pub(crate) fn run(
             let checked = checker.check_all(only.as_ref(), |part| {
                 match part {
                     CheckedPart::Archetype(checked, findings) => {
-                        collector.add_all(findings, checked.dir.as_deref(), &|path| {
+                        let origin = checked.dir.clone().map_or(Origin::Run, Origin::Archetype);
+                        collector.add_all(findings, &origin, &|path| {
                             checked.source(path).map(str::to_string)
-                        })
+                        });
+                        if let Some(dir) = &checked.dir {
+                            let side = checked.interface.clone().filter(|side| !side.is_empty());
+                            collector.report.checked.push((dir.clone(), side));
+                        }
                     }
                     CheckedPart::Elsewhere(findings, source) => {
-                        collector.add_all(findings, None, source);
+                        let (seams, others): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                            findings.into_iter().partition(is_seam);
+                        collector.add_all(seams, &Origin::Seams, source);
+                        collector.add_all(others, &Origin::Run, source);
                     }
                 }
                 Ok::<(), CliError>(())
             });
             if let Err(error) = checked {
-                collector.error(error, None);
+                collector.error(error);
             }
-            // An open file outside the archetypes is linted as `renkei lint FILE` lints it.
-            if *scope == Scope::Whole
-                && let Ok(archetypes) = &archetypes
-            {
-                let outside: Vec<PathBuf> = open
-                    .iter()
-                    .filter(|path| !path.starts_with(archetypes))
-                    .cloned()
-                    .collect();
-                lint(&session, &outside, &mut collector);
+            match scope {
+                Scope::Archetype(dir) => {
+                    let mut all: BTreeMap<PathBuf, Interface> = sides.clone();
+                    all.remove(dir);
+                    for (checked, side) in &collector.report.checked {
+                        if let Some(side) = side {
+                            all.insert(checked.clone(), side.clone());
+                        }
+                    }
+                    let sides: Vec<Interface> = all.into_values().collect();
+                    match checker.seams(&sides) {
+                        Ok(seams) => collector.add_all(seams, &Origin::Seams, &disk_text),
+                        Err(error) => collector.error(error),
+                    }
+                }
+                // An open file outside the archetypes is linted as `renkei lint FILE` is.
+                Scope::Whole => {
+                    if let Ok(archetypes) = &archetypes {
+                        let outside: Vec<PathBuf> = open
+                            .iter()
+                            .filter(|path| !path.starts_with(archetypes))
+                            .cloned()
+                            .collect();
+                        lint(&session, &outside, Origin::Outside, &mut collector);
+                    }
+                }
             }
         }
         Err(error) => {
-            collector.error(error, None);
-            lint(&session, open, &mut collector);
+            collector.error(error);
+            lint(&session, open, Origin::Outside, &mut collector);
         }
     }
     collector.finish()
 }
 
+fn is_seam(finding: &Diagnostic) -> bool {
+    renkei_contract::interface::INTERFACE_RULES
+        .iter()
+        .any(|rule| rule.id == finding.rule)
+}
+
+/// The text of the file at `path` on disk, read as every file is.
+pub(crate) fn disk_text(path: &Path) -> Option<String> {
+    let bytes = renkei_model::read::read_file(path).ok()?;
+    renkei_model::read::utf8(path, bytes).ok()
+}
+
 /// Lints `paths`, as `renkei lint PATHS` does.
-fn lint(session: &Session, paths: &[PathBuf], collector: &mut Collector<'_>) {
+fn lint(session: &Session, paths: &[PathBuf], origin: Origin, collector: &mut Collector<'_>) {
     if paths.is_empty() {
         return;
     }
     let linted = session.lint(paths, false, FixMode::Off, |linted| {
         let source = linted.source.clone();
-        collector.add_all(linted.diagnostics, None, &|_| source.clone());
+        collector.add_all(linted.diagnostics, &origin, &|_| source.clone());
         Ok(())
     });
     if let Err(error) = linted {
-        collector.error(error, None);
+        collector.error(error);
     }
 }
 
@@ -184,6 +239,42 @@ struct Collector<'r> {
 }
 
 impl<'r> Collector<'r> {
+    /// A session over `source` at `root` with its configuration read, or `None` when it
+    /// cannot be had, its errors collected.
+    fn open_session(
+        &mut self,
+        source: &Arc<dyn renkei_model::FileSource>,
+        root: &Path,
+    ) -> Option<Session> {
+        let options = Options {
+            root: Some(root.to_path_buf()),
+            config: None,
+            root_optional: true,
+        };
+        let session = match Session::open_over(Arc::clone(source), &options) {
+            Ok(session) => session.with_render_deadline(RENDER_DEADLINE),
+            Err(error) => {
+                self.error(error);
+                return None;
+            }
+        };
+        match session.config() {
+            Ok(config) => {
+                self.lint_rules = config
+                    .rules
+                    .rules
+                    .iter()
+                    .map(|rule| rule.meta().id.into_owned())
+                    .collect();
+            }
+            Err(error) => {
+                self.error(error);
+                return None;
+            }
+        }
+        Some(session)
+    }
+
     fn full_path(&self, path: &Path) -> PathBuf {
         match self.root {
             Some(root) if path.is_relative() => root.join(path),
@@ -210,19 +301,19 @@ impl<'r> Collector<'r> {
     fn add_all(
         &mut self,
         findings: Vec<Diagnostic>,
-        archetype: Option<&Path>,
+        origin: &Origin,
         source: &dyn Fn(&Path) -> Option<String>,
     ) {
         for file in findings.chunk_by(|a, b| a.path == b.path) {
             let text = self.text_of(&file[0].path, source);
-            let lines = text.as_deref().map(Lines::new);
+            let placed = text.as_deref().map(Placed::new);
             for finding in file {
                 let related: Vec<(&Related, Option<Cow<'_, str>>)> = finding
                     .related
                     .iter()
                     .map(|related| (related, self.text_of(&related.path, source)))
                     .collect();
-                let found = self.found(finding, archetype, lines.as_ref(), &related);
+                let found = self.found(finding, origin, placed.as_ref(), &related);
                 self.report.found.push(found);
             }
         }
@@ -230,15 +321,12 @@ impl<'r> Collector<'r> {
 
     fn range_in(
         &self,
-        lines: Option<&Lines<'_>>,
+        placed: Option<&Placed<'_>>,
         start: renkei_model::Position,
         end: renkei_model::Position,
     ) -> Range {
-        let at = |position: renkei_model::Position| match lines {
-            Some(lines) => lines.position(
-                lines.offset_of_column(position.line, position.column),
-                self.encoding,
-            ),
+        let at = |position: renkei_model::Position| match placed {
+            Some(placed) => placed.position(position, self.encoding),
             None => lsp_types::Position::new(
                 u32::try_from(position.line.saturating_sub(1)).unwrap_or(u32::MAX),
                 u32::try_from(position.column.saturating_sub(1)).unwrap_or(u32::MAX),
@@ -250,8 +338,8 @@ impl<'r> Collector<'r> {
     fn found(
         &self,
         finding: &Diagnostic,
-        archetype: Option<&Path>,
-        lines: Option<&Lines<'_>>,
+        origin: &Origin,
+        placed: Option<&Placed<'_>>,
         related: &[(&Related, Option<Cow<'_, str>>)],
     ) -> Found {
         let path = self.full_path(&finding.path);
@@ -263,7 +351,7 @@ impl<'r> Collector<'r> {
                     location: Location::new(
                         uri_of(&self.full_path(&related.path))?,
                         self.range_in(
-                            text.as_deref().map(Lines::new).as_ref(),
+                            text.as_deref().map(Placed::new).as_ref(),
                             related.start,
                             related.end,
                         ),
@@ -284,7 +372,7 @@ impl<'r> Collector<'r> {
         };
         Found {
             diagnostic: lsp_types::Diagnostic {
-                range: self.range_in(lines, finding.start, end),
+                range: self.range_in(placed, finding.start, end),
                 severity: Some(match finding.severity {
                     Severity::Error => DiagnosticSeverity::ERROR,
                     Severity::Warning => DiagnosticSeverity::WARNING,
@@ -297,20 +385,18 @@ impl<'r> Collector<'r> {
                 ..lsp_types::Diagnostic::default()
             },
             path,
-            archetype: archetype.map(Path::to_path_buf),
+            origin: origin.clone(),
             fix,
             suppressible,
         }
     }
 
     /// An error the run met: findings at their places, or messages for the editor to show.
-    fn error(&mut self, error: CliError, archetype: Option<&Path>) {
+    fn error(&mut self, error: CliError) {
         match error {
             CliError::Located(errors) => {
                 let findings = errors.into_iter().map(|error| *error.finding).collect();
-                self.add_all(findings, archetype, &|path| {
-                    std::fs::read_to_string(path).ok()
-                });
+                self.add_all(findings, &Origin::Run, &disk_text);
             }
             CliError::Failed(messages) => self.report.messages.extend(messages),
             CliError::Output(error) => self.report.messages.push(error.to_string()),
@@ -328,7 +414,7 @@ impl<'r> Collector<'r> {
                 self.report.found.retain(|found| found.path != *path);
                 self.report.found.push(Found {
                     path: path.clone(),
-                    archetype: None,
+                    origin: Origin::Run,
                     diagnostic: lsp_types::Diagnostic {
                         severity: Some(DiagnosticSeverity::ERROR),
                         code: Some(NumberOrString::String(
@@ -347,5 +433,34 @@ impl<'r> Collector<'r> {
             }
         }
         self.report
+    }
+}
+
+/// A file's text with both line models: renkei's, which its findings' lines and columns
+/// count in (a line ends at `\n`), and the protocol's (which also ends one at a lone
+/// `\r`).
+struct Placed<'t> {
+    text: &'t str,
+    renkei: LineIndex,
+    lsp: Lines<'t>,
+}
+
+impl<'t> Placed<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            renkei: LineIndex::new(text),
+            lsp: Lines::new(text),
+        }
+    }
+
+    /// The protocol position of renkei's 1-based line and character column.
+    fn position(&self, at: renkei_model::Position, encoding: Encoding) -> lsp_types::Position {
+        let line = self.renkei.line_range(self.text, at.line);
+        let offset = self.text[line.clone()]
+            .char_indices()
+            .nth(at.column.saturating_sub(1))
+            .map_or(line.end, |(index, _)| line.start + index);
+        self.lsp.position(offset, encoding)
     }
 }

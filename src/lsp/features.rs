@@ -10,6 +10,7 @@ use lsp_types::{
     MarkupContent, MarkupKind, Position, Range, TextEdit, WorkspaceEdit,
 };
 use renkei_model::markdown::Outline;
+use renkei_model::read::MAX_SOURCE_FILE_BYTES;
 use serde_json::Value;
 
 use super::diagnose::{Doc, Found};
@@ -101,7 +102,10 @@ pub(crate) fn code_actions(
             })
         })
     };
-    let text = docs.get(&path).map(|doc| doc.text.as_str());
+    let text = docs
+        .get(&path)
+        .map(|doc| doc.text.as_str())
+        .filter(|text| text.len() as u64 <= MAX_SOURCE_FILE_BYTES);
     let mut actions = Vec::new();
     for found in
         found_in(found, &path).filter(|found| overlaps(found.diagnostic.range, params.range))
@@ -182,59 +186,74 @@ pub(crate) fn code_actions(
 }
 
 /// The edit that puts `<!-- renkei-disable-next-line RULE -->` before 0-based `line`
-/// without changing what the Markdown renders: at the end of the line before when that
-/// line runs on into this one (inside a paragraph or list, a comment on a line of its own
-/// would split it), on a line of its own before a line that starts a block. `None` where
-/// a comment has no safe place: in front matter, which is YAML, and on a table row.
+/// without changing what the Markdown renders, by what the parser makes of the line
+/// break before it: where the line runs on from the one before (a paragraph's soft break,
+/// one tight list item after another), the comment goes at the end of that line, inline;
+/// where the line before is blank or ends a block (a heading, a fence, a rule, a table),
+/// on a line of its own. Anywhere else (after a hard break, inside a code span, in front
+/// matter, on a table row) no place is safe, and there is no such action.
 fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<TextEdit> {
-    let outline = Outline::parse(text).ok()?;
+    use pulldown_cmark::{Event, Parser, TagEnd};
     let lines = Lines::new(text);
     let start = lines.offset(Position::new(line, 0), encoding);
-    if outline
-        .front_matter
-        .as_ref()
-        .is_some_and(|front| front.range.contains(&start))
+    let end = lines.offset(Position::new(line, u32::MAX), encoding);
+    let content = &text[start..end];
+    if content.trim_start().starts_with('|')
+        || renkei_model::markdown::front_matter(text).is_some_and(|front| front.range.end > start)
     {
         return None;
     }
-    let end = lines.offset(Position::new(line, u32::MAX), encoding);
-    let content = &text[start..end];
-    if content.trim_start().starts_with('|') {
-        return None;
-    }
     let comment = format!("<!-- renkei-disable-next-line {rule} -->");
-    let on_own_line = || {
-        let indent = &content[..content.len() - content.trim_start().len()];
-        TextEdit::new(
-            Range::new(Position::new(line, 0), Position::new(line, 0)),
-            format!("{indent}{comment}\n"),
-        )
-    };
+    let indent = &content[..content.len() - content.trim_start().len()];
+    let own_line = TextEdit::new(
+        Range::new(Position::new(line, 0), Position::new(line, 0)),
+        format!("{indent}{comment}\n"),
+    );
     let Some(previous) = line.checked_sub(1) else {
-        return Some(on_own_line());
+        return Some(own_line);
     };
     let previous_start = lines.offset(Position::new(previous, 0), encoding);
     let previous_end = lines.offset(Position::new(previous, u32::MAX), encoding);
-    let before = text[previous_start..previous_end].trim();
-    let opens_block = before.is_empty()
-        || before.starts_with('#')
-        || before.starts_with("```")
-        || before.starts_with("~~~")
-        || before.starts_with('|')
-        || before.starts_with('<')
-        || outline
-            .front_matter
-            .as_ref()
-            .is_some_and(|front| front.range.contains(&previous_start))
-        || outline
-            .code_blocks
-            .iter()
-            .any(|block| block.range.contains(&previous_start) || block.range.end == previous_end);
-    if opens_block {
-        return Some(on_own_line());
+    if text[previous_start..previous_end].trim().is_empty() {
+        return Some(own_line);
     }
-    let at = lines.position(previous_end, encoding);
-    Some(TextEdit::new(Range::new(at, at), format!(" {comment}")))
+    let inline = TextEdit::new(
+        Range::new(
+            lines.position(previous_end, encoding),
+            lines.position(previous_end, encoding),
+        ),
+        format!(" {comment}"),
+    );
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(text, renkei_model::markdown::PARSER_OPTIONS)
+            .into_offset_iter()
+            .skip_while(|(_, range)| range.end < previous_start)
+            .take_while(|(_, range)| range.start <= start)
+            .collect();
+    for (index, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::SoftBreak if range.end == start => return Some(inline),
+            Event::Text(_) if range.end == previous_end => {
+                let next = events.get(index + 1).map(|(event, _)| event);
+                if matches!(next, Some(Event::End(TagEnd::Paragraph | TagEnd::Item))) {
+                    return Some(inline);
+                }
+            }
+            _ => {}
+        }
+    }
+    let ends_a_block = events.iter().any(|(event, range)| {
+        range.end >= previous_end
+            && range.end <= start
+            && matches!(
+                event,
+                Event::Rule
+                    | Event::End(
+                        TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Table | TagEnd::HtmlBlock
+                    )
+            )
+    });
+    ends_a_block.then_some(own_line)
 }
 
 /// The explanation of the rule of the finding under the cursor, as `renkei explain`
@@ -290,7 +309,11 @@ fn links_to_files(
     let Some(path) = path_of(uri) else {
         return Vec::new();
     };
-    let Some(doc) = docs.get(&path) else {
+    // A buffer over the limit is one finding and nothing else, as it is for the CLI.
+    let Some(doc) = docs
+        .get(&path)
+        .filter(|doc| doc.text.len() as u64 <= MAX_SOURCE_FILE_BYTES)
+    else {
         return Vec::new();
     };
     let Ok(outline) = Outline::parse(&doc.text) else {
@@ -338,9 +361,7 @@ pub(crate) fn definition(
     };
     let text = match docs.get(&target) {
         Some(doc) => Some(doc.text.clone()),
-        None => renkei_model::read::read_file(&target)
-            .ok()
-            .and_then(|bytes| renkei_model::read::utf8(&target, bytes).ok()),
+        None => super::diagnose::disk_text(&target),
     };
     let at = fragment
         .zip(text)

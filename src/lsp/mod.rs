@@ -26,11 +26,11 @@ use std::time::{Duration, Instant};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notifications, Notification as _};
 use lsp_types::request::{self as requests, Request as _};
-use renkei_model::walk::ARCHETYPE_FILE;
+use renkei_contract::interface::Interface;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use diagnose::{Doc, Found, Scope};
+use diagnose::{Doc, Found, Origin, Scope};
 use text::Encoding;
 use transport::Incoming;
 
@@ -64,13 +64,18 @@ pub fn serve(input: impl BufRead + Send + 'static, output: impl Write) -> io::Re
     });
     let mut server = Server::new(output);
     loop {
-        // A run that is due goes before the next message: a burst of messages would
-        // otherwise hold back the findings of a file just opened.
-        if server.due().is_some_and(|due| due <= Instant::now()) {
-            server.diagnose_due(false)?;
-            continue;
-        }
         let next = match server.due() {
+            // Messages already queued go first, so that files opened together are checked
+            // once; then the run that is due, which a stream of messages cannot hold back
+            // past its time.
+            Some(due) if due <= Instant::now() => match incoming.try_recv() {
+                Ok(next) => next,
+                Err(mpsc::TryRecvError::Empty) => {
+                    server.diagnose_due(false)?;
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return Ok(false),
+            },
             Some(due) => match incoming.recv_timeout(due.saturating_duration_since(Instant::now()))
             {
                 Ok(next) => next,
@@ -123,9 +128,21 @@ struct Server<W> {
     published: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     /// Runs waiting: per root, what to check, and from when.
     pending: BTreeMap<Option<PathBuf>, (Scope, Instant)>,
-    /// Roots whose check never finished (a template loop); they are not checked again.
+    /// What the last whole check of each root learned of its archetypes.
+    known: BTreeMap<Option<PathBuf>, Known>,
+    /// Roots whose check never finished (a template loop); they are not checked again
+    /// until a watched file (a template, say) changes.
     stalled: BTreeSet<Option<PathBuf>>,
     next_request: i32,
+}
+
+/// A root's archetypes as its checks read them.
+#[derive(Default)]
+struct Known {
+    /// Each archetype folder the walk gave.
+    dirs: BTreeSet<PathBuf>,
+    /// Each loaded archetype's side of the seams.
+    sides: BTreeMap<PathBuf, Interface>,
 }
 
 /// A request's failure, as the response carries it.
@@ -142,6 +159,7 @@ impl<W: Write> Server<W> {
             found: BTreeMap::new(),
             published: BTreeMap::new(),
             pending: BTreeMap::new(),
+            known: BTreeMap::new(),
             stalled: BTreeSet::new(),
             next_request: 0,
         }
@@ -233,8 +251,15 @@ impl<W: Write> Server<W> {
             }
             (Lifecycle::Running, _) => {}
         }
-        // Answers come from findings as fresh as the buffers.
-        self.diagnose_due(true)?;
+        // Code actions and hover answer from findings, which must be as fresh as the
+        // buffers; links need only the buffer, and running pending checks for them would
+        // undo the debounce, since editors ask for links after every keystroke.
+        if matches!(
+            method,
+            requests::CodeActionRequest::METHOD | requests::HoverRequest::METHOD
+        ) {
+            self.diagnose_due(true)?;
+        }
         let answer = match method {
             requests::CodeActionRequest::METHOD => params(request.params).map(|params| {
                 features::code_actions(&params, &self.docs, &self.found, self.encoding)
@@ -296,6 +321,7 @@ impl<W: Write> Server<W> {
                 match params::<lsp_types::DidSaveTextDocumentParams>(notification.params) {
                     Ok(saved) => {
                         if let Some(path) = uri::path_of(&saved.text_document.uri) {
+                            self.stalled.remove(&root_of(&path));
                             self.schedule(&path, Scope::Whole, Duration::ZERO);
                         }
                     }
@@ -318,6 +344,8 @@ impl<W: Write> Server<W> {
                     Ok(watched) => {
                         for change in watched.changes {
                             if let Some(path) = uri::path_of(&change.uri) {
+                                // The template that looped may be fixed now.
+                                self.stalled.remove(&root_of(&path));
                                 self.schedule(&path, Scope::Whole, DEBOUNCE);
                             }
                         }
@@ -368,6 +396,7 @@ impl<W: Write> Server<W> {
             path.clone(),
             Doc {
                 uri: item.uri,
+                root: root_of(&path),
                 version: item.version,
                 text: item.text,
             },
@@ -387,9 +416,16 @@ impl<W: Write> Server<W> {
         for change in changed.content_changes {
             text::apply_change(&mut doc.text, change, encoding);
         }
-        // Markdown is checked within its archetype; a changed configuration or template
-        // concerns every archetype.
-        let scope = match archetype_of(&path) {
+        // Markdown is checked within its archetype, as the last whole check found them;
+        // a configuration, a template or a file in no archetype concerns every archetype.
+        let root = doc.root.clone();
+        let archetype = self.known.get(&root).and_then(|known| {
+            path.ancestors()
+                .skip(1)
+                .find(|dir| known.dirs.contains(*dir))
+                .map(Path::to_path_buf)
+        });
+        let scope = match archetype {
             Some(archetype) if path.extension().is_some_and(|extension| extension == "md") => {
                 Scope::Archetype(archetype)
             }
@@ -401,9 +437,12 @@ impl<W: Write> Server<W> {
     /// Plans a run over the root of `path`, `delay` from now; two plans for one root
     /// become one run over what both cover, at the later time.
     fn schedule(&mut self, path: &Path, scope: Scope, delay: Duration) {
-        let root = root_of(path);
+        let root = match self.docs.get(path) {
+            Some(doc) => doc.root.clone(),
+            None => root_of(path),
+        };
         let is_known =
-            self.found.contains_key(&root) || self.docs.keys().any(|open| root_of(open) == root);
+            self.found.contains_key(&root) || self.docs.values().any(|open| open.root == root);
         if !is_known {
             return;
         }
@@ -438,19 +477,37 @@ impl<W: Write> Server<W> {
             };
             let open: Vec<PathBuf> = self
                 .docs
-                .keys()
-                .filter(|path| root_of(path) == root)
-                .cloned()
+                .iter()
+                .filter(|(_, doc)| doc.root == root)
+                .map(|(path, _)| path.clone())
                 .collect();
             let Some(report) = self.run_bounded(root.as_deref(), open, scope.clone())? else {
                 continue;
             };
-            let found = self.found.entry(root).or_default();
+            let found = self.found.entry(root.clone()).or_default();
+            let known = self.known.entry(root).or_default();
             match &scope {
-                Scope::Whole => found.clear(),
-                Scope::Archetype(dir) => {
-                    found.retain(|found| found.archetype.as_deref() != Some(dir.as_path()));
+                Scope::Whole => {
+                    found.clear();
+                    *known = Known::default();
                 }
+                // A run of one archetype reports again its own findings, the seams and
+                // what every run reports; the other archetypes' and the files outside
+                // stay as the last whole run left them.
+                Scope::Archetype(dir) => {
+                    found.retain(|found| match &found.origin {
+                        Origin::Archetype(other) => other != dir,
+                        Origin::Outside => true,
+                        Origin::Seams | Origin::Run => false,
+                    });
+                    known.sides.remove(dir);
+                }
+            }
+            for (dir, side) in report.checked {
+                if let Some(side) = side {
+                    known.sides.insert(dir.clone(), side);
+                }
+                known.dirs.insert(dir);
             }
             found.extend(report.found);
             messages.extend(report.messages);
@@ -480,6 +537,11 @@ impl<W: Write> Server<W> {
         }
         let (sender, done) = mpsc::channel();
         let docs = self.docs.clone();
+        let sides = self
+            .known
+            .get(&key)
+            .map(|known| known.sides.clone())
+            .unwrap_or_default();
         let encoding = self.encoding;
         let owned_root = key.clone();
         std::thread::spawn(move || {
@@ -488,6 +550,7 @@ impl<W: Write> Server<W> {
                 &open,
                 &scope,
                 &docs,
+                &sides,
                 encoding,
             ));
         });
@@ -524,9 +587,13 @@ impl<W: Write> Server<W> {
     fn publish(&mut self) -> io::Result<()> {
         let mut now: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
         for found in self.found.values().flatten() {
-            now.entry(found.path.clone())
-                .or_default()
-                .push(found.diagnostic.clone());
+            let file = now.entry(found.path.clone()).or_default();
+            // A template's error is one finding, as `check` reports it, though the runs of
+            // two archetypes rendered through it each found it.
+            let again = found.is_render_failure() && file.contains(&found.diagnostic);
+            if !again {
+                file.push(found.diagnostic.clone());
+            }
         }
         let paths: BTreeSet<PathBuf> = now.keys().chain(self.published.keys()).cloned().collect();
         for path in paths {
@@ -566,13 +633,4 @@ fn params<P: DeserializeOwned>(value: Value) -> Result<P, Failure> {
 /// The doctrine root a file belongs to, as `renkei` run in its folder would find it.
 fn root_of(path: &Path) -> Option<PathBuf> {
     renkei_model::find_root(path.parent()?).ok()
-}
-
-/// The archetype folder a file is in: the nearest folder above it with an
-/// `archetype.yaml`.
-fn archetype_of(path: &Path) -> Option<PathBuf> {
-    path.ancestors()
-        .skip(1)
-        .find(|dir| dir.join(ARCHETYPE_FILE).is_file())
-        .map(Path::to_path_buf)
 }

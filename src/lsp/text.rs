@@ -120,16 +120,6 @@ impl<'t> Lines<'t> {
         let end = self.offset(range.end, encoding);
         start.min(end)..end.max(start)
     }
-
-    /// The byte offset of a 1-based line and a 1-based column counted in characters, as
-    /// renkei's related places are written.
-    pub(crate) fn offset_of_column(&self, line: usize, column: usize) -> usize {
-        let (start, content) = self.line(line.saturating_sub(1));
-        content
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(start + content.len(), |(at, _)| start + at)
-    }
 }
 
 fn saturate(value: usize) -> u32 {
@@ -203,6 +193,5 @@ mod tests {
         apply_change(&mut text, edit(3, 4, "文"), Encoding::Utf16);
         apply_change(&mut text, edit(0, 1, ""), Encoding::Utf16);
         assert_eq!(text, "😀文\n");
-        assert_eq!(Lines::new(&text).offset_of_column(1, 2), "😀".len());
     }
 }

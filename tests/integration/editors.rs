@@ -42,7 +42,13 @@ fn editor_starts_a_working_server(command: &str, args: &[String]) {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "# Process\n\nThe intake.\n"}}),
         )),
-        frame(&request(2, "shutdown", Value::Null)),
+        // A hover needs the buffer's findings, so the server checks it before it answers.
+        frame(&request(
+            2,
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        )),
+        frame(&request(3, "shutdown", Value::Null)),
         frame(&notification("exit", Value::Null)),
     ]
     .concat();

@@ -98,9 +98,12 @@ class Buffer:
 
     async def diagnostics(self) -> list[types.Diagnostic]:
         """The findings once the server has caught up: it runs pending checks before it
-        answers a request, and publishes before it answers."""
-        await self.client.text_document_document_link_async(
-            types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=self.uri))
+        answers a hover (which needs them), and publishes before it answers."""
+        await self.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=self.uri),
+                position=types.Position(line=0, character=0),
+            )
         )
         return list(self.client.diagnostics.get(self.uri, []))
 
@@ -181,6 +184,83 @@ async def test_suppress_on_this_line_silences_the_finding_and_is_used(client, wr
     assert "<!-- renkei-disable-next-line vocabulary/intake -->" in buffer.text
     # Silenced, and the comment is not reported as suppressing nothing.
     assert await buffer.diagnostics() == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Line one  \nThen the intake.\n\n# ",  # after a hard break
+        "Some `code\nthe intake` here.\n\n# ",  # inside a code span
+    ],
+)
+async def test_no_suppression_is_offered_where_a_comment_would_change_the_markdown(client, written):
+    buffer = Buffer(client, PROCESS)
+    buffer.replace("# ", written)
+    found = [d for d in await buffer.diagnostics() if d.code == "vocabulary/intake"]
+    for finding in found:
+        actions = await buffer.actions(finding)
+        assert not [a for a in actions if a.title.startswith("Suppress")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Title\n=====\nThe intake.\n\n# ",  # after a setext heading
+        "Text.\n\n---\nThe intake.\n\n# ",  # after a thematic break
+    ],
+)
+async def test_suppression_after_a_block_goes_on_its_own_line(client, written):
+    buffer = Buffer(client, PROCESS)
+    buffer.replace("# ", written)
+    [found] = await buffer.diagnostics()
+    [suppress] = [a for a in await buffer.actions(found) if a.title.startswith("Suppress")]
+    buffer.apply(suppress.edit)
+    assert "\n<!-- renkei-disable-next-line vocabulary/intake -->\nThe intake." in buffer.text
+    assert ("=====\n" in buffer.text) or ("---\n" in buffer.text)
+    assert await buffer.diagnostics() == []
+
+
+@pytest.mark.asyncio
+async def test_a_lone_carriage_return_does_not_move_a_finding(client):
+    """renkei counts lines at `\n`; the protocol also at a lone `\r`. A finding is
+    placed by its bytes, so both agree on where it is."""
+    buffer = Buffer(client, PROCESS)
+    buffer.replace("# ", "Alpha\rBeta.\n\nThe intake here.\n\n# ")
+    [found] = await buffer.diagnostics()
+    # The protocol's lines: `Alpha`, `Beta.`, ``, `The intake here.`.
+    assert found.range.start == types.Position(line=3, character=4)
+    assert found.range.end == types.Position(line=3, character=10)
+
+
+@pytest.mark.asyncio
+async def test_a_broken_template_is_reported_once_however_many_edits(client):
+    template = next((client.tree / "templates").iterdir())
+    template.write_text("{{ missing }}\n")
+    buffer = Buffer(client, PROCESS)
+    await buffer.diagnostics()
+    for round in range(4):
+        buffer.replace("# ", f"Edit {round}.\n\n# ")
+        await buffer.diagnostics()
+    reported = [
+        d for diagnostics in client.diagnostics.values() for d in diagnostics
+        if d.code == "assemble/render"
+    ]
+    assert len(reported) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_seam_finding_follows_edits_and_clears_when_fixed(client):
+    buffer = Buffer(client, PROCESS)
+    buffer.replace("Delegate `test-implementer` with:", "Delegate `test-implementor` with:")
+    [seam] = [d for d in await buffer.diagnostics() if d.code == "interface/unknown-archetype"]
+    line = seam.range.start.line
+    buffer.replace("# ", "One.\n\nTwo.\n\n# ")
+    [seam] = [d for d in await buffer.diagnostics() if d.code == "interface/unknown-archetype"]
+    assert seam.range.start.line == line + 4
+    buffer.replace("Delegate `test-implementor` with:", "Delegate `test-implementer` with:")
+    assert [d for d in await buffer.diagnostics() if d.code.startswith("interface/")] == []
 
 
 @pytest.mark.asyncio
