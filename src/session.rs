@@ -1113,6 +1113,41 @@ impl Checker<'_> {
         Ok(whole)
     }
 
+    /// The sides of the seams of every archetype but those in `except`, each read from
+    /// its files alone (no lint, contract or render), by folder: what a check of a few
+    /// archetypes compares their new sides with. An archetype that does not load has
+    /// none.
+    pub fn read_sides(&self, except: &BTreeSet<PathBuf>) -> BTreeMap<PathBuf, Interface> {
+        let walk = &self.walk;
+        let mut sides = BTreeMap::new();
+        let others = self
+            .dirs()
+            .filter_map(Result::ok)
+            .filter(|dir| !except.contains(dir));
+        let _ = renkei_model::parallel::for_each_ordered(
+            others,
+            renkei_model::parallel::available_threads(),
+            |dir| {
+                let side = renkei_model::load::load_archetype(walk, &dir)
+                    .ok()
+                    .map(|archetype| Interface::of(&archetype));
+                (dir, side)
+            },
+            |(dir, side)| {
+                if let Some(side) = side.filter(|side| !side.is_empty()) {
+                    sides.insert(dir, side);
+                }
+                Ok::<(), std::convert::Infallible>(())
+            },
+        );
+        sides
+    }
+
+    /// The text of the file at `path`, read through the session's source.
+    pub fn text(&self, path: &Path) -> Option<String> {
+        self.walk.read_text(path).ok()
+    }
+
     /// The findings at the seams between the archetypes whose sides are `interfaces`
     /// (every archetype's, for a whole check), but those `check: disable:` switches off.
     /// An editor that checked one archetype again compares its new side with the others'

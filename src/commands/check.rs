@@ -1,7 +1,7 @@
 //! `renkei check`: the CI doctrine check. The vocabulary lint, every contract over every
 //! archetype, and (with `--assembled`) the freshness of installed skills, in one report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -116,8 +116,14 @@ fn check(
     let paths = Paths::relative_to(session.cwd());
     let mut emitter = Emitter::start(out, args.format, &metas, paths)?;
     let mut tally = Tally::default();
+    // A check of a few archetypes (`--watch`) compares their sides of the seams with the
+    // others', read for the purpose, so that it reports the seams a whole check would.
+    let mut sides = BTreeMap::new();
     let whole = checker.check_all(only, |part| match part {
         CheckedPart::Archetype(checked, findings) => {
+            if let (Some(_), Some(dir), Some(side)) = (only, &checked.dir, &checked.interface) {
+                sides.insert(dir.clone(), side.clone());
+            }
             for linted in &checked.lint {
                 tally.record(&mut emitter, linted, FixMode::Off)?;
             }
@@ -134,6 +140,15 @@ fn check(
             Ok(())
         }
     })?;
+    if let Some(only) = only {
+        let mut all = checker.read_sides(only);
+        all.extend(sides.into_iter().filter(|(_, side)| !side.is_empty()));
+        let seams = checker.seams(&all.into_values().collect::<Vec<_>>())?;
+        for file in seams.chunk_by(|a, b| a.path == b.path) {
+            let text = checker.text(&file[0].path);
+            emitter.emit(file, |_| text.as_deref())?;
+        }
+    }
     let (not_checked, not_loaded) = (whole.not_checked, whole.not_loaded);
     let settings = &config.settings;
     let mut errors = Vec::new();

@@ -190,10 +190,10 @@ pub(crate) fn code_actions(
 /// break before it: where the line runs on from the one before (a paragraph's soft break,
 /// one tight list item after another), the comment goes at the end of that line, inline;
 /// where the line before is blank or ends a block (a heading, a fence, a rule, a table),
-/// on a line of its own. Anywhere else (after a hard break, inside a code span, in front
-/// matter, on a table row) no place is safe, and there is no such action.
+/// on a line of its own. Anywhere else (after a hard break, inside a code span or block,
+/// in front matter, on a table row) no place is safe, and there is no such action.
 fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<TextEdit> {
-    use pulldown_cmark::{Event, Parser, TagEnd};
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let lines = Lines::new(text);
     let start = lines.offset(Position::new(line, 0), encoding);
     let end = lines.offset(Position::new(line, u32::MAX), encoding);
@@ -209,12 +209,30 @@ fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<
         Range::new(Position::new(line, 0), Position::new(line, 0)),
         format!("{indent}{comment}\n"),
     );
-    let Some(previous) = line.checked_sub(1) else {
-        return Some(own_line);
-    };
-    let previous_start = lines.offset(Position::new(previous, 0), encoding);
-    let previous_end = lines.offset(Position::new(previous, u32::MAX), encoding);
-    if text[previous_start..previous_end].trim().is_empty() {
+    let previous = line.checked_sub(1);
+    let previous_start = previous.map_or(0, |previous| {
+        lines.offset(Position::new(previous, 0), encoding)
+    });
+    let previous_end = previous.map_or(0, |previous| {
+        lines.offset(Position::new(previous, u32::MAX), encoding)
+    });
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(text, renkei_model::markdown::PARSER_OPTIONS)
+            .into_offset_iter()
+            .skip_while(|(_, range)| range.end < previous_start)
+            .take_while(|(_, range)| range.start <= end)
+            .collect();
+    // In a code block or raw HTML a comment is text, not a suppression; an indented
+    // block starts after its line's indent.
+    let in_block = events.iter().any(|(event, range)| {
+        range.start <= end
+            && range.end > start
+            && matches!(event, Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock))
+    });
+    if in_block {
+        return None;
+    }
+    if previous.is_none() || text[previous_start..previous_end].trim().is_empty() {
         return Some(own_line);
     }
     let inline = TextEdit::new(
@@ -224,12 +242,6 @@ fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<
         ),
         format!(" {comment}"),
     );
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(text, renkei_model::markdown::PARSER_OPTIONS)
-            .into_offset_iter()
-            .skip_while(|(_, range)| range.end < previous_start)
-            .take_while(|(_, range)| range.start <= start)
-            .collect();
     for (index, (event, range)) in events.iter().enumerate() {
         match event {
             Event::SoftBreak if range.end == start => return Some(inline),
@@ -299,13 +311,21 @@ pub(crate) fn hover(params: &HoverParams, found: &BTreeMap<Option<PathBuf>, Vec<
     .unwrap_or(Value::Null)
 }
 
-/// The files the relative links of the buffer at `uri` name, each with where its
-/// destination is written; only links to a file that is there.
+/// A relative link to a file that is there: where the whole link is written, where its
+/// destination is, the file, and the fragment.
+struct FileLink {
+    whole: Range,
+    destination: Range,
+    target: PathBuf,
+    fragment: Option<String>,
+}
+
+/// The relative links of the buffer at `uri` to files that are there.
 fn links_to_files(
     uri: &lsp_types::Uri,
     docs: &BTreeMap<PathBuf, Doc>,
     encoding: Encoding,
-) -> Vec<(Range, PathBuf, Option<String>)> {
+) -> Vec<FileLink> {
     let Some(path) = path_of(uri) else {
         return Vec::new();
     };
@@ -331,12 +351,11 @@ fn links_to_files(
             let (target, fragment) = renkei_model::links::relative_path(&link.destination)?;
             let target = renkei_model::path::lexical(&dir.join(target.as_ref()));
             let there = docs.contains_key(&target) || target.exists();
-            there.then(|| {
-                (
-                    lines.range(&written, encoding),
-                    target,
-                    fragment.map(str::to_string),
-                )
+            there.then(|| FileLink {
+                whole: lines.range(&link.range, encoding),
+                destination: lines.range(&written, encoding),
+                target,
+                fragment: fragment.map(str::to_string),
             })
         })
         .collect()
@@ -350,9 +369,11 @@ pub(crate) fn definition(
     encoding: Encoding,
 ) -> Value {
     let place = &params.text_document_position_params;
-    let Some((_, target, fragment)) = links_to_files(&place.text_document.uri, docs, encoding)
+    let Some(FileLink {
+        target, fragment, ..
+    }) = links_to_files(&place.text_document.uri, docs, encoding)
         .into_iter()
-        .find(|(range, _, _)| contains(*range, place.position))
+        .find(|link| contains(link.whole, place.position))
     else {
         return Value::Null;
     };
@@ -387,10 +408,10 @@ pub(crate) fn document_links(
 ) -> Value {
     let links: Vec<DocumentLink> = links_to_files(&params.text_document.uri, docs, encoding)
         .into_iter()
-        .filter_map(|(range, target, _)| {
+        .filter_map(|link| {
             Some(DocumentLink {
-                range,
-                target: Some(uri_of(&target)?),
+                range: link.destination,
+                target: Some(uri_of(&link.target)?),
                 tooltip: None,
                 data: None,
             })

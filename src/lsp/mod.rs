@@ -128,12 +128,47 @@ struct Server<W> {
     published: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     /// Runs waiting: per root, what to check, and from when.
     pending: BTreeMap<Option<PathBuf>, (Scope, Instant)>,
+    /// The thread checks run on, once one has run.
+    worker: Option<Worker>,
     /// What the last whole check of each root learned of its archetypes.
     known: BTreeMap<Option<PathBuf>, Known>,
     /// Roots whose check never finished (a template loop); they are not checked again
     /// until a watched file (a template, say) changes.
     stalled: BTreeSet<Option<PathBuf>>,
     next_request: i32,
+}
+
+/// A check to run, on the worker.
+type Job = Box<dyn FnOnce() -> diagnose::Report + Send>;
+
+/// The thread checks run on, kept from one check to the next (a thread per check would
+/// give the allocator a new arena to grow each time). A worker a check never came back
+/// from is dropped, its thread left to the loop it is in, and the next check starts a
+/// new one.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+    done: mpsc::Receiver<diagnose::Report>,
+}
+
+impl Worker {
+    fn start() -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (finished, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            for job in queue {
+                if finished.send(job()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { jobs, done }
+    }
+
+    /// Hands `job` on; a worker whose thread is gone answers nothing, which the wait for
+    /// the report sees.
+    fn send(&self, job: Job) {
+        let _ = self.jobs.send(job);
+    }
 }
 
 /// A root's archetypes as its checks read them.
@@ -159,6 +194,7 @@ impl<W: Write> Server<W> {
             found: BTreeMap::new(),
             published: BTreeMap::new(),
             pending: BTreeMap::new(),
+            worker: None,
             known: BTreeMap::new(),
             stalled: BTreeSet::new(),
             next_request: 0,
@@ -521,7 +557,7 @@ impl<W: Write> Server<W> {
         self.publish()
     }
 
-    /// One check on a thread of its own, given until its render deadline (and the time a
+    /// One check on the worker thread, given until its render deadline (and the time a
     /// cancelled render has to stop) to finish. A template loop that no cancellation
     /// reaches would otherwise stall the server: the root is then left alone, said so
     /// once, and the server goes on answering.
@@ -535,7 +571,6 @@ impl<W: Write> Server<W> {
         if self.stalled.contains(&key) {
             return Ok(None);
         }
-        let (sender, done) = mpsc::channel();
         let docs = self.docs.clone();
         let sides = self
             .known
@@ -544,24 +579,28 @@ impl<W: Write> Server<W> {
             .unwrap_or_default();
         let encoding = self.encoding;
         let owned_root = key.clone();
-        std::thread::spawn(move || {
-            let _ = sender.send(diagnose::run(
+        let worker = self.worker.take().unwrap_or_else(Worker::start);
+        worker.send(Box::new(move || {
+            diagnose::run(
                 owned_root.as_deref(),
                 &open,
                 &scope,
                 &docs,
                 &sides,
                 encoding,
-            ));
-        });
+            )
+        }));
         let deadline = crate::session::render_timeout(diagnose::RENDER_DEADLINE)
             + crate::session::CANCEL_GRACE;
         let place = key.as_deref().map_or_else(
             || "the files outside any doctrine root".to_string(),
             |root| root.display().to_string(),
         );
-        match done.recv_timeout(deadline) {
-            Ok(report) => Ok(Some(report)),
+        match worker.done.recv_timeout(deadline) {
+            Ok(report) => {
+                self.worker = Some(worker);
+                Ok(Some(report))
+            }
             // The check panicked: a bug, said in the log; the next change tries again.
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 self.log(&format!(

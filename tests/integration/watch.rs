@@ -180,3 +180,45 @@ fn assemble_watch_renders_only_the_changed_archetype_and_ctrl_c_leaves_nothing_b
     let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
     assert!(lock.try_lock().is_ok(), "the lock is still held");
 }
+
+#[test]
+fn a_rerun_of_one_archetype_still_reports_its_seams_with_the_others() {
+    let scratch = Scratch::new();
+    crate::support::copy_framework(&scratch.root());
+    std::fs::copy(
+        crate::support::repo_root().join("renkei.yaml"),
+        scratch.root().join("renkei.yaml"),
+    )
+    .unwrap();
+    let process = scratch
+        .root()
+        .join("framework/archetypes/execution/execution-lead/doctrine/process.md");
+    let watching = Watching::start(&scratch, &["check", "--watch", "--format", "concise"]);
+    let text = std::fs::read_to_string(&process).unwrap();
+    std::fs::write(
+        &process,
+        text.replace(
+            "Delegate `test-implementer` with:",
+            "Delegate `test-implementor` with:",
+        ),
+    )
+    .unwrap();
+    watching.wait_for("run 2:");
+    assert!(
+        watching.stdout().contains("interface/unknown-archetype"),
+        "{}",
+        watching.stdout()
+    );
+    // Another edit of the same archetype, elsewhere in it: the seam is still reported.
+    let before = watching.stdout().len();
+    let tenets = process.with_file_name("../ethos/principles.md");
+    let principles = std::fs::read_to_string(&tenets).unwrap();
+    std::fs::write(&tenets, format!("{principles}\n")).unwrap();
+    watching.wait_for("run 3:");
+    assert!(
+        watching.stdout()[before..].contains("interface/unknown-archetype"),
+        "{}",
+        watching.stdout()
+    );
+    watching.interrupt();
+}

@@ -192,6 +192,7 @@ async def test_suppress_on_this_line_silences_the_finding_and_is_used(client, wr
     [
         "Line one  \nThen the intake.\n\n# ",  # after a hard break
         "Some `code\nthe intake` here.\n\n# ",  # inside a code span
+        "Para.\n\n    the intake code\n\n# ",  # inside an indented code block
     ],
 )
 async def test_no_suppression_is_offered_where_a_comment_would_change_the_markdown(client, written):
@@ -304,6 +305,9 @@ async def test_definition_follows_relative_links_into_other_files_and_archetypes
             )
         )
 
+    # On the link's text as on its destination.
+    template = await definition("the template")
+    assert template.uri == (client.tree / LEAD / "references/template.md").as_uri()
     template = await definition("../references/template.md")
     assert template.uri == (client.tree / LEAD / "references/template.md").as_uri()
     # At the heading the fragment names.

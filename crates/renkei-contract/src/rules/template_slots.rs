@@ -125,7 +125,8 @@ fn readable(name: &str) -> String {
 }
 
 /// What a slot and a field are matched by: their [`name_key`], each word without a plural
-/// `s`, and without a last word that only says how the value is given (`validation_report_path`
+/// `s` or a `-ship` (the synthesis's template reports `blocker_owner` as "Blocker
+/// ownership"), and without a last word that only says how the value is given (`validation_report_path`
 /// fills `Validation report:`, `test_commit_hashes[]` fills `Test commits:`,
 /// `verification_results[]` fills a `Verification` section).
 fn slot_key(name: &str) -> String {
@@ -137,7 +138,9 @@ fn slot_key(name: &str) -> String {
             let sibilant = ["shes", "ches", "xes", "zes", "sses"]
                 .iter()
                 .any(|ending| word.ends_with(ending));
-            if word.len() > 4 && sibilant {
+            if word.len() > 6 && word.ends_with("ship") {
+                word.strip_suffix("ship").unwrap_or(word)
+            } else if word.len() > 4 && sibilant {
                 word.strip_suffix("es").unwrap_or(word)
             } else if word.len() > 2 && word.ends_with('s') && !word.ends_with("ss") {
                 word.strip_suffix('s').unwrap_or(word)
@@ -188,10 +191,21 @@ mod tests {
             ("phase_results[]", "Phase Results"),
             ("test_commit_hashes[]", "Test commits"),
             ("validation_report_path", "Validation report"),
+            ("blocker_owner", "Blocker ownership"),
         ] {
             assert_eq!(super::slot_key(field), super::slot_key(slot), "{field}");
         }
         assert_ne!(super::slot_key("test_files[]"), super::slot_key("Test name"));
+    }
+
+    #[test]
+    fn the_synthesis_wording_of_a_slot_fills_its_field() {
+        let output = "# Output\n\n## Return Fields\n\n1. `outcome`: `complete` | `blocked`\n2. `blocker_owner`\n";
+        let template = "# Report\n\n## Outcome\n\n- Outcome:\n- Blocker ownership (if blocked/escalated):\n";
+        assert_eq!(check(CONTRACT, &[("o.md", output), ("t.md", template)]), "");
+        // A different word is still no slot for it.
+        let template = "# Report\n\n## Outcome\n\n- Outcome:\n- Blocker:\n";
+        assert_ne!(check(CONTRACT, &[("o.md", output), ("t.md", template)]), "");
     }
 
     #[test]
