@@ -100,11 +100,7 @@ pub(crate) fn run(
     sides: &BTreeMap<PathBuf, Interface>,
     encoding: Encoding,
 ) -> Report {
-    let mut overlay = Overlay::over(Arc::new(Disk));
-    for (path, doc) in docs {
-        overlay.insert(path.clone(), doc.text.as_bytes());
-    }
-    let source: Arc<dyn renkei_model::FileSource> = Arc::new(overlay);
+    let source: Arc<dyn renkei_model::FileSource> = Arc::new(overlay(docs));
     let mut collector = Collector {
         root,
         open,
@@ -199,6 +195,15 @@ pub(crate) fn run(
         }
     }
     collector.finish()
+}
+
+/// The disk with the open buffers in front of it.
+pub(crate) fn overlay(docs: &BTreeMap<PathBuf, Doc>) -> Overlay {
+    let mut overlay = Overlay::over(Arc::new(Disk));
+    for (path, doc) in docs {
+        overlay.insert(path.clone(), doc.text.as_bytes());
+    }
+    overlay
 }
 
 fn is_seam(finding: &Diagnostic) -> bool {

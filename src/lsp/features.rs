@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DocumentLink,
@@ -270,7 +271,11 @@ fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<
 
 /// The explanation of the rule of the finding under the cursor, as `renkei explain`
 /// prints it.
-pub(crate) fn hover(params: &HoverParams, found: &BTreeMap<Option<PathBuf>, Vec<Found>>) -> Value {
+pub(crate) fn hover(
+    params: &HoverParams,
+    docs: &BTreeMap<PathBuf, Doc>,
+    found: &BTreeMap<Option<PathBuf>, Vec<Found>>,
+) -> Value {
     let place = &params.text_document_position_params;
     let Some(path) = path_of(&place.text_document.uri) else {
         return Value::Null;
@@ -288,7 +293,8 @@ pub(crate) fn hover(params: &HoverParams, found: &BTreeMap<Option<PathBuf>, Vec<
         config: None,
         root_optional: true,
     };
-    let Ok(session) = Session::open(&options) else {
+    // An unsaved `renkei.yaml` names the rules as the findings were found.
+    let Ok(session) = Session::open_over(Arc::new(super::diagnose::overlay(docs)), &options) else {
         return Value::Null;
     };
     let Ok(catalog) = session.catalog() else {

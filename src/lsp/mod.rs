@@ -300,9 +300,8 @@ impl<W: Write> Server<W> {
             requests::CodeActionRequest::METHOD => params(request.params).map(|params| {
                 features::code_actions(&params, &self.docs, &self.found, self.encoding)
             }),
-            requests::HoverRequest::METHOD => {
-                params(request.params).map(|params| features::hover(&params, &self.found))
-            }
+            requests::HoverRequest::METHOD => params(request.params)
+                .map(|params| features::hover(&params, &self.docs, &self.found)),
             requests::GotoDefinition::METHOD => params(request.params)
                 .map(|params| features::definition(&params, &self.docs, self.encoding)),
             requests::DocumentLinkRequest::METHOD => params(request.params)

@@ -120,13 +120,13 @@ fn invalid(message: &str) -> io::Error {
 
 /// Writes `message` as one frame and flushes it.
 pub(crate) fn write(output: &mut impl Write, message: &Message) -> io::Result<()> {
-    let body = serde_json::to_vec(&Framed {
-        jsonrpc: "2.0",
-        message,
-    })?;
-    write!(output, "Content-Length: {}\r\n\r\n", body.len())?;
-    output.write_all(&body)?;
-    output.flush()
+    write_body(
+        output,
+        &serde_json::to_vec(&Framed {
+            jsonrpc: "2.0",
+            message,
+        })?,
+    )
 }
 
 #[derive(serde::Serialize)]
@@ -143,13 +143,17 @@ pub(crate) fn write_unreadable(
     code: i32,
     message: &str,
 ) -> io::Result<()> {
-    let body = serde_json::to_vec(&serde_json::json!({
+    let body = serde_json::json!({
         "jsonrpc": "2.0",
         "id": null,
         "error": { "code": code, "message": message },
-    }))?;
+    });
+    write_body(output, &serde_json::to_vec(&body)?)
+}
+
+fn write_body(output: &mut impl Write, body: &[u8]) -> io::Result<()> {
     write!(output, "Content-Length: {}\r\n\r\n", body.len())?;
-    output.write_all(&body)?;
+    output.write_all(body)?;
     output.flush()
 }
 
