@@ -222,3 +222,52 @@ fn a_rerun_of_one_archetype_still_reports_its_seams_with_the_others() {
     );
     watching.interrupt();
 }
+
+#[test]
+fn ctrl_c_during_a_push_lets_it_finish_whole_and_leaves_nothing_behind() {
+    let scratch = Scratch::with_demo();
+    // Enough archetypes that the push is still under way when the signal comes.
+    for index in 0..150 {
+        scratch.add_archetype("demo", &format!("skill-{index:03}"), DEMO_ARCHETYPE_YAML);
+    }
+    let target = scratch.path("installed");
+    let target_arg = target.to_str().unwrap().to_string();
+    let mut child = scratch
+        .renkei_command(&["assemble", "--watch", "--push", "--target", &target_arg])
+        .into_command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    // The push has begun once it holds the target's lock.
+    while !target.join(".renkei.lock").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the push never began"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    // Every skill is there whole: a check of the target against the doctrine is clean.
+    scratch
+        .renkei(&["assemble", "--check", "--target", &target_arg])
+        .expect_code(0);
+    let left: Vec<String> = walkdir::WalkDir::new(&target)
+        .into_iter()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name.starts_with('.') && name != ".renkei.lock" && name != ".renkei-manifest"
+        })
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is still held");
+}
