@@ -81,13 +81,9 @@ impl Watching {
         self.stderr().matches("note: run ").count()
     }
 
-    /// Sends SIGINT, as Ctrl-C does, and waits for the exit.
+    /// Sends SIGINT and waits for the exit.
     fn interrupt(mut self) -> (Option<i32>, String, String) {
-        let killed = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
+        interrupt(self.child.id());
         let started = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -102,6 +98,29 @@ impl Watching {
         std::thread::sleep(Duration::from_millis(50));
         (status.code(), self.stdout(), self.stderr())
     }
+}
+
+/// Sends SIGINT to `pid`, as Ctrl-C does.
+fn interrupt(pid: u32) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// No temporary file in `target`, and its lock free.
+fn nothing_left_behind(target: &std::path::Path) {
+    let left: Vec<String> = walkdir::WalkDir::new(target)
+        .into_iter()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name.starts_with('.') && name != ".renkei.lock" && name != ".renkei-manifest"
+        })
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is still held");
 }
 
 /// Longer than the debounce, so that the next change is a new burst.
@@ -168,17 +187,7 @@ fn assemble_watch_renders_only_the_changed_archetype_and_ctrl_c_leaves_nothing_b
     settle();
     let (code, _, stderr) = watching.interrupt();
     assert_eq!(code, Some(0), "{stderr}");
-    // No temporary file, and the target's lock is free.
-    let left: Vec<String> = walkdir::WalkDir::new(&target)
-        .into_iter()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| {
-            name.starts_with('.') && name != ".renkei.lock" && name != ".renkei-manifest"
-        })
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
-    let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
-    assert!(lock.try_lock().is_ok(), "the lock is still held");
+    nothing_left_behind(&target);
 }
 
 #[test]
@@ -249,25 +258,12 @@ fn ctrl_c_during_a_push_lets_it_finish_whole_and_leaves_nothing_behind() {
         );
         std::thread::sleep(Duration::from_millis(1));
     }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    interrupt(child.id());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     // Every skill is there whole: a check of the target against the doctrine is clean.
     scratch
         .renkei(&["assemble", "--check", "--target", &target_arg])
         .expect_code(0);
-    let left: Vec<String> = walkdir::WalkDir::new(&target)
-        .into_iter()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| {
-            name.starts_with('.') && name != ".renkei.lock" && name != ".renkei-manifest"
-        })
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
-    let lock = std::fs::File::open(target.join(".renkei.lock")).unwrap();
-    assert!(lock.try_lock().is_ok(), "the lock is still held");
+    nothing_left_behind(&target);
 }
