@@ -5,10 +5,11 @@
 //!
 //! One thread reads frames and hands them on; the main thread owns the output and the
 //! state, and answers in order. An edit is checked once typing pauses ([`DEBOUNCE`]), and
-//! then only its archetype; opening or saving a file, or a watched file changing, checks
-//! the whole root, so that a finding whose cause is in another archetype is refreshed.
-//! Before a request is answered, pending checks run, so a code action never works from
-//! findings older than the buffer.
+//! then only its archetype, with its seams against the other archetypes as last read;
+//! opening or saving a file, or a watched file changing, checks the whole root. Before a
+//! code action or a hover is answered, pending checks run, so neither works from findings
+//! older than the buffer. Checks run on a worker thread under a deadline, so that a
+//! template that loops cannot stall the server for good.
 
 mod diagnose;
 mod features;
