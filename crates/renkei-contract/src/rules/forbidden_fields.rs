@@ -17,8 +17,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     )
     .fix("Remove the forbidden field from the template.")
     .example(
-        "## Summary\n- Outcome: <completed | blocked>\n- Transfer outcome: <accepted | declined>",
-        "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>",
+        "## Summary\n- Outcome: <complete | blocked>\n- Transfer outcome: <accepted | declined>",
+        "## Summary\n- Outcome: <complete | blocked>\n- Blocker owner: <who acts, or none>",
     ),
     required: &[Param::File, Param::Fields],
     optional: &[],

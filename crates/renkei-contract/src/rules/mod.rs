@@ -185,6 +185,87 @@ pub(crate) mod tests {
         lines.join("\n")
     }
 
+    /// What an example needs beside itself: the file of the archetype it is written in,
+    /// and the other files the check reads.
+    fn example_setting(rule: &str) -> (&'static str, Vec<(&'static str, &'static str)>) {
+        let output_contract = (
+            "doctrine/output-contract.md",
+            "# Output Contract\n\n## Return Fields\n\n1. `outcome`: `complete` | `blocked`\n2. `commits[]`\n\nSee [the handoff contract](handoff-contract.md).\n",
+        );
+        match rule {
+            "links-resolve" | "links-to" => ("doctrine/handoff-contract.md", vec![output_contract]),
+            "template-slots" => ("references/template.md", vec![output_contract]),
+            "verbatim-quote" => (
+                "doctrine/orchestration.md",
+                vec![(
+                    "ethos/tenets.md",
+                    "# Tenets\n\n- First tenet.\n- Second tenet.\n",
+                )],
+            ),
+            _ => ("", Vec::new()),
+        }
+    }
+
+    /// Every rule's example, as `renkei explain` shows it, does what it says under the
+    /// built-in contract's own check of that rule: the failing one is reported by the
+    /// rule, the passing one by nothing.
+    #[test]
+    fn every_example_fails_and_passes_under_the_built_in_contract() {
+        let contract = parse_contract(
+            Path::new("default-contract.yaml"),
+            include_str!("../default-contract.yaml"),
+        )
+        .unwrap();
+        for rule in super::RULES {
+            let example = rule
+                .meta
+                .example
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has no example", rule.meta.id));
+            let check = contract
+                .checks
+                .iter()
+                .find(|check| check.rule.value == rule.name())
+                .unwrap_or_else(|| panic!("the built-in contract has no {} check", rule.name()));
+            let (own, context) = example_setting(rule.name());
+            let file = match rule.name() {
+                // The template is what a template-slots example shows.
+                "template-slots" => own,
+                _ => check.file.as_ref().map_or(own, |file| file.value.as_str()),
+            };
+            let run = |text: &str| {
+                let mut files: Vec<(String, Document)> = context
+                    .iter()
+                    .filter(|(path, _)| *path != file)
+                    .map(|(path, text)| {
+                        (path.to_string(), Document::parse(text.to_string()).unwrap())
+                    })
+                    .collect();
+                files.push((file.to_string(), Document::parse(text.to_string()).unwrap()));
+                let subject = Subject::from_documents("execution", Path::new("arch"), files);
+                (rule.run)(check, &subject)
+            };
+            let failing = run(&example.fails);
+            assert!(
+                failing.iter().any(|finding| finding.rule == rule.meta.id),
+                "{}: the failing example is not reported:\n{}",
+                rule.meta.id,
+                example.fails
+            );
+            let passing = run(&example.passes);
+            assert!(
+                passing.is_empty(),
+                "{}: the passing example is reported: {:?}\n{}",
+                rule.meta.id,
+                passing
+                    .iter()
+                    .map(|finding| &finding.message)
+                    .collect::<Vec<_>>(),
+                example.passes
+            );
+        }
+    }
+
     #[test]
     fn every_id_is_the_prefix_and_a_name() {
         for meta in super::metas() {

@@ -19,7 +19,7 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Describe one report shape for every outcome, and let the outcome field carry the difference.",
     )
     .example(
-        "## Report\n\nIf blocked: write only the blocker.\nIf completed: write the full report.",
+        "## Report\n\nIf blocked: write only the blocker.\nIf complete: write the full report.",
         "## Report\n\nWrite every section; an empty one says `none`.\nThe outcome field says how the work ended.",
     ),
     required: &[Param::File],

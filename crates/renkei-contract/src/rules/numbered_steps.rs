@@ -25,8 +25,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Number the steps from 1 without gaps, and leave preambles such as input validation unnumbered.",
     )
     .example(
-        "## Process\n\n1. Validate the input.\n2. Read the plan.\n4. Delegate the phases.",
-        "## Process\n\n### Input Validation\n\nStop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases.",
+        "# Process\n\n## Step 1: Validate the Input\n\n## Step 2: Read the Plan\n\n## Step 4: Delegate the Phases",
+        "# Process\n\n## Input Validation\n\nStop with `blocked` if `plan_path` is missing.\n\n## Preconditions\n\nThe plan's phases name their owners.\n\n## Step 1: Read the Plan\n\n## Step 2: Delegate the Phases\n\n## Escalation\n\nReturn `escalated`, naming who must act.",
     ),
     required: &[Param::File],
     optional: &[Param::Before, Param::After],

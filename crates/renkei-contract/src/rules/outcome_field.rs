@@ -21,8 +21,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Keep one outcome field that lists exactly the allowed values, and a blocker owner field next to it.",
     )
     .example(
-        "## Summary\n- Outcome: <done | blocked>\n- Status: <completed | blocked>",
-        "## Summary\n- Outcome: <completed | blocked | escalated>\n- Blocker owner: <who acts, or none>",
+        "## Summary\n- Outcome: <done | blocked>\n- Status: <complete | blocked>",
+        "## Summary\n- Outcome: <complete | blocked | escalated>\n- Blocker owner: <who acts, or none>",
     ),
     required: &[Param::File, Param::Field, Param::Values],
     optional: &[Param::OwnerField, Param::OptionalValues],

@@ -18,8 +18,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     )
     .fix("Add the missing field to the section the message names.")
     .example(
-        "## Summary\n- Outcome: <completed | blocked>",
-        "## Summary\n- Outcome: <completed | blocked>\n- Blocker owner: <who acts, or none>",
+        "## Metadata\n- Input source: <who sent the input>",
+        "## Metadata\n- Input source: <who sent the input>\n- Handoff issuer: <the leader that invoked this stage>",
     ),
     required: &[Param::File, Param::Section, Param::Fields],
     optional: &[],

@@ -19,8 +19,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     )
     .fix("Restore the passage the message quotes in the section it names.")
     .example(
-        "## Return Contract\n\nDo not return `in_progress` or `handoff`.",
-        "## Return Contract\n\nReturn only with terminal outcomes: `completed`, `blocked` or `escalated`.",
+        "## Return Contract\n\nReturn to the parent leader once input validation is done, with `in_progress`.",
+        "## Return Contract\n\nReturn to parent leader only with terminal outcomes:\n\n- execution evidence with verification results, or\n- `blocked` with explicit blocker ownership and next action.\n\nInput validation is not a terminal outcome.",
     ),
     required: &[Param::File, Param::Section, Param::Text],
     optional: &[],

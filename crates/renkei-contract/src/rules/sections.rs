@@ -21,7 +21,10 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     .fix(
         "Give the file exactly the sections the contract lists, at that heading level and in that order.",
     )
-    .example("## Summary\n## Intake\n## Issues", "## Summary\n## Issues\n## Evidence Bundle"),
+    .example(
+        "## Metadata\n## Intake\n## Work Performed\n## Issues\n## Evidence Bundle\n## Outcome",
+        "## Metadata\n## Work Performed\n## Evidence Bundle\n## Issues\n## Scope\n## Outcome\n## Event Ledger",
+    ),
     required: &[Param::File, Param::Sections],
     optional: &[Param::Level],
     run,

@@ -21,8 +21,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     )
     .fix("Add a slot to the template for the returned field the message names.")
     .example(
-        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>",
-        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <completed | blocked>\n- Commits: <commits[]>",
+        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <complete | blocked>",
+        "<!-- output-contract.md returns `commits[]` -->\n## Summary\n- Outcome: <complete | blocked>\n- Commits: <commits[]>",
     ),
     required: &[Param::File, Param::Source],
     optional: &[Param::Sections],

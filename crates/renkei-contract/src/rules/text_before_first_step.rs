@@ -19,8 +19,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
     )
     .fix("Put the required passage, such as input validation, before step 1.")
     .example(
-        "## Process\n\n1. Read the plan.\n2. Delegate the phases.",
-        "## Process\n\nValidate the input first: stop with `blocked` if `plan_path` is missing.\n\n1. Read the plan.\n2. Delegate the phases.",
+        "# Process\n\n## Step 1: Delegate the Phases\n\nHand each phase to its owner.",
+        "# Process\n\nBefore delegating, verify whether the delegate's expected output artifacts already exist and are valid.\n\n## Step 1: Delegate the Phases\n\nHand each phase whose artifacts are missing to its owner.",
     ),
     required: &[Param::File, Param::Text],
     optional: &[],

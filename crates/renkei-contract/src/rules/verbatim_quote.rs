@@ -31,8 +31,8 @@ pub(crate) const RULE: RuleEntry = RuleEntry {
         "Copy the tenets into the block quote word for word and in their order, as the other file states them.",
     )
     .example(
-        "## Tenets\n\n> Second tenet.\n> First tenet, reworded.",
-        "## Tenets\n\n> First tenet.\n> Second tenet.",
+        "## Verbatim Propagation\n\nPass these to every member word for word:\n\n> Second tenet.\n>\n> First tenet, reworded.",
+        "## Verbatim Propagation\n\nPass these to every member word for word:\n\n> First tenet.\n>\n> Second tenet.",
     ),
     required: &[Param::File, Param::Section, Param::Source],
     optional: &[],
