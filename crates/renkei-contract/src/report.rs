@@ -38,8 +38,8 @@ const EMPTY_SECTION: RuleMeta = RuleMeta::error(
 )
 .fix("Write what the section reports, or `none` when there is nothing.")
 .example(
-    "## Issues\n\n## Evidence Bundle",
-    "## Issues\n\nnone\n\n## Evidence Bundle",
+    "## Issues\n\n## Evidence Bundle\n\n- Commits: none",
+    "## Issues\n\nnone\n\n## Evidence Bundle\n\n- Commits: none",
 );
 
 const OUTCOME: RuleMeta = RuleMeta::error(
@@ -51,8 +51,8 @@ const OUTCOME: RuleMeta = RuleMeta::error(
 )
 .fix("Leave exactly one outcome field holding exactly one allowed value.")
 .example(
-    "- Outcome: <completed | blocked | escalated>",
-    "- Outcome: completed",
+    "- Outcome: <complete | blocked | escalated>",
+    "- Outcome: complete",
 );
 
 const BLOCKER_OWNER: RuleMeta = RuleMeta::error(
@@ -76,8 +76,8 @@ const MISSING_FIELD: RuleMeta = RuleMeta::error(
 )
 .fix("Add the template field the message names to the report.")
 .example(
-    "## Summary\n- Outcome: completed",
-    "## Summary\n- Outcome: completed\n- Input source: plan.md",
+    "## Summary\n- Outcome: complete",
+    "## Summary\n- Outcome: complete\n- Input source: plan.md",
 );
 
 const EMPTY_FIELD: RuleMeta = RuleMeta::error(
@@ -88,8 +88,8 @@ const EMPTY_FIELD: RuleMeta = RuleMeta::error(
 )
 .fix("Fill in the field, or write `none` for an empty list.")
 .example(
-    "- Outcome: completed\n- Commits:",
-    "- Outcome: completed\n- Commits: none",
+    "- Outcome: complete\n- Commits:",
+    "- Outcome: complete\n- Commits: none",
 );
 
 /// Every rule a report is checked against, in the order its checks run.
@@ -435,4 +435,73 @@ fn without_remark(value: &str) -> String {
         .min()
         .unwrap_or(kept.len());
     kept[..cut].trim().trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod example_tests {
+    use std::path::Path;
+
+    use renkei_model::Document;
+
+    use super::*;
+
+    /// The template each rule's example is a report of: the fields and sections the
+    /// example names, no more, under the headings it has (a field is matched under its
+    /// heading).
+    fn template_for(rule: &str) -> &'static str {
+        match rule {
+            "report/sections" | "report/empty-section" => {
+                "# Report\n\n## Summary\n\n- Outcome: <complete | blocked>\n\n## Issues\n\n<issues, or none>\n\n## Evidence Bundle\n\n- Commits: <commits[], or none>\n"
+            }
+            "report/blocker-owner" => {
+                "- Outcome: <complete | blocked | escalated>\n- Blocker owner: <who acts, or none>\n"
+            }
+            "report/missing-field" => {
+                "# Report\n\n## Summary\n\n- Outcome: <complete | blocked>\n- Input source: <where the input came from>\n"
+            }
+            "report/empty-field" => {
+                "- Outcome: <complete | blocked>\n- Commits: <commits[], or none>\n"
+            }
+            _ => "- Outcome: <complete | blocked | escalated>\n",
+        }
+    }
+
+    /// Every report rule's example, as `renkei explain` shows it, read as a report of a
+    /// template with the fields and sections it names: the rule reports the failing one
+    /// and not the passing one. (An example shows one rule at work, so other rules may
+    /// still ask more of a fragment.)
+    #[test]
+    fn every_example_fails_and_passes_by_its_rule() {
+        let defaults = Contract::builtin().unwrap();
+        for rule in REPORT_RULES {
+            let example = rule
+                .example
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has no example", rule.id));
+            let template = Document::parse(template_for(&rule.id).to_string()).unwrap();
+            let contract = ReportContract::from_template(&template, "template.md", &defaults)
+                .unwrap_or_else(|| panic!("{}: the template states no report contract", rule.id));
+            let by_rule = |text: &str| {
+                let report = Document::parse(text.to_string()).unwrap();
+                check_report(&contract, &template, Path::new("report.md"), &report)
+                    .into_iter()
+                    .filter(|finding| finding.rule == rule.id)
+                    .map(|finding| finding.message)
+                    .collect::<Vec<_>>()
+            };
+            assert!(
+                !by_rule(&example.fails).is_empty(),
+                "{}: the failing example is not reported:\n{}",
+                rule.id,
+                example.fails
+            );
+            let passing = by_rule(&example.passes);
+            assert!(
+                passing.is_empty(),
+                "{}: {passing:?}\n{}",
+                rule.id,
+                example.passes
+            );
+        }
+    }
 }
