@@ -1325,7 +1325,7 @@ pub const STALE_RULE: RuleMeta = RuleMeta::error(
      fix merged, the agent still reads the old text",
 )
 .fix("Run `renkei assemble` and commit the installed skill files it rewrites.")
-.example("# doctrine/tech-lead/process.md was edited;\n# .claude/skills/tech-lead/SKILL.md still holds the old text", "# `renkei assemble` was run after the edit;\n# .claude/skills/tech-lead/SKILL.md matches the doctrine");
+.example("# framework/archetypes/technical-preparation/tech-lead/doctrine/process.md was edited;\n# .claude/skills/tech-lead/SKILL.md still holds the old text", "# `renkei assemble --push --target project` was run after the edit;\n# .claude/skills/tech-lead/SKILL.md matches the doctrine");
 
 /// Rule id of the finding for an archetype that does not render through its template.
 pub const RENDER_FAILED: &str = "assemble/render";
@@ -1339,8 +1339,8 @@ pub const RENDER_FAILED_RULE: RuleMeta = RuleMeta::error(
 )
 .fix("Fix the template or the front matter value the message names, so the archetype renders.")
 .example(
-    "{# templates/SKILL.md.j2 #}\n# {{ archetype.name }\n{{ archetype.process }}",
-    "{# templates/SKILL.md.j2 #}\n# {{ archetype.name }}\n{{ archetype.process }}",
+    "{# templates/skill.md.tera #}\n# {{ title }\n{% for part in parts %}\n{{ part.content }}\n{% endfor %}",
+    "{# templates/skill.md.tera #}\n# {{ title }}\n{% for part in parts %}\n{{ part.content }}\n{% endfor %}",
 );
 
 /// The `assemble/render` finding for `error`, at the place it names, else at `fallback`
@@ -1377,8 +1377,8 @@ pub const LOAD_FAILED_RULE: RuleMeta = RuleMeta::error(
 )
 .fix("Fix the archetype file the message names, so the archetype loads.")
 .example(
-    "# doctrine/tech-lead/archetype.yaml\nname: tech-lead\nmembers: [architect\n",
-    "# doctrine/tech-lead/archetype.yaml\nname: tech-lead\nmembers: [architect]\n",
+    "# framework/archetypes/technical-preparation/tech-lead/archetype.yaml\nname: tech-lead\ndescription: [Leads a change from plan to merge.\n",
+    "# framework/archetypes/technical-preparation/tech-lead/archetype.yaml\nname: tech-lead\ndescription: Leads a change from plan to merge. Use when a task needs a plan.\n",
 );
 
 /// `--only` names no archetype has, each as an error naming the ones that exist.

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod docs;
 mod editors;
+mod examples;
 mod faults;
 mod hostile;
 mod install;
