@@ -55,8 +55,9 @@ pub(crate) enum Origin {
     Seams,
     /// What every run reports again: the configuration, the templates.
     Run,
-    /// The lint of open files outside the archetypes, which only a whole run does.
-    Outside,
+    /// What only a whole run reports: the lint of open files outside the archetypes, and
+    /// the archetypes the walk refused (a second of one name, a folder it cannot read).
+    Whole,
 }
 
 /// A finding as the editor is shown it, with what the code actions need.
@@ -85,8 +86,10 @@ impl Found {
 pub(crate) struct Report {
     pub(crate) found: Vec<Found>,
     pub(crate) messages: Vec<String>,
-    /// Each archetype folder checked, with its side of the seams when it loaded.
+    /// Each archetype folder checked that loaded, with its side of the seams.
     pub(crate) checked: Vec<(PathBuf, Option<Interface>)>,
+    /// Whether it replaces everything found before, whatever its scope asked.
+    pub(crate) whole: bool,
 }
 
 /// Checks `scope` under `root` over `docs` (or lints the open buffers that have no root);
@@ -120,7 +123,7 @@ pub(crate) fn run(
                 lint(
                     &session,
                     std::slice::from_ref(path),
-                    Origin::Outside,
+                    Origin::Whole,
                     &mut collector,
                 );
             }
@@ -140,11 +143,15 @@ pub(crate) fn run(
             let checked = checker.check_all(only.as_ref(), |part| {
                 match part {
                     CheckedPart::Archetype(checked, findings) => {
-                        let origin = checked.dir.clone().map_or(Origin::Run, Origin::Archetype);
+                        // One the walk refused is checked only in a whole run, never alone.
+                        let origin = match (&checked.dir, checked.loaded) {
+                            (Some(dir), true) => Origin::Archetype(dir.clone()),
+                            _ => Origin::Whole,
+                        };
                         collector.add_all(findings, &origin, &|path| {
                             checked.source(path).map(str::to_string)
                         });
-                        if let Some(dir) = &checked.dir {
+                        if let (Some(dir), true) = (&checked.dir, checked.loaded) {
                             let side = checked.interface.clone().filter(|side| !side.is_empty());
                             collector.report.checked.push((dir.clone(), side));
                         }
@@ -184,14 +191,16 @@ pub(crate) fn run(
                             .filter(|path| !path.starts_with(archetypes))
                             .cloned()
                             .collect();
-                        lint(&session, &outside, Origin::Outside, &mut collector);
+                        lint(&session, &outside, Origin::Whole, &mut collector);
                     }
                 }
             }
         }
         Err(error) => {
+            // Nothing to check one archetype of: this run stands for a whole one.
+            collector.report.whole = true;
             collector.error(error);
-            lint(&session, open, Origin::Outside, &mut collector);
+            lint(&session, open, Origin::Whole, &mut collector);
         }
     }
     collector.finish()

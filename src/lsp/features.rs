@@ -233,8 +233,26 @@ fn suppression(text: &str, line: u32, rule: &str, encoding: Encoding) -> Option<
     if in_block {
         return None;
     }
-    if previous.is_none() || text[previous_start..previous_end].trim().is_empty() {
+    let before = text[previous_start..previous_end].trim();
+    let after_front_matter = renkei_model::markdown::front_matter(text)
+        .is_some_and(|front| front.range.contains(&previous_start));
+    if previous.is_none() || before.is_empty() || after_front_matter {
         return Some(own_line);
+    }
+    // A suppression of the line already there names one rule more, rather than being
+    // pushed off its line by a second.
+    if before.starts_with("<!-- renkei-disable-next-line") && before.ends_with("-->") {
+        let close = previous_start + text[previous_start..previous_end].rfind("-->")?;
+        let at = lines.position(close, encoding);
+        let spaced = if text[..close].ends_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        return Some(TextEdit::new(
+            Range::new(at, at),
+            format!("{spaced}{rule} "),
+        ));
     }
     let inline = TextEdit::new(
         Range::new(

@@ -357,7 +357,7 @@ impl<W: Write> Server<W> {
                 match params::<lsp_types::DidSaveTextDocumentParams>(notification.params) {
                     Ok(saved) => {
                         if let Some(path) = uri::path_of(&saved.text_document.uri) {
-                            self.stalled.remove(&root_of(&path));
+                            self.template_changed(&path);
                             self.schedule(&path, Scope::Whole, Duration::ZERO);
                         }
                     }
@@ -380,8 +380,13 @@ impl<W: Write> Server<W> {
                     Ok(watched) => {
                         for change in watched.changes {
                             if let Some(path) = uri::path_of(&change.uri) {
-                                // The template that looped may be fixed now.
-                                self.stalled.remove(&root_of(&path));
+                                // A `renkei.yaml` come or gone may move a file's root.
+                                if path.file_name().is_some_and(|name| name == "renkei.yaml") {
+                                    for (open, doc) in &mut self.docs {
+                                        doc.root = root_of(open);
+                                    }
+                                }
+                                self.template_changed(&path);
                                 self.schedule(&path, Scope::Whole, DEBOUNCE);
                             }
                         }
@@ -393,6 +398,19 @@ impl<W: Write> Server<W> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A root whose check a template kept looping is checked again once one of its
+    /// templates changes: it may be fixed now. Nothing else clears it, since every check
+    /// of a root whose template still loops costs the deadline and a thread.
+    fn template_changed(&mut self, path: &Path) {
+        let root = root_of(path);
+        let is_template = root
+            .as_deref()
+            .is_some_and(|root| path.starts_with(root.join("templates")));
+        if is_template {
+            self.stalled.remove(&root);
+        }
     }
 
     /// Asks the client to tell the server when configuration, doctrine or templates change
@@ -521,8 +539,17 @@ impl<W: Write> Server<W> {
                 continue;
             };
             let found = self.found.entry(root.clone()).or_default();
-            let known = self.known.entry(root).or_default();
+            let known = self.known.entry(root.clone()).or_default();
+            // A template's failure is kept by the first archetype a whole check renders
+            // through it; a run of another cannot tell whether it still stands.
+            let rendering_changed = matches!(scope, Scope::Archetype(_))
+                && (found.iter().any(Found::is_render_failure)
+                    || report.found.iter().any(Found::is_render_failure));
             match &scope {
+                _ if report.whole => {
+                    found.clear();
+                    *known = Known::default();
+                }
                 Scope::Whole => {
                     found.clear();
                     *known = Known::default();
@@ -533,7 +560,7 @@ impl<W: Write> Server<W> {
                 Scope::Archetype(dir) => {
                     found.retain(|found| match &found.origin {
                         Origin::Archetype(other) => other != dir,
-                        Origin::Outside => true,
+                        Origin::Whole => true,
                         Origin::Seams | Origin::Run => false,
                     });
                     known.sides.remove(dir);
@@ -547,6 +574,9 @@ impl<W: Write> Server<W> {
             }
             found.extend(report.found);
             messages.extend(report.messages);
+            if rendering_changed {
+                self.pending.insert(root, (Scope::Whole, Instant::now()));
+            }
         }
         for message in messages {
             self.notify::<notifications::ShowMessage>(lsp_types::ShowMessageParams {
@@ -613,7 +643,7 @@ impl<W: Write> Server<W> {
                 self.notify::<notifications::ShowMessage>(lsp_types::ShowMessageParams {
                     typ: lsp_types::MessageType::ERROR,
                     message: format!(
-                        "renkei: checking {place} did not finish within {} s; a template may loop without end. Its findings are no longer updated: fix the template and restart the server",
+                        "renkei: checking {place} did not finish within {} s; a template may loop without end. Its findings are no longer updated until a template changes",
                         deadline.as_secs()
                     ),
                 })?;

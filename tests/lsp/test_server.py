@@ -224,6 +224,75 @@ async def test_suppression_after_a_block_goes_on_its_own_line(client, written):
 
 
 @pytest.mark.asyncio
+async def test_suppression_after_front_matter_leaves_it_closed(client):
+    buffer = Buffer(client, PROCESS, text="---\nname: x\n...\nThe intake here.\n")
+    [found] = [d for d in await buffer.diagnostics() if d.code == "vocabulary/intake"]
+    [suppress] = [a for a in await buffer.actions(found) if a.title.startswith("Suppress")]
+    buffer.apply(suppress.edit)
+    assert buffer.text.startswith("---\nname: x\n...\n<!-- renkei-disable-next-line")
+    assert [d for d in await buffer.diagnostics() if d.code == "vocabulary/intake"] == []
+
+
+@pytest.mark.asyncio
+async def test_a_second_suppression_of_a_line_joins_the_first(client):
+    buffer = Buffer(client, PROCESS)
+    buffer.replace(
+        "# ",
+        "<!-- renkei-disable-next-line vocabulary/transfer -->\nThe intake, then the transfer of ownership.\n\n# ",
+    )
+    [found] = await buffer.diagnostics()
+    assert found.code == "vocabulary/intake"
+    [suppress] = [a for a in await buffer.actions(found) if a.title.startswith("Suppress")]
+    buffer.apply(suppress.edit)
+    assert "<!-- renkei-disable-next-line vocabulary/transfer vocabulary/intake -->\nThe intake" in buffer.text
+    assert await buffer.diagnostics() == []
+
+
+@pytest.mark.asyncio
+async def test_an_archetype_that_repeats_a_name_keeps_its_findings_while_typed_in(client):
+    import shutil
+    source = client.tree / "framework/archetypes/development/implement-plan"
+    shutil.copytree(source, client.tree / "framework/archetypes/execution/implement-plan")
+    buffer = Buffer(client, "framework/archetypes/execution/implement-plan/doctrine/process.md")
+    await buffer.diagnostics()
+    yaml = (client.tree / "framework/archetypes/execution/implement-plan/archetype.yaml").as_uri()
+    assert "load/failed" in codes(client.diagnostics.get(yaml, []))
+    buffer.replace("# ", "More intake.\n\n# ")
+    assert "vocabulary/intake" in codes(await buffer.diagnostics())
+    assert "load/failed" in codes(client.diagnostics.get(yaml, []))
+
+
+@pytest.mark.asyncio
+async def test_a_template_failure_two_archetypes_meet_stays_until_neither_does(client):
+    template = next((client.tree / "templates").iterdir())
+    template.write_text(
+        "# {{ title }}\n{% for part in parts %}{% if 'BOOM' in part.content %}{{ nope }}{% endif %}{{ part.content }}\n{% endfor %}"
+    )
+    members = [
+        "framework/archetypes/development/implement-plan/doctrine/process.md",
+        "framework/archetypes/development/test-implementer/doctrine/process.md",
+    ]
+    buffers = []
+    for member in members:
+        buffer = Buffer(client, member)
+        buffer.replace("# ", "BOOM\n\n# ")
+        buffers.append(buffer)
+    rendering = lambda: [
+        d for ds in client.diagnostics.values() for d in ds if d.code == "assemble/render"
+    ]
+    await buffers[0].diagnostics()
+    assert len(rendering()) == 1
+    buffers[0].replace("BOOM\n\n", "")
+    await buffers[0].diagnostics()
+    await buffers[0].diagnostics()
+    assert len(rendering()) == 1, "the other archetype still fails to render"
+    buffers[1].replace("BOOM\n\n", "")
+    await buffers[1].diagnostics()
+    await buffers[1].diagnostics()
+    assert rendering() == []
+
+
+@pytest.mark.asyncio
 async def test_a_lone_carriage_return_does_not_move_a_finding(client):
     """renkei counts lines at `\n`; the protocol also at a lone `\r`. A finding is
     placed by its bytes, so both agree on where it is."""

@@ -138,8 +138,12 @@ fn slot_key(name: &str) -> String {
             let sibilant = ["shes", "ches", "xes", "zes", "sses"]
                 .iter()
                 .any(|ending| word.ends_with(ending));
-            if word.len() > 6 && word.ends_with("ship") {
-                word.strip_suffix("ship").unwrap_or(word)
+            // `ownership`, `leadership`, `membership`: the role the field names.
+            let role = word
+                .strip_suffix("ship")
+                .filter(|role| role.len() >= 4 && (role.ends_with("er") || role.ends_with("or")));
+            if let Some(role) = role {
+                role
             } else if word.len() > 4 && sibilant {
                 word.strip_suffix("es").unwrap_or(word)
             } else if word.len() > 2 && word.ends_with('s') && !word.ends_with("ss") {
@@ -192,10 +196,13 @@ mod tests {
             ("test_commit_hashes[]", "Test commits"),
             ("validation_report_path", "Validation report"),
             ("blocker_owner", "Blocker ownership"),
+            ("team_leader", "Team leadership"),
         ] {
             assert_eq!(super::slot_key(field), super::slot_key(slot), "{field}");
         }
         assert_ne!(super::slot_key("test_files[]"), super::slot_key("Test name"));
+        // Only a role's `-ship` goes: `worship` is not `wor`.
+        assert_eq!(super::slot_key("worship"), "worship");
     }
 
     #[test]
