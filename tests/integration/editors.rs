@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::lsp::{frame, notification, request, serve_with};
+use crate::lsp::{frame, hover, notification, open, request, serve_with};
 use crate::snippets::readme_block;
 use crate::support::copy_framework;
 use crate::tools::venv_bin;
@@ -38,16 +38,8 @@ fn editor_starts_a_working_server(command: &str, args: &[String]) {
             json!({"capabilities": {}, "rootUri": format!("file://{}", root.path().display())}),
         )),
         frame(&notification("initialized", json!({}))),
-        frame(&notification(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "# Process\n\nThe intake.\n"}}),
-        )),
-        // A hover needs the buffer's findings, so the server checks it before it answers.
-        frame(&request(
-            2,
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
-        )),
+        open(&uri, "# Process\n\nThe intake.\n"),
+        hover(2, &uri),
         frame(&request(3, "shutdown", Value::Null)),
         frame(&notification("exit", Value::Null)),
     ]

@@ -93,6 +93,23 @@ pub(crate) fn serve_with(mut command: Command, input: &[u8]) -> (Vec<Value>, Opt
     (messages, status.code(), stderr)
 }
 
+/// The frame that opens `text` as the Markdown buffer at `uri`.
+pub(crate) fn open(uri: &str, text: &str) -> Vec<u8> {
+    frame(&notification(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    ))
+}
+
+/// A hover request at the start of `uri`: the server checks the buffer before it answers.
+pub(crate) fn hover(id: i64, uri: &str) -> Vec<u8> {
+    frame(&request(
+        id,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    ))
+}
+
 pub(crate) fn request(id: i64, method: &str, params: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
 }
@@ -170,10 +187,7 @@ fn malformed_messages_and_hostile_positions_get_errors_not_a_crash() {
     let mut input = initialize();
     input.extend(b"Content-Length: 9\r\n\r\n{not json");
     input.extend(frame(&json!({"jsonrpc": "2.0", "id": {"no": "id"}})));
-    input.extend(frame(&notification(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "a😀\r\nb\rc"}}),
-    )));
+    input.extend(open(&uri, "a😀\r\nb\rc"));
     let change = |range: Value| {
         frame(&notification(
             "textDocument/didChange",
@@ -275,15 +289,8 @@ fn a_template_loop_no_cancellation_reaches_does_not_stall_the_server() {
     let uri = format!("file://{}", path.display());
     let input = [
         initialize(),
-        frame(&notification(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "# Process\n"}}),
-        )),
-        frame(&request(
-            2,
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
-        )),
+        open(&uri, "# Process\n"),
+        hover(2, &uri),
         frame(&request(
             3,
             "textDocument/documentLink",
