@@ -134,6 +134,14 @@ pub fn watch(
                 Ok(Event::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(outcome),
             }
         }
+        // A templates folder made (or made again, by a checkout) after the watch began is
+        // watched from now on; the root's own watch sees only the folder itself.
+        if paths.contains(&templates)
+            && templates.is_dir()
+            && let Err(error) = watcher.watch(&templates, RecursiveMode::Recursive)
+        {
+            print_failure(&format!("{}: {error}", templates.display()));
+        }
         let Some(changed) = classify(watched, &paths) else {
             continue;
         };

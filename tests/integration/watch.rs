@@ -267,3 +267,29 @@ fn ctrl_c_during_a_push_lets_it_finish_whole_and_leaves_nothing_behind() {
         .expect_code(0);
     nothing_left_behind(&target);
 }
+
+#[test]
+fn a_templates_folder_made_while_watching_is_watched_from_then_on() {
+    let scratch = Scratch::with_demo();
+    assert!(!scratch.root().join("templates").exists());
+    let watching = Watching::start(&scratch, &["check", "--watch", "--format", "concise"]);
+    scratch.write(
+        "root/templates/skill.md.tera",
+        "# {{ title }}\n{{ nope }}\n",
+    );
+    watching.wait_for("run 2: files changed, ran everything again");
+    assert!(
+        watching.stdout().contains("assemble/render"),
+        "{}",
+        watching.stdout()
+    );
+    settle();
+    // An edit inside the new folder is seen too.
+    scratch.write(
+        "root/templates/skill.md.tera",
+        "# {{ title }}\n{% for part in parts %}\n{{ part.content }}\n{% endfor %}\n",
+    );
+    watching.wait_for("run 3: files changed, ran everything again");
+    let (code, _, _) = watching.interrupt();
+    assert_eq!(code, Some(0));
+}
