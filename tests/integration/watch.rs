@@ -293,3 +293,34 @@ fn a_templates_folder_made_while_watching_is_watched_from_then_on() {
     let (code, _, _) = watching.interrupt();
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn the_readme_watch_lines_run_again_on_an_edit_as_pasted() {
+    let block = crate::snippets::readme_block("Without an editor, `--watch`");
+    let lines: Vec<&str> = block
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 3, "{block}");
+    for line in lines {
+        let command = line.split('#').next().unwrap_or_default();
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let scratch = Scratch::with_demo();
+        let watching = Watching::start(&scratch, &args);
+        scratch.write(
+            "root/framework/archetypes/demo/hello-world/doctrine/process.md",
+            "# Process\n\nRead the [output contract](output-contract.md) first.\n\n## Step 1: Work\n\nDo it well.\n",
+        );
+        watching.wait_for("run 2:");
+        let (code, stdout, stderr) = watching.interrupt();
+        assert_eq!(code, Some(0), "{line}\n{stdout}\n{stderr}");
+        if args.contains(&"--push") {
+            let installed = scratch.root().join(".claude/skills/hello-world/SKILL.md");
+            assert!(
+                std::fs::read_to_string(installed)
+                    .unwrap()
+                    .contains("Do it well.")
+            );
+        }
+    }
+}

@@ -334,6 +334,18 @@ async def test_a_seam_finding_follows_edits_and_clears_when_fixed(client):
 
 
 @pytest.mark.asyncio
+async def test_a_file_under_no_doctrine_root_gets_the_vocabulary_lint(client, tmp_path):
+    loose = tmp_path / "notes" / "draft.md"
+    loose.parent.mkdir()
+    loose.write_text("")
+    client.tree = tmp_path / "notes"
+    buffer = Buffer(client, "draft.md", text="# Draft\n\nThe intake comes first.\n")
+    [found] = await buffer.diagnostics()
+    assert found.code == "vocabulary/intake"
+    assert found.range.start.line == 2
+
+
+@pytest.mark.asyncio
 async def test_hover_on_a_finding_explains_its_rule(client):
     buffer = Buffer(client, PROCESS)
     buffer.replace("# ", "The intake.\n\n# ")
